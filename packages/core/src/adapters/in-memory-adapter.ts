@@ -1,0 +1,273 @@
+import { z } from "zod";
+import type {
+  AdapterCapabilities,
+  DreamRecord,
+  ListArchivableOptions,
+  StorageAdapter,
+} from "../ports/storage-adapter.js";
+import type { Page, PageOptions } from "../schemas/common.js";
+import type { Dream } from "../schemas/dream.js";
+import type { ListMemoriesOptions, Memory, MemoryWrite, Precondition, UpdateMemoryInput } from "../schemas/memory.js";
+import { MemoryWrite as MemoryWriteSchema } from "../schemas/memory.js";
+import { CreateMemoryStoreInput, type MemoryStore, UpdateMemoryStoreInput } from "../schemas/memory-store.js";
+import type { Session, SessionSummary } from "../schemas/session.js";
+import { newId } from "../util/ids.js";
+import { nowIso } from "../util/time.js";
+import {
+  buildMemory,
+  checkCreateMemory,
+  checkSession,
+  checkUpdateMemory,
+  compareUtf8,
+  memoryNotFound,
+  pageOf,
+  parseInput,
+  pathConflict,
+  preconditionFailed,
+  sessionNotFound,
+  storeArchived,
+  storeLocked,
+  storeNotFound,
+} from "./storage-rules.js";
+
+interface StoreState {
+  store: MemoryStore;
+  lock: string | null;
+  byPath: Map<string, Memory>;
+}
+
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The reference StorageAdapter: everything in process memory, nothing persisted. Every other adapter must behave
+ * like this one (the conformance suite checks it). Values are copied in and out, so callers can't alias state.
+ */
+export class InMemoryAdapter implements StorageAdapter {
+  readonly name = "memory";
+  readonly capabilities: AdapterCapabilities = { persistent: false, multiProcess: false };
+  private readonly stores = new Map<string, StoreState>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly dreams = new Map<string, DreamRecord>();
+
+  async createMemoryStore(input: CreateMemoryStoreInput): Promise<MemoryStore> {
+    const fields = parseInput(CreateMemoryStoreInput, input, "memory store");
+    const now = nowIso();
+    const store: MemoryStore = {
+      id: newId("memstore"),
+      type: "memory_store",
+      ...fields,
+      created_at: now,
+      updated_at: now,
+      archived_at: null,
+    };
+    this.stores.set(store.id, { store, lock: null, byPath: new Map() });
+    return structuredClone(store);
+  }
+
+  async getMemoryStore(id: string): Promise<MemoryStore | null> {
+    const state = this.stores.get(id);
+    return state ? structuredClone(state.store) : null;
+  }
+
+  async listMemoryStores(options: ListArchivableOptions = {}): Promise<Page<MemoryStore>> {
+    const stores = [...this.stores.values()]
+      .map((state) => state.store)
+      .filter((store) => options.include_archived || store.archived_at === null)
+      .sort((a, b) => byId(a.id, b.id));
+    return structuredClone(pageOf(stores, (store) => store.id, options.limit, options.after, byId));
+  }
+
+  async updateMemoryStore(id: string, input: UpdateMemoryStoreInput): Promise<MemoryStore> {
+    const patch = parseInput(UpdateMemoryStoreInput, input, "memory store update");
+    const state = this.requireStore(id);
+    state.store = { ...state.store, ...definedOnly(patch), updated_at: nowIso() };
+    return structuredClone(state.store);
+  }
+
+  async archiveMemoryStore(id: string): Promise<MemoryStore> {
+    const state = this.requireStore(id);
+    if (state.lock !== null) throw storeLocked(id, state.lock);
+    if (state.store.archived_at === null) {
+      const now = nowIso();
+      state.store = { ...state.store, archived_at: now, updated_at: now };
+    }
+    return structuredClone(state.store);
+  }
+
+  async deleteMemoryStore(id: string): Promise<void> {
+    const state = this.requireStore(id);
+    if (state.lock !== null) throw storeLocked(id, state.lock);
+    this.stores.delete(id);
+  }
+
+  async setMemoryStoreLock(id: string, dreamId: string | null): Promise<void> {
+    this.requireStore(id).lock = dreamId;
+  }
+
+  async createMemory(storeId: string, input: { path: string; content: string }): Promise<Memory> {
+    const { path, content } = checkCreateMemory(input);
+    const state = this.requireWritableStore(storeId);
+    if (state.byPath.has(path)) throw pathConflict(storeId, path);
+    const now = nowIso();
+    const memory = buildMemory({
+      id: newId("mem"),
+      memory_store_id: storeId,
+      path,
+      content,
+      created_at: now,
+      updated_at: now,
+    });
+    state.byPath.set(path, memory);
+    return structuredClone(memory);
+  }
+
+  async getMemory(storeId: string, memoryId: string): Promise<Memory | null> {
+    const found = this.findById(storeId, memoryId);
+    return found ? structuredClone(found) : null;
+  }
+
+  async getMemoryByPath(storeId: string, path: string): Promise<Memory | null> {
+    const found = this.stores.get(storeId)?.byPath.get(path);
+    return found ? structuredClone(found) : null;
+  }
+
+  async updateMemory(storeId: string, memoryId: string, input: UpdateMemoryInput): Promise<Memory> {
+    const patch = checkUpdateMemory(input);
+    const state = this.requireWritableStore(storeId);
+    const current = this.findById(storeId, memoryId);
+    if (!current) throw memoryNotFound(storeId, memoryId);
+    if (patch.precondition && patch.precondition.content_sha256 !== current.content_sha256) {
+      throw preconditionFailed(current.path, patch.precondition.content_sha256, current.content_sha256);
+    }
+    const path = patch.path ?? current.path;
+    if (path !== current.path && state.byPath.has(path)) throw pathConflict(storeId, path);
+    const updated = buildMemory({ ...current, path, content: patch.content ?? current.content, updated_at: nowIso() });
+    state.byPath.delete(current.path);
+    state.byPath.set(path, updated);
+    return structuredClone(updated);
+  }
+
+  async deleteMemory(storeId: string, memoryId: string, options: { precondition?: Precondition } = {}): Promise<void> {
+    const state = this.requireWritableStore(storeId);
+    const current = this.findById(storeId, memoryId);
+    if (!current) throw memoryNotFound(storeId, memoryId);
+    if (options.precondition && options.precondition.content_sha256 !== current.content_sha256) {
+      throw preconditionFailed(current.path, options.precondition.content_sha256, current.content_sha256);
+    }
+    state.byPath.delete(current.path);
+  }
+
+  async listMemories(storeId: string, options: ListMemoriesOptions = {}): Promise<Page<Memory>> {
+    const state = this.requireStore(storeId);
+    const prefix = options.path_prefix ?? "";
+    const memories = [...state.byPath.values()]
+      .filter((memory) => memory.path.startsWith(prefix))
+      .sort((a, b) => compareUtf8(a.path, b.path));
+    return structuredClone(pageOf(memories, (memory) => memory.path, options.limit, options.after, compareUtf8));
+  }
+
+  async writeMemories(storeId: string, writes: MemoryWrite[]): Promise<Memory[]> {
+    const checked = parseInput(z.array(MemoryWriteSchema), writes, "memory writes");
+    const state = this.requireWritableStore(storeId);
+    const next = new Map(state.byPath);
+    const written: Memory[] = [];
+    const now = nowIso();
+    for (const write of checked) {
+      const current = next.get(write.path);
+      if (write.precondition && write.precondition.content_sha256 !== current?.content_sha256) {
+        throw preconditionFailed(write.path, write.precondition.content_sha256, current?.content_sha256 ?? null);
+      }
+      if (write.op === "delete") {
+        next.delete(write.path);
+        continue;
+      }
+      const memory = current
+        ? buildMemory({ ...current, content: write.content, updated_at: now })
+        : buildMemory({
+            id: newId("mem"),
+            memory_store_id: storeId,
+            path: write.path,
+            content: write.content,
+            created_at: now,
+            updated_at: now,
+          });
+      next.set(write.path, memory);
+      written.push(memory);
+    }
+    state.byPath = next;
+    return structuredClone(written);
+  }
+
+  async putSession(session: Session): Promise<Session> {
+    const checked = checkSession(session);
+    this.sessions.set(checked.id, structuredClone(checked));
+    return structuredClone(checked);
+  }
+
+  async getSession(id: string): Promise<Session | null> {
+    const session = this.sessions.get(id);
+    return session ? structuredClone(session) : null;
+  }
+
+  async listSessions(options: PageOptions = {}): Promise<Page<SessionSummary>> {
+    const summaries = [...this.sessions.values()]
+      .map((session) => ({
+        id: session.id,
+        title: session.title,
+        created_at: session.created_at,
+        event_count: session.events.length,
+      }))
+      .sort((a, b) => byId(a.id, b.id));
+    return pageOf(summaries, (summary) => summary.id, options.limit, options.after, byId);
+  }
+
+  async deleteSession(id: string): Promise<void> {
+    if (!this.sessions.delete(id)) throw sessionNotFound(id);
+  }
+
+  async putDreamRecord(record: DreamRecord): Promise<void> {
+    this.dreams.set(record.dream.id, structuredClone(record));
+  }
+
+  async getDreamRecord(id: string): Promise<DreamRecord | null> {
+    const record = this.dreams.get(id);
+    return record ? structuredClone(record) : null;
+  }
+
+  async listDreams(options: ListArchivableOptions = {}): Promise<Page<Dream>> {
+    const newestFirst = (a: string, b: string) => byId(b, a);
+    const dreams = [...this.dreams.values()]
+      .map((record) => record.dream)
+      .filter((dream) => options.include_archived || dream.archived_at === null)
+      .sort((a, b) => newestFirst(a.id, b.id));
+    return structuredClone(pageOf(dreams, (dream) => dream.id, options.limit, options.after, newestFirst));
+  }
+
+  private requireStore(id: string): StoreState {
+    const state = this.stores.get(id);
+    if (!state) throw storeNotFound(id);
+    return state;
+  }
+
+  private requireWritableStore(id: string): StoreState {
+    const state = this.requireStore(id);
+    if (state.store.archived_at !== null) throw storeArchived(state.store);
+    return state;
+  }
+
+  private findById(storeId: string, memoryId: string): Memory | undefined {
+    const state = this.stores.get(storeId);
+    if (!state) return undefined;
+    for (const memory of state.byPath.values()) if (memory.id === memoryId) return memory;
+    return undefined;
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Creates the reference in-memory adapter. */
+export function createInMemoryAdapter(): InMemoryAdapter {
+  return new InMemoryAdapter();
+}

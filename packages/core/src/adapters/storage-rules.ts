@@ -1,0 +1,154 @@
+import type { z } from "zod";
+import { NocturneError } from "../errors.js";
+import type { Page } from "../schemas/common.js";
+import { CreateMemoryInput, type Memory, UpdateMemoryInput } from "../schemas/memory.js";
+import { assertMemoryPath } from "../schemas/memory-path.js";
+import type { MemoryStore } from "../schemas/memory-store.js";
+import { Session } from "../schemas/session.js";
+import { sha256, utf8Bytes } from "../util/hash.js";
+
+/**
+ * Checks and helpers every adapter applies the same way, so that behaviour (and error codes and messages) match
+ * across backends. Adapter authors are welcome to use them.
+ */
+
+/** Default and largest page sizes for list calls. */
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+/** Clamps a requested page size. */
+export function pageSize(limit: number | undefined): number {
+  return Math.min(Math.max(limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
+}
+
+/** Takes one page from an already sorted list, where `keyOf` gives the cursor of an item. */
+export function pageOf<T>(
+  sorted: T[],
+  keyOf: (item: T) => string,
+  limit: number | undefined,
+  after: string | undefined,
+  compare: (a: string, b: string) => number,
+): Page<T> {
+  const size = pageSize(limit);
+  const start = after === undefined ? 0 : sorted.findIndex((item) => compare(keyOf(item), after) > 0);
+  const from = start === -1 ? sorted.length : start;
+  const data = sorted.slice(from, from + size);
+  const last = data.at(-1);
+  const more = from + size < sorted.length;
+  return { data, next_cursor: more && last !== undefined ? keyOf(last) : null };
+}
+
+/** Compares two strings by their UTF-8 bytes: the order memories are listed in on every adapter. */
+export function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+}
+
+/** Parses input with a zod schema, turning failures into `invalid_input` / `invalid_memory_path` errors. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
+  const message = issue?.message ?? "invalid";
+  const code = message.startsWith("invalid memory path")
+    ? "invalid_memory_path"
+    : message.includes("larger than")
+      ? "memory_content_too_large"
+      : "invalid_input";
+  throw new NocturneError(code, `Invalid ${what}${where}: ${message}. Fix the ${what} and try again.`, {
+    details: { issues: result.error.issues },
+  });
+}
+
+/** Validates a memory create input. */
+export function checkCreateMemory(input: unknown): CreateMemoryInput {
+  return parseInput(CreateMemoryInput, input, "memory");
+}
+
+/** Validates a memory update input. */
+export function checkUpdateMemory(input: unknown): UpdateMemoryInput {
+  return parseInput(UpdateMemoryInput, input, "memory update");
+}
+
+/** Validates a session before it is stored. */
+export function checkSession(input: unknown): Session {
+  return parseInput(Session, input, "session");
+}
+
+/** Checks a path and throws `invalid_memory_path` (used where a path arrives alone). */
+export function checkPath(path: string): string {
+  return assertMemoryPath(path);
+}
+
+/** Builds a memory resource from its parts, deriving hash and size. */
+export function buildMemory(fields: {
+  id: string;
+  memory_store_id: string;
+  path: string;
+  content: string;
+  created_at: string;
+  updated_at: string;
+}): Memory {
+  return { ...fields, content_sha256: sha256(fields.content), content_size_bytes: utf8Bytes(fields.content) };
+}
+
+/** `memory_store_not_found`. */
+export function storeNotFound(id: string): NocturneError {
+  return new NocturneError(
+    "memory_store_not_found",
+    `Memory store ${id} does not exist. Check the id, or create the store first.`,
+    { details: { memory_store_id: id } },
+  );
+}
+
+/** `memory_store_archived`, for writes into an archived store. */
+export function storeArchived(store: MemoryStore): NocturneError {
+  return new NocturneError(
+    "memory_store_archived",
+    `Memory store ${store.id} is archived and can no longer be written. Write to another store.`,
+    { details: { memory_store_id: store.id } },
+  );
+}
+
+/** `memory_store_locked`, for archive/delete of a store a dream is writing. */
+export function storeLocked(id: string, dreamId: string): NocturneError {
+  return new NocturneError(
+    "memory_store_locked",
+    `Memory store ${id} is being written by dream ${dreamId}. Wait for the dream to end, or cancel it first.`,
+    { details: { memory_store_id: id, dream_id: dreamId } },
+  );
+}
+
+/** `memory_not_found`. */
+export function memoryNotFound(storeId: string, memoryId: string): NocturneError {
+  return new NocturneError(
+    "memory_not_found",
+    `Memory ${memoryId} does not exist in store ${storeId}. List the store's memories to find its id.`,
+    { details: { memory_store_id: storeId, memory_id: memoryId } },
+  );
+}
+
+/** `memory_path_conflict`. */
+export function pathConflict(storeId: string, path: string): NocturneError {
+  return new NocturneError(
+    "memory_path_conflict",
+    `A memory already exists at ${path} in store ${storeId}. Update that memory, or choose another path.`,
+    { details: { memory_store_id: storeId, path } },
+  );
+}
+
+/** `precondition_failed`. */
+export function preconditionFailed(path: string, expected: string, actual: string | null): NocturneError {
+  return new NocturneError(
+    "precondition_failed",
+    `Memory ${path} changed since it was read (expected content_sha256 ${expected}, found ${actual ?? "no memory"}). Read it again and retry.`,
+    { details: { path, expected, actual } },
+  );
+}
+
+/** `session_not_found`. */
+export function sessionNotFound(id: string): NocturneError {
+  return new NocturneError("session_not_found", `Session ${id} does not exist. Import it first, or check the id.`, {
+    details: { session_id: id },
+  });
+}
