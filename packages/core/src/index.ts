@@ -3,6 +3,8 @@
 // — storage
 export { createInMemoryAdapter, InMemoryAdapter } from "./adapters/in-memory-adapter.js";
 export * as storageRules from "./adapters/storage-rules.js";
+// — engine
+export type * from "./engine/types.js";
 export type { NocturneErrorCode, NocturneErrorOptions } from "./errors.js";
 // — errors
 export { ERROR_CODES, NocturneError, toNocturneError } from "./errors.js";
@@ -21,7 +23,16 @@ export * from "./schemas/memory-path.js";
 export * from "./schemas/memory-store.js";
 export * from "./schemas/report.js";
 export * from "./schemas/session.js";
-
-// — utilities
 export { sha256, utf8Bytes } from "./util/hash.js";
 export { newId } from "./util/ids.js";
+export type { RetryListener, RetryOptions } from "./util/retry.js";
+// — utilities
+export { abortedError, sleep, withRetry } from "./util/retry.js";
+
+// — models
+
+// — importers
+
+// — review report
+
+// — security

@@ -1,0 +1,76 @@
+import type { ConsolidationModel } from "../ports/consolidation-model.js";
+import type { LanguageModel } from "../ports/language-model.js";
+import type { ListArchivableOptions, StorageAdapter } from "../ports/storage-adapter.js";
+import type { Tokenizer } from "../ports/tokenizer.js";
+import type { Page } from "../schemas/common.js";
+import type { CreateDreamInput, Dream } from "../schemas/dream.js";
+import type { DreamEvent } from "../schemas/dream-event.js";
+import type { ConsolidationReport } from "../schemas/report.js";
+import type { RetryOptions } from "../util/retry.js";
+
+/** Limits on what one dream reads; exceeding them fails creation with `input_memory_store_too_large`. */
+export interface DreamLimits {
+  /** Most memories in the input store. Default 20,000. */
+  maxInputMemories?: number;
+  /** Most bytes of memory content in the input store. Default 64 MiB. */
+  maxInputStoreBytes?: number;
+}
+
+/** How to build a Nocturne engine. Only `storage` is required. */
+export interface NocturneOptions {
+  storage: StorageAdapter;
+  /**
+   * The model that does the judging: a ConsolidationModel, or any LanguageModel (wrapped with Nocturne's prompts).
+   * Default: the offline rule-based model, which needs no network and says so in each dream's events.
+   */
+  model?: ConsolidationModel | LanguageModel;
+  /** Token counting for chunk budgets. Default: tiktoken (`o200k_base`). */
+  tokenizer?: Tokenizer;
+  /** Most model calls in flight per dream. Default 4. */
+  concurrency?: number;
+  /** Token budget of one transcript chunk. Default 6,000. */
+  chunkTokens?: number;
+  /** Retry policy for model calls. */
+  retry?: RetryOptions;
+  limits?: DreamLimits;
+}
+
+/** Options for starting a dream. */
+export interface CreateDreamOptions {
+  /** Aborting this signal cancels the dream. */
+  signal?: AbortSignal;
+}
+
+/** Dreams, shaped after the hosted `dreams.create/retrieve/list/cancel/archive`. */
+export interface DreamsApi {
+  /** Validates, records a `pending` dream and starts it in the background. Bad input throws before anything is written. */
+  create(input: CreateDreamInput, options?: CreateDreamOptions): Promise<Dream>;
+  /** `dream_not_found`. */
+  retrieve(id: string): Promise<Dream>;
+  /** Newest first; archived dreams only with `include_archived`. */
+  list(options?: ListArchivableOptions): Promise<Page<Dream>>;
+  /** Cancels a pending or running dream; idempotent once canceled; `dream_not_cancelable` when completed or failed. */
+  cancel(id: string): Promise<Dream>;
+  /** Hides a terminal dream from the default list; `dream_not_archivable` while pending or running. */
+  archive(id: string): Promise<Dream>;
+  /** Every event of the dream from the start, then live ones until it ends. */
+  events(id: string, options?: { signal?: AbortSignal }): AsyncIterable<DreamEvent>;
+  /** Resolves with the dream once it reaches a terminal status. */
+  wait(id: string, options?: { signal?: AbortSignal }): Promise<Dream>;
+  /** The consolidation report: partial while running or after a failure, complete once completed. */
+  report(id: string): Promise<ConsolidationReport | null>;
+}
+
+/** A Nocturne engine bound to one storage adapter and one model. */
+export interface Nocturne {
+  readonly storage: StorageAdapter;
+  readonly model: ConsolidationModel;
+  readonly dreams: DreamsApi;
+  /**
+   * Marks dreams that a dead process left `pending` or `running` as failed (`internal_error`) and unlocks their
+   * output stores. Call once at start-up with a persistent adapter. Returns the dreams it failed.
+   */
+  recover(): Promise<Dream[]>;
+  /** Cancels this engine's running dreams, waits for them to stop, then closes the adapter. */
+  close(): Promise<void>;
+}

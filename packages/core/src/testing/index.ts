@@ -1,0 +1,4 @@
+// Public API of @nocturne/core/testing: what tests (ours and third parties') need. Add exports to the matching section.
+
+// — storage
+export { createInMemoryAdapter, InMemoryAdapter } from "../adapters/in-memory-adapter.js";
