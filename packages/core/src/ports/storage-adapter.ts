@@ -20,10 +20,22 @@ export interface AdapterCapabilities {
   multiProcess: boolean;
 }
 
-/** A dream as storage keeps it: the public resource plus its consolidation report once there is one. */
+/** Which process runs a dream, so a restart can tell a live dream from one whose process died. */
+export interface DreamOwner {
+  host: string;
+  pid: number;
+  /** Refreshed while the dream runs. */
+  heartbeat_at: string;
+}
+
+/**
+ * A dream as storage keeps it: the public resource, its consolidation report once there is one, and its owner
+ * while it runs. Adapters store the record whole (e.g. as JSON) and need not look inside beyond `dream`.
+ */
 export interface DreamRecord {
   dream: Dream;
   report: ConsolidationReport | null;
+  owner?: DreamOwner | null;
 }
 
 /** Options for listing stores or dreams. Archived ones are hidden unless asked for. */
