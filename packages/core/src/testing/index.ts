@@ -2,3 +2,13 @@
 
 // — storage
 export { createInMemoryAdapter, InMemoryAdapter } from "../adapters/in-memory-adapter.js";
+
+// — models
+export type {
+  ScriptedCall,
+  ScriptedHandler,
+  ScriptedLanguageModel,
+  ScriptedLanguageModelOptions,
+  ScriptedReply,
+} from "./scripted-language-model.js";
+export { createScriptedLanguageModel, scripted } from "./scripted-language-model.js";
