@@ -8,6 +8,11 @@ export type * from "./engine/types.js";
 export type { NocturneErrorCode, NocturneErrorOptions } from "./errors.js";
 // — errors
 export { ERROR_CODES, NocturneError, toNocturneError } from "./errors.js";
+// — models
+export type { LlmConsolidationModelOptions } from "./model/llm/llm-consolidation-model.js";
+export { createLlmConsolidationModel } from "./model/llm/llm-consolidation-model.js";
+export { OUTPUT_NAMES as CONSOLIDATION_OUTPUT_NAMES } from "./model/llm/output-schemas.js";
+export { BASE_SYSTEM_PROMPT, buildSystemPrompt } from "./model/llm/system-prompt.js";
 export type * from "./ports/consolidation-model.js";
 export type * from "./ports/language-model.js";
 // — ports
@@ -28,8 +33,6 @@ export { newId } from "./util/ids.js";
 export type { RetryListener, RetryOptions } from "./util/retry.js";
 // — utilities
 export { abortedError, sleep, withRetry } from "./util/retry.js";
-
-// — models
 
 // — importers
 
