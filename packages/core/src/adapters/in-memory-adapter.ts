@@ -16,12 +16,16 @@ import { nowIso } from "../util/time.js";
 import {
   buildMemory,
   checkCreateMemory,
+  checkDreamRecord,
+  checkPath,
   checkSession,
   checkUpdateMemory,
+  clashingPath,
   compareUtf8,
   memoryNotFound,
   pageOf,
   parseInput,
+  pathClash,
   pathConflict,
   preconditionFailed,
   sessionNotFound,
@@ -36,7 +40,7 @@ interface StoreState {
   byPath: Map<string, Memory>;
 }
 
-const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byId = compareUtf8;
 
 /**
  * The reference StorageAdapter: everything in process memory, nothing persisted. Every other adapter must behave
@@ -108,6 +112,8 @@ export class InMemoryAdapter implements StorageAdapter {
     const { path, content } = checkCreateMemory(input);
     const state = this.requireWritableStore(storeId);
     if (state.byPath.has(path)) throw pathConflict(storeId, path);
+    const clash = clashingPath(path, state.byPath.keys());
+    if (clash !== null) throw pathClash(storeId, path, clash);
     const now = nowIso();
     const memory = buildMemory({
       id: newId("mem"),
@@ -127,6 +133,7 @@ export class InMemoryAdapter implements StorageAdapter {
   }
 
   async getMemoryByPath(storeId: string, path: string): Promise<Memory | null> {
+    checkPath(path);
     const found = this.stores.get(storeId)?.byPath.get(path);
     return found ? structuredClone(found) : null;
   }
@@ -140,7 +147,12 @@ export class InMemoryAdapter implements StorageAdapter {
       throw preconditionFailed(current.path, patch.precondition.content_sha256, current.content_sha256);
     }
     const path = patch.path ?? current.path;
-    if (path !== current.path && state.byPath.has(path)) throw pathConflict(storeId, path);
+    if (path !== current.path) {
+      if (state.byPath.has(path)) throw pathConflict(storeId, path);
+      const others = [...state.byPath.keys()].filter((other) => other !== current.path);
+      const clash = clashingPath(path, others);
+      if (clash !== null) throw pathClash(storeId, path, clash);
+    }
     const updated = buildMemory({ ...current, path, content: patch.content ?? current.content, updated_at: nowIso() });
     state.byPath.delete(current.path);
     state.byPath.set(path, updated);
@@ -180,6 +192,10 @@ export class InMemoryAdapter implements StorageAdapter {
       if (write.op === "delete") {
         next.delete(write.path);
         continue;
+      }
+      if (!current) {
+        const clash = clashingPath(write.path, next.keys());
+        if (clash !== null) throw pathClash(storeId, write.path, clash);
       }
       const memory = current
         ? buildMemory({ ...current, content: write.content, updated_at: now })
@@ -226,6 +242,7 @@ export class InMemoryAdapter implements StorageAdapter {
   }
 
   async putDreamRecord(record: DreamRecord): Promise<void> {
+    checkDreamRecord(record);
     this.dreams.set(record.dream.id, structuredClone(record));
   }
 

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { NocturneError } from "../errors.js";
 import type { Page } from "../schemas/common.js";
+import { Dream } from "../schemas/dream.js";
 import { CreateMemoryInput, type Memory, UpdateMemoryInput } from "../schemas/memory.js";
 import { assertMemoryPath } from "../schemas/memory-path.js";
 import type { MemoryStore } from "../schemas/memory-store.js";
@@ -75,6 +76,30 @@ export function checkSession(input: unknown): Session {
   return parseInput(Session, input, "session");
 }
 
+/** Validates a dream record's dream before it is stored (the report and owner are stored as given). */
+export function checkDreamRecord<R extends { dream: Dream }>(record: R): R {
+  parseInput(Dream, record.dream, "dream");
+  return record;
+}
+
+/** The folders above a memory path, shortest first: `/a/b/c.md` → `/a`, `/a/b`. */
+export function parentPaths(path: string): string[] {
+  const parents: string[] = [];
+  for (let at = path.indexOf("/", 1); at !== -1; at = path.indexOf("/", at + 1)) parents.push(path.slice(0, at));
+  return parents;
+}
+
+/**
+ * Memory paths form a tree of files, as on a disk: a path cannot be a memory and a folder of memories at once.
+ * Returns an existing path that clashes with `path` (a memory at one of its folders, or one below it), or null.
+ */
+export function clashingPath(path: string, existing: Iterable<string>): string | null {
+  const parents = new Set(parentPaths(path));
+  const below = `${path}/`;
+  for (const other of existing) if (parents.has(other) || other.startsWith(below)) return other;
+  return null;
+}
+
 /** Checks a path and throws `invalid_memory_path` (used where a path arrives alone). */
 export function checkPath(path: string): string {
   return assertMemoryPath(path);
@@ -134,6 +159,16 @@ export function pathConflict(storeId: string, path: string): NocturneError {
     "memory_path_conflict",
     `A memory already exists at ${path} in store ${storeId}. Update that memory, or choose another path.`,
     { details: { memory_store_id: storeId, path } },
+  );
+}
+
+/** `memory_path_conflict`, for a path that would make a memory also a folder (see {@link clashingPath}). */
+export function pathClash(storeId: string, path: string, other: string): NocturneError {
+  const [file, folder] = other.length < path.length ? [other, path] : [path, other];
+  return new NocturneError(
+    "memory_path_conflict",
+    `Memory path ${path} clashes with ${other} in store ${storeId}: ${file} would have to be both a memory and the folder holding ${folder}. Choose another path.`,
+    { details: { memory_store_id: storeId, path, conflicting_path: other } },
   );
 }
 

@@ -2,6 +2,12 @@
 
 // — storage
 export { createInMemoryAdapter, InMemoryAdapter } from "../adapters/in-memory-adapter.js";
+export type {
+  AdapterConformanceOptions,
+  ConformanceFactory,
+  ConformanceFixture,
+} from "./conformance/index.js";
+export { runAdapterConformance } from "./conformance/index.js";
 
 // — models
 export type {

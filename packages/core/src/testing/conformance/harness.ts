@@ -1,0 +1,77 @@
+import { afterEach, beforeEach } from "vitest";
+import type { StorageAdapter } from "../../ports/storage-adapter.js";
+
+/** What a conformance factory returns: a fresh adapter, and optionally how to reopen its storage and clean up. */
+export interface ConformanceFixture {
+  /** A fresh adapter over empty storage. */
+  adapter: StorageAdapter;
+  /**
+   * Opens another adapter over the same storage. Needed by the `persistent` checks (close, reopen, read back) and
+   * the `multiProcess` checks (two adapters open at once).
+   */
+  reopen?: () => StorageAdapter | Promise<StorageAdapter>;
+  /** Removes what the factory made (temp folders, database files). Runs after every adapter is closed. */
+  cleanup?: () => void | Promise<void>;
+}
+
+/** Builds a fresh fixture; called once per test. */
+export type ConformanceFactory = () => ConformanceFixture | Promise<ConformanceFixture>;
+
+/** Which optional checks to run. Each must match what the adapter declares in `capabilities`. */
+export interface AdapterConformanceOptions {
+  /** Run the reopen checks: data written, adapter closed, a new adapter from `reopen` reads it all back. */
+  persistent?: boolean;
+  /** Run the checks with two adapters (the second from `reopen`) writing the same storage at once. */
+  multiProcess?: boolean;
+}
+
+/** The live fixture of the current test. */
+export interface Harness {
+  /** The adapter of the current test. */
+  readonly adapter: StorageAdapter;
+  /** A second adapter over the same storage (from the factory's `reopen`). */
+  reopen(): Promise<StorageAdapter>;
+  /** Closes one adapter now (it is not closed again after the test). */
+  close(adapter: StorageAdapter): Promise<void>;
+}
+
+/** Registers per-test set-up and tear-down in the enclosing `describe` and returns the handle tests use. */
+export function useHarness(factory: ConformanceFactory): Harness {
+  let fixture: ConformanceFixture | undefined;
+  let open: StorageAdapter[] = [];
+
+  beforeEach(async () => {
+    fixture = await factory();
+    open = [fixture.adapter];
+  });
+
+  afterEach(async () => {
+    const adapters = open.reverse();
+    open = [];
+    try {
+      for (const adapter of adapters) await adapter.close?.();
+    } finally {
+      await fixture?.cleanup?.();
+      fixture = undefined;
+    }
+  });
+
+  return {
+    get adapter(): StorageAdapter {
+      if (!fixture) throw new Error("the conformance harness is only usable inside a test");
+      return fixture.adapter;
+    },
+    async reopen(): Promise<StorageAdapter> {
+      if (!fixture?.reopen) {
+        throw new Error("this check needs a `reopen` hook: return { adapter, reopen } from the conformance factory");
+      }
+      const adapter = await fixture.reopen();
+      open.push(adapter);
+      return adapter;
+    },
+    async close(adapter: StorageAdapter): Promise<void> {
+      open = open.filter((other) => other !== adapter);
+      await adapter.close?.();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+import { createInMemoryAdapter, runAdapterConformance } from "@nocturne/core/testing";
+
+runAdapterConformance("memory", () => ({ adapter: createInMemoryAdapter() }));
