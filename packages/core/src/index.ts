@@ -1,23 +1,9 @@
 // Public API of @nocturne/core. Each section re-exports one area; add new exports to the matching section.
 
-// — storage
-export { createInMemoryAdapter, InMemoryAdapter } from "./adapters/in-memory-adapter.js";
-export * as storageRules from "./adapters/storage-rules.js";
-// — engine
-export type * from "./engine/types.js";
-export type { NocturneErrorCode, NocturneErrorOptions } from "./errors.js";
 // — errors
+export type { NocturneErrorCode, NocturneErrorOptions } from "./errors.js";
 export { ERROR_CODES, NocturneError, toNocturneError } from "./errors.js";
-// — models
-export type { LlmConsolidationModelOptions } from "./model/llm/llm-consolidation-model.js";
-export { createLlmConsolidationModel } from "./model/llm/llm-consolidation-model.js";
-export { OUTPUT_NAMES as CONSOLIDATION_OUTPUT_NAMES } from "./model/llm/output-schemas.js";
-export { BASE_SYSTEM_PROMPT, buildSystemPrompt } from "./model/llm/system-prompt.js";
-export type * from "./ports/consolidation-model.js";
-export type * from "./ports/language-model.js";
-// — ports
-export type * from "./ports/storage-adapter.js";
-export type * from "./ports/tokenizer.js";
+
 // — resources and schemas
 export * from "./schemas/common.js";
 export * from "./schemas/dream.js";
@@ -28,14 +14,60 @@ export * from "./schemas/memory-path.js";
 export * from "./schemas/memory-store.js";
 export * from "./schemas/report.js";
 export * from "./schemas/session.js";
-export { sha256, utf8Bytes } from "./util/hash.js";
-export { newId } from "./util/ids.js";
-export type { RetryListener, RetryOptions } from "./util/retry.js";
-// — utilities
-export { abortedError, sleep, withRetry } from "./util/retry.js";
+
+// — ports
+export type * from "./ports/consolidation-model.js";
+export type * from "./ports/language-model.js";
+export type * from "./ports/storage-adapter.js";
+export type * from "./ports/tokenizer.js";
+
+// — storage
+export { createInMemoryAdapter, InMemoryAdapter } from "./adapters/in-memory-adapter.js";
+export * as storageRules from "./adapters/storage-rules.js";
+
+// — engine
+export { createNocturne } from "./engine/create-nocturne.js";
+export { dreamErrorOf } from "./engine/dream-error.js";
+export { OFFLINE_DEFAULT_NOTICE } from "./engine/resolve-model.js";
+export type * from "./engine/types.js";
+export { createTiktokenTokenizer } from "./tokenizer/tiktoken-tokenizer.js";
+
+// — pipeline stages (pure functions over plain data; runners compose them)
+export type { ReportInputs } from "./pipeline/build-report.js";
+export { buildReport } from "./pipeline/build-report.js";
+export { checkEvidence, indexChunk, indexMemories, trustRank } from "./pipeline/check-evidence.js";
+export { checkInsights, INSIGHTS_TOPIC } from "./pipeline/check-insights.js";
+export { chunkTranscript, LINE_OVERHEAD_TOKENS } from "./pipeline/chunk-transcript.js";
+export type { DeduplicateOptions, DeduplicateResult } from "./pipeline/deduplicate.js";
+export { AMBIGUOUS_SIMILARITY, deduplicate, SAME_SUBJECT_SIMILARITY } from "./pipeline/deduplicate.js";
+export type { RenderedMemory } from "./pipeline/render-memories.js";
+export { renderMemories, topicPath } from "./pipeline/render-memories.js";
+export { renderTranscript } from "./pipeline/render-transcript.js";
+export { resolveByRecency } from "./pipeline/resolve-by-recency.js";
+export type { PipelineContext, PipelineSettings, Redactor } from "./pipeline/run-pipeline.js";
+export { batchMemories, runPipeline } from "./pipeline/run-pipeline.js";
+export type { InputSnapshot, ValidDreamRequest } from "./pipeline/snapshot-inputs.js";
+export {
+  ensureInputsAvailable,
+  readAllMemories,
+  snapshotInputs,
+  validateDreamRequest,
+} from "./pipeline/snapshot-inputs.js";
+
+// — models
+export type { LlmConsolidationModelOptions } from "./model/llm/llm-consolidation-model.js";
+export { createLlmConsolidationModel } from "./model/llm/llm-consolidation-model.js";
+export { OUTPUT_NAMES as CONSOLIDATION_OUTPUT_NAMES } from "./model/llm/output-schemas.js";
+export { BASE_SYSTEM_PROMPT, buildSystemPrompt } from "./model/llm/system-prompt.js";
 
 // — importers
 
 // — review report
 
 // — security
+
+// — utilities
+export { sha256, utf8Bytes } from "./util/hash.js";
+export { newId } from "./util/ids.js";
+export type { RetryListener, RetryOptions } from "./util/retry.js";
+export { abortedError, sleep, withRetry } from "./util/retry.js";

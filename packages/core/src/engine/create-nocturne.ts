@@ -1,0 +1,369 @@
+import { hostname } from "node:os";
+import { NocturneError, toNocturneError } from "../errors.js";
+import { buildReport, type ReportInputs } from "../pipeline/build-report.js";
+import { type Redactor, runPipeline } from "../pipeline/run-pipeline.js";
+import { type InputSnapshot, snapshotInputs, validateDreamRequest } from "../pipeline/snapshot-inputs.js";
+import type { DreamRecord, ListArchivableOptions } from "../ports/storage-adapter.js";
+import type { Tokenizer } from "../ports/tokenizer.js";
+import { addUsage, emptyUsage, type Page } from "../schemas/common.js";
+import { type CreateDreamInput, type Dream, isTerminalStatus } from "../schemas/dream.js";
+import type { DreamEvent, DreamEventBody } from "../schemas/dream-event.js";
+import type { ConsolidationReport } from "../schemas/report.js";
+import { createTiktokenTokenizer } from "../tokenizer/tiktoken-tokenizer.js";
+import { newId } from "../util/ids.js";
+import { sleep } from "../util/retry.js";
+import { nowIso, timeOf } from "../util/time.js";
+import { dreamErrorOf } from "./dream-error.js";
+import { EventLog } from "./event-log.js";
+import { resolveModel } from "./resolve-model.js";
+import type { CreateDreamOptions, DreamsApi, Nocturne, NocturneOptions } from "./types.js";
+
+const HEARTBEAT_MS = 10_000;
+/** How often a dream run by another process is polled. */
+const POLL_MS = 250;
+/** A dream whose owner has not written a heartbeat for this long is taken as abandoned by `recover()`. */
+const STALE_AFTER_MS = 60_000;
+
+/** A dream this engine is running. */
+interface LiveDream {
+  dream: Dream;
+  state: ReportInputs;
+  log: EventLog;
+  controller: AbortController;
+  finished: Promise<void>;
+}
+
+const identity: Redactor = (text) => ({ text, redactions: 0 });
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function dreamNotFound(id: string): NocturneError {
+  return new NocturneError("dream_not_found", `Dream ${id} does not exist. List dreams to find its id.`, {
+    details: { dream_id: id },
+  });
+}
+
+/**
+ * Creates a Nocturne engine over a storage adapter and a model (the offline rule-based model when none is given).
+ * Dreams run in this process; with a persistent adapter their records survive it.
+ */
+export function createNocturne(options: NocturneOptions & { redact?: Redactor }): Nocturne {
+  const { storage } = options;
+  const { model, notice: modelNotice } = resolveModel(options.model);
+  let tokenizer: Tokenizer | undefined = options.tokenizer;
+  const getTokenizer = () => {
+    tokenizer ??= createTiktokenTokenizer();
+    return tokenizer;
+  };
+  const live = new Map<string, LiveDream>();
+  const owner = { host: hostname(), pid: process.pid };
+
+  const recordOf = (entry: LiveDream): DreamRecord => ({
+    dream: entry.dream,
+    report: buildReport({
+      ...entry.state,
+      status: entry.dream.status,
+      endedAt: entry.dream.ended_at,
+      usage: entry.dream.usage,
+      error: entry.dream.error,
+    }),
+    owner: isTerminalStatus(entry.dream.status) ? null : { ...owner, heartbeat_at: nowIso() },
+  });
+  const persist = (entry: LiveDream) => storage.putDreamRecord(structuredClone(recordOf(entry)));
+
+  const emit = (entry: LiveDream, body: DreamEventBody) => {
+    entry.log.push({ ...body, dream_id: entry.dream.id, seq: entry.log.length, at: nowIso() } as DreamEvent);
+  };
+
+  async function run(entry: LiveDream, snapshot: InputSnapshot): Promise<void> {
+    const { dream, state, controller } = entry;
+    const heartbeat = setInterval(() => void persist(entry).catch(() => undefined), HEARTBEAT_MS);
+    heartbeat.unref();
+    try {
+      if (controller.signal.aborted) throw new NocturneError("aborted", "The dream was canceled before it started.");
+      dream.status = "running";
+      emit(entry, { type: "status", status: "running" });
+      if (modelNotice) {
+        state.notices.push(modelNotice);
+        emit(entry, { type: "notice", message: modelNotice });
+      }
+      await persist(entry);
+      await runPipeline(
+        {
+          storage,
+          model,
+          tokenizer: getTokenizer(),
+          snapshot,
+          settings: {
+            concurrency: options.concurrency ?? 4,
+            chunkTokens: options.chunkTokens ?? 6000,
+            retry: options.retry ?? {},
+          },
+          instructions: dream.instructions,
+          signal: controller.signal,
+          redact: options.redact ?? identity,
+          emit: (body) => {
+            if (body.type === "notice") state.notices.push(body.message);
+            emit(entry, body);
+          },
+          addUsage: (usage) => {
+            addUsage(dream.usage, usage);
+            emit(entry, { type: "usage", usage: { ...dream.usage } });
+          },
+          checkpoint: async (stage) => {
+            if (controller.signal.aborted) throw new NocturneError("aborted", "The dream was canceled.");
+            emit(entry, { type: "stage", stage });
+            const stored = await storage.getDreamRecord(dream.id);
+            if (stored?.dream.status === "canceled")
+              controller.abort(new NocturneError("aborted", "Canceled from another process."));
+            if (controller.signal.aborted) throw new NocturneError("aborted", "The dream was canceled.");
+            await persist(entry);
+          },
+          createOutputStore: async () => {
+            const output = await storage.createMemoryStore({
+              name: `${snapshot.store.name} (dream)`.slice(0, 255),
+              description: `Consolidated by Nocturne dream ${dream.id} from ${snapshot.store.id}.`,
+              metadata: { nocturne_dream_id: dream.id, nocturne_input_store_id: snapshot.store.id },
+            });
+            await storage.setMemoryStoreLock(output.id, dream.id);
+            dream.outputs = [{ type: "memory_store", memory_store_id: output.id }];
+            await persist(entry);
+            return output.id;
+          },
+        },
+        state,
+      );
+      emit(entry, { type: "stage", stage: "report" });
+      dream.status = "completed";
+    } catch (thrown) {
+      const error = toNocturneError(thrown);
+      if (controller.signal.aborted || error.code === "aborted") {
+        dream.status = "canceled";
+      } else {
+        dream.status = "failed";
+        dream.error = dreamErrorOf(error);
+        emit(entry, { type: "error", error: dream.error });
+      }
+    } finally {
+      clearInterval(heartbeat);
+      dream.ended_at = nowIso();
+      if (state.outputStoreId !== null)
+        await storage.setMemoryStoreLock(state.outputStoreId, null).catch(() => undefined);
+      await persist(entry).catch(() => undefined);
+      emit(entry, { type: "status", status: dream.status });
+      entry.log.close();
+      live.delete(dream.id);
+    }
+  }
+
+  async function readRecord(id: string): Promise<DreamRecord> {
+    const record = await storage.getDreamRecord(id);
+    if (!record) throw dreamNotFound(id);
+    return record;
+  }
+
+  const dreams: DreamsApi = {
+    async create(input: CreateDreamInput, createOptions: CreateDreamOptions = {}) {
+      const request = validateDreamRequest(input);
+      const snapshot = await snapshotInputs(storage, request, options.limits);
+      const dream: Dream = {
+        id: newId("drm"),
+        type: "dream",
+        status: "pending",
+        inputs: request.inputs,
+        outputs: [],
+        model: { id: request.model ?? model.id },
+        instructions: request.instructions,
+        usage: emptyUsage(),
+        error: null,
+        created_at: nowIso(),
+        ended_at: null,
+        archived_at: null,
+      };
+      const state: ReportInputs = {
+        dreamId: dream.id,
+        status: dream.status,
+        inputStoreId: snapshot.store.id,
+        outputStoreId: null,
+        model: dream.model.id,
+        instructions: dream.instructions,
+        createdAt: dream.created_at,
+        endedAt: null,
+        sessions: snapshot.sessions.map((session) => ({
+          sessionId: session.id,
+          title: session.title,
+          contentSha256: snapshot.sessionHashes.get(session.id) ?? "",
+          events: session.events.length,
+          chunks: 0,
+          facts: 0,
+          skipped: false,
+        })),
+        inputMemories: snapshot.memories,
+        memoryFacts: [],
+        memoryRejections: new Map(),
+        dropReasons: new Map(),
+        consolidated: [],
+        written: new Map(),
+        outputContent: new Map(),
+        dropped: [],
+        notices: [],
+        stats: { chunks: 0, candidateFacts: 0, clusters: 0, judgeCalls: 0, redactions: 0 },
+        usage: dream.usage,
+        error: null,
+      };
+      const controller = new AbortController();
+      const entry: LiveDream = { dream, state, log: new EventLog(), controller, finished: Promise.resolve() };
+      emit(entry, { type: "status", status: "pending" });
+      await persist(entry);
+      live.set(dream.id, entry);
+      createOptions.signal?.addEventListener("abort", () => controller.abort(createOptions.signal?.reason), {
+        once: true,
+      });
+      entry.finished = new Promise<void>((resolve) => setImmediate(resolve)).then(() => run(entry, snapshot));
+      return structuredClone(dream);
+    },
+
+    async retrieve(id) {
+      const entry = live.get(id);
+      return entry ? structuredClone(entry.dream) : (await readRecord(id)).dream;
+    },
+
+    list(listOptions?: ListArchivableOptions): Promise<Page<Dream>> {
+      return storage.listDreams(listOptions);
+    },
+
+    async cancel(id) {
+      const entry = live.get(id);
+      if (entry) {
+        entry.controller.abort(new NocturneError("aborted", "Canceled by request."));
+        await entry.finished;
+        return structuredClone(entry.dream);
+      }
+      const record = await readRecord(id);
+      const { dream } = record;
+      if (dream.status === "canceled") return dream;
+      if (dream.status === "completed" || dream.status === "failed") {
+        throw new NocturneError(
+          "dream_not_cancelable",
+          `Dream ${id} already ${dream.status}; only pending or running dreams can be canceled.`,
+          { details: { dream_id: id, status: dream.status } },
+        );
+      }
+      const canceled: Dream = { ...dream, status: "canceled", ended_at: nowIso() };
+      await storage.putDreamRecord({ ...record, dream: canceled });
+      return canceled;
+    },
+
+    async archive(id) {
+      const record = await readRecord(id);
+      const { dream } = record;
+      if (!isTerminalStatus(dream.status)) {
+        throw new NocturneError(
+          "dream_not_archivable",
+          `Dream ${id} is ${dream.status}; only completed, failed or canceled dreams can be archived. Wait for it to end or cancel it.`,
+          { details: { dream_id: id, status: dream.status } },
+        );
+      }
+      if (dream.archived_at !== null) return dream;
+      const archived: Dream = { ...dream, archived_at: nowIso() };
+      await storage.putDreamRecord({ ...record, dream: archived });
+      return archived;
+    },
+
+    async *events(id, eventOptions = {}) {
+      const entry = live.get(id);
+      if (entry) {
+        yield* entry.log.read(eventOptions.signal);
+        return;
+      }
+      let seq = 0;
+      let last: Dream["status"] | null = null;
+      for (;;) {
+        const { dream } = await readRecord(id);
+        if (dream.status !== last)
+          yield { type: "status", status: dream.status, dream_id: id, seq: seq++, at: nowIso() };
+        last = dream.status;
+        if (isTerminalStatus(dream.status) || eventOptions.signal?.aborted) return;
+        await sleep(POLL_MS, eventOptions.signal).catch(() => undefined);
+      }
+    },
+
+    async wait(id, waitOptions = {}) {
+      for (;;) {
+        const entry = live.get(id);
+        if (entry) {
+          await Promise.race([entry.finished, sleep(POLL_MS, waitOptions.signal)]);
+          if (isTerminalStatus(entry.dream.status)) return structuredClone(entry.dream);
+          continue;
+        }
+        const { dream } = await readRecord(id);
+        if (isTerminalStatus(dream.status)) return dream;
+        await sleep(POLL_MS, waitOptions.signal);
+      }
+    },
+
+    async report(id): Promise<ConsolidationReport | null> {
+      const entry = live.get(id);
+      return entry ? recordOf(entry).report : (await readRecord(id)).report;
+    },
+  };
+
+  return {
+    storage,
+    model,
+    dreams,
+
+    async recover() {
+      const failed: Dream[] = [];
+      let after: string | undefined;
+      do {
+        const page = await storage.listDreams({ include_archived: true, limit: 1000, after });
+        for (const listed of page.data) {
+          if (isTerminalStatus(listed.status) || live.has(listed.id)) continue;
+          const record = await storage.getDreamRecord(listed.id);
+          if (!record || !abandoned(record)) continue;
+          const outputId = record.dream.outputs[0]?.memory_store_id ?? null;
+          const dream: Dream = {
+            ...record.dream,
+            status: "failed",
+            ended_at: nowIso(),
+            error: {
+              type: "internal_error",
+              message: `The process running this dream stopped before it finished (it crashed or was killed).${outputId ? ` Its partial output store ${outputId} was kept as written.` : ""} Start a new dream to retry.`,
+            },
+          };
+          if (outputId) await storage.setMemoryStoreLock(outputId, null).catch(() => undefined);
+          const report = record.report
+            ? { ...record.report, status: dream.status, endedAt: dream.ended_at, error: dream.error }
+            : null;
+          await storage.putDreamRecord({ dream, report, owner: null });
+          failed.push(dream);
+        }
+        after = page.next_cursor ?? undefined;
+      } while (after !== undefined);
+      return failed;
+    },
+
+    async close() {
+      const running = [...live.values()];
+      for (const entry of running) entry.controller.abort(new NocturneError("aborted", "The engine was closed."));
+      await Promise.all(running.map((entry) => entry.finished));
+      await storage.close?.();
+    },
+  };
+
+  function abandoned(record: DreamRecord): boolean {
+    const runner = record.owner;
+    if (!runner) return true;
+    if (runner.host === owner.host)
+      return runner.pid === owner.pid ? !live.has(record.dream.id) : !processAlive(runner.pid);
+    return Date.now() - timeOf(runner.heartbeat_at) > STALE_AFTER_MS;
+  }
+}

@@ -1,0 +1,188 @@
+import type { Usage } from "../schemas/common.js";
+import type { DreamError, DreamStatus } from "../schemas/dream.js";
+import type { CandidateFact, ConsolidatedFact } from "../schemas/facts.js";
+import type { Memory } from "../schemas/memory.js";
+import type {
+  ConsolidationReport,
+  DroppedFact,
+  InputFate,
+  ReportedFact,
+  ReportedInput,
+  ReportedInputFact,
+  ReportedOutput,
+  ReportedSession,
+} from "../schemas/report.js";
+import { sha256 } from "../util/hash.js";
+import { topicPath } from "./render-memories.js";
+
+/** Everything the report is assembled from; fields fill in as the dream advances, so a failed dream reports too. */
+export interface ReportInputs {
+  dreamId: string;
+  status: DreamStatus;
+  inputStoreId: string;
+  outputStoreId: string | null;
+  model: string;
+  instructions: string;
+  createdAt: string;
+  endedAt: string | null;
+  sessions: ReportedSession[];
+  inputMemories: Memory[];
+  /** Candidate facts read from input memories. */
+  memoryFacts: CandidateFact[];
+  /** Statements rejected while reading input memories, by memory id. */
+  memoryRejections: Map<string, DroppedFact[]>;
+  /** Why a candidate fact was kept out of memory, by fact id. */
+  dropReasons: Map<string, string>;
+  consolidated: ConsolidatedFact[];
+  /** Output memories written so far: path → memory id. */
+  written: Map<string, string>;
+  /** Content of each output memory, by path. */
+  outputContent: Map<string, string>;
+  dropped: DroppedFact[];
+  notices: string[];
+  stats: ConsolidationReport["stats"];
+  usage: Usage;
+  error: DreamError | null;
+}
+
+function reportedFact(fact: ConsolidatedFact): ReportedFact {
+  return {
+    key: fact.key,
+    statement: fact.statement,
+    kind: fact.kind,
+    trust: fact.trust,
+    observedAt: fact.observedAt,
+    evidence: fact.evidence,
+    merged: fact.merged,
+    superseded: fact.superseded,
+  };
+}
+
+function memoryIdsOf(fact: CandidateFact): string[] {
+  return [...new Set(fact.evidence.flatMap((item) => (item.type === "memory" ? [item.memoryId] : [])))];
+}
+
+/** Worst fate first: a memory is as changed as its most changed fact. */
+const FATE_ORDER: InputFate[] = ["superseded", "merged", "dropped", "kept"];
+
+function memoryFate(facts: ReportedInputFact[]): InputFate {
+  if (facts.length === 0) return "dropped";
+  if (facts.every((fact) => fact.fate === "dropped")) return "dropped";
+  if (facts.every((fact) => fact.fate === "kept")) return "kept";
+  return FATE_ORDER.find((fate) => fate !== "kept" && facts.some((fact) => fact.fate === fate)) ?? "kept";
+}
+
+/** What became of one input-memory fact, looked up in the consolidated facts. */
+function inputFactFate(
+  fact: CandidateFact,
+  inputs: ReportInputs,
+  byFactId: Map<string, ConsolidatedFact>,
+): ReportedInputFact {
+  const owner = byFactId.get(fact.id);
+  if (!owner) {
+    return {
+      statement: fact.statement,
+      fate: "dropped",
+      into: null,
+      replacedBy: null,
+      reason: inputs.dropReasons.get(fact.id) ?? "not written: the dream ended before this fact was consolidated",
+    };
+  }
+  const into = inputs.written.has(topicPath(owner.topic)) ? topicPath(owner.topic) : null;
+  const replacedBy = { statement: owner.statement, observedAt: owner.observedAt, evidence: owner.evidence };
+  if (owner.superseded.some((old) => old.factId === fact.id)) {
+    return { statement: fact.statement, fate: "superseded", into, replacedBy, reason: null };
+  }
+  const isWinner = owner.sourceFactIds[0] === fact.id;
+  if (isWinner && owner.merged.length === 0) {
+    return { statement: fact.statement, fate: "kept", into, replacedBy: null, reason: null };
+  }
+  return { statement: fact.statement, fate: "merged", into, replacedBy: isWinner ? null : replacedBy, reason: null };
+}
+
+/**
+ * Assembles the consolidation report: for every output memory where each line came from, for every input memory
+ * what became of it (kept, merged, superseded, dropped and why).
+ */
+export function buildReport(inputs: ReportInputs): ConsolidationReport {
+  const byFactId = new Map<string, ConsolidatedFact>();
+  for (const fact of inputs.consolidated) for (const id of fact.sourceFactIds) byFactId.set(id, fact);
+
+  const outputs: ReportedOutput[] = [];
+  const byPath = new Map<string, ConsolidatedFact[]>();
+  for (const fact of inputs.consolidated) {
+    const path = topicPath(fact.topic);
+    byPath.set(path, [...(byPath.get(path) ?? []), fact]);
+  }
+  for (const [path, memoryId] of [...inputs.written.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const facts = byPath.get(path) ?? byPath.get(path.replace(/-\d+\.md$/, ".md")) ?? [];
+    outputs.push({
+      memoryId,
+      path,
+      contentSha256: sha256(inputs.outputContent.get(path) ?? ""),
+      facts: facts.filter((fact) => fact.kind !== "insight").map(reportedFact),
+      insights: facts.filter((fact) => fact.kind === "insight").map((fact) => fact.statement),
+    });
+  }
+
+  const factsByMemory = new Map<string, CandidateFact[]>();
+  for (const fact of inputs.memoryFacts) {
+    for (const id of memoryIdsOf(fact)) factsByMemory.set(id, [...(factsByMemory.get(id) ?? []), fact]);
+  }
+  const reportedInputs: ReportedInput[] = inputs.inputMemories.map((memory) => {
+    const facts = (factsByMemory.get(memory.id) ?? []).map((fact) => inputFactFate(fact, inputs, byFactId));
+    for (const rejected of inputs.memoryRejections.get(memory.id) ?? []) {
+      facts.push({
+        statement: rejected.statement,
+        fate: "dropped",
+        into: null,
+        replacedBy: null,
+        reason: rejected.reason,
+      });
+    }
+    if (facts.length === 0) {
+      facts.push({
+        statement: memory.content.slice(0, 200),
+        fate: "dropped",
+        into: null,
+        replacedBy: null,
+        reason: "no facts could be read from this memory",
+      });
+    }
+    return {
+      memoryId: memory.id,
+      path: memory.path,
+      contentSha256: memory.content_sha256,
+      fate: memoryFate(facts),
+      facts,
+    };
+  });
+
+  return {
+    dreamId: inputs.dreamId,
+    status: inputs.status,
+    inputStoreId: inputs.inputStoreId,
+    outputStoreId: inputs.outputStoreId,
+    model: inputs.model,
+    instructions: inputs.instructions,
+    createdAt: inputs.createdAt,
+    endedAt: inputs.endedAt,
+    sessions: inputs.sessions,
+    outputs,
+    inputs: reportedInputs,
+    dropped: inputs.dropped,
+    insights: inputs.consolidated
+      .filter((fact) => fact.kind === "insight")
+      .map((fact) => ({
+        key: fact.key,
+        statement: fact.statement,
+        path: topicPath(fact.topic),
+        sessionIds: [...new Set(fact.evidence.flatMap((item) => (item.type === "event" ? [item.sessionId] : [])))],
+        evidence: fact.evidence,
+      })),
+    notices: inputs.notices,
+    stats: inputs.stats,
+    usage: { ...inputs.usage },
+    error: inputs.error,
+  };
+}

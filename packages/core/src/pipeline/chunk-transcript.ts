@@ -1,0 +1,66 @@
+import type { Tokenizer } from "../ports/tokenizer.js";
+import type { Chunk, TranscriptLine } from "../schemas/facts.js";
+import type { Session } from "../schemas/session.js";
+import { renderTranscript, unsplittableRanges } from "./render-transcript.js";
+
+/** Tokens a line costs beyond its text: the `[event id] role:` header the prompt puts in front of it. */
+export const LINE_OVERHEAD_TOKENS = 12;
+
+interface CostedLine {
+  line: TranscriptLine;
+  tokens: number;
+}
+
+/**
+ * Splits a session's transcript into chunks of at most `budget` tokens, on event boundaries. A tool call stays in
+ * the same chunk as its result when they fit together; an event larger than the budget is split into parts on its
+ * own. Every line keeps its event id; nothing is dropped.
+ */
+export function chunkTranscript(session: Session, tokenizer: Tokenizer, budget: number): Chunk[] {
+  if (budget <= LINE_OVERHEAD_TOKENS) throw new RangeError(`chunk budget must exceed ${LINE_OVERHEAD_TOKENS} tokens`);
+  const lines = renderTranscript(session);
+  const costed = lines.map((line) => ({ line, tokens: tokenizer.count(line.text) + LINE_OVERHEAD_TOKENS }));
+  const chunks: Chunk[] = [];
+  let current: CostedLine[] = [];
+  let currentTokens = 0;
+
+  const flush = () => {
+    if (current.length === 0) return;
+    chunks.push({
+      key: `${session.id}#${chunks.length}`,
+      sessionId: session.id,
+      index: chunks.length,
+      lines: current.map((entry) => entry.line),
+      tokens: currentTokens,
+    });
+    current = [];
+    currentTokens = 0;
+  };
+  const add = (group: CostedLine[], tokens: number) => {
+    if (currentTokens + tokens > budget) flush();
+    current.push(...group);
+    currentTokens += tokens;
+  };
+
+  for (const [start, end] of unsplittableRanges(session, lines)) {
+    const group = costed.slice(start, end + 1);
+    const groupTokens = group.reduce((sum, entry) => sum + entry.tokens, 0);
+    if (groupTokens <= budget) {
+      add(group, groupTokens);
+      continue;
+    }
+    for (const entry of group) {
+      if (entry.tokens <= budget) {
+        add([entry], entry.tokens);
+        continue;
+      }
+      const parts = tokenizer.split(entry.line.text, budget - LINE_OVERHEAD_TOKENS);
+      for (const [part, text] of parts.entries()) {
+        const tokens = Math.min(budget, tokenizer.count(text) + LINE_OVERHEAD_TOKENS);
+        add([{ line: { ...entry.line, text, part }, tokens }], tokens);
+      }
+    }
+  }
+  flush();
+  return chunks;
+}

@@ -1,0 +1,269 @@
+import pLimit from "p-limit";
+import type {
+  ConsolidationModel,
+  MemorySnippet,
+  ModelCallContext,
+  SynthesisFact,
+} from "../ports/consolidation-model.js";
+import type { StorageAdapter } from "../ports/storage-adapter.js";
+import type { Tokenizer } from "../ports/tokenizer.js";
+import type { Usage } from "../schemas/common.js";
+import type { DreamEventBody, DreamStage } from "../schemas/dream-event.js";
+import type { CandidateFact, Chunk, ConsolidatedFact, ExtractedFact } from "../schemas/facts.js";
+import type { DroppedFact } from "../schemas/report.js";
+import { abortedError, type RetryOptions, withRetry } from "../util/retry.js";
+import type { ReportInputs } from "./build-report.js";
+import { checkEvidence, type EvidenceIndex, indexChunk, indexMemories } from "./check-evidence.js";
+import { checkInsights, type SessionEventIndex } from "./check-insights.js";
+import { chunkTranscript, LINE_OVERHEAD_TOKENS } from "./chunk-transcript.js";
+import { deduplicate } from "./deduplicate.js";
+import { renderMemories } from "./render-memories.js";
+import { resolveByRecency } from "./resolve-by-recency.js";
+import { ensureInputsAvailable, type InputSnapshot } from "./snapshot-inputs.js";
+
+/** Removes secrets from text before any model sees it. */
+export type Redactor = (text: string) => { text: string; redactions: number };
+
+/** Settings of one pipeline run. */
+export interface PipelineSettings {
+  concurrency: number;
+  chunkTokens: number;
+  retry: RetryOptions;
+}
+
+/** What the pipeline needs from the engine that runs it. */
+export interface PipelineContext {
+  storage: StorageAdapter;
+  model: ConsolidationModel;
+  tokenizer: Tokenizer;
+  snapshot: InputSnapshot;
+  settings: PipelineSettings;
+  instructions: string;
+  signal: AbortSignal;
+  redact: Redactor;
+  emit(event: DreamEventBody): void;
+  addUsage(usage: Partial<Usage>): void;
+  /** Called between stages: persists progress and throws if the dream was canceled from elsewhere. */
+  checkpoint(stage: DreamStage): Promise<void>;
+  /** Creates (and locks) the output store; returns its id. */
+  createOutputStore(): Promise<string>;
+}
+
+const TRANSIENT_REASON = "transient: a one-off note, not kept in memory (used only to spot patterns across sessions)";
+
+/**
+ * Runs a dream's stages over its snapshot, filling `state` as it goes so that whatever happens the engine can
+ * report what was done: chunk → extract → dedupe → resolve → synthesize → write.
+ */
+export async function runPipeline(context: PipelineContext, state: ReportInputs): Promise<void> {
+  const { snapshot, settings, signal } = context;
+  const limit = pLimit(Math.max(1, settings.concurrency));
+  const callContext: ModelCallContext = {
+    signal,
+    instructions: context.instructions,
+    reportUsage: (usage) => context.addUsage(usage),
+  };
+  const callModel = <T>(call: () => Promise<T>): Promise<T> =>
+    limit(() =>
+      withRetry(call, {
+        ...settings.retry,
+        signal,
+        onRetry: ({ attempt, delayMs, error }) =>
+          context.emit({
+            type: "notice",
+            message: `model call failed (${error.code}); retry ${attempt} in ${Math.round(delayMs)} ms`,
+          }),
+      }),
+    );
+
+  state.outputStoreId = await context.createOutputStore();
+
+  await context.checkpoint("chunk");
+  const chunks = snapshot.sessions.flatMap((session) =>
+    chunkTranscript(session, context.tokenizer, settings.chunkTokens),
+  );
+  for (const chunk of chunks) {
+    for (const line of chunk.lines) {
+      const clean = context.redact(line.text);
+      line.text = clean.text;
+      state.stats.redactions += clean.redactions;
+    }
+  }
+  const memories: MemorySnippet[] = snapshot.memories.map((memory) => {
+    const clean = context.redact(memory.content);
+    state.stats.redactions += clean.redactions;
+    return { id: memory.id, path: memory.path, content: clean.text, updatedAt: memory.updated_at };
+  });
+  state.stats.chunks = chunks.length;
+  const chunksBySession = new Map<string, number>();
+  for (const chunk of chunks) chunksBySession.set(chunk.sessionId, (chunksBySession.get(chunk.sessionId) ?? 0) + 1);
+  for (const session of state.sessions) session.chunks = chunksBySession.get(session.sessionId) ?? 0;
+
+  await context.checkpoint("extract");
+  await ensureInputsAvailable(context.storage, snapshot);
+  const candidates: CandidateFact[] = [];
+  const accept = (
+    facts: ExtractedFact[],
+    index: EvidenceIndex,
+    sourceKey: string,
+    onReject: (dropped: DroppedFact, fact: ExtractedFact) => void,
+  ) => {
+    const accepted: CandidateFact[] = [];
+    for (const [ordinal, fact] of facts.entries()) {
+      const checked = checkEvidence(fact, index, sourceKey, ordinal);
+      if ("rejected" in checked) onReject(checked.rejected, fact);
+      else accepted.push(checked.candidate);
+    }
+    candidates.push(...accepted);
+    return accepted;
+  };
+  let done = 0;
+  const extractChunk = async (chunk: Chunk) => {
+    const facts = await callModel(() => context.model.extract({ type: "transcript", chunk }, callContext));
+    const accepted = accept(facts, indexChunk(chunk), chunk.key, (fact) => state.dropped.push(fact));
+    const session = state.sessions.find((entry) => entry.sessionId === chunk.sessionId);
+    if (session) session.facts += accepted.length;
+    done++;
+    context.emit({
+      type: "chunk",
+      chunk_key: chunk.key,
+      session_id: chunk.sessionId,
+      done,
+      total: chunks.length,
+      facts: accepted.length,
+    });
+  };
+  const extractMemories = async (batch: MemorySnippet[], batchIndex: number) => {
+    const facts = await callModel(() => context.model.extract({ type: "memories", memories: batch }, callContext));
+    const ids = new Set(batch.map((memory) => memory.id));
+    const accepted = accept(facts, indexMemories(batch), `memories#${batchIndex}`, (dropped, fact) => {
+      for (const cited of fact.evidence) {
+        if (ids.has(cited.event_id)) {
+          state.memoryRejections.set(cited.event_id, [...(state.memoryRejections.get(cited.event_id) ?? []), dropped]);
+        }
+      }
+      state.dropped.push(dropped);
+    });
+    state.memoryFacts.push(...accepted);
+  };
+  await Promise.all([
+    ...batchMemories(memories, context.tokenizer, settings.chunkTokens).map(extractMemories),
+    ...chunks.map(extractChunk),
+  ]);
+  candidates.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  state.stats.candidateFacts = candidates.length;
+
+  await context.checkpoint("dedupe");
+  const transient = candidates.filter((fact) => fact.kind === "transient");
+  for (const fact of transient) {
+    state.dropReasons.set(fact.id, TRANSIENT_REASON);
+    state.dropped.push({
+      statement: fact.statement,
+      key: fact.key,
+      kind: fact.kind,
+      reason: TRANSIENT_REASON,
+      evidence: fact.evidence,
+    });
+  }
+  const lasting = candidates.filter((fact) => fact.kind !== "transient");
+  const { clusters, judgeCalls } = await deduplicate(lasting, {
+    judge: (pairs) => callModel(() => context.model.judge(pairs, callContext)),
+  });
+  state.stats.clusters = clusters.length;
+  state.stats.judgeCalls = judgeCalls;
+
+  await context.checkpoint("resolve");
+  const consolidated: ConsolidatedFact[] = [];
+  for (const cluster of clusters) {
+    const resolution = resolveByRecency(cluster);
+    consolidated.push(resolution.fact);
+    state.dropped.push(...resolution.dropped);
+  }
+
+  await context.checkpoint("synthesize");
+  const facts = await synthesize(context, callModel, callContext, consolidated, transient, state);
+  facts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  state.consolidated = facts;
+
+  await context.checkpoint("write");
+  await ensureInputsAvailable(context.storage, snapshot);
+  const outputStoreId = state.outputStoreId;
+  for (const memory of renderMemories(facts)) {
+    if (signal.aborted) throw abortedError(signal);
+    const written = await context.storage.createMemory(outputStoreId, { path: memory.path, content: memory.content });
+    state.written.set(written.path, written.id);
+    state.outputContent.set(written.path, memory.content);
+    context.emit({ type: "memory.written", memory_id: written.id, path: written.path });
+  }
+}
+
+async function synthesize(
+  context: PipelineContext,
+  callModel: <T>(call: () => Promise<T>) => Promise<T>,
+  callContext: ModelCallContext,
+  consolidated: ConsolidatedFact[],
+  transient: CandidateFact[],
+  state: ReportInputs,
+): Promise<ConsolidatedFact[]> {
+  if (context.snapshot.sessions.length < 2) return consolidated;
+  const toSynthesis = (fact: {
+    key: string;
+    topic: string;
+    statement: string;
+    kind: SynthesisFact["kind"];
+    evidence: CandidateFact["evidence"];
+  }): SynthesisFact => ({
+    key: fact.key,
+    topic: fact.topic,
+    statement: fact.statement,
+    kind: fact.kind,
+    evidence: fact.evidence.flatMap((item) =>
+      item.type === "event" ? [{ session_id: item.sessionId, event_id: item.eventId }] : [],
+    ),
+  });
+  const input = [...consolidated, ...transient].map(toSynthesis).filter((fact) => fact.evidence.length > 0);
+  if (input.length === 0) return consolidated;
+  const proposed = await callModel(() => context.model.synthesize(input, callContext));
+  const events: SessionEventIndex = new Map(
+    context.snapshot.sessions.map((session) => [
+      session.id,
+      new Map(session.events.map((event) => [event.id, event.processed_at])),
+    ]),
+  );
+  const { insights, dropped } = checkInsights(proposed, events);
+  state.dropped.push(...dropped);
+  const byKey = new Map(consolidated.map((fact) => [fact.key, fact]));
+  for (const insight of insights) {
+    const previous = byKey.get(insight.key);
+    if (previous) {
+      insight.superseded.push({
+        factId: previous.sourceFactIds[0] ?? previous.key,
+        statement: previous.statement,
+        observedAt: previous.observedAt,
+        evidence: previous.evidence,
+      });
+      insight.sourceFactIds.push(...previous.sourceFactIds);
+    }
+    byKey.set(insight.key, insight);
+  }
+  return [...byKey.values()];
+}
+
+/** Groups memories into extraction batches that fit the chunk budget (an oversized memory goes alone). */
+export function batchMemories(memories: MemorySnippet[], tokenizer: Tokenizer, budget: number): MemorySnippet[][] {
+  const batches: MemorySnippet[][] = [];
+  let current: MemorySnippet[] = [];
+  let tokens = 0;
+  for (const memory of memories) {
+    const cost = tokenizer.count(memory.content) + LINE_OVERHEAD_TOKENS;
+    if (current.length > 0 && tokens + cost > budget) {
+      batches.push(current);
+      current = [];
+      tokens = 0;
+    }
+    current.push(memory);
+    tokens += cost;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}

@@ -1,0 +1,81 @@
+import { type CandidateFact, deduplicate, type JudgePair } from "@nocturne/core";
+import { describe, expect, it } from "vitest";
+
+let counter = 0;
+function fact(key: string, statement: string, observedAt = "2026-01-05T09:00:00.000Z"): CandidateFact {
+  counter++;
+  return {
+    id: `fact_${String(counter).padStart(5, "0")}`,
+    key,
+    topic: "t",
+    statement,
+    kind: "fact",
+    observedAt,
+    trust: "user",
+    evidence: [{ type: "event", sessionId: "s", eventId: `e${counter}` }],
+  };
+}
+
+const never = async (): Promise<never> => {
+  throw new Error("the model must not be asked");
+};
+
+describe("deduplicate", () => {
+  it("groups facts with the same normalized key without asking the model", async () => {
+    const facts = [
+      fact("home.city", "User lives in Berlin."),
+      fact("home.city", "User lives in Lisbon."),
+      fact("pets", "User has a cat."),
+    ];
+    const { clusters, judgeCalls } = await deduplicate(facts, { judge: never });
+    expect(judgeCalls).toBe(0);
+    expect(clusters.map((c) => c.map((f) => f.statement).sort())).toEqual(
+      expect.arrayContaining([["User has a cat."], ["User lives in Berlin.", "User lives in Lisbon."]]),
+    );
+  });
+
+  it("merges near-identical statements under different keys deterministically", async () => {
+    const facts = [
+      fact("editor", "User prefers the Helix editor for all Rust code reviews."),
+      fact("preferred_editor", "user prefers the helix editor for all rust code reviews"),
+    ];
+    const { clusters, judgeCalls } = await deduplicate(facts, { judge: never });
+    expect(judgeCalls).toBe(0);
+    expect(clusters).toHaveLength(1);
+  });
+
+  it("asks the model only about ambiguous pairs, in batches, and follows its verdict", async () => {
+    const facts = [
+      fact("indentation", "User prefers tabs for indentation in Go code."),
+      fact("go.indent", "For Go code the user indents with tabs always."),
+      fact("coffee", "User drinks espresso every morning."),
+    ];
+    const asked: JudgePair[][] = [];
+    const { clusters, judgeCalls } = await deduplicate(facts, {
+      judge: async (pairs) => {
+        asked.push(pairs);
+        return pairs.map((pair) => ({ id: pair.id, same: true }));
+      },
+    });
+    expect(judgeCalls).toBe(1);
+    expect(asked.flat().map((pair) => [pair.left.key, pair.right.key].sort())).toEqual([["go.indent", "indentation"]]);
+    expect(clusters.map((c) => c.length).sort()).toEqual([1, 2]);
+  });
+
+  it("keeps model calls linear in the number of facts, never quadratic", async () => {
+    const topics = ["deploy", "review", "testing", "logging", "cache", "search"];
+    const facts = Array.from({ length: 3000 }, (_, i) =>
+      fact(`k${i}`, `The team ${topics[i % topics.length]} process uses tool ${i % 97} with option ${i % 13}.`),
+    );
+    let pairs = 0;
+    const { judgeCalls } = await deduplicate(facts, {
+      batchSize: 25,
+      judge: async (batch) => {
+        pairs += batch.length;
+        return batch.map((pair) => ({ id: pair.id, same: false }));
+      },
+    });
+    expect(pairs).toBeLessThanOrEqual(2 * 3000);
+    expect(judgeCalls).toBe(Math.ceil(pairs / 25));
+  });
+});
