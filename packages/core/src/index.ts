@@ -65,6 +65,8 @@ export { BASE_SYSTEM_PROMPT, buildSystemPrompt } from "./model/llm/system-prompt
 // — review report
 
 // — security
+export { RedactionResult, redactionPlaceholder, redactSecrets } from "./security/redact-secrets.js";
+export { SECRET_RULES, type SecretRule } from "./security/secret-rules.js";
 
 // — utilities
 export { sha256, utf8Bytes } from "./util/hash.js";
