@@ -61,6 +61,17 @@ export { OUTPUT_NAMES as CONSOLIDATION_OUTPUT_NAMES } from "./model/llm/output-s
 export { BASE_SYSTEM_PROMPT, buildSystemPrompt } from "./model/llm/system-prompt.js";
 
 // — importers
+export { importTranscriptFile, listTranscriptFiles, TRANSCRIPT_EXTENSIONS } from "./importers/import-files.js";
+export { importTranscript } from "./importers/import-transcript.js";
+export type { TranscriptProblem } from "./importers/transcript-error.js";
+export type { ImportedTranscript, ImportTranscriptOptions, ImportWarning } from "./importers/transcript-format.js";
+export {
+  DEFAULT_MAX_EVENT_BYTES,
+  DEFAULT_MAX_TRANSCRIPT_BYTES,
+  IMPORT_METADATA_KEYS,
+  SessionTimeSource,
+  TranscriptFormat,
+} from "./importers/transcript-format.js";
 
 // — review report
 

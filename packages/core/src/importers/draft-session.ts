@@ -1,0 +1,186 @@
+import { basename } from "node:path";
+import { Session } from "../schemas/session.js";
+import { sha256 } from "../util/hash.js";
+import { formatBytes } from "./decode-transcript.js";
+import { transcriptError } from "./transcript-error.js";
+import {
+  IMPORT_METADATA_KEYS,
+  type ImportedTranscript,
+  type ImportWarning,
+  type SessionTimeSource,
+  type TranscriptFormat,
+} from "./transcript-format.js";
+
+/** An event as a format parser produced it, with the line it came from. Times and ids may still be missing. */
+export interface DraftEvent {
+  event: { type: string; id?: string; processed_at?: string | null } & Record<string, unknown>;
+  line: number | null;
+}
+
+/** A session as a format parser produced it, before the shared checks. */
+export interface DraftSession {
+  id: string | null;
+  title: string | null;
+  createdAt: string | null;
+  metadata: Record<string, string>;
+  events: DraftEvent[];
+  timeSource: SessionTimeSource;
+}
+
+/** What every format parser is given. */
+export interface ParseContext {
+  file: string;
+  text: string;
+  warnings: ImportWarning[];
+  /** Reports a line that cannot be used: throws `transcript_parse_error`, or records a warning when asked to. */
+  invalid(line: number | null, message: string): void;
+  /** Records something read in a lossy way. */
+  warn(line: number | null, message: string): void;
+  sessionTime: { at: string; source: SessionTimeSource } | null;
+  /** True when the caller named the file (its name then titles a session that has no title of its own). */
+  named: boolean;
+}
+
+const MAX_METADATA_KEYS = 16;
+
+/** An RFC 3339 UTC form of a timestamp, or null when it is not one. */
+export function toTimestamp(value: unknown): string | null {
+  if (typeof value !== "string" && typeof value !== "number") return null;
+  const ms = typeof value === "number" ? (value < 1e12 ? value * 1000 : value) : Date.parse(value);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+/** A session id from a file name like `sesn_abc123.json`, or null. */
+export function idFromFileName(file: string): string | null {
+  const stem = basename(file).replace(/\..*$/, "");
+  return /^sesn_[A-Za-z0-9_-]{4,}$/.test(stem) ? stem : null;
+}
+
+/** Plain object check for parsed JSON. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The checks every format shares: ids present and unique, every event timed, no event over the size cap, metadata
+ * within limits, and the result valid against the `Session` schema (a failure names the event's line).
+ */
+export function finishSession(
+  draft: DraftSession,
+  context: ParseContext,
+  format: TranscriptFormat,
+  options: { sessionId?: string; maxEventBytes: number },
+): ImportedTranscript {
+  const { file } = context;
+  if (draft.events.length === 0) {
+    throw transcriptError(
+      "empty",
+      file,
+      null,
+      "the transcript has no messages or events. Remove the file from the inputs, or export the session again.",
+    );
+  }
+  const id = options.sessionId ?? draft.id ?? idFromFileName(file) ?? `sesn_${sha256(context.text).slice(0, 24)}`;
+  const events = uniqueEvents(draft.events, context);
+  fillTimes(events, draft.createdAt ?? context.sessionTime?.at ?? null, context);
+  for (const { event, line } of events) {
+    const bytes = Buffer.byteLength(JSON.stringify(event), "utf8");
+    if (bytes > options.maxEventBytes) {
+      throw transcriptError(
+        "event_too_large",
+        file,
+        line,
+        `one ${event.type} event is ${formatBytes(bytes)}, more than the ${formatBytes(options.maxEventBytes)} a single event may hold. ` +
+          "Trim it (pasted logs or files rarely hold memories) or remove it; library users can raise `maxEventBytes`.",
+      );
+    }
+  }
+  const createdAt = draft.createdAt ?? events[0]?.event.processed_at ?? null;
+  const result = Session.safeParse({
+    id,
+    title: draft.title ?? (context.named ? basename(file).replace(/\..*$/, "") : null),
+    created_at: createdAt,
+    metadata: sessionMetadata(draft, format, file, context),
+    events: events.map((entry) => entry.event),
+  });
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const index = issue?.path[0] === "events" && typeof issue.path[1] === "number" ? issue.path[1] : null;
+    const entry = index === null ? undefined : events[index];
+    const what = entry ? `event ${entry.event.id} (${entry.event.type})` : "the session";
+    throw transcriptError(
+      "invalid_event",
+      file,
+      entry?.line ?? null,
+      `${what} does not fit the ${format} format: ${issue?.message ?? "invalid"} at ${issue?.path.join(".") ?? "?"}. Fix or remove it and import again.`,
+    );
+  }
+  return { session: result.data, format, timeSource: draft.timeSource, warnings: context.warnings };
+}
+
+function uniqueEvents(drafts: DraftEvent[], context: ParseContext): DraftEvent[] {
+  const seen = new Set<string>();
+  const out: DraftEvent[] = [];
+  for (const [index, draft] of drafts.entries()) {
+    const id = draft.event.id && draft.event.id.length > 0 ? draft.event.id : `evt_${String(index).padStart(5, "0")}`;
+    if (seen.has(id)) {
+      context.warn(draft.line, `event id ${id} appears again; the repeat was skipped`);
+      continue;
+    }
+    seen.add(id);
+    out.push({ line: draft.line, event: { ...draft.event, id } });
+  }
+  return out;
+}
+
+function fillTimes(events: DraftEvent[], fallback: string | null, context: ParseContext): void {
+  let last: string | null = null;
+  for (const entry of events) {
+    const given = entry.event.processed_at;
+    const at = toTimestamp(given);
+    if (at === null && given !== null && given !== undefined) {
+      context.warn(
+        entry.line,
+        `event ${entry.event.id} has an unreadable time ${JSON.stringify(given)}; it takes its neighbour's`,
+      );
+    }
+    if (at !== null) last = at;
+    entry.event.processed_at = at ?? last;
+  }
+  let next: string | null = fallback;
+  for (let i = events.length - 1; i >= 0; i--) {
+    const entry = events[i];
+    if (!entry) continue;
+    if (entry.event.processed_at) next = entry.event.processed_at;
+    else entry.event.processed_at = next ?? fallback;
+  }
+  if (events.some((entry) => !entry.event.processed_at)) {
+    throw transcriptError(
+      "missing_time",
+      context.file,
+      null,
+      "no event carries a time. Give the session a time (`sessionTime`) and import again.",
+    );
+  }
+}
+
+function sessionMetadata(
+  draft: DraftSession,
+  format: TranscriptFormat,
+  file: string,
+  context: ParseContext,
+): Record<string, string> {
+  const own: Record<string, string> = {
+    [IMPORT_METADATA_KEYS.format]: format,
+    [IMPORT_METADATA_KEYS.file]: basename(file).slice(0, 512),
+    [IMPORT_METADATA_KEYS.timeSource]: draft.timeSource,
+  };
+  const kept: Record<string, string> = {};
+  const room = MAX_METADATA_KEYS - Object.keys(own).length;
+  const entries = Object.entries(draft.metadata).filter(([key]) => !(key in own));
+  for (const [key, value] of entries.slice(0, room)) kept[key] = value.slice(0, 512);
+  if (entries.length > room) {
+    context.warn(null, `metadata holds at most ${MAX_METADATA_KEYS} keys; ${entries.length - room} were left out`);
+  }
+  return { ...kept, ...own };
+}
