@@ -31,6 +31,8 @@ interface LiveDream {
   log: EventLog;
   controller: AbortController;
   finished: Promise<void>;
+  /** The last record write; writes are chained so an older snapshot never lands after a newer one. */
+  persisted: Promise<void>;
 }
 
 const identity: Redactor = (text) => ({ text, redactions: 0 });
@@ -76,7 +78,11 @@ export function createNocturne(options: NocturneOptions & { redact?: Redactor })
     }),
     owner: isTerminalStatus(entry.dream.status) ? null : { ...owner, heartbeat_at: nowIso() },
   });
-  const persist = (entry: LiveDream) => storage.putDreamRecord(structuredClone(recordOf(entry)));
+  const persist = (entry: LiveDream): Promise<void> => {
+    const record = structuredClone(recordOf(entry));
+    entry.persisted = entry.persisted.catch(() => undefined).then(() => storage.putDreamRecord(record));
+    return entry.persisted;
+  };
 
   const emit = (entry: LiveDream, body: DreamEventBody) => {
     entry.log.push({ ...body, dream_id: entry.dream.id, seq: entry.log.length, at: nowIso() } as DreamEvent);
@@ -219,7 +225,14 @@ export function createNocturne(options: NocturneOptions & { redact?: Redactor })
         error: null,
       };
       const controller = new AbortController();
-      const entry: LiveDream = { dream, state, log: new EventLog(), controller, finished: Promise.resolve() };
+      const entry: LiveDream = {
+        dream,
+        state,
+        log: new EventLog(),
+        controller,
+        finished: Promise.resolve(),
+        persisted: Promise.resolve(),
+      };
       emit(entry, { type: "status", status: "pending" });
       await persist(entry);
       live.set(dream.id, entry);
