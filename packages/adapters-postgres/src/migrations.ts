@@ -1,0 +1,70 @@
+/** One versioned change to the database schema. `sql` receives the quoted schema name. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql(schema: string): string;
+}
+
+/**
+ * Every migration, oldest first. Append only: a published migration never changes, a new version fixes it.
+ *
+ * Paths and ids use `COLLATE "C"` so they sort by bytes, which on a UTF-8 database is the UTF-8 byte order the
+ * reference adapter lists in; the primary key `(store_id, path)` then serves list-by-prefix as a range scan
+ * inside one store, however many stores and tenants share the table.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "stores, memories, sessions and dreams",
+    sql: (s) => `
+      CREATE TABLE ${s}.memory_stores (
+        id text COLLATE "C" PRIMARY KEY,
+        tenant text COLLATE "C" NOT NULL,
+        name text NOT NULL,
+        description text NOT NULL,
+        metadata json NOT NULL,
+        lock_dream_id text,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        archived_at timestamptz
+      );
+      CREATE UNIQUE INDEX memory_stores_tenant_id ON ${s}.memory_stores (tenant, id);
+
+      CREATE TABLE ${s}.memories (
+        store_id text COLLATE "C" NOT NULL REFERENCES ${s}.memory_stores (id) ON DELETE CASCADE,
+        path text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        content text NOT NULL,
+        content_sha256 text NOT NULL,
+        content_size_bytes integer NOT NULL,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        PRIMARY KEY (store_id, path)
+      );
+      CREATE UNIQUE INDEX memories_store_id_id ON ${s}.memories (store_id, id);
+
+      CREATE TABLE ${s}.sessions (
+        tenant text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        title text,
+        created_at text NOT NULL,
+        event_count integer NOT NULL,
+        body json NOT NULL,
+        PRIMARY KEY (tenant, id)
+      );
+
+      CREATE TABLE ${s}.dreams (
+        tenant text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        status text NOT NULL,
+        archived boolean NOT NULL,
+        record json NOT NULL,
+        written_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (tenant, id)
+      );
+    `,
+  },
+];
+
+/** The schema version this package's code expects. */
+export const LATEST_VERSION = MIGRATIONS.at(-1)?.version ?? 0;
