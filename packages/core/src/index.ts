@@ -59,6 +59,17 @@ export type { LlmConsolidationModelOptions } from "./model/llm/llm-consolidation
 export { createLlmConsolidationModel } from "./model/llm/llm-consolidation-model.js";
 export { OUTPUT_NAMES as CONSOLIDATION_OUTPUT_NAMES } from "./model/llm/output-schemas.js";
 export { BASE_SYSTEM_PROMPT, buildSystemPrompt } from "./model/llm/system-prompt.js";
+export type { AdaptiveLimiter, AdaptiveLimiterOptions } from "./model/adaptive-limiter.js";
+export { createAdaptiveLimiter } from "./model/adaptive-limiter.js";
+export type { CreateLanguageModelOptions, ModelSpec } from "./providers/create-language-model.js";
+export { createLanguageModel, LOCAL_SERVER_URLS, parseModelSpec } from "./providers/create-language-model.js";
+export type { OpenAICompatibleModelOptions } from "./providers/openai-compatible-model.js";
+export { createOpenAICompatibleModel } from "./providers/openai-compatible-model.js";
+export type { AnthropicModel, AnthropicModelOptions } from "./providers/anthropic-model.js";
+export { createAnthropicModel, DEFAULT_ANTHROPIC_MODEL } from "./providers/anthropic-model.js";
+export type { TokenPrices } from "./providers/anthropic-pricing.js";
+export { ANTHROPIC_PRICES, anthropicPrices, estimateCost } from "./providers/anthropic-pricing.js";
+export { errorFromHttpFailure, retryAfterMs } from "./providers/provider-errors.js";
 
 // — importers
 export { importTranscriptFile, listTranscriptFiles, TRANSCRIPT_EXTENSIONS } from "./importers/import-files.js";

@@ -1,0 +1,137 @@
+import { NocturneError } from "../errors.js";
+import { abortedError } from "../util/retry.js";
+
+/** Options for {@link createAdaptiveLimiter}. */
+export interface AdaptiveLimiterOptions {
+  /** The most calls in flight; the limit starts here. */
+  max: number;
+  /** The fewest calls in flight the limit may shrink to. Default 1. */
+  min?: number;
+  /** Which failures mean "slow down". Default: `model_rate_limited` and `model_overloaded`. */
+  isRateLimit?: (error: unknown) => boolean;
+}
+
+/** A concurrency limit that halves when the provider pushes back and grows back one step at a time. */
+export interface AdaptiveLimiter {
+  /**
+   * Runs `fn` when a slot is free (and no `retry-after` pause is on). A rate-limit failure of `fn` shrinks the
+   * limit before the error is rethrown. Aborting `signal` while waiting rejects with `aborted`.
+   */
+  run<T>(fn: () => Promise<T>, options?: { signal?: AbortSignal }): Promise<T>;
+  /**
+   * Reports rate limiting seen outside `run`: halves the limit and holds new starts for `retryAfterMs`.
+   */
+  reportRateLimit(retryAfterMs?: number): void;
+  /** The current limit. */
+  readonly limit: number;
+  /** Calls running now. */
+  readonly active: number;
+  /** Calls waiting for a slot. */
+  readonly pending: number;
+}
+
+interface Waiter {
+  start: () => void;
+}
+
+function defaultIsRateLimit(error: unknown): boolean {
+  return NocturneError.isInstance(error, "model_rate_limited", "model_overloaded");
+}
+
+/**
+ * An AIMD limiter: on a 429/529 the limit halves (once per burst: calls that started before the cut do not cut it
+ * again) and new starts wait out the server's `retry-after`; after `limit` successes in a row it grows by one,
+ * up to `max`. Wrap each attempt, inside the retry loop: `withRetry(() => limiter.run(() => model.extract(…)))`,
+ * so a call waiting out its backoff holds no slot.
+ */
+export function createAdaptiveLimiter(options: AdaptiveLimiterOptions): AdaptiveLimiter {
+  const max = Math.max(1, Math.floor(options.max));
+  const min = Math.min(max, Math.max(1, Math.floor(options.min ?? 1)));
+  const isRateLimit = options.isRateLimit ?? defaultIsRateLimit;
+  let limit = max;
+  let active = 0;
+  let successes = 0;
+  let generation = 0;
+  let pausedUntil = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const queue: Waiter[] = [];
+
+  function shrink(retryAfterMs: number | undefined): void {
+    limit = Math.max(min, Math.floor(limit / 2));
+    successes = 0;
+    generation++;
+    if (retryAfterMs && retryAfterMs > 0) pausedUntil = Math.max(pausedUntil, Date.now() + retryAfterMs);
+  }
+
+  function drain(): void {
+    const wait = pausedUntil - Date.now();
+    if (wait > 0) {
+      if (timer === undefined && queue.length > 0) {
+        timer = setTimeout(() => {
+          timer = undefined;
+          drain();
+        }, wait);
+      }
+      return;
+    }
+    while (active < limit && queue.length > 0) queue.shift()?.start();
+  }
+
+  return {
+    run<T>(fn: () => Promise<T>, runOptions: { signal?: AbortSignal } = {}): Promise<T> {
+      const signal = runOptions.signal;
+      if (signal?.aborted) return Promise.reject(abortedError(signal));
+      return new Promise<T>((resolve, reject) => {
+        const onAbort = () => {
+          const index = queue.indexOf(waiter);
+          if (index >= 0) queue.splice(index, 1);
+          reject(abortedError(signal));
+        };
+        const waiter: Waiter = {
+          start: () => {
+            signal?.removeEventListener("abort", onAbort);
+            active++;
+            const startedAt = generation;
+            Promise.resolve()
+              .then(fn)
+              .then(
+                (value) => {
+                  if (++successes >= limit) {
+                    limit = Math.min(max, limit + 1);
+                    successes = 0;
+                  }
+                  resolve(value);
+                },
+                (error: unknown) => {
+                  if (isRateLimit(error) && startedAt === generation) {
+                    shrink(NocturneError.isInstance(error) ? error.retryAfterMs : undefined);
+                  }
+                  reject(error);
+                },
+              )
+              .finally(() => {
+                active--;
+                drain();
+              });
+          },
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        queue.push(waiter);
+        drain();
+      });
+    },
+    reportRateLimit(retryAfterMs?: number): void {
+      shrink(retryAfterMs);
+      drain();
+    },
+    get limit() {
+      return limit;
+    },
+    get active() {
+      return active;
+    },
+    get pending() {
+      return queue.length;
+    },
+  };
+}

@@ -1,0 +1,212 @@
+import Anthropic, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from "@anthropic-ai/sdk";
+import { transformJSONSchema } from "@anthropic-ai/sdk/lib/transform-json-schema";
+import type { MessageCreateParamsNonStreaming, TextBlockParam } from "@anthropic-ai/sdk/resources/messages";
+import { NocturneError } from "../errors.js";
+import type { GenerateRequest, GenerateResult, LanguageModel } from "../ports/language-model.js";
+import type { Usage } from "../schemas/common.js";
+import { abortedError } from "../util/retry.js";
+import { anthropicPrices, estimateCost, type TokenPrices } from "./anthropic-pricing.js";
+import { errorFromHttpFailure, invalidOutputError } from "./provider-errors.js";
+
+/** The model used when none is named. */
+export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-6";
+
+/** Options for {@link createAnthropicModel}. */
+export interface AnthropicModelOptions {
+  /** Any Claude model id. Default `claude-sonnet-4-6`. */
+  model?: string;
+  /** Default: the `ANTHROPIC_API_KEY` environment variable. */
+  apiKey?: string;
+  /** Default: `ANTHROPIC_BASE_URL`, else the public API. */
+  baseURL?: string;
+  /** Longest wait for one call, in milliseconds. Default 120,000. */
+  timeoutMs?: number;
+  /** Output token limit when a request sets none, and the cap for those that do. Default 8,192. */
+  maxOutputTokens?: number;
+  /**
+   * How structured output is asked for. `json_schema` (default): the Messages API's `output_config.format`, decoded
+   * against the schema. `tool`: one forced tool whose input is the output, for gateways or models without it.
+   */
+  structuredOutput?: "json_schema" | "tool";
+  /** Lifetime of the prompt-cache entry of the system prefix. Default `5m`. */
+  cacheTtl?: "5m" | "1h";
+  /** Prices for {@link AnthropicModel.estimateCost}; default: the list price of the model's family. */
+  prices?: TokenPrices;
+  /** Extra headers on every request. */
+  headers?: Record<string, string>;
+}
+
+/** A LanguageModel backed by Anthropic's Messages API. */
+export interface AnthropicModel extends LanguageModel {
+  readonly provider: "anthropic";
+  /** The underlying SDK client (retries disabled: Nocturne retries). */
+  readonly client: Anthropic;
+  /** What `usage` costs in US dollars for this model, or null when its price is unknown. */
+  estimateCost(usage: Partial<Usage>): number | null;
+  countTokens(request: GenerateRequest): Promise<number>;
+}
+
+/**
+ * Claude through the official SDK. The cacheable system prefix gets `cache_control`, usage reports all four
+ * counters, the SDK's own retries are off (the pipeline retries, honouring `retry-after`), and failures become
+ * `NocturneError`s with `model_*` codes.
+ */
+export function createAnthropicModel(options: AnthropicModelOptions = {}): AnthropicModel {
+  const modelId = options.model ?? DEFAULT_ANTHROPIC_MODEL;
+  const apiKey = options.apiKey ?? process.env.ANTHROPIC_API_KEY;
+  if (!apiKey) {
+    throw new NocturneError(
+      "model_auth_failed",
+      "No Anthropic API key: set ANTHROPIC_API_KEY or pass `apiKey` to createAnthropicModel.",
+    );
+  }
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const outputCap = options.maxOutputTokens ?? 8192;
+  const mode = options.structuredOutput ?? "json_schema";
+  const prices = options.prices ?? anthropicPrices(modelId);
+  const client = new Anthropic({
+    apiKey,
+    baseURL: options.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? null,
+    maxRetries: 0,
+    timeout: timeoutMs,
+    ...(options.headers ? { defaultHeaders: options.headers } : {}),
+  });
+
+  function params(request: GenerateRequest): MessageCreateParamsNonStreaming {
+    const body: MessageCreateParamsNonStreaming = {
+      model: modelId,
+      max_tokens: Math.min(request.maxOutputTokens ?? outputCap, outputCap),
+      system: systemBlocks(request, options.cacheTtl),
+      messages: request.messages.map((message) => ({ role: message.role, content: message.content })),
+    };
+    const output = request.output;
+    if (output && mode === "tool") {
+      body.tools = [
+        {
+          name: output.name,
+          description: output.description,
+          input_schema: { ...output.schema, type: "object" },
+        },
+      ];
+      body.tool_choice = { type: "tool", name: output.name, disable_parallel_tool_use: true };
+    } else if (output) {
+      body.output_config = { format: { type: "json_schema", schema: transformJSONSchema(output.schema) } };
+    }
+    return body;
+  }
+
+  async function generate(request: GenerateRequest): Promise<GenerateResult> {
+    if (request.signal?.aborted) throw abortedError(request.signal);
+    const body = params(request);
+    let message: Anthropic.Message;
+    try {
+      message = await client.messages.create(body, request.signal ? { signal: request.signal } : {});
+    } catch (thrown) {
+      throw toModelError(thrown, request.signal, timeoutMs);
+    }
+    const usage = toUsage(message.usage);
+    const stopReason = message.stop_reason ?? null;
+    const text = message.content
+      .filter((block): block is Anthropic.TextBlock => block.type === "text")
+      .map((block) => block.text)
+      .join("");
+    const output = request.output;
+    if (!output) return { text, usage, stopReason };
+    const toolUse = message.content.find(
+      (block): block is Anthropic.ToolUseBlock => block.type === "tool_use" && block.name === output.name,
+    );
+    const raw = mode === "tool" && toolUse ? JSON.stringify(toolUse.input) : text;
+    const details = { usage, stopReason, text: raw };
+    if (stopReason === "max_tokens") {
+      throw invalidOutputError(
+        `Claude stopped at the output limit before finishing "${output.name}"; raise maxOutputTokens or send less per call.`,
+        details,
+      );
+    }
+    if (stopReason === "refusal") {
+      throw invalidOutputError(`Claude declined to produce "${output.name}" for this input.`, details);
+    }
+    if (mode === "tool") {
+      if (!toolUse) throw invalidOutputError(`Claude did not call the "${output.name}" tool.`, details);
+      return { text: raw, json: toolUse.input, usage, stopReason };
+    }
+    try {
+      return { text, json: JSON.parse(text), usage, stopReason };
+    } catch (cause) {
+      throw invalidOutputError(`Claude's "${output.name}" output is not valid JSON.`, details, cause);
+    }
+  }
+
+  async function countTokens(request: GenerateRequest): Promise<number> {
+    const { max_tokens: _unused, ...body } = params(request);
+    try {
+      const counted = await client.messages.countTokens(body, request.signal ? { signal: request.signal } : {});
+      return counted.input_tokens;
+    } catch (thrown) {
+      throw toModelError(thrown, request.signal, timeoutMs);
+    }
+  }
+
+  return {
+    provider: "anthropic",
+    modelId,
+    client,
+    generate,
+    countTokens,
+    estimateCost: (usage) => estimateCost(usage, prices),
+  };
+}
+
+/** System segments as text blocks, with `cache_control` on the last cacheable one (one breakpoint). */
+function systemBlocks(request: GenerateRequest, ttl: "5m" | "1h" | undefined): TextBlockParam[] {
+  const blocks: TextBlockParam[] = request.system.map((segment) => ({ type: "text", text: segment.text }));
+  const last = request.system.findLastIndex((segment) => segment.cache);
+  const block = blocks[last];
+  if (block) block.cache_control = ttl ? { type: "ephemeral", ttl } : { type: "ephemeral" };
+  return blocks;
+}
+
+function toUsage(usage: Anthropic.Usage): Usage {
+  return {
+    input_tokens: usage.input_tokens ?? 0,
+    output_tokens: usage.output_tokens ?? 0,
+    cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
+    cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
+  };
+}
+
+function toModelError(thrown: unknown, signal: AbortSignal | undefined, timeoutMs: number): NocturneError {
+  if (NocturneError.isInstance(thrown)) return thrown;
+  if (signal?.aborted || thrown instanceof APIUserAbortError) return abortedError(signal);
+  if (thrown instanceof APIConnectionTimeoutError) {
+    return new NocturneError(
+      "model_timeout",
+      `Claude did not answer within ${timeoutMs} ms; the call will be retried. Raise timeoutMs for very large chunks.`,
+      { cause: thrown, retryable: true },
+    );
+  }
+  if (thrown instanceof APIConnectionError) {
+    return new NocturneError(
+      "model_unavailable",
+      `Could not reach the Anthropic API (${thrown.message}); the call will be retried. Check the network and base URL.`,
+      { cause: thrown, retryable: true },
+    );
+  }
+  if (thrown instanceof APIError && typeof thrown.status === "number") {
+    return errorFromHttpFailure({
+      provider: "Anthropic",
+      status: thrown.status,
+      headers: thrown.headers,
+      type: thrown.type,
+      message: thrown.apiMessage,
+      cause: thrown,
+    });
+  }
+  const text = thrown instanceof Error ? thrown.message : String(thrown);
+  return new NocturneError("internal_error", `The Anthropic call failed unexpectedly: ${text}`, { cause: thrown });
+}
