@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { NocturneError, toNocturneError } from "../errors.js";
 import { buildReport, type ReportInputs } from "../pipeline/build-report.js";
-import { type Redactor, runPipeline } from "../pipeline/run-pipeline.js";
+import { runPipeline } from "../pipeline/run-pipeline.js";
 import { type InputSnapshot, snapshotInputs, validateDreamRequest } from "../pipeline/snapshot-inputs.js";
 import type { DreamRecord, ListArchivableOptions } from "../ports/storage-adapter.js";
 import type { Tokenizer } from "../ports/tokenizer.js";
@@ -9,6 +9,7 @@ import { addUsage, emptyUsage, type Page } from "../schemas/common.js";
 import { type CreateDreamInput, type Dream, isTerminalStatus } from "../schemas/dream.js";
 import type { DreamEvent, DreamEventBody } from "../schemas/dream-event.js";
 import type { ConsolidationReport } from "../schemas/report.js";
+import { redactSecrets } from "../security/redact-secrets.js";
 import { createTiktokenTokenizer } from "../tokenizer/tiktoken-tokenizer.js";
 import { newId } from "../util/ids.js";
 import { sleep } from "../util/retry.js";
@@ -35,8 +36,6 @@ interface LiveDream {
   persisted: Promise<void>;
 }
 
-const identity: Redactor = (text) => ({ text, redactions: 0 });
-
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -56,7 +55,7 @@ function dreamNotFound(id: string): NocturneError {
  * Creates a Nocturne engine over a storage adapter and a model (the offline rule-based model when none is given).
  * Dreams run in this process; with a persistent adapter their records survive it.
  */
-export function createNocturne(options: NocturneOptions & { redact?: Redactor }): Nocturne {
+export function createNocturne(options: NocturneOptions): Nocturne {
   const { storage } = options;
   const { model, notice: modelNotice } = resolveModel(options.model);
   let tokenizer: Tokenizer | undefined = options.tokenizer;
@@ -114,7 +113,7 @@ export function createNocturne(options: NocturneOptions & { redact?: Redactor })
           },
           instructions: dream.instructions,
           signal: controller.signal,
-          redact: options.redact ?? identity,
+          redact: options.redact ?? redactSecrets,
           emit: (body) => {
             if (body.type === "notice") state.notices.push(body.message);
             emit(entry, body);

@@ -1,3 +1,4 @@
+import type { Redactor } from "../pipeline/run-pipeline.js";
 import type { ConsolidationModel } from "../ports/consolidation-model.js";
 import type { LanguageModel } from "../ports/language-model.js";
 import type { ListArchivableOptions, StorageAdapter } from "../ports/storage-adapter.js";
@@ -33,6 +34,11 @@ export interface NocturneOptions {
   /** Retry policy for model calls. */
   retry?: RetryOptions;
   limits?: DreamLimits;
+  /**
+   * Removes secrets from every transcript line and memory before any model sees them (counted in the report's
+   * `stats.redactions`). Default: `redactSecrets`. Replace it only with something at least as strict.
+   */
+  redact?: Redactor;
 }
 
 /** Options for starting a dream. */

@@ -78,6 +78,24 @@ describe("a dream through the public API (scripted model)", () => {
     );
   });
 
+  it("redacts secrets before any model call, so none reaches a request or the output store", async () => {
+    const { storage, storeId, sessionIds } = await setup();
+    const secret = `sk-ant-api03-${"Xq7Lp2Vn9Rt4Wm8Kd3Hs6Fb1".repeat(4)}AA`;
+    await storage.putSession(sessionOf("sesn_secret", 40, [`my key is ${secret} and I live in Oslo`]));
+    const model = createScriptedLanguageModel({ script: ruleScript });
+    const nocturne = createNocturne({ storage, model });
+    const dream = await nocturne.dreams.wait(
+      (await nocturne.dreams.create({ inputs: inputsOf(storeId, [...sessionIds, "sesn_secret"]) })).id,
+    );
+    expect(dream.status).toBe("completed");
+    expect(model.calls.some((call) => JSON.stringify(call.request).includes(secret))).toBe(false);
+    expect(model.calls.some((call) => JSON.stringify(call.request).includes("[REDACTED:"))).toBe(true);
+    const output = await storage.listMemories(dream.outputs[0]?.memory_store_id ?? "");
+    expect(output.data.some((memory) => memory.content.includes(secret))).toBe(false);
+    expect(output.data.map((memory) => memory.content).join("\n")).toContain("User lives in Oslo.");
+    expect((await nocturne.dreams.report(dream.id))?.stats.redactions).toBe(1);
+  });
+
   it("streams status, stages, chunk progress, usage and written memories in order", async () => {
     const { storage, storeId, sessionIds } = await setup();
     const nocturne = createNocturne({ storage, model: createScriptedLanguageModel({ script: ruleScript }) });
