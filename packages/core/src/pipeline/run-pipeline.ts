@@ -1,4 +1,4 @@
-import pLimit from "p-limit";
+import { createAdaptiveLimiter } from "../model/adaptive-limiter.js";
 import type {
   ConsolidationModel,
   MemorySnippet,
@@ -57,24 +57,22 @@ const TRANSIENT_REASON = "transient: a one-off note, not kept in memory (used on
  */
 export async function runPipeline(context: PipelineContext, state: ReportInputs): Promise<void> {
   const { snapshot, settings, signal } = context;
-  const limit = pLimit(Math.max(1, settings.concurrency));
+  const limiter = createAdaptiveLimiter({ max: Math.max(1, settings.concurrency) });
   const callContext: ModelCallContext = {
     signal,
     instructions: context.instructions,
     reportUsage: (usage) => context.addUsage(usage),
   };
   const callModel = <T>(call: () => Promise<T>): Promise<T> =>
-    limit(() =>
-      withRetry(call, {
-        ...settings.retry,
-        signal,
-        onRetry: ({ attempt, delayMs, error }) =>
-          context.emit({
-            type: "notice",
-            message: `model call failed (${error.code}); retry ${attempt} in ${Math.round(delayMs)} ms`,
-          }),
-      }),
-    );
+    withRetry(() => limiter.run(call, { signal }), {
+      ...settings.retry,
+      signal,
+      onRetry: ({ attempt, delayMs, error }) =>
+        context.emit({
+          type: "notice",
+          message: `model call failed (${error.code}); retry ${attempt} in ${Math.round(delayMs)} ms (concurrency now ${limiter.limit})`,
+        }),
+    });
 
   state.outputStoreId = await context.createOutputStore();
 
