@@ -1,0 +1,94 @@
+import type { GroundTruth, NoiseItem, TruthPattern, TruthSubject } from "../scenario/ground-truth.js";
+import { NOISE_ERRORS, PROJECT_ATTRIBUTES, USER_ATTRIBUTES } from "../scenario/vocabulary.js";
+
+/** What a statement says, according to the ground truth. A statement may say several things. */
+export type StatementMatch =
+  | { type: "value"; subjectKey: string; value: string }
+  /** A value the subject never held: invented. */
+  | { type: "wrong_value"; subjectKey: string; value: string }
+  | { type: "noise"; noiseId: string }
+  | { type: "occurrence"; patternKey: string }
+  | { type: "insight"; patternKey: string };
+
+const cache = new Map<string, RegExp>();
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** True when `marker` occurs in `text` as a whole phrase (not inside a longer word), ignoring case. */
+export function containsMarker(text: string, marker: string): boolean {
+  let pattern = cache.get(marker);
+  if (!pattern) {
+    pattern = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(marker)}(?![\\p{L}\\p{N}])`, "iu");
+    cache.set(marker, pattern);
+  }
+  return pattern.test(text.normalize("NFC"));
+}
+
+const ENTITY_PATTERN = /(?<![\p{L}\p{N}])([A-Za-z]+-\d+)(?![\p{L}\p{N}])/gu;
+
+/** Classifies statements against a scenario's ground truth by the markers they carry (project, value, phrase). */
+export interface Matcher {
+  classify(statement: string): StatementMatch[];
+}
+
+/** Builds a matcher over a ground truth. */
+export function createMatcher(truth: GroundTruth): Matcher {
+  const subjectsByEntity = new Map<string, TruthSubject[]>();
+  const userSubjects: TruthSubject[] = [];
+  for (const subject of truth.subjects.values()) {
+    if (subject.entity === null) userSubjects.push(subject);
+    else push(subjectsByEntity, subject.entity.toLowerCase(), subject);
+  }
+  const patternsByEntity = new Map<string, TruthPattern[]>();
+  for (const pattern of truth.patterns.values()) push(patternsByEntity, pattern.entity.toLowerCase(), pattern);
+  const noiseByError = new Map<string, NoiseItem[]>();
+  for (const item of truth.items.values()) if (item.type === "noise") push(noiseByError, item.error, item);
+
+  const valuesOf = (subject: TruthSubject): readonly string[] => {
+    const list = subject.entity === null ? USER_ATTRIBUTES : PROJECT_ATTRIBUTES;
+    return list.find((attribute) => attribute.id === subject.attribute)?.values ?? [];
+  };
+  const matchSubject = (subject: TruthSubject, statement: string, out: StatementMatch[]) => {
+    for (const value of valuesOf(subject)) {
+      if (!containsMarker(statement, value)) continue;
+      const held = subject.history.some((entry) => entry.value === value);
+      out.push({ type: held ? "value" : "wrong_value", subjectKey: subject.key, value });
+    }
+  };
+
+  return {
+    classify(statement) {
+      const out: StatementMatch[] = [];
+      for (const error of NOISE_ERRORS) {
+        if (!containsMarker(statement, error)) continue;
+        for (const item of noiseByError.get(error) ?? []) {
+          if (containsMarker(statement, item.time)) out.push({ type: "noise", noiseId: item.id });
+        }
+      }
+      if (out.length > 0) return out;
+      const entities = new Set<string>();
+      for (const found of statement.normalize("NFC").matchAll(ENTITY_PATTERN)) {
+        entities.add((found[1] as string).toLowerCase());
+      }
+      for (const entity of entities) {
+        for (const pattern of patternsByEntity.get(entity) ?? []) {
+          if (containsMarker(statement, pattern.marker)) out.push({ type: "insight", patternKey: pattern.key });
+          else if (containsMarker(statement, pattern.occurrenceMarker)) {
+            out.push({ type: "occurrence", patternKey: pattern.key });
+          }
+        }
+        for (const subject of subjectsByEntity.get(entity) ?? []) matchSubject(subject, statement, out);
+      }
+      for (const subject of userSubjects) matchSubject(subject, statement, out);
+      return out;
+    },
+  };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

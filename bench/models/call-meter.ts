@@ -1,0 +1,47 @@
+import { emptyUsage, type Usage } from "@nocturne/core";
+
+/** Counts model calls as they happen: how many, of which kind, how many at once, and the time spent computing. */
+export interface CallMeter {
+  /** Calls per task (`record_facts`, `record_verdicts`, `record_insights`). */
+  readonly calls: Record<string, number>;
+  /** Usage summed over every call. */
+  readonly usage: Usage;
+  /** Milliseconds the replay model spent computing answers (excluded from engine time). */
+  selfMs: number;
+  /** Calls in flight right now, and the most there ever were (counted by the latency wrapper). */
+  inFlight: number;
+  maxInFlight: number;
+  /** Counts one call of a task, with its usage. */
+  record(task: string, usage: Usage): void;
+  /** Marks a call as in flight; returns the function that marks it done. */
+  enter(): () => void;
+  /** Total calls. */
+  total(): number;
+}
+
+/** A fresh meter. */
+export function createCallMeter(): CallMeter {
+  const meter: CallMeter = {
+    calls: {},
+    usage: emptyUsage(),
+    selfMs: 0,
+    inFlight: 0,
+    maxInFlight: 0,
+    record(task, usage) {
+      meter.calls[task] = (meter.calls[task] ?? 0) + 1;
+      for (const [field, value] of Object.entries(usage) as Array<[keyof Usage, number]>) meter.usage[field] += value;
+    },
+    enter() {
+      meter.inFlight++;
+      meter.maxInFlight = Math.max(meter.maxInFlight, meter.inFlight);
+      let done = false;
+      return () => {
+        if (done) return;
+        done = true;
+        meter.inFlight--;
+      };
+    },
+    total: () => Object.values(meter.calls).reduce((sum, count) => sum + count, 0),
+  };
+  return meter;
+}

@@ -1,0 +1,259 @@
+import type { ExtractedFact, JudgePair, JudgeVerdict, ProposedInsight, SynthesisFact } from "@nocturne/core";
+import { createRandom, type Random } from "../lib/random.js";
+import { createMatcher } from "../metrics/match.js";
+import type { GroundTruth, TruthItem, TruthSubject } from "../scenario/ground-truth.js";
+import { PROJECT_ATTRIBUTES, USER_ATTRIBUTES } from "../scenario/vocabulary.js";
+import { type NoiseProfile, PERFECT, paraphraseKey } from "./noise-profile.js";
+
+/** One line of a transcript as the replay model sees it. */
+export interface ReplayLine {
+  eventId: string;
+  text: string;
+}
+
+/** One memory as the replay model sees it. */
+export interface ReplayMemory {
+  id: string;
+  path: string;
+  content: string;
+}
+
+/**
+ * A model that answers from ground truth: it returns the facts the truth says a chunk or memory states, with
+ * correct evidence — or, with a noise profile, the same facts with the errors a real model makes (seeded, so the
+ * same input always gets the same answer, whatever order calls arrive in).
+ */
+export interface ReplayCore {
+  readonly profile: NoiseProfile;
+  /** Facts in transcript lines. `sourceKey` (the chunk key) seeds the noise; `attempt` > 0 is a retry after feedback. */
+  extractTranscript(sourceKey: string, lines: readonly ReplayLine[], attempt: number): ExtractedFact[];
+  /** Facts in memories; each memory's id is cited as the event id. */
+  extractMemories(memories: readonly ReplayMemory[], attempt: number): ExtractedFact[];
+  /** Whether each pair is about one subject, per the ground truth. */
+  judge(pairs: readonly JudgePair[]): JudgeVerdict[];
+  /** An insight for every pattern whose occurrences the facts cite in two or more sessions. */
+  synthesize(facts: readonly SynthesisFact[], attempt: number): ProposedInsight[];
+}
+
+/** Options of {@link createReplayCore}. */
+export interface ReplayCoreOptions {
+  /** Default: {@link PERFECT}. */
+  profile?: NoiseProfile;
+  /** Seeds the noise. Default 0. */
+  seed?: number | string;
+}
+
+/** Lowercase, NFKC, whitespace collapsed: how the engine compares quotes with event text. */
+export function normalizeForQuote(text: string): string {
+  return text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+function attributeOf(subject: TruthSubject) {
+  const list = subject.entity === null ? USER_ATTRIBUTES : PROJECT_ATTRIBUTES;
+  const found = list.find((attribute) => attribute.id === subject.attribute);
+  if (!found) throw new Error(`unknown attribute ${subject.attribute}`);
+  return found;
+}
+
+interface Located {
+  item: TruthItem;
+  citeId: string;
+}
+
+/** Creates a replay core over a scenario's ground truth. */
+export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions = {}): ReplayCore {
+  const profile = options.profile ?? PERFECT;
+  const seed = String(options.seed ?? 0);
+  const matcher = createMatcher(truth);
+  const randomFor = (...parts: string[]): Random => createRandom(`${seed}|${parts.join("|")}`);
+
+  const canonical = (subject: TruthSubject, value: string): string =>
+    subject.history.find((entry) => entry.value === value)?.statement ??
+    attributeOf(subject).canonical(subject.entity ?? "", value);
+
+  /** The fact a perfect model reads from an item, or null when there is none to read. */
+  const baseFact = (located: Located, random: Random): ExtractedFact | null => {
+    const { item, citeId } = located;
+    const evidence = [{ event_id: citeId, quote: item.quote }];
+    switch (item.type) {
+      case "observation": {
+        const subject = truth.subjects.get(item.subjectKey);
+        if (!subject) return null;
+        return {
+          key: subject.key,
+          topic: subject.topic,
+          statement: canonical(subject, item.value),
+          kind: subject.kind,
+          evidence,
+        };
+      }
+      case "history": {
+        const subject = truth.subjects.get(item.subjectKey);
+        if (!subject || !random.chance(profile.historyMisread)) return null;
+        return {
+          key: subject.key,
+          topic: subject.topic,
+          statement: canonical(subject, item.value),
+          kind: subject.kind,
+          evidence,
+        };
+      }
+      case "noise":
+        return { key: item.key, topic: topicOfKey(item.key), statement: item.statement, kind: "transient", evidence };
+      case "occurrence": {
+        const pattern = truth.patterns.get(item.patternKey);
+        return {
+          key: item.key,
+          topic: pattern?.topic ?? topicOfKey(item.key),
+          statement: item.statement,
+          kind: "transient",
+          evidence,
+        };
+      }
+    }
+  };
+
+  const reword = (located: Located, fact: ExtractedFact, random: Random): string => {
+    const item = located.item;
+    if (item.type !== "observation" && item.type !== "history") return fact.statement;
+    const subject = truth.subjects.get(item.subjectKey);
+    if (!subject) return fact.statement;
+    return random.pick(attributeOf(subject).wordings)(subject.entity ?? "", item.value);
+  };
+
+  const distort = (located: Located[], sourceKey: string, attempt: number): ExtractedFact[] => {
+    const out: ExtractedFact[] = [];
+    const prepared = located.map((entry) => {
+      const random = randomFor(sourceKey, entry.item.id);
+      return { entry, random, fact: baseFact(entry, random) };
+    });
+    for (let index = 0; index < prepared.length; index++) {
+      const { entry, random, fact } = prepared[index] as (typeof prepared)[number];
+      if (!fact) continue;
+      if (random.chance(profile.kindError)) fact.kind = fact.kind === "transient" ? "fact" : "transient";
+      if (random.chance(profile.keyParaphrase)) fact.key = paraphraseKey(fact.key, random);
+      if (random.chance(profile.statementParaphrase)) fact.statement = reword(entry, fact, random);
+      if (random.chance(profile.badEvidence)) {
+        if (attempt > 0) continue;
+        const cited = fact.evidence[0];
+        if (cited) {
+          fact.evidence = random.chance(0.5)
+            ? [{ event_id: `${cited.event_id}_missing`, quote: cited.quote }]
+            : [{ event_id: cited.event_id, quote: `${cited.quote.slice(0, 40)} as noted earlier` }];
+        }
+      }
+      if (random.chance(profile.split)) {
+        out.push(fact, { ...fact, key: paraphraseKey(fact.key, random), statement: reword(entry, fact, random) });
+        continue;
+      }
+      const next = prepared[index + 1];
+      if (next?.fact && random.chance(profile.merge)) {
+        out.push({
+          ...fact,
+          statement: `${fact.statement} ${next.fact.statement}`,
+          evidence: [...fact.evidence, ...next.fact.evidence],
+        });
+        index++;
+        continue;
+      }
+      out.push(fact);
+    }
+    return out;
+  };
+
+  return {
+    profile,
+    extractTranscript(sourceKey, lines, attempt) {
+      const located: Located[] = [];
+      const seen = new Set<string>();
+      for (const line of lines) {
+        const text = normalizeForQuote(line.text);
+        for (const item of truth.byEvent.get(line.eventId) ?? []) {
+          if (seen.has(item.id) || !text.includes(normalizeForQuote(item.quote))) continue;
+          seen.add(item.id);
+          located.push({ item, citeId: line.eventId });
+        }
+      }
+      return distort(located, sourceKey, attempt);
+    },
+    extractMemories(memories, attempt) {
+      const out: ExtractedFact[] = [];
+      for (const memory of memories) {
+        const text = normalizeForQuote(memory.content);
+        const located = (truth.byMemoryPath.get(memory.path) ?? [])
+          .filter((item) => text.includes(normalizeForQuote(item.quote)))
+          .map((item) => ({ item, citeId: memory.id }));
+        out.push(...distort(located, memory.path, attempt));
+      }
+      return out;
+    },
+    judge(pairs) {
+      return pairs.map((pair) => {
+        const left = identities(matcher, pair.left.statements);
+        const right = identities(matcher, pair.right.statements);
+        let same = [...left].some((identity) => right.has(identity));
+        if (randomFor("judge", pair.left.key, pair.right.key).chance(profile.judgeError)) same = !same;
+        return { id: pair.id, same };
+      });
+    },
+    synthesize(facts, attempt) {
+      const byPattern = new Map<string, Map<string, string>>();
+      for (const fact of facts) {
+        for (const cited of fact.evidence) {
+          for (const item of truth.byEvent.get(cited.event_id) ?? []) {
+            if (
+              item.type !== "occurrence" ||
+              item.source.type !== "event" ||
+              item.source.sessionId !== cited.session_id
+            ) {
+              continue;
+            }
+            const sessions = byPattern.get(item.patternKey) ?? new Map<string, string>();
+            if (!sessions.has(cited.session_id)) sessions.set(cited.session_id, cited.event_id);
+            byPattern.set(item.patternKey, sessions);
+          }
+        }
+      }
+      const insights: ProposedInsight[] = [];
+      for (const [key, sessions] of [...byPattern.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const pattern = truth.patterns.get(key);
+        if (!pattern || sessions.size < 2) continue;
+        insights.push({
+          key: `insights.${pattern.patternId}.${pattern.entity.toLowerCase()}`,
+          topic: "insights",
+          statement: pattern.insight,
+          evidence: [...sessions.entries()].map(([session_id, event_id]) => ({ session_id, event_id })),
+        });
+      }
+      const random = randomFor("synthesize", String(facts.length));
+      const lonely = facts.find((fact) => fact.kind !== "transient" && fact.evidence.length > 0);
+      const first = lonely?.evidence[0];
+      if (attempt === 0 && lonely && first && random.chance(profile.unsupportedInsight)) {
+        insights.push({
+          key: `insights.recurring.${lonely.key}`,
+          topic: "insights",
+          statement: `This keeps coming up: ${lonely.statement}`,
+          evidence: [first, first],
+        });
+      }
+      return insights;
+    },
+  };
+}
+
+function topicOfKey(key: string): string {
+  const parts = key.split(".");
+  return parts[0] === "projects" && parts[1] ? `projects/${parts[1]}` : "general";
+}
+
+function identities(matcher: ReturnType<typeof createMatcher>, statements: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const statement of statements) {
+    for (const match of matcher.classify(statement)) {
+      if (match.type === "value" || match.type === "wrong_value") out.add(`s:${match.subjectKey}`);
+      else if (match.type === "noise") out.add(`n:${match.noiseId}`);
+      else out.add(`p:${match.patternKey}`);
+    }
+  }
+  return out;
+}
