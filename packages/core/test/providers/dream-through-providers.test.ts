@@ -1,0 +1,165 @@
+import {
+  CONSOLIDATION_OUTPUT_NAMES,
+  createAnthropicModel,
+  createNocturne,
+  createOpenAICompatibleModel,
+  type LanguageModel,
+  type StorageAdapter,
+} from "@nocturne/core";
+import { createInMemoryAdapter } from "@nocturne/core/testing";
+import { afterEach, describe, expect, it } from "vitest";
+import { fingerprint, sessionOf, storeWith } from "../helpers/fixtures.js";
+import { ruleScript } from "../helpers/rule-script.js";
+import { type FakeLlmServer, type Fault, startFakeAnthropic, startFakeChatServer } from "./support/fake-llm-servers.js";
+import { anthropicError, anthropicMessage, chatCompletion, chatError } from "./support/wire-replies.js";
+
+const FAST_RETRY = { retries: 4, baseDelayMs: 1, maxDelayMs: 5 };
+
+async function setup(storage: StorageAdapter = createInMemoryAdapter()) {
+  const storeId = await storeWith(storage, {
+    "/profile.md": "# Profile\n\n- I live in Berlin\n",
+    "/preferences/editor.md": "- I prefer tabs\n",
+  });
+  const sessions = [
+    sessionOf("sesn_a", 10, ["Quick note: I prefer tabs, as before.", "The flaky login test failed again."]),
+    sessionOf("sesn_b", 20, ["Big news, I moved to Lisbon last week!", "Ugh, flaky login test again."]),
+    sessionOf("sesn_c", 30, ["By the way, we use pnpm for packages."]),
+  ];
+  for (const session of sessions) await storage.putSession(session);
+  return {
+    storage,
+    storeId,
+    inputs: [
+      { type: "memory_store" as const, memory_store_id: storeId },
+      { type: "sessions" as const, session_ids: sessions.map((s) => s.id) },
+    ],
+  };
+}
+
+let server: FakeLlmServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+interface Provider {
+  name: string;
+  start(fault?: Fault): Promise<FakeLlmServer>;
+  model(url: string): LanguageModel;
+  /** Faults for the first requests: a 429 with retry-after, an overload/5xx, and output cut at the limit. */
+  faults: Fault;
+  /** Asserts provider-specific request details on every model request. */
+  checkRequests(server: FakeLlmServer): void;
+}
+
+const providers: Provider[] = [
+  {
+    name: "Anthropic (real SDK, Messages API)",
+    start: (fault) => startFakeAnthropic(ruleScript, fault),
+    model: (url) => createAnthropicModel({ apiKey: "sk-ant-loopback", baseURL: url, model: "claude-sonnet-4-6" }),
+    faults: (_req, index) =>
+      [
+        anthropicError(429, "rate_limit_error", "slow down", { "retry-after": "0" }),
+        anthropicError(529, "overloaded_error", "overloaded"),
+        anthropicError(500, "api_error", "internal"),
+        anthropicMessage({
+          text: '{"facts": [{"key": "home.ci',
+          stopReason: "max_tokens",
+          usage: { input_tokens: 900, output_tokens: 8 },
+        }),
+      ][index],
+    checkRequests(srv) {
+      const bodies = srv.requests.map((r) => r.body as { model: string; system: Array<Record<string, unknown>> });
+      for (const body of bodies) {
+        expect(body.model).toBe("claude-sonnet-4-6");
+        expect(body.system.map((block) => block.cache_control ?? null)).toEqual([null, { type: "ephemeral" }]);
+        expect(body.system).toEqual(bodies[0]?.system);
+      }
+      expect(srv.reported.cache_read_input_tokens).toBeGreaterThan(0);
+      expect(srv.reported.cache_creation_input_tokens).toBeGreaterThan(0);
+    },
+  },
+  {
+    name: "OpenAI-compatible (fetch, chat completions)",
+    start: (fault) => startFakeChatServer(ruleScript, fault),
+    model: (url) => createOpenAICompatibleModel({ baseURL: `${url}/v1`, model: "llama3.1:8b" }),
+    faults: (_req, index) =>
+      [
+        chatError(429, "slow down", { "retry-after": "0" }),
+        chatError(503, "loading model"),
+        chatError(500, "internal"),
+        chatCompletion({
+          content: '{"facts": [{"key": "home.ci',
+          finishReason: "length",
+          promptTokens: 900,
+          completionTokens: 8,
+        }),
+      ][index],
+    checkRequests(srv) {
+      for (const request of srv.requests) {
+        const body = request.body as { model: string; response_format: { type: string } };
+        expect(body.model).toBe("llama3.1:8b");
+        expect(body.response_format.type).toBe("json_schema");
+      }
+      expect(srv.reported.cache_read_input_tokens).toBeGreaterThan(0);
+    },
+  },
+];
+
+describe.each(providers)("a full dream through $name on a loopback server", (provider) => {
+  it("consolidates through injected failures, with the dream's usage equal to the server's totals", async () => {
+    const { storage, storeId, inputs } = await setup();
+    server = await provider.start(provider.faults);
+    const nocturne = createNocturne({ storage, model: provider.model(server.url), retry: FAST_RETRY, concurrency: 2 });
+    const before = await fingerprint(storage, storeId);
+
+    const created = await nocturne.dreams.create({ inputs, instructions: "Keep it short." });
+    const dream = await nocturne.dreams.wait(created.id);
+
+    expect(dream.error).toBeNull();
+    expect(dream.status).toBe("completed");
+    const output = await storage.listMemories(dream.outputs[0]?.memory_store_id ?? "");
+    const files = Object.fromEntries(output.data.map((m) => [m.path, m.content]));
+    expect(files["/profile.md"]).toContain("User lives in Lisbon.");
+    expect(files["/profile.md"]).not.toContain("Berlin");
+    expect(files["/insights.md"]).toContain("Flaky tests recur across sessions.");
+    expect(await fingerprint(storage, storeId)).toBe(before);
+
+    expect(dream.usage).toEqual(server.reported);
+    expect(dream.usage.input_tokens).toBeGreaterThan(0);
+    expect(server.answered[CONSOLIDATION_OUTPUT_NAMES.extract]).toBeGreaterThanOrEqual(4);
+    expect(server.answered[CONSOLIDATION_OUTPUT_NAMES.synthesize]).toBe(1);
+    const prompts = server.requests.map((r) => JSON.stringify(r.body));
+    expect(prompts.every((text) => text.includes("Keep it short."))).toBe(true);
+    expect(prompts.some((text) => text.includes("cut off at the output limit"))).toBe(true);
+    provider.checkRequests(server);
+    await nocturne.close();
+  });
+
+  it("cancel mid-dream aborts every in-flight request", async () => {
+    const { storage, inputs } = await setup();
+    server = await provider.start(() => ({ hang: true }));
+    const nocturne = createNocturne({ storage, model: provider.model(server.url), retry: FAST_RETRY, concurrency: 3 });
+    const created = await nocturne.dreams.create({ inputs });
+    const ended = nocturne.dreams.wait(created.id).then((d) => `dream ended early: ${JSON.stringify(d.error)}`);
+    expect(await Promise.race([server.waitForOpen(3).then(() => "three requests in flight"), ended])).toBe(
+      "three requests in flight",
+    );
+
+    await nocturne.dreams.cancel(created.id);
+    const dream = await nocturne.dreams.wait(created.id);
+
+    expect(dream.status).toBe("canceled");
+    const srv = server;
+    await expect.poll(() => srv.open).toBe(0);
+    expect(srv.abandoned).toBe(srv.requests.length);
+    expect(srv.requests.length).toBe(3);
+    expect(dream.usage).toEqual({
+      input_tokens: 0,
+      output_tokens: 0,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+    });
+    await nocturne.close();
+  });
+});
