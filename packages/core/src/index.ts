@@ -85,6 +85,12 @@ export {
 } from "./importers/transcript-format.js";
 
 // — review report
+export { escapeHtml, escapeMarkdown } from "./report/escape.js";
+export { renderReportHtml } from "./report/render-html.js";
+export { renderReportMarkdown } from "./report/render-markdown.js";
+export type { MemoryContent, RenderedSessionInfo, ReportRenderOptions } from "./report/render-options.js";
+export type { ReportCounts } from "./report/report-view.js";
+export { reportCounts } from "./report/report-view.js";
 
 // — security
 export { RedactionResult, redactionPlaceholder, redactSecrets } from "./security/redact-secrets.js";
