@@ -32,6 +32,8 @@ export interface AdaptiveLimiter {
 
 interface Waiter {
   start: () => void;
+  signal: AbortSignal | undefined;
+  cancel: () => void;
 }
 
 function defaultIsRateLimit(error: unknown): boolean {
@@ -55,12 +57,29 @@ export function createAdaptiveLimiter(options: AdaptiveLimiterOptions): Adaptive
   let pausedUntil = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const queue: Waiter[] = [];
+  const watched = new WeakSet<AbortSignal>();
 
   function shrink(retryAfterMs: number | undefined): void {
     limit = Math.max(min, Math.floor(limit / 2));
     successes = 0;
     generation++;
     if (retryAfterMs && retryAfterMs > 0) pausedUntil = Math.max(pausedUntil, Date.now() + retryAfterMs);
+  }
+
+  /** One abort listener per signal, however many calls wait on it: aborting drops them all from the queue. */
+  function watch(signal: AbortSignal): void {
+    if (watched.has(signal)) return;
+    watched.add(signal);
+    signal.addEventListener(
+      "abort",
+      () => {
+        watched.delete(signal);
+        const dropped = queue.filter((waiter) => waiter.signal === signal);
+        for (const waiter of dropped) queue.splice(queue.indexOf(waiter), 1);
+        for (const waiter of dropped) waiter.cancel();
+      },
+      { once: true },
+    );
   }
 
   function drain(): void {
@@ -82,14 +101,10 @@ export function createAdaptiveLimiter(options: AdaptiveLimiterOptions): Adaptive
       const signal = runOptions.signal;
       if (signal?.aborted) return Promise.reject(abortedError(signal));
       return new Promise<T>((resolve, reject) => {
-        const onAbort = () => {
-          const index = queue.indexOf(waiter);
-          if (index >= 0) queue.splice(index, 1);
-          reject(abortedError(signal));
-        };
         const waiter: Waiter = {
+          signal,
+          cancel: () => reject(abortedError(signal)),
           start: () => {
-            signal?.removeEventListener("abort", onAbort);
             active++;
             const startedAt = generation;
             Promise.resolve()
@@ -115,7 +130,7 @@ export function createAdaptiveLimiter(options: AdaptiveLimiterOptions): Adaptive
               });
           },
         };
-        signal?.addEventListener("abort", onAbort, { once: true });
+        if (signal) watch(signal);
         queue.push(waiter);
         drain();
       });

@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { createAdaptiveLimiter, NocturneError } from "@nocturne/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
@@ -121,8 +122,11 @@ describe("createAdaptiveLimiter", () => {
       },
       { signal: controller.signal },
     );
-    expect(limiter.pending).toBe(1);
+    const alsoWaiting = limiter.run(async () => 2, { signal: controller.signal });
+    expect(limiter.pending).toBe(2);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
     controller.abort();
+    await expect(alsoWaiting).rejects.toMatchObject({ code: "aborted" });
     await expect(waiting).rejects.toMatchObject({ code: "aborted" });
     expect(limiter.pending).toBe(0);
     blocker.resolve("done");

@@ -28,6 +28,8 @@ export interface FakeLlmServer extends LoopbackServer {
   reported: Usage;
   /** How many answered requests carried each output name. */
   answered: Record<string, number>;
+  /** Every answered request: its output name, the first user message and the usage reported. */
+  log: Array<{ output: string | undefined; prompt: string; usage: Usage }>;
 }
 
 /** Anthropic caches a prefix only from this many tokens on (Sonnet and Opus). */
@@ -67,6 +69,7 @@ export async function startFakeAnthropic(responder: Responder, fault?: Fault): P
   const cache = new Set<string>();
   const reported = emptyUsage();
   const answered: Record<string, number> = {};
+  const log: FakeLlmServer["log"] = [];
   const server = await startLoopbackServer((received, index) => {
     const injected = fault?.(received, index);
     if (injected) {
@@ -109,12 +112,13 @@ export async function startFakeAnthropic(responder: Responder, fault?: Fault): P
       usage.input_tokens = total;
     }
     addUsage(reported, usage);
+    log.push({ output: output?.name, prompt: body.messages[0]?.content ?? "", usage });
     if (output) answered[output.name] = (answered[output.name] ?? 0) + 1;
     return tool
       ? anthropicMessage({ toolUse: { name: tool.name, input: JSON.parse(text) }, usage, model: body.model })
       : anthropicMessage({ text, usage, model: body.model });
   });
-  return Object.assign(server, { reported, answered });
+  return Object.assign(server, { reported, answered, log });
 }
 
 interface ChatUsage {
@@ -133,6 +137,7 @@ export async function startFakeChatServer(responder: Responder, fault?: Fault): 
   const seenSystems = new Set<string>();
   const reported = emptyUsage();
   const answered: Record<string, number> = {};
+  const log: FakeLlmServer["log"] = [];
   const server = await startLoopbackServer((received, index) => {
     const injected = fault?.(received, index);
     if (injected) {
@@ -155,13 +160,16 @@ export async function startFakeChatServer(responder: Responder, fault?: Fault): 
     const cached = seenSystems.has(systemText) ? count(systemText) : 0;
     seenSystems.add(systemText);
     const completionTokens = count(text);
-    addUsage(reported, {
+    const usage = {
+      ...emptyUsage(),
       input_tokens: promptTokens - cached,
       output_tokens: completionTokens,
       cache_read_input_tokens: cached,
-    });
+    };
+    addUsage(reported, usage);
+    log.push({ output: schema?.name, prompt: request.messages[0]?.content ?? "", usage });
     if (schema) answered[schema.name] = (answered[schema.name] ?? 0) + 1;
     return chatCompletion({ content: text, promptTokens, completionTokens, cached });
   });
-  return Object.assign(server, { reported, answered });
+  return Object.assign(server, { reported, answered, log });
 }
