@@ -1,6 +1,6 @@
 import { NocturneError } from "../errors.js";
 import type { LanguageModel } from "../ports/language-model.js";
-import { createAnthropicModel } from "./anthropic-model.js";
+import { type AnthropicModelOptions, createAnthropicModel } from "./anthropic-model.js";
 import { createOpenAICompatibleModel } from "./openai-compatible-model.js";
 
 /** Where local OpenAI-compatible servers listen by default. */
@@ -24,6 +24,8 @@ export interface CreateLanguageModelOptions {
   timeoutMs?: number;
   maxOutputTokens?: number;
   headers?: Record<string, string>;
+  /** Anthropic only: how structured output is asked for (see {@link AnthropicModelOptions.structuredOutput}). */
+  structuredOutput?: AnthropicModelOptions["structuredOutput"];
 }
 
 const GRAMMAR = `Use one of:
@@ -81,6 +83,7 @@ export function createLanguageModel(spec: string, options: CreateLanguageModelOp
       model: parsed.model,
       ...shared,
       ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
+      ...(options.structuredOutput === undefined ? {} : { structuredOutput: options.structuredOutput }),
     });
   }
   return createOpenAICompatibleModel({ model: parsed.model, baseURL: parsed.baseURL, ...shared });

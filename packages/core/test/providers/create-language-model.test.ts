@@ -65,6 +65,14 @@ describe("createLanguageModel", () => {
     expect([model.provider, model.modelId]).toEqual(["anthropic", "claude-haiku-4-5"]);
     expect((await model.generate({ system: [], messages: [{ role: "user", content: "hi" }] })).text).toBe("hi");
     expect(server.requests[0]?.body).toMatchObject({ model: "claude-haiku-4-5", max_tokens: 100 });
+    const toolMode = createLanguageModel("anthropic:claude-3-5-haiku-latest", {
+      apiKey: "k",
+      baseURL: server.url,
+      structuredOutput: "tool",
+    });
+    const output = { name: "answer", description: "", schema: { type: "object" } };
+    await toolMode.generate({ system: [], messages: [{ role: "user", content: "hi" }], output }).catch(() => undefined);
+    expect(server.requests[1]?.body).toMatchObject({ tool_choice: { type: "tool", name: "answer" } });
   });
 
   it("builds an OpenAI-compatible model from openai:<model>@<url>", async () => {
