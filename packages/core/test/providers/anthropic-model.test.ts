@@ -191,7 +191,7 @@ describe("createAnthropicModel against a loopback Messages API", () => {
     expect(error.code).toBe("model_timeout");
     expect(error.retryable).toBe(true);
     expect((await withRetry(() => model.generate(request()), { baseDelayMs: 1 })).text).toBe("late but fine");
-    expect(srv.abandoned).toBe(1);
+    await expect.poll(() => srv.abandoned).toBe(1);
   });
 
   it("reports truncated and malformed JSON as retryable model_output_invalid carrying the usage", async () => {
