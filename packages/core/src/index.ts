@@ -45,7 +45,7 @@ export { renderMemories, topicPath } from "./pipeline/render-memories.js";
 export { renderTranscript } from "./pipeline/render-transcript.js";
 export { resolveByRecency } from "./pipeline/resolve-by-recency.js";
 export type { PipelineContext, PipelineSettings, Redactor } from "./pipeline/run-pipeline.js";
-export { batchMemories, runPipeline } from "./pipeline/run-pipeline.js";
+export { batchMemories, batchSynthesisFacts, runPipeline } from "./pipeline/run-pipeline.js";
 export type { InputSnapshot, ValidDreamRequest } from "./pipeline/snapshot-inputs.js";
 export {
   ensureInputsAvailable,

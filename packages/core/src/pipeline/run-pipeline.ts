@@ -221,7 +221,10 @@ async function synthesize(
   });
   const input = [...consolidated, ...transient].map(toSynthesis).filter((fact) => fact.evidence.length > 0);
   if (input.length === 0) return consolidated;
-  const proposed = await callModel(() => context.model.synthesize(input, callContext));
+  const batches = batchSynthesisFacts(input, context.tokenizer, context.settings.chunkTokens);
+  const proposed = (
+    await Promise.all(batches.map((batch) => callModel(() => context.model.synthesize(batch, callContext))))
+  ).flat();
   const events: SessionEventIndex = new Map(
     context.snapshot.sessions.map((session) => [
       session.id,
@@ -245,6 +248,31 @@ async function synthesize(
     byKey.set(insight.key, insight);
   }
   return [...byKey.values()];
+}
+
+/**
+ * Splits synthesis input into batches that fit the chunk budget, ordered by topic and key so related facts share a
+ * batch: a large store never overflows one call, at the price of not relating facts that land in different batches.
+ */
+export function batchSynthesisFacts(facts: SynthesisFact[], tokenizer: Tokenizer, budget: number): SynthesisFact[][] {
+  const ordered = [...facts].sort((a, b) =>
+    a.topic + a.key < b.topic + b.key ? -1 : a.topic + a.key > b.topic + b.key ? 1 : 0,
+  );
+  const batches: SynthesisFact[][] = [];
+  let current: SynthesisFact[] = [];
+  let tokens = 0;
+  for (const fact of ordered) {
+    const cost = tokenizer.count(fact.statement) + LINE_OVERHEAD_TOKENS * (2 + fact.evidence.length);
+    if (current.length > 0 && tokens + cost > budget) {
+      batches.push(current);
+      current = [];
+      tokens = 0;
+    }
+    current.push(fact);
+    tokens += cost;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 /** Groups memories into extraction batches that fit the chunk budget (an oversized memory goes alone). */
