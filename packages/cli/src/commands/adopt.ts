@@ -1,0 +1,133 @@
+import { cp, lstat, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { NocturneError } from "@nocturne/core";
+import type { CliIo } from "../cli-io.js";
+import { EXIT_CODES, usageError } from "../exit-codes.js";
+import { parseCommand } from "../parse-options.js";
+import { isInside } from "./dream-local.js";
+
+/** The folder the adapter keeps its own metadata in; never carried into an adopted memory folder. */
+const ADAPTER_META = ".nocturne";
+
+/** What adopting would change, file by file (hidden entries are not memories and are not compared). */
+export interface AdoptPlan {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: number;
+}
+
+async function memoryFiles(dir: string, base = dir): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith(".")) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) for (const [key, file] of await memoryFiles(path, base)) files.set(key, file);
+    else if (entry.isFile()) files.set(relative(base, path), path);
+  }
+  return files;
+}
+
+/** Compares two memory folders. */
+export async function adoptPlan(from: string, memory: string): Promise<AdoptPlan> {
+  const [next, current] = await Promise.all([memoryFiles(from), memoryFiles(memory)]);
+  const plan: AdoptPlan = { added: [], changed: [], removed: [], unchanged: 0 };
+  for (const [path, file] of next) {
+    const old = current.get(path);
+    if (old === undefined) plan.added.push(path);
+    else if (!(await readFile(old)).equals(await readFile(file))) plan.changed.push(path);
+    else plan.unchanged++;
+  }
+  for (const path of current.keys()) if (!next.has(path)) plan.removed.push(path);
+  return plan;
+}
+
+async function requireFolder(path: string, flag: string): Promise<void> {
+  const info = await stat(path).catch(() => null);
+  if (info === null || !info.isDirectory()) {
+    throw new NocturneError("invalid_input", `${flag} ${path} is not a folder. Check the path.`, { details: { path } });
+  }
+}
+
+/**
+ * `nocturne adopt --from <dream-out> --memory <dir> [--yes]`: makes a dream's output the memory folder. Nothing is
+ * deleted: the previous folder is renamed to `<dir>.before-<time>` beside it (adopt it back the same way to undo).
+ * Hidden entries of the old folder (`.git`, editor settings) are carried over; the adapter's `.nocturne` metadata is
+ * not. Asks first on a terminal; elsewhere it needs `--yes`.
+ */
+export async function adoptCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommand("adopt", args, {
+    from: { type: "string" },
+    memory: { type: "string" },
+    yes: { type: "boolean" },
+    json: { type: "boolean" },
+  });
+  if (positionals.length > 0) throw usageError(`nocturne adopt: unexpected argument "${positionals[0]}".`);
+  if (values.from === undefined || values.memory === undefined) {
+    throw usageError("nocturne adopt needs --from <dream output folder> and --memory <memory folder>.");
+  }
+  const from = resolve(values.from);
+  const memory = resolve(values.memory);
+  await requireFolder(from, "--from");
+  await requireFolder(memory, "--memory");
+  if (isInside(from, memory) || isInside(memory, from)) {
+    throw usageError("--from and --memory must be separate folders, neither inside the other.");
+  }
+  const plan = await adoptPlan(from, memory);
+  const json = values.json === true;
+  const summary = `${plan.added.length} added, ${plan.changed.length} changed, ${plan.removed.length} removed, ${plan.unchanged} unchanged`;
+  if (values.yes !== true) {
+    const ok = await io.confirm(`Replace ${memory} with ${from} (${summary})? The current folder is kept beside it.`);
+    if (!ok) {
+      throw new NocturneError(
+        "invalid_input",
+        `Not adopted (${summary}). Run again with --yes to replace ${memory}; its current version is kept beside it.`,
+      );
+    }
+  }
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  const backup = `${memory}.before-${stamp}`;
+  const staging = join(dirname(memory), `.${basename(memory)}.adopting-${stamp}`);
+  try {
+    await cp(from, staging, {
+      recursive: true,
+      errorOnExist: true,
+      filter: (source) => relative(from, source).split(/[\\/]/)[0] !== ADAPTER_META,
+    });
+    for (const entry of await readdir(memory, { withFileTypes: true })) {
+      if (!entry.name.startsWith(".") || entry.name === ADAPTER_META) continue;
+      if (await lstat(join(staging, entry.name)).catch(() => null)) continue;
+      await cp(join(memory, entry.name), join(staging, entry.name), { recursive: true, verbatimSymlinks: true });
+    }
+    await rename(memory, backup);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw new NocturneError(
+      "storage_error",
+      `Could not prepare the adoption: ${(error as Error).message}. Nothing was changed.`,
+      {
+        cause: error,
+      },
+    );
+  }
+  try {
+    await rename(staging, memory);
+  } catch (error) {
+    await rename(backup, memory);
+    await rm(staging, { recursive: true, force: true });
+    throw new NocturneError(
+      "storage_error",
+      `Could not adopt: ${(error as Error).message}. ${memory} was put back as it was.`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (json) io.stdout.write(`${JSON.stringify({ adopted: true, memory, backup, ...plan })}\n`);
+  else {
+    io.stdout.write(
+      `Adopted ${from} as ${memory} (${summary}).\nThe previous version is in ${backup}; to undo: nocturne adopt --from ${backup} --memory ${memory} --yes\n`,
+    );
+  }
+  return EXIT_CODES.ok;
+}

@@ -1,0 +1,142 @@
+import { lstat, mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative, resolve, sep } from "node:path";
+import { createFsAdapter } from "@nocturne/adapters-fs";
+import { createNocturne, type Dream, NocturneError } from "@nocturne/core";
+import type { CliIo } from "../cli-io.js";
+import { EXIT_CODES, usageError } from "../exit-codes.js";
+import { followDream } from "../follow-dream.js";
+import { loadSessions } from "../load-sessions.js";
+import { DREAM_OPTIONS, dreamSettings, parseCommand } from "../parse-options.js";
+import { summaryLines } from "../summary.js";
+import { writeReport } from "../write-report.js";
+import { modelFor } from "./model-option.js";
+
+/** True when `inner` is `outer` or inside it. */
+export function isInside(inner: string, outer: string): boolean {
+  const rel = relative(resolve(outer), resolve(inner));
+  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
+}
+
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return false;
+      throw error;
+    },
+  );
+}
+
+/**
+ * `nocturne dream --memory <dir> --sessions <file-or-dir>... --out <dir>`: dreams over a folder of memory files and
+ * transcript files. The memory folder is mounted read-only; the new store is written into `--out`, which must not
+ * exist yet; working state lives in a temporary folder removed afterwards.
+ */
+export async function dreamLocal(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommand("dream", args, {
+    ...DREAM_OPTIONS,
+    memory: { type: "string" },
+    sessions: { type: "string", multiple: true },
+    out: { type: "string" },
+  });
+  if (positionals.length > 0) throw usageError(`nocturne dream: unexpected argument "${positionals[0]}".`);
+  const json = values.json === true;
+  const memory = values.memory;
+  const out = values.out;
+  const sessionPaths = values.sessions ?? [];
+  if (memory === undefined) throw usageError("nocturne dream needs --memory <dir> (the memory folder to read).");
+  if (sessionPaths.length === 0) throw usageError("nocturne dream needs --sessions <file-or-dir> (one or more).");
+  if (out === undefined) throw usageError("nocturne dream needs --out <dir> (a new folder for the dreamed memory).");
+  const settings = await dreamSettings(values);
+
+  if (await exists(out)) {
+    throw new NocturneError(
+      "invalid_input",
+      `--out ${out} already exists; nocturne never writes over anything. Choose a new folder, or remove that one first.`,
+      { details: { out } },
+    );
+  }
+  const memoryInfo = await stat(memory).catch(() => null);
+  if (memoryInfo === null || !memoryInfo.isDirectory()) {
+    throw new NocturneError("invalid_input", `--memory ${memory} is not a folder. Point it at the memory folder.`, {
+      details: { memory },
+    });
+  }
+  if (isInside(out, memory)) {
+    throw usageError(
+      `--out ${out} is inside --memory ${memory}; the input folder is never written. Put --out elsewhere.`,
+    );
+  }
+
+  const notes = (text: string) => io.stderr.write(`${text}\n`);
+  const { imported } = await loadSessions(sessionPaths, notes);
+  const model = modelFor(settings.model);
+
+  const root = await mkdtemp(join(tmpdir(), "nocturne-cli-"));
+  let created = false;
+  const storage = createFsAdapter({
+    root,
+    storeFolder: () => {
+      if (created) return undefined;
+      created = true;
+      return resolve(out);
+    },
+  });
+  const nocturne = createNocturne({
+    storage,
+    ...(model === undefined ? {} : { model }),
+    ...(settings.concurrency === undefined ? {} : { concurrency: settings.concurrency }),
+  });
+  try {
+    const store = await storage.mountFolder(memory, { readOnly: true });
+    for (const { session } of imported) await storage.putSession(session);
+    const dream = await nocturne.dreams.create({
+      inputs: [
+        { type: "memory_store", memory_store_id: store.id },
+        { type: "sessions", session_ids: imported.map(({ session }) => session.id) },
+      ],
+      instructions: settings.instructions,
+      ...(settings.model === "offline" ? {} : { model: settings.model }),
+    });
+    if (!json) notes(`Dreaming over ${imported.length} sessions and ${memory} into ${out} (dream ${dream.id}).`);
+    const final = await followDream(nocturne, dream.id, io);
+    const report = await nocturne.dreams.report(final.id);
+    if (settings.report !== undefined && report !== null) {
+      const sessions = imported.map(({ session }) => ({
+        id: session.id,
+        title: session.title,
+        created_at: session.created_at,
+        metadata: session.metadata,
+      }));
+      await writeReport(settings.report, report, { storage, sessions });
+    }
+    finish(io, json, final, summaryLines(final, report), { out, memory, report: settings.report });
+    return final.status === "completed" ? EXIT_CODES.ok : EXIT_CODES.dreamFailed;
+  } finally {
+    await nocturne.close().catch(() => undefined);
+    await rm(root, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function finish(
+  io: CliIo,
+  json: boolean,
+  dream: Dream,
+  lines: string[],
+  paths: { out: string; memory: string; report: string | undefined },
+): void {
+  if (json) {
+    io.stdout.write(`${JSON.stringify(dream)}\n`);
+    return;
+  }
+  const text = [...lines];
+  if (dream.outputs.length > 0) text.push(`  Output: ${paths.out}`);
+  if (paths.report !== undefined) text.push(`  Report: ${paths.report}`);
+  if (dream.status === "completed") {
+    text.push(`Review it, then adopt it with: nocturne adopt --from ${paths.out} --memory ${paths.memory}`);
+  } else if (dream.outputs.length > 0) {
+    text.push(`The partial output is kept in ${paths.out}.`);
+  }
+  io.stdout.write(`${text.join("\n")}\n`);
+}

@@ -1,0 +1,75 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { createFsAdapter } from "@nocturne/adapters-fs";
+import type { MemoryWrite } from "@nocturne/core";
+import type { CliIo } from "../cli-io.js";
+import { EXIT_CODES, usageError } from "../exit-codes.js";
+import { loadSessions } from "../load-sessions.js";
+import { parseCommand } from "../parse-options.js";
+import { storeContents } from "../write-report.js";
+import { withStorage } from "./with-storage.js";
+
+/**
+ * `nocturne import --storage <s> [--memory <dir>] [--sessions <file-or-dir>...]`: copies a memory folder into a new
+ * store and transcripts into sessions, so dreams can run on them by id. The files are only read.
+ */
+export async function importCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommand("import", args, {
+    storage: { type: "string" },
+    memory: { type: "string" },
+    name: { type: "string" },
+    sessions: { type: "string", multiple: true },
+    json: { type: "boolean" },
+  });
+  if (positionals.length > 0) throw usageError(`nocturne import: unexpected argument "${positionals[0]}".`);
+  if (values.memory === undefined && (values.sessions ?? []).length === 0) {
+    throw usageError("nocturne import needs --memory <dir>, --sessions <file-or-dir>..., or both.");
+  }
+  const loaded = values.sessions ? await loadSessions(values.sessions, (text) => io.stderr.write(`${text}\n`)) : null;
+  const memories = values.memory === undefined ? null : await readFolder(values.memory);
+  return withStorage(values.storage, async ({ storage }) => {
+    const result: { memory_store_id: string | null; memories: number; session_ids: string[] } = {
+      memory_store_id: null,
+      memories: 0,
+      session_ids: [],
+    };
+    if (memories !== null && values.memory !== undefined) {
+      const store = await storage.createMemoryStore({
+        name: values.name ?? (basename(resolve(values.memory)) || "memory"),
+        description: `Imported from ${resolve(values.memory)}`.slice(0, 1024),
+      });
+      const writes: MemoryWrite[] = memories.map((memory) => ({
+        op: "upsert",
+        path: memory.path,
+        content: memory.content,
+      }));
+      if (writes.length > 0) await storage.writeMemories(store.id, writes);
+      result.memory_store_id = store.id;
+      result.memories = writes.length;
+    }
+    for (const { session } of loaded?.imported ?? []) {
+      await storage.putSession(session);
+      result.session_ids.push(session.id);
+    }
+    if (values.json === true) io.stdout.write(`${JSON.stringify(result)}\n`);
+    else {
+      if (result.memory_store_id)
+        io.stdout.write(`Memory store ${result.memory_store_id} (${result.memories} memories)\n`);
+      for (const id of result.session_ids) io.stdout.write(`Session ${id}\n`);
+    }
+    return EXIT_CODES.ok;
+  });
+}
+
+async function readFolder(folder: string) {
+  const root = await mkdtemp(join(tmpdir(), "nocturne-import-"));
+  const reader = createFsAdapter({ root, durable: false });
+  try {
+    const store = await reader.mountFolder(folder, { readOnly: true });
+    return await storeContents(reader, store.id);
+  } finally {
+    await reader.close?.();
+    await rm(root, { recursive: true, force: true });
+  }
+}

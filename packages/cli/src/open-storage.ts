@@ -1,0 +1,24 @@
+import { createFsAdapter } from "@nocturne/adapters-fs";
+import { NocturneError, type StorageAdapter } from "@nocturne/core";
+import { usageError } from "./exit-codes.js";
+
+/**
+ * Opens the persistent storage named by `--storage`: `sqlite:<file>` for one SQLite file, anything else for a folder
+ * (the fs adapter's root, created if missing).
+ */
+export async function openStorage(spec: string | undefined): Promise<StorageAdapter> {
+  if (spec === undefined || spec.trim() === "") {
+    throw usageError("This command needs --storage <dir> or --storage sqlite:<file>.");
+  }
+  if (spec.startsWith("sqlite:")) {
+    const file = spec.slice("sqlite:".length);
+    if (file === "") throw usageError("--storage sqlite: needs a file name, e.g. sqlite:./nocturne.db.");
+    const sqlite: Record<string, unknown> = await import("@nocturne/adapters-sqlite");
+    const factory = sqlite.createSqliteAdapter;
+    if (typeof factory !== "function") {
+      throw new NocturneError("capability_not_supported", "This build has no SQLite adapter. Use --storage <dir>.");
+    }
+    return (await factory({ path: file })) as StorageAdapter;
+  }
+  return createFsAdapter({ root: spec });
+}

@@ -1,0 +1,84 @@
+import { readFile } from "node:fs/promises";
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { MAX_INSTRUCTIONS_LENGTH, NocturneError } from "@nocturne/core";
+import { usageError } from "./exit-codes.js";
+
+type Options = NonNullable<ParseArgsConfig["options"]>;
+type Parsed<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+>;
+
+/** Parses one command's arguments strictly; unknown or malformed options are usage errors (exit 2). */
+export function parseCommand<O extends Options>(command: string, args: string[], options: O): Parsed<O> {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usageError(`nocturne ${command}: ${(error as Error).message}.`);
+  }
+}
+
+/** The options every dream-running command takes. */
+export const DREAM_OPTIONS = {
+  instructions: { type: "string" },
+  "instructions-file": { type: "string" },
+  model: { type: "string" },
+  concurrency: { type: "string" },
+  report: { type: "string" },
+  json: { type: "boolean" },
+} as const satisfies Options;
+
+/** The dream settings read from {@link DREAM_OPTIONS}. */
+export interface DreamSettings {
+  instructions: string;
+  model: string;
+  concurrency: number | undefined;
+  report: string | undefined;
+}
+
+/** Reads and checks the dream options: one source of instructions, a positive concurrency, a known report type. */
+export async function dreamSettings(values: {
+  instructions?: string | undefined;
+  "instructions-file"?: string | undefined;
+  model?: string | undefined;
+  concurrency?: string | undefined;
+  report?: string | undefined;
+}): Promise<DreamSettings> {
+  if (values.instructions !== undefined && values["instructions-file"] !== undefined) {
+    throw usageError("Give --instructions or --instructions-file, not both.");
+  }
+  let instructions = values.instructions ?? "";
+  const file = values["instructions-file"];
+  if (file !== undefined) {
+    instructions = await readFile(file, "utf8").catch((error: unknown) => {
+      throw new NocturneError(
+        "invalid_input",
+        `Cannot read the instructions file ${file}: ${(error as Error).message}.`,
+        {
+          cause: error,
+        },
+      );
+    });
+  }
+  if (instructions.length > MAX_INSTRUCTIONS_LENGTH) {
+    throw new NocturneError(
+      "instructions_too_long",
+      `The instructions are ${instructions.length} characters; a dream takes at most ${MAX_INSTRUCTIONS_LENGTH}. Shorten them.`,
+    );
+  }
+  let concurrency: number | undefined;
+  if (values.concurrency !== undefined) {
+    concurrency = Number(values.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+      throw usageError(`--concurrency must be a whole number from 1 to 64, not "${values.concurrency}".`);
+    }
+  }
+  if (values.report !== undefined) reportKind(values.report);
+  return { instructions, model: values.model ?? "offline", concurrency, report: values.report };
+}
+
+/** Which renderer a report file name asks for. */
+export function reportKind(file: string): "markdown" | "html" {
+  if (/\.(md|markdown)$/i.test(file)) return "markdown";
+  if (/\.html?$/i.test(file)) return "html";
+  throw usageError(`--report must name a .md or .html file, not "${file}".`);
+}
