@@ -1,12 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInMemoryAdapter, type StorageAdapter } from "@nocturne/core";
+import { createInMemoryAdapter, createNocturne, type StorageAdapter } from "@nocturne/core";
 import { createScriptedLanguageModel } from "@nocturne/core/testing";
 import { afterAll, describe, expect, it } from "vitest";
 // The fs adapter is a sibling workspace package; core does not depend on it, so it is imported by path.
 import { createFsAdapter } from "../../../adapters-fs/src/index.js";
+import { createSqliteAdapter } from "../../../adapters-sqlite/src/index.js";
 import { fingerprintInputs } from "../security/fixtures/store-fingerprint.js";
 import { honestReply } from "./support/faulty-model.js";
 import { faultyStorage, STORAGE_FAULTS, type StorageFault } from "./support/faulty-storage.js";
@@ -17,10 +19,11 @@ const SEED = 7101;
 const scratch = mkdtempSync(join(tmpdir(), "nocturne-storage-faults-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-type Backend = "memory" | "fs";
+type Backend = "memory" | "fs" | "sqlite";
 const backends: Record<Backend, (name: string) => StorageAdapter> = {
   memory: () => createInMemoryAdapter(),
   fs: (name) => createFsAdapter({ root: join(scratch, name), durable: false }),
+  sqlite: (name) => createSqliteAdapter({ file: join(scratch, `${name}.db`), synchronous: "normal" }),
 };
 
 /** A model whose facts spread over many topics, so the dream writes many memories and can fail between them. */
@@ -141,6 +144,54 @@ describe.skipIf(!canMount())("real file system faults on a small tmpfs (root onl
       }
     } finally {
       execFileSync("umount", [mount], { stdio: "ignore" });
+    }
+  });
+});
+
+describe("a real SQLITE_BUSY: another connection holds the write lock", () => {
+  it("fails the dream with storage_busy, keeps the memories written before, and leaves the inputs alone", async () => {
+    const file = join(scratch, "busy.db");
+    const real = createSqliteAdapter({ file, busyTimeoutMs: 50, synchronous: "normal" });
+    const { inputs, before } = await prepare(real);
+    // better-sqlite3 is the sqlite adapter's dependency, so it is loaded from there.
+    const require = createRequire(new URL("../../../adapters-sqlite/package.json", import.meta.url));
+    const Database = require("better-sqlite3") as new (
+      path: string,
+    ) => {
+      exec(sql: string): void;
+      close(): void;
+    };
+    const other = new Database(file);
+    let outputStore: string | null = null;
+    let locked = false;
+    const storage = faultyStorage(real, ({ method, args, count }) => {
+      if (method === "setMemoryStoreLock" && outputStore === null && args[1] !== null) outputStore = String(args[0]);
+      if (method === "createMemory" && args[0] === outputStore && count === 3 && !locked) {
+        locked = true;
+        other.exec("BEGIN EXCLUSIVE");
+      }
+      return null;
+    });
+    try {
+      const { dream } = await runDream(storage, manyTopics(), inputs);
+      expect(locked).toBe(true);
+      other.exec("ROLLBACK");
+      const stored = await real.getDreamRecord(dream.id);
+      expect(dream.status).toBe("failed");
+      expect(dream.error?.type).toBe("storage_error");
+      expect(dream.error?.message).toContain("storage_busy");
+      expect(await fingerprintInputs(real, inputs.storeId, inputs.sessionIds)).toBe(before);
+      const output = await real.listMemories(dream.outputs[0]?.memory_store_id ?? "", { limit: 1000 });
+      expect(output.data).toHaveLength(2);
+      // The engine's last write of the dream record can itself meet the lock, leaving the record "running";
+      // recover() (run at start-up) settles it. Either way the stored record ends failed and the output unlocked.
+      if (stored?.dream.status !== "failed") {
+        await createNocturne({ storage: real, model: manyTopics() }).recover();
+      }
+      expect((await real.getDreamRecord(dream.id))?.dream.status).toBe("failed");
+      await real.archiveMemoryStore(dream.outputs[0]?.memory_store_id ?? "");
+    } finally {
+      other.close();
     }
   });
 });
