@@ -1,0 +1,213 @@
+import {
+  type ConsolidationReport,
+  type CreateDreamInput,
+  type CreateDreamOptions,
+  type Dream,
+  type DreamEvent,
+  type DreamLimits,
+  type DreamsApi,
+  emptyUsage,
+  isTerminalStatus,
+  type ListArchivableOptions,
+  NocturneError,
+  newId,
+  type Page,
+  type StorageAdapter,
+  sleep,
+  snapshotInputs,
+  validateDreamRequest,
+} from "@nocturne/core";
+import { Queue } from "bullmq";
+import { DreamEvents } from "./dream-events.js";
+import { DreamFlags } from "./dream-flags.js";
+import { DreamRecords, reportOf } from "./dream-records.js";
+import { DreamUsage } from "./dream-usage.js";
+import { fingerprintOf } from "./input-fingerprint.js";
+import { cancelChannel, DREAM_QUEUE } from "./redis-keys.js";
+import { initialReportInputs } from "./report-inputs.js";
+import type { DreamJobData } from "./run-dream-job.js";
+import { openRedis, type RunnerConnectionOptions, resolveConnection } from "./runner-options.js";
+
+const POLL_MS = 250;
+
+/** How to open the client side of a distributed deployment (any process that starts or watches dreams). */
+export interface DistributedNocturneOptions extends RunnerConnectionOptions {
+  /** The storage every worker uses too (e.g. the PostgreSQL adapter). */
+  storage: StorageAdapter;
+  /** Recorded as a dream's `model.id` when the request names none. Default `default`. */
+  modelId?: string;
+  /** Token budget of one transcript chunk. Default 6,000 (as in-process). */
+  chunkTokens?: number;
+  limits?: DreamLimits;
+  /** Attempts of a dream job whose worker throws unexpectedly (a dead worker does not count). Default 3. */
+  dreamAttempts?: number;
+}
+
+/** The dreams API, run on BullMQ workers instead of this process. */
+export interface DistributedNocturne {
+  readonly storage: StorageAdapter;
+  readonly dreams: DreamsApi;
+  /** Closes this client's Redis connections (workers and storage are closed by their owners). */
+  close(): Promise<void>;
+}
+
+function dreamNotFound(id: string): NocturneError {
+  return new NocturneError("dream_not_found", `Dream ${id} does not exist. List dreams to find its id.`, {
+    details: { dream_id: id },
+  });
+}
+
+/**
+ * The dreams API of the hosted shape (`create`, `retrieve`, `list`, `cancel`, `archive`, `events`, `wait`,
+ * `report`), where `create` validates and snapshots the inputs here, records the dream, and hands it to the
+ * BullMQ workers (see `createDreamWorker`). Status, usage, report and events are read from storage and Redis,
+ * so any process can follow any dream.
+ */
+export function createDistributedNocturne(options: DistributedNocturneOptions): DistributedNocturne {
+  const connection = resolveConnection(options);
+  const { prefix } = connection;
+  const { storage } = options;
+  const redis = openRedis(connection);
+  const events = new DreamEvents(redis, prefix);
+  const flags = new DreamFlags(redis, prefix);
+  const usage = new DreamUsage(redis, prefix);
+  const records = new DreamRecords(storage, redis, prefix, usage);
+  const queue = new Queue<DreamJobData, unknown, string>(DREAM_QUEUE, { connection: connection.bullmq, prefix });
+
+  async function readRecord(id: string) {
+    const record = await storage.getDreamRecord(id);
+    if (!record) throw dreamNotFound(id);
+    return record;
+  }
+
+  const dreams: DreamsApi = {
+    async create(input: CreateDreamInput, createOptions: CreateDreamOptions = {}): Promise<Dream> {
+      const request = validateDreamRequest(input);
+      const snapshot = await snapshotInputs(storage, request, options.limits);
+      const now = new Date().toISOString();
+      const dream: Dream = {
+        id: newId("drm"),
+        type: "dream",
+        status: "pending",
+        inputs: request.inputs,
+        outputs: [],
+        model: { id: request.model ?? options.modelId ?? "default" },
+        instructions: request.instructions,
+        usage: emptyUsage(),
+        error: null,
+        created_at: now,
+        ended_at: null,
+        archived_at: null,
+      };
+      await storage.putDreamRecord({
+        dream,
+        report: reportOf(dream, initialReportInputs(dream, snapshot)),
+        owner: records.owner(),
+      });
+      await events.emit(dream.id, { type: "status", status: "pending" }, "status:pending");
+      await queue.add(
+        "dream",
+        {
+          dreamId: dream.id,
+          request,
+          fingerprint: fingerprintOf(snapshot),
+          chunkTokens: options.chunkTokens ?? 6000,
+          limits: options.limits ?? {},
+        },
+        {
+          jobId: dream.id,
+          attempts: options.dreamAttempts ?? 3,
+          backoff: { type: "exponential", delay: 1000 },
+          removeOnComplete: { age: 24 * 3600 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
+      );
+      createOptions.signal?.addEventListener("abort", () => void dreams.cancel(dream.id).catch(() => undefined), {
+        once: true,
+      });
+      return dream;
+    },
+
+    async retrieve(id: string): Promise<Dream> {
+      const { dream } = await readRecord(id);
+      return isTerminalStatus(dream.status) ? dream : { ...dream, usage: await usage.total(id) };
+    },
+
+    list(listOptions?: ListArchivableOptions): Promise<Page<Dream>> {
+      return storage.listDreams(listOptions);
+    },
+
+    async cancel(id: string): Promise<Dream> {
+      const current = await readRecord(id);
+      if (current.dream.status === "completed" || current.dream.status === "failed") throw notCancelable(current.dream);
+      await flags.markCanceled(id);
+      await redis.publish(cancelChannel(prefix), id);
+      const stored = await records.update(id, (record) => {
+        const { dream } = record;
+        if (dream.status === "canceled") return null;
+        if (dream.status === "completed" || dream.status === "failed") throw notCancelable(dream);
+        return { ...record, dream: { ...dream, status: "canceled", ended_at: new Date().toISOString() }, owner: null };
+      });
+      await events.emit(id, { type: "status", status: stored.dream.status }, "status:end");
+      const outputId = stored.dream.outputs[0]?.memory_store_id ?? (await flags.outputStoreId(id));
+      if (outputId) await storage.setMemoryStoreLock(outputId, null).catch(() => undefined);
+      const job = await queue.getJob(id);
+      await job?.removeUnprocessedChildren().catch(() => undefined);
+      return stored.dream;
+    },
+
+    async archive(id: string): Promise<Dream> {
+      const stored = await records.update(id, (record) => {
+        const { dream } = record;
+        if (!isTerminalStatus(dream.status)) {
+          throw new NocturneError(
+            "dream_not_archivable",
+            `Dream ${id} is ${dream.status}; only completed, failed or canceled dreams can be archived. Wait for it to end or cancel it.`,
+            { details: { dream_id: id, status: dream.status } },
+          );
+        }
+        if (dream.archived_at !== null) return null;
+        return { ...record, dream: { ...dream, archived_at: new Date().toISOString() } };
+      });
+      return stored.dream;
+    },
+
+    async *events(id: string, eventOptions: { signal?: AbortSignal } = {}): AsyncIterable<DreamEvent> {
+      const { dream } = await readRecord(id);
+      if (await events.exists(id)) {
+        yield* events.read(id, eventOptions.signal);
+        return;
+      }
+      yield { type: "status", status: dream.status, dream_id: id, seq: 0, at: new Date().toISOString() };
+    },
+
+    async wait(id: string, waitOptions: { signal?: AbortSignal } = {}): Promise<Dream> {
+      for (;;) {
+        const dream = await dreams.retrieve(id);
+        if (isTerminalStatus(dream.status)) return dream;
+        await sleep(POLL_MS, waitOptions.signal);
+      }
+    },
+
+    async report(id: string): Promise<ConsolidationReport | null> {
+      return (await readRecord(id)).report;
+    },
+  };
+
+  return {
+    storage,
+    dreams,
+    async close() {
+      await queue.close();
+      await redis.quit().catch(() => undefined);
+    },
+  };
+}
+
+function notCancelable(dream: Dream): NocturneError {
+  return new NocturneError(
+    "dream_not_cancelable",
+    `Dream ${dream.id} already ${dream.status}; only pending or running dreams can be canceled.`,
+    { details: { dream_id: dream.id, status: dream.status } },
+  );
+}

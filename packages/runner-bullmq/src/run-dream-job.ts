@@ -1,0 +1,264 @@
+import { setMaxListeners } from "node:events";
+import {
+  type Dream,
+  type DreamEventBody,
+  type DreamLimits,
+  dreamErrorOf,
+  type InputSnapshot,
+  isTerminalStatus,
+  NocturneError,
+  type Redactor,
+  type ReportInputs,
+  runPipeline,
+  type StorageAdapter,
+  snapshotInputs,
+  type Tokenizer,
+  toNocturneError,
+  type ValidDreamRequest,
+} from "@nocturne/core";
+import { type Job, WaitingChildrenError } from "bullmq";
+import type { DreamEvents } from "./dream-events.js";
+import type { DreamFlags } from "./dream-flags.js";
+import type { DreamRecords } from "./dream-records.js";
+import { idempotentCreates } from "./idempotent-writes.js";
+import { assertSameInputs, type InputFingerprint } from "./input-fingerprint.js";
+import type { ModelCallOutcome } from "./model-calls.js";
+import { type KnownCall, type PendingCall, ReplayModel } from "./replay-model.js";
+import { initialReportInputs } from "./report-inputs.js";
+
+/** The data of a dream (parent) job: everything a worker on any machine needs to run the dream. */
+export interface DreamJobData {
+  dreamId: string;
+  request: ValidDreamRequest;
+  fingerprint: InputFingerprint;
+  chunkTokens: number;
+  limits: DreamLimits;
+}
+
+/** What a dream job needs from its worker process. */
+export interface DreamJobDeps {
+  storage: StorageAdapter;
+  tokenizer: Tokenizer;
+  redact: Redactor;
+  model: { id: string; offline: boolean };
+  events: DreamEvents;
+  flags: DreamFlags;
+  records: DreamRecords;
+  /** How long a finished dream's events stay in Redis. */
+  retainMs: number;
+  /** Adds the pending calls as child jobs of `parent`. */
+  addCalls(parent: Job<DreamJobData>, calls: PendingCall[], chunkTotal: number): Promise<void>;
+}
+
+type ReplayOutcome =
+  | { kind: "suspended"; pending: PendingCall[]; chunkTotal: number }
+  | { kind: "completed"; dream: Dream; state: ReportInputs }
+  | { kind: "canceled"; dream: Dream; state: ReportInputs | null }
+  | { kind: "failed"; dream: Dream; state: ReportInputs | null; error: NocturneError };
+
+/** Pipeline events the replay passes on, each once per dream; chunk and usage events come from the child jobs. */
+function onceKeyOf(body: DreamEventBody): string | null {
+  switch (body.type) {
+    case "stage":
+      return `stage:${body.stage}`;
+    case "memory.written":
+      return `written:${body.path}`;
+    case "notice":
+      return `notice:${body.message}`;
+    case "error":
+      return "error";
+    case "status":
+      return `status:${body.status}`;
+    default:
+      return null;
+  }
+}
+
+/** An input that vanished after the dream was created is reported with the hosted error types. */
+function asInputError(error: unknown): unknown {
+  if (NocturneError.isInstance(error, "memory_store_not_found", "memory_store_archived")) {
+    return new NocturneError("input_memory_store_unavailable", `${error.message} It disappeared while the dream ran.`, {
+      cause: error,
+    });
+  }
+  if (NocturneError.isInstance(error, "session_not_found")) {
+    return new NocturneError("input_session_unavailable", `${error.message} It disappeared while the dream ran.`, {
+      cause: error,
+    });
+  }
+  return error;
+}
+
+/**
+ * Runs the dream's pipeline once from the start, with every model call a child job already answered served from
+ * its answer. Returns the calls still missing (the replay suspended there), or how the dream ended.
+ */
+async function replay(
+  data: DreamJobData,
+  dream: Dream,
+  known: ReadonlyMap<string, KnownCall>,
+  deps: DreamJobDeps,
+  signal: AbortSignal,
+): Promise<ReplayOutcome> {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  const stop = () => controller.abort(signal.reason);
+  signal.addEventListener("abort", stop, { once: true });
+  let state: ReportInputs | null = null;
+  let suspended = false;
+  let model: ReplayModel | null = null;
+  try {
+    let snapshot: InputSnapshot;
+    try {
+      snapshot = await snapshotInputs(deps.storage, data.request, data.limits);
+      assertSameInputs(data.fingerprint, snapshot);
+    } catch (error) {
+      throw asInputError(error);
+    }
+    const current = initialReportInputs(dream, snapshot);
+    state = current;
+    model = new ReplayModel(deps.model.id, deps.model.offline, dream.id, known, () => {
+      suspended = true;
+      controller.abort(new NocturneError("aborted", "The replay suspended to wait for model calls."));
+    });
+    const emit = async (body: DreamEventBody) => {
+      const once = onceKeyOf(body);
+      if (once !== null) await deps.events.emit(dream.id, body, once);
+    };
+    await runPipeline(
+      {
+        storage: idempotentCreates(deps.storage),
+        model,
+        tokenizer: deps.tokenizer,
+        snapshot,
+        settings: { concurrency: Number.MAX_SAFE_INTEGER, chunkTokens: data.chunkTokens, retry: { retries: 0 } },
+        instructions: dream.instructions,
+        signal: controller.signal,
+        redact: deps.redact,
+        emit: (body) => {
+          if (body.type === "notice") current.notices.push(body.message);
+          void emit(body).catch(() => undefined);
+        },
+        addUsage: () => undefined,
+        checkpoint: async (stage) => {
+          if (controller.signal.aborted) throw new NocturneError("aborted", "The dream was canceled.");
+          if (await deps.flags.isCanceled(dream.id)) {
+            controller.abort(new NocturneError("aborted", "Canceled from another process."));
+            throw new NocturneError("aborted", "The dream was canceled.");
+          }
+          await emit({ type: "stage", stage });
+          await deps.records.progress(dream, current);
+        },
+        createOutputStore: async () => {
+          const existing = await deps.flags.outputStoreId(dream.id);
+          const storeId = existing ?? (await createOutputStore(deps, dream, snapshot));
+          dream.outputs = [{ type: "memory_store", memory_store_id: storeId }];
+          await deps.records.progress(dream, current);
+          return storeId;
+        },
+      },
+      current,
+    );
+    return { kind: "completed", dream, state: current };
+  } catch (thrown) {
+    if (suspended && model && !signal.aborted) {
+      return { kind: "suspended", pending: [...model.pending.values()], chunkTotal: model.transcriptCalls };
+    }
+    const error = toNocturneError(thrown);
+    if (signal.aborted || error.code === "aborted" || (await deps.flags.isCanceled(dream.id))) {
+      return { kind: "canceled", dream, state };
+    }
+    return { kind: "failed", dream, state, error };
+  } finally {
+    signal.removeEventListener("abort", stop);
+  }
+}
+
+async function createOutputStore(deps: DreamJobDeps, dream: Dream, snapshot: InputSnapshot): Promise<string> {
+  const output = await deps.storage.createMemoryStore({
+    name: `${snapshot.store.name} (dream)`.slice(0, 255),
+    description: `Consolidated by Nocturne dream ${dream.id} from ${snapshot.store.id}.`,
+    metadata: { nocturne_dream_id: dream.id, nocturne_input_store_id: snapshot.store.id },
+  });
+  await deps.storage.setMemoryStoreLock(output.id, dream.id);
+  const winner = await deps.flags.claimOutputStore(dream.id, output.id);
+  if (winner !== output.id) {
+    await deps.storage.setMemoryStoreLock(output.id, null);
+    await deps.storage.deleteMemoryStore(output.id);
+  }
+  return winner;
+}
+
+/** Child outcomes and child-job failures of a parent, by child job id. */
+async function knownCalls(job: Job<DreamJobData>): Promise<Map<string, KnownCall>> {
+  const known = new Map<string, KnownCall>();
+  const idOf = (jobKey: string) => jobKey.slice(jobKey.lastIndexOf(":") + 1);
+  for (const [jobKey, outcome] of Object.entries(await job.getChildrenValues<ModelCallOutcome>())) {
+    known.set(idOf(jobKey), outcome);
+  }
+  for (const [jobKey, reason] of Object.entries(await job.getIgnoredChildrenFailures())) {
+    known.set(idOf(jobKey), { callKey: "", status: "failed", reason: String(reason) });
+  }
+  return known;
+}
+
+/** Ends a dream: stores its final record, unlocks its output store, emits its last events. */
+async function finish(deps: DreamJobDeps, outcome: Exclude<ReplayOutcome, { kind: "suspended" }>): Promise<Dream> {
+  const { dream } = outcome;
+  dream.status = outcome.kind;
+  dream.ended_at = new Date().toISOString();
+  dream.error = outcome.kind === "failed" ? dreamErrorOf(outcome.error) : null;
+  if (outcome.kind === "completed")
+    await deps.events.emit(dream.id, { type: "stage", stage: "report" }, "stage:report");
+  const stored = await deps.records.finish(dream, outcome.state);
+  const outputId = stored.outputs[0]?.memory_store_id ?? (await deps.flags.outputStoreId(dream.id));
+  if (outputId) await deps.storage.setMemoryStoreLock(outputId, null).catch(() => undefined);
+  if (stored.status === "failed" && stored.error) {
+    await deps.events.emit(dream.id, { type: "error", error: stored.error }, "error");
+  }
+  await deps.events.emit(dream.id, { type: "status", status: stored.status }, "status:end");
+  await deps.flags.expire(dream.id, deps.retainMs);
+  return stored;
+}
+
+/**
+ * The dream (parent) job. Each run replays the pipeline; when the replay needs model calls nobody answered yet,
+ * they become child jobs (one per chunk extraction, memory batch, judge batch, synthesis) and the job waits for
+ * them in BullMQ's `waiting-children` state, holding no worker. When they are done, the job runs again and the
+ * replay gets further, until the reduce stages write the output store. Every step is idempotent per dream and
+ * step key, so a run that a dead worker left half-done is simply run again by another.
+ */
+export async function runDreamJob(
+  job: Job<DreamJobData>,
+  token: string,
+  signal: AbortSignal,
+  deps: DreamJobDeps,
+): Promise<{ status: Dream["status"] }> {
+  const { dreamId } = job.data;
+  const record = await deps.storage.getDreamRecord(dreamId);
+  if (!record) return { status: "failed" };
+  const dream: Dream = { ...record.dream };
+  if (isTerminalStatus(dream.status) || (await deps.flags.isCanceled(dreamId))) {
+    const stored = await finish(deps, { kind: "canceled", dream, state: null });
+    return { status: stored.status };
+  }
+  if (dream.status === "pending") {
+    dream.status = "running";
+    await deps.events.emit(dreamId, { type: "status", status: "running" }, "status:running");
+  }
+  try {
+    for (;;) {
+      const known = await knownCalls(job);
+      const outcome = await replay(job.data, dream, known, deps, signal);
+      if (outcome.kind !== "suspended") return { status: (await finish(deps, outcome)).status };
+      await deps.addCalls(job, outcome.pending, outcome.chunkTotal);
+      if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
+    }
+  } catch (error) {
+    if (error instanceof WaitingChildrenError) throw error;
+    const attempts = job.opts.attempts ?? 1;
+    if (job.attemptsMade + 1 < attempts) throw error;
+    const failure = toNocturneError(error);
+    return { status: (await finish(deps, { kind: "failed", dream, state: null, error: failure })).status };
+  }
+}
