@@ -59,7 +59,7 @@ export async function readMeta(folder: StoreFolder, path: string): Promise<MetaR
   }
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = (ms: number) => new Date(Math.round(ms)).toISOString();
 
 /**
  * Looks at the file for `path` and reads it as a memory. The file is the truth: metadata supplies the id and
