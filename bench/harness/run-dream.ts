@@ -7,6 +7,7 @@ import {
   createNocturne,
   type DreamEvent,
   type DreamStage,
+  emptyUsage,
   type Memory,
   type Nocturne,
   type StorageAdapter,
@@ -27,6 +28,8 @@ export type ExtractorName = "perfect" | "noisy";
 /** How to run one dream over a scenario. */
 export interface DreamRunOptions {
   extractor: ExtractorName;
+  /** Overrides the extractor's noise profile (for ablations). */
+  profile?: NoiseProfile;
   /**
    * `language` (default): the replay answers the engine's real prompts under `createLlmConsolidationModel`, so usage
    * counts real requests. `consolidation`: the replay is the ConsolidationModel itself (no prompts).
@@ -105,7 +108,7 @@ export interface BenchEngine {
 /** Builds an engine over seeded storage whose model replays the scenario's ground truth. */
 export function createBenchEngine(scenario: Scenario, storage: StorageAdapter, options: DreamRunOptions): BenchEngine {
   const meter = createCallMeter();
-  const profile: NoiseProfile = options.extractor === "noisy" ? NOISY : PERFECT;
+  const profile: NoiseProfile = options.profile ?? (options.extractor === "noisy" ? NOISY : PERFECT);
   const core = createReplayCore(scenario.truth, { profile, seed: options.seed ?? scenario.options.seed });
   const count = (text: string) => options.tokenizer.count(text);
   let model: ConsolidationModel;
@@ -134,13 +137,7 @@ function metered(model: ConsolidationModel, meter: CallMeter): ConsolidationMode
     async (...args: A): Promise<R> => {
       const started = performance.now();
       const result = await call(...args);
-      meter.selfMs += performance.now() - started;
-      meter.record(task, {
-        input_tokens: 0,
-        output_tokens: 0,
-        cache_creation_input_tokens: 0,
-        cache_read_input_tokens: 0,
-      });
+      meter.record(task, emptyUsage(), performance.now() - started);
       return result;
     };
   return {
@@ -167,10 +164,13 @@ export async function runDream(
       { type: "sessions", session_ids: input.sessionIds },
     ],
   });
+  const events: DreamEvent[] = [];
+  const collected = (async () => {
+    for await (const event of nocturne.dreams.events(dream.id)) events.push(event);
+  })();
   const ended = await nocturne.dreams.wait(dream.id);
   const wallMs = performance.now() - started;
-  const events: DreamEvent[] = [];
-  for await (const event of nocturne.dreams.events(dream.id)) events.push(event);
+  await collected;
   const report = await nocturne.dreams.report(dream.id);
   if (!report) throw new Error(`dream ${dream.id} has no report`);
   if (ended.status !== "completed") {

@@ -58,33 +58,55 @@ export function createMatcher(truth: GroundTruth): Matcher {
     }
   };
 
+  const classifySentence = (statement: string): StatementMatch[] => {
+    const out: StatementMatch[] = [];
+    for (const error of NOISE_ERRORS) {
+      if (!containsMarker(statement, error)) continue;
+      for (const item of noiseByError.get(error) ?? []) {
+        if (containsMarker(statement, item.time)) out.push({ type: "noise", noiseId: item.id });
+      }
+    }
+    if (out.length > 0) return out;
+    const entities = new Set<string>();
+    for (const found of statement.normalize("NFC").matchAll(ENTITY_PATTERN)) {
+      entities.add((found[1] as string).toLowerCase());
+    }
+    for (const entity of entities) {
+      for (const pattern of patternsByEntity.get(entity) ?? []) {
+        if (containsMarker(statement, pattern.marker)) out.push({ type: "insight", patternKey: pattern.key });
+        else if (containsMarker(statement, pattern.occurrenceMarker)) {
+          out.push({ type: "occurrence", patternKey: pattern.key });
+        }
+      }
+      for (const subject of subjectsByEntity.get(entity) ?? []) matchSubject(subject, statement, out);
+    }
+    for (const subject of userSubjects) matchSubject(subject, statement, out);
+    return out;
+  };
+
   return {
     classify(statement) {
+      const seen = new Set<string>();
       const out: StatementMatch[] = [];
-      for (const error of NOISE_ERRORS) {
-        if (!containsMarker(statement, error)) continue;
-        for (const item of noiseByError.get(error) ?? []) {
-          if (containsMarker(statement, item.time)) out.push({ type: "noise", noiseId: item.id });
+      for (const sentence of sentencesOf(statement)) {
+        for (const match of classifySentence(sentence)) {
+          const id = JSON.stringify(match);
+          if (seen.has(id)) continue;
+          seen.add(id);
+          out.push(match);
         }
       }
-      if (out.length > 0) return out;
-      const entities = new Set<string>();
-      for (const found of statement.normalize("NFC").matchAll(ENTITY_PATTERN)) {
-        entities.add((found[1] as string).toLowerCase());
-      }
-      for (const entity of entities) {
-        for (const pattern of patternsByEntity.get(entity) ?? []) {
-          if (containsMarker(statement, pattern.marker)) out.push({ type: "insight", patternKey: pattern.key });
-          else if (containsMarker(statement, pattern.occurrenceMarker)) {
-            out.push({ type: "occurrence", patternKey: pattern.key });
-          }
-        }
-        for (const subject of subjectsByEntity.get(entity) ?? []) matchSubject(subject, statement, out);
-      }
-      for (const subject of userSubjects) matchSubject(subject, statement, out);
       return out;
     },
   };
+}
+
+/**
+ * Splits text into sentences (after `.`, `!`, `?` or `;` followed by white space), so that a statement merging two
+ * facts is read as two: a value in one sentence is never credited to a project named in another.
+ */
+export function sentencesOf(text: string): string[] {
+  return text.split(/(?<=[.!?;])\s+/u).filter((sentence) => sentence.trim() !== "");
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

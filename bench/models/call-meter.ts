@@ -6,13 +6,17 @@ export interface CallMeter {
   readonly calls: Record<string, number>;
   /** Usage summed over every call. */
   readonly usage: Usage;
+  /** Usage summed per task. */
+  readonly usageByTask: Record<string, Usage>;
   /** Milliseconds the replay model spent computing answers (excluded from engine time). */
   selfMs: number;
+  /** The same, per task. */
+  readonly selfMsByTask: Record<string, number>;
   /** Calls in flight right now, and the most there ever were (counted by the latency wrapper). */
   inFlight: number;
   maxInFlight: number;
-  /** Counts one call of a task, with its usage. */
-  record(task: string, usage: Usage): void;
+  /** Counts one call of a task, with its usage and the time the replay took to answer it. */
+  record(task: string, usage: Usage, selfMs?: number): void;
   /** Marks a call as in flight; returns the function that marks it done. */
   enter(): () => void;
   /** Total calls. */
@@ -24,12 +28,21 @@ export function createCallMeter(): CallMeter {
   const meter: CallMeter = {
     calls: {},
     usage: emptyUsage(),
+    usageByTask: {},
     selfMs: 0,
+    selfMsByTask: {},
     inFlight: 0,
     maxInFlight: 0,
-    record(task, usage) {
+    record(task, usage, selfMs = 0) {
+      meter.selfMs += selfMs;
+      meter.selfMsByTask[task] = (meter.selfMsByTask[task] ?? 0) + selfMs;
       meter.calls[task] = (meter.calls[task] ?? 0) + 1;
-      for (const [field, value] of Object.entries(usage) as Array<[keyof Usage, number]>) meter.usage[field] += value;
+      const own = meter.usageByTask[task] ?? emptyUsage();
+      meter.usageByTask[task] = own;
+      for (const [field, value] of Object.entries(usage) as Array<[keyof Usage, number]>) {
+        meter.usage[field] += value;
+        own[field] += value;
+      }
     },
     enter() {
       meter.inFlight++;

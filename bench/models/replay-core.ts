@@ -161,6 +161,58 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
     return out;
   };
 
+  /**
+   * Reads a memory the generator did not write (a dream's output, say) line by line: each bullet is read as the
+   * ground-truth statements it carries, citing the line itself.
+   */
+  const readWrittenMemory = (memory: ReplayMemory): { located: Located[]; insights: ExtractedFact[] } => {
+    const located: Located[] = [];
+    const insights: ExtractedFact[] = [];
+    for (const [index, raw] of memory.content.split("\n").entries()) {
+      const line = raw.replace(/^\s*[-*]\s+/, "").trim();
+      if (line === "" || line.startsWith("#")) continue;
+      const base = { quote: line, source: { type: "memory" as const, path: memory.path }, order: 0 };
+      for (const [n, match] of matcher.classify(line).entries()) {
+        const id = `${memory.path}#${index}.${n}`;
+        if (match.type === "value" || match.type === "wrong_value") {
+          const item: TruthItem = {
+            ...base,
+            id,
+            type: "observation",
+            subjectKey: match.subjectKey,
+            value: match.value,
+            act: "store",
+          };
+          located.push({ item, citeId: memory.id });
+        } else if (match.type === "noise") {
+          const noise = truth.items.get(match.noiseId);
+          if (noise?.type === "noise") located.push({ item: { ...noise, ...base, id }, citeId: memory.id });
+        } else if (match.type === "occurrence") {
+          const item: TruthItem = {
+            ...base,
+            id,
+            type: "occurrence",
+            patternKey: match.patternKey,
+            key: `${match.patternKey}.${id}`,
+            statement: line,
+          };
+          located.push({ item, citeId: memory.id });
+        } else {
+          const pattern = truth.patterns.get(match.patternKey);
+          if (!pattern) continue;
+          insights.push({
+            key: `insights.${pattern.patternId}.${pattern.entity.toLowerCase()}`,
+            topic: "insights",
+            statement: line,
+            kind: "insight",
+            evidence: [{ event_id: memory.id, quote: line }],
+          });
+        }
+      }
+    }
+    return { located, insights };
+  };
+
   return {
     profile,
     extractTranscript(sourceKey, lines, attempt) {
@@ -179,8 +231,14 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
     extractMemories(memories, attempt) {
       const out: ExtractedFact[] = [];
       for (const memory of memories) {
+        const seeded = truth.byMemoryPath.get(memory.path);
+        if (!seeded) {
+          const read = readWrittenMemory(memory);
+          out.push(...read.insights, ...distort(read.located, memory.path, attempt));
+          continue;
+        }
         const text = normalizeForQuote(memory.content);
-        const located = (truth.byMemoryPath.get(memory.path) ?? [])
+        const located = seeded
           .filter((item) => text.includes(normalizeForQuote(item.quote)))
           .map((item) => ({ item, citeId: memory.id }));
         out.push(...distort(located, memory.path, attempt));

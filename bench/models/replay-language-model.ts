@@ -171,8 +171,7 @@ export function createReplayLanguageModel(core: ReplayCore, options: ReplayLangu
       const text = JSON.stringify(json);
       const result: GenerateResult = { text, json, usage: usageOf(request, text), stopReason: "end_turn" };
       if (options.meter) {
-        options.meter.selfMs += performance.now() - started;
-        options.meter.record(task, result.usage);
+        options.meter.record(task, result.usage, performance.now() - started);
       }
       return result;
     },

@@ -295,6 +295,24 @@ describe("measureQuality", () => {
     expect(metrics.insightSupport).toBeNull();
   });
 
+  it("reads a statement that merges two facts as two, crediting each value to its own subject", () => {
+    const facts = [
+      fact("Atlas-17 stores its data in MySQL 8. Cobalt-3 deploys to eu-west-3.", [onMemory("mem_b")]),
+      fact("The user edits code in Neovim.", [onEvent("s1", "e2")]),
+    ];
+    const metrics = measureQuality({
+      truth,
+      sessionIds: ["s1", "s2"],
+      inputMemories,
+      report: report([{ memoryId: "mem_o", path: "/atlas.md", contentSha256: "", facts, insights: [] }], []),
+      outputMemories: [],
+    });
+    expect(metrics.precision).toBe(1);
+    expect(metrics.currentFactRecall).toBe(2 / 3);
+    expect(metrics.examples.missing).toEqual(["projects.atlas-17.deploy_region = eu-west-3"]);
+    expect(metrics.reportConsistency).toBe(0);
+  });
+
   it("only counts what the dream's own inputs said", () => {
     const facts = [fact("Atlas-17 deploys to us-east-1.", [onMemory("mem_a")])];
     const metrics = measureQuality({

@@ -1,0 +1,21 @@
+import { writeFile } from "node:fs/promises";
+import { runDreamJob } from "./dream-job.js";
+
+/**
+ * Entry point of a benchmark child process: `child.ts <job JSON> <result file>`. Runs the job and writes its result
+ * as JSON, so the parent reads figures from a process whose peak memory is the job's alone.
+ */
+async function main(): Promise<void> {
+  const [job, out] = process.argv.slice(2);
+  if (!job || !out) throw new Error("usage: child.ts <job JSON> <result file>");
+  const result = await runDreamJob(JSON.parse(job));
+  await writeFile(out, JSON.stringify(result));
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);

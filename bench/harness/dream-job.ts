@@ -1,0 +1,164 @@
+import { performance } from "node:perf_hooks";
+import { createTiktokenTokenizer, renderTranscript, type Tokenizer, type Usage } from "@nocturne/core";
+import { z } from "zod";
+import { measureQuality, type QualityMetrics } from "../metrics/quality.js";
+import type { CallMeter } from "../models/call-meter.js";
+import { NOISY, type NoiseProfile, PERFECT } from "../models/noise-profile.js";
+import { generateScenario } from "../scenario/generate.js";
+import type { Scenario } from "../scenario/ground-truth.js";
+import { createBenchEngine, type DreamRun, type DreamRunOptions, runDream, seedStorage } from "./run-dream.js";
+
+/** Sessions start here: after the input store is written (the engine dates memory facts by their write time). */
+export const SCENARIO_START = "2099-01-05T09:00:00.000Z";
+
+/** One benchmark job, run in its own process so its peak memory is its own. */
+export const DreamJob = z.object({
+  label: z.string(),
+  seed: z.union([z.number(), z.string()]).default(1),
+  sessions: z.number().int().min(1).max(100),
+  tokensPerSession: z.number().int().min(0).max(100_000),
+  memories: z.number().int().min(0).max(10_000),
+  extractor: z.enum(["perfect", "noisy"]),
+  /** Run once per concurrency (fresh engine, same inputs). Empty: the engine's default. */
+  concurrency: z.array(z.number().int().min(1)).default([]),
+  latencyMs: z.number().nonnegative().optional(),
+  /** After the first dream, dream again over its output store with the same sessions. */
+  repeat: z.boolean().default(false),
+  quality: z.boolean().default(true),
+  /** Replace the noisy profile's rates with these (for ablations). */
+  noise: z.record(z.string(), z.number()).optional(),
+});
+export type DreamJob = z.input<typeof DreamJob>;
+
+/** One dream of a job, measured. */
+export interface RunSummary {
+  concurrency: number | null;
+  wallMs: number;
+  engineMs: number;
+  stageMs: DreamRun["stageMs"];
+  /** Dedupe stage minus the replay's own time answering judge calls. */
+  dedupeEngineMs: number | null;
+  usage: Usage;
+  /** Usage per model task (`record_facts`, `record_verdicts`, `record_insights`). */
+  usageByTask: Record<string, Usage>;
+  calls: Record<string, number>;
+  totalCalls: number;
+  maxInFlight: number;
+  chunks: number;
+  candidateFacts: number;
+  judgeCalls: number;
+  skippedSessions: number;
+  outputMemories: number;
+  quality: Omit<QualityMetrics, "examples"> | null;
+  examples: QualityMetrics["examples"] | null;
+}
+
+/** What a job reports back. */
+export interface DreamJobResult {
+  job: z.infer<typeof DreamJob>;
+  transcriptTokens: number;
+  generateMs: number;
+  runs: RunSummary[];
+  repeat: RunSummary | null;
+  peakRssMb: number;
+}
+
+/** Tokens of every transcript line exactly as the engine reads them. */
+export function transcriptTokensOf(scenario: Scenario, tokenizer: Tokenizer): number {
+  let total = 0;
+  for (const session of scenario.sessions) {
+    for (const line of renderTranscript(session)) total += tokenizer.count(line.text);
+  }
+  return total;
+}
+
+function profileOf(job: z.infer<typeof DreamJob>): NoiseProfile {
+  const base = job.extractor === "noisy" ? NOISY : PERFECT;
+  return job.noise ? { ...PERFECT, ...job.noise } : base;
+}
+
+/** Runs a job: generate, seed, dream (per concurrency, then optionally again over the output), measure. */
+export async function runDreamJob(input: DreamJob): Promise<DreamJobResult> {
+  const job = DreamJob.parse(input);
+  const tokenizer = createTiktokenTokenizer();
+  const started = performance.now();
+  const scenario = generateScenario({
+    seed: job.seed,
+    sessions: job.sessions,
+    tokensPerSession: job.tokensPerSession,
+    memories: job.memories,
+    startAt: SCENARIO_START,
+    countTokens: (text) => tokenizer.count(text),
+  });
+  const generateMs = performance.now() - started;
+  const transcriptTokens = transcriptTokensOf(scenario, tokenizer);
+  const seeded = await seedStorage(scenario);
+  const options: DreamRunOptions = {
+    extractor: job.extractor,
+    profile: profileOf(job),
+    tokenizer,
+    seed: job.seed,
+    ...(job.latencyMs === undefined ? {} : { latency: { latencyMs: job.latencyMs } }),
+  };
+
+  const runs: RunSummary[] = [];
+  let lastOutput: string | null = null;
+  for (const concurrency of job.concurrency.length > 0 ? job.concurrency : [undefined]) {
+    const engine = createBenchEngine(scenario, seeded.storage, {
+      ...options,
+      ...(concurrency === undefined ? {} : { concurrency }),
+    });
+    const run = await runDream(engine, seeded);
+    runs.push(summarize(run, scenario, seeded.sessionIds, job.quality, concurrency ?? null, engine.meter));
+    lastOutput = run.outputStoreId;
+  }
+
+  let repeat: RunSummary | null = null;
+  if (job.repeat && lastOutput) {
+    const engine = createBenchEngine(scenario, seeded.storage, options);
+    const run = await runDream(engine, { storeId: lastOutput, sessionIds: seeded.sessionIds });
+    repeat = summarize(run, scenario, seeded.sessionIds, job.quality, null, engine.meter);
+  }
+  return { job, transcriptTokens, generateMs, runs, repeat, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+function summarize(
+  run: DreamRun,
+  scenario: Scenario,
+  sessionIds: string[],
+  quality: boolean,
+  concurrency: number | null,
+  meter: CallMeter,
+): RunSummary {
+  const selfMsByTask = meter.selfMsByTask;
+  const metrics = quality
+    ? measureQuality({
+        truth: scenario.truth,
+        sessionIds,
+        inputMemories: run.inputMemories,
+        report: run.report,
+        outputMemories: run.outputMemories,
+      })
+    : null;
+  const judgeSelf = (selfMsByTask.record_verdicts ?? 0) + (selfMsByTask.judge ?? 0);
+  const { examples, ...figures } = metrics ?? { examples: null };
+  return {
+    concurrency,
+    wallMs: run.wallMs,
+    engineMs: run.engineMs,
+    stageMs: run.stageMs,
+    dedupeEngineMs: run.stageMs.dedupe === undefined ? null : Math.max(0, run.stageMs.dedupe - judgeSelf),
+    usage: run.usage,
+    usageByTask: structuredClone(meter.usageByTask),
+    calls: run.calls,
+    totalCalls: run.totalCalls,
+    maxInFlight: run.maxInFlight,
+    chunks: run.report.stats.chunks,
+    candidateFacts: run.report.stats.candidateFacts,
+    judgeCalls: run.report.stats.judgeCalls,
+    skippedSessions: run.report.sessions.filter((session) => session.skipped).length,
+    outputMemories: run.outputMemories.length,
+    quality: metrics ? (figures as Omit<QualityMetrics, "examples">) : null,
+    examples,
+  };
+}

@@ -1,0 +1,392 @@
+import type { DreamJob, DreamJobResult, RunSummary } from "./dream-job.js";
+import { type Figure, figure, growthExponent } from "./figures.js";
+
+/** The jobs of a run, by role. */
+export interface BenchPlan {
+  scale: DreamJob;
+  noisy: DreamJob;
+  wall: DreamJob;
+  sweep: DreamJob | null;
+  sessionsGrowth: DreamJob[];
+  memoriesGrowth: DreamJob[];
+  ablation: DreamJob[];
+}
+
+const ABLATION_COMPONENTS = [
+  "keyParaphrase",
+  "statementParaphrase",
+  "split",
+  "merge",
+  "badEvidence",
+  "kindError",
+  "historyMisread",
+  "judgeError",
+] as const;
+
+/** The full plan (under 10 minutes on 2 cores) or the quick one (under a minute). */
+export function benchPlan(quick: boolean): BenchPlan {
+  const big = quick
+    ? { sessions: 10, tokensPerSession: 5_000, memories: 300 }
+    : { sessions: 100, tokensPerSession: 20_000, memories: 1_000 };
+  return {
+    scale: { label: "scale-perfect", ...big, extractor: "perfect", repeat: true },
+    noisy: { label: "scale-noisy", ...big, extractor: "noisy" },
+    wall: {
+      label: "wall-c8",
+      ...big,
+      extractor: "perfect",
+      latencyMs: quick ? 200 : 2_000,
+      concurrency: [8],
+      quality: false,
+    },
+    sweep: quick
+      ? null
+      : { label: "sweep", ...big, extractor: "perfect", latencyMs: 100, concurrency: [1, 4, 8, 16], quality: false },
+    sessionsGrowth: (quick ? [1, 5] : [1, 10, 50]).map((sessions) => ({
+      label: `sessions-${sessions}`,
+      ...big,
+      sessions,
+      extractor: "perfect" as const,
+      quality: false,
+    })),
+    memoriesGrowth: (quick ? [100, 300, 1_000] : [100, 1_000, 3_000, 10_000]).map((memories) => ({
+      label: `memories-${memories}`,
+      sessions: 1,
+      tokensPerSession: quick ? 2_000 : 20_000,
+      memories,
+      extractor: "perfect" as const,
+    })),
+    ablation: quick
+      ? []
+      : ABLATION_COMPONENTS.map((component) => ({
+          label: `ablation-${component}`,
+          sessions: 30,
+          tokensPerSession: 5_000,
+          memories: 500,
+          extractor: "noisy" as const,
+          noise: { [component]: noisyRate(component) },
+        })),
+  };
+}
+
+const NOISY_RATES: Record<(typeof ABLATION_COMPONENTS)[number], number> = {
+  keyParaphrase: 0.3,
+  statementParaphrase: 0.5,
+  split: 0.05,
+  merge: 0.05,
+  badEvidence: 0.05,
+  kindError: 0.03,
+  historyMisread: 0.3,
+  judgeError: 0.05,
+};
+
+function noisyRate(component: (typeof ABLATION_COMPONENTS)[number]): number {
+  return NOISY_RATES[component];
+}
+
+/** Every job of a plan, in the order they run. */
+export function planJobs(plan: BenchPlan): DreamJob[] {
+  return [
+    plan.scale,
+    plan.noisy,
+    ...plan.memoriesGrowth,
+    ...plan.sessionsGrowth,
+    ...(plan.sweep ? [plan.sweep] : []),
+    plan.wall,
+    ...plan.ablation,
+  ];
+}
+
+function describe(job: DreamJob, extra = ""): string {
+  const tokens = `${Math.round(job.tokensPerSession / 1000)}k`;
+  const latency = job.latencyMs === undefined ? "no latency" : `${job.latencyMs} ms/call`;
+  const concurrency = job.concurrency?.length ? `c${job.concurrency.join("/")}` : "c4";
+  return `${job.sessions} sessions × ${tokens} tokens, ${job.memories.toLocaleString("en-US")} memories, ${job.extractor} replay, ${latency}, ${concurrency}, seed ${job.seed ?? 1}${extra}`;
+}
+
+function totalTokens(run: RunSummary): number {
+  const usage = run.usage;
+  return usage.input_tokens + usage.output_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens;
+}
+
+type Results = Map<string, DreamJobResult>;
+
+/** Turns job results into the figures `bench/results.json` holds. Missing jobs give null values. */
+export function figuresOf(plan: BenchPlan, results: Results): Figure[] {
+  const figures: Figure[] = [];
+  const first = (job: DreamJob | null) => (job ? results.get(job.label)?.runs[0] : undefined);
+
+  const scale = results.get(plan.scale.label);
+  const scaleRun = scale?.runs[0];
+  const sized = plan.scale.sessions === 100 ? "100_sessions" : `${plan.scale.sessions}_sessions`;
+  const scaleScenario = describe(plan.scale);
+  figures.push(
+    figure({
+      name: `engine_ms_${sized}`,
+      value: scaleRun?.engineMs ?? null,
+      unit: "ms",
+      scenario: scaleScenario,
+      goal: { op: "<", value: 10_000 },
+      note: "dream wall time minus the replay model's own compute time (no model latency)",
+    }),
+    figure({
+      name: `peak_rss_mb_${sized}`,
+      value: scale?.peakRssMb ?? null,
+      unit: "MB",
+      scenario: scaleScenario,
+      goal: { op: "<", value: 500 },
+      note: "max RSS of the job's process: scenario generation, in-memory storage, first and repeat dream",
+    }),
+  );
+  if (scaleRun && scale) {
+    const perToken = (value: number) => value / scale.transcriptTokens;
+    const uncached = totalTokens(scaleRun) - scaleRun.usage.cache_read_input_tokens;
+    figures.push(
+      figure({
+        name: "model_tokens_per_transcript_token",
+        value: perToken(totalTokens(scaleRun)),
+        unit: "ratio",
+        scenario: scaleScenario,
+        goal: { op: "<=", value: 1.2 },
+        note: `all model tokens (input, output, cache writes and reads) over ${scale.transcriptTokens.toLocaleString("en-US")} transcript tokens`,
+      }),
+      figure({
+        name: "model_tokens_per_transcript_token_uncached",
+        value: perToken(uncached),
+        unit: "ratio",
+        scenario: scaleScenario,
+        note: "the same without cache reads of the shared system prompt",
+      }),
+    );
+    for (const [task, usage] of Object.entries(scaleRun.usageByTask)) {
+      const sum =
+        usage.input_tokens + usage.output_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens;
+      figures.push(
+        figure({
+          name: `model_tokens_per_transcript_token.${task}`,
+          value: perToken(sum),
+          unit: "ratio",
+          scenario: scaleScenario,
+        }),
+      );
+    }
+    figures.push(
+      figure({ name: `model_calls_${sized}`, value: scaleRun.totalCalls, unit: "calls", scenario: scaleScenario }),
+      figure({
+        name: "model_calls_per_chunk",
+        value: scaleRun.chunks > 0 ? scaleRun.totalCalls / scaleRun.chunks : null,
+        unit: "ratio",
+        scenario: scaleScenario,
+        note: `${scaleRun.chunks} transcript chunks; calls: ${JSON.stringify(scaleRun.calls)}`,
+      }),
+    );
+    for (const [stage, ms] of Object.entries(scaleRun.stageMs)) {
+      figures.push(
+        figure({
+          name: `stage_ms.${stage}`,
+          value: ms,
+          unit: "ms",
+          scenario: scaleScenario,
+          note: "includes replay time",
+        }),
+      );
+    }
+  }
+
+  const wall = first(plan.wall);
+  figures.push(
+    figure({
+      name: `wall_s_${sized}_c8`,
+      value: wall ? wall.wallMs / 1000 : null,
+      unit: "s",
+      scenario: describe(plan.wall),
+      goal: { op: "<", value: 120 },
+      note: wall ? `${wall.totalCalls} model calls, at most ${wall.maxInFlight} in flight` : undefined,
+    }),
+  );
+  const sweep = plan.sweep ? results.get(plan.sweep.label) : undefined;
+  for (const run of sweep?.runs ?? []) {
+    figures.push(
+      figure({
+        name: `wall_s_${sized}_c${run.concurrency}_latency_${plan.sweep?.latencyMs}ms`,
+        value: run.wallMs / 1000,
+        unit: "s",
+        scenario: describe({ ...(plan.sweep as DreamJob), concurrency: [run.concurrency ?? 4] }),
+        note: `${run.totalCalls} calls, at most ${run.maxInFlight} in flight`,
+      }),
+    );
+  }
+
+  const repeat = scale?.repeat;
+  figures.push(
+    figure({
+      name: "repeat_dream_cost_ratio",
+      value: repeat && scaleRun ? totalTokens(repeat) / totalTokens(scaleRun) : null,
+      unit: "ratio",
+      scenario: `${scaleScenario}; the same sessions dreamed again over the first dream's output`,
+      goal: { op: "<", value: 0.05 },
+      note: repeat
+        ? `${repeat.skippedSessions} of ${plan.scale.sessions} sessions skipped; ${repeat.totalCalls} calls`
+        : undefined,
+    }),
+    figure({
+      name: "repeat_dream_wall_ratio",
+      value: repeat && scaleRun ? repeat.wallMs / scaleRun.wallMs : null,
+      unit: "ratio",
+      scenario: `${scaleScenario}; repeat dream, no latency`,
+    }),
+  );
+
+  const memoryPoints: Array<{ x: number; y: number }> = [];
+  for (const job of plan.memoriesGrowth) {
+    const run = first(job);
+    if (run?.dedupeEngineMs != null) memoryPoints.push({ x: job.memories, y: Math.max(1, run.dedupeEngineMs) });
+    figures.push(
+      figure({
+        name: `dedup_ms_${job.memories}_memories`,
+        value: run?.dedupeEngineMs ?? null,
+        unit: "ms",
+        scenario: describe(job),
+        ...(job.memories === 10_000 ? { goal: { op: "<" as const, value: 5_000 } } : {}),
+        note: run
+          ? `dedupe stage less the replay's judge time; ${run.candidateFacts} candidate facts, ${run.judgeCalls} judge calls`
+          : undefined,
+      }),
+      figure({
+        name: `engine_ms_${job.memories}_memories`,
+        value: run?.engineMs ?? null,
+        unit: "ms",
+        scenario: describe(job),
+      }),
+    );
+  }
+  figures.push(
+    figure({
+      name: "dedup_growth_exponent",
+      value: growthExponent(memoryPoints),
+      unit: "exponent",
+      scenario: "dedup time over 100 → 10,000 memories (log-log slope; 1 = linear)",
+      goal: { op: "<", value: 1.3 },
+    }),
+  );
+
+  const sessionPoints: Array<{ x: number; y: number }> = [];
+  for (const job of [...plan.sessionsGrowth, plan.scale]) {
+    const result = results.get(job.label);
+    const run = result?.runs[0];
+    if (run) sessionPoints.push({ x: job.sessions, y: run.engineMs });
+    if (job === plan.scale) continue;
+    figures.push(
+      figure({
+        name: `engine_ms_${job.sessions}_sessions`,
+        value: run?.engineMs ?? null,
+        unit: "ms",
+        scenario: describe(job),
+      }),
+      figure({
+        name: `peak_rss_mb_${job.sessions}_sessions`,
+        value: result?.peakRssMb ?? null,
+        unit: "MB",
+        scenario: describe(job),
+      }),
+    );
+  }
+  figures.push(
+    figure({
+      name: "engine_growth_exponent_sessions",
+      value: growthExponent(sessionPoints),
+      unit: "exponent",
+      scenario: `engine time over 1 → ${plan.scale.sessions} sessions (log-log slope; 1 = linear)`,
+    }),
+  );
+
+  figures.push(...qualityFigures(plan.scale, scaleRun, "perfect"));
+  figures.push(...qualityFigures(plan.noisy, first(plan.noisy), "noisy"));
+  if (repeat?.quality) {
+    for (const [name, value] of [
+      ["duplicate_rate", repeat.quality.duplicateRate],
+      ["stale_rate", repeat.quality.staleRate],
+      ["current_fact_recall", repeat.quality.currentFactRecall],
+    ] as const) {
+      figures.push(
+        figure({
+          name: `repeat_dream.${name}`,
+          value,
+          unit: "rate",
+          scenario: `${scaleScenario}; repeat dream`,
+          extractor: "perfect",
+        }),
+      );
+    }
+  }
+  for (const job of plan.ablation) {
+    const run = first(job);
+    const component = Object.keys(job.noise ?? {})[0] ?? job.label;
+    for (const [name, value] of [
+      ["duplicate_rate", run?.quality?.duplicateRate ?? null],
+      ["stale_rate", run?.quality?.staleRate ?? null],
+      ["current_fact_recall", run?.quality?.currentFactRecall ?? null],
+      ["precision", run?.quality?.precision ?? null],
+    ] as const) {
+      figures.push(
+        figure({
+          name: `noisy_ablation.${component}.${name}`,
+          value,
+          unit: "rate",
+          scenario: describe(job, `; only ${component} = ${job.noise?.[component]}`),
+          extractor: "noisy",
+        }),
+      );
+    }
+  }
+  return figures;
+}
+
+const QUALITY_GOALS = {
+  perfect: {
+    duplicate_rate: { op: "==", value: 0 },
+    stale_rate: { op: "==", value: 0 },
+    current_fact_recall: { op: "==", value: 1 },
+    precision: { op: "==", value: 1 },
+    insight_support: { op: "==", value: 1 },
+    evidence_validity: { op: "==", value: 1 },
+  },
+  noisy: {
+    duplicate_rate: { op: "<", value: 0.03 },
+    stale_rate: { op: "<", value: 0.02 },
+    current_fact_recall: { op: ">", value: 0.95 },
+    insight_support: { op: "==", value: 1 },
+    evidence_validity: { op: "==", value: 1 },
+  },
+} as const satisfies Record<string, Record<string, Figure["goal"]>>;
+
+function qualityFigures(job: DreamJob, run: RunSummary | undefined, extractor: "perfect" | "noisy"): Figure[] {
+  const quality = run?.quality ?? null;
+  const goals: Record<string, Figure["goal"]> = QUALITY_GOALS[extractor];
+  const scenario = describe(job);
+  const entries: Array<[string, number | null, string]> = [
+    [
+      "duplicate_rate",
+      quality?.duplicateRate ?? null,
+      "facts about a subject beyond the first, over facts stating a known value",
+    ],
+    ["stale_rate", quality?.staleRate ?? null, "changed subjects that still state a superseded value"],
+    ["current_fact_recall", quality?.currentFactRecall ?? null, "subjects whose current value is in the output"],
+    ["precision", quality?.precision ?? null, "output facts grounded in a true durable statement"],
+    ["noise_rate", quality?.noiseRate ?? null, "output facts that are one-off debugging noise"],
+    ["insight_support", quality?.insightSupport ?? null, "insights citing existing events of two or more sessions"],
+    ["insight_recall", quality?.insightRecall ?? null, "two-session patterns that got their insight"],
+    ["evidence_validity", quality?.evidenceValidity ?? null, "cited evidence that exists in the inputs"],
+  ];
+  return entries.map(([name, value, note]) =>
+    figure({
+      name,
+      value,
+      unit: "rate",
+      scenario,
+      extractor,
+      ...(goals[name] ? { goal: goals[name] } : {}),
+      note: quality ? `${note}; counts ${JSON.stringify(quality.counts)}` : note,
+    }),
+  );
+}
