@@ -1,5 +1,6 @@
 import { createFsAdapter } from "@nocturne/adapters-fs";
-import { NocturneError, type StorageAdapter } from "@nocturne/core";
+import { createSqliteAdapter } from "@nocturne/adapters-sqlite";
+import type { StorageAdapter } from "@nocturne/core";
 import { usageError } from "./exit-codes.js";
 
 /**
@@ -13,12 +14,7 @@ export async function openStorage(spec: string | undefined): Promise<StorageAdap
   if (spec.startsWith("sqlite:")) {
     const file = spec.slice("sqlite:".length);
     if (file === "") throw usageError("--storage sqlite: needs a file name, e.g. sqlite:./nocturne.db.");
-    const sqlite: Record<string, unknown> = await import("@nocturne/adapters-sqlite");
-    const factory = sqlite.createSqliteAdapter;
-    if (typeof factory !== "function") {
-      throw new NocturneError("capability_not_supported", "This build has no SQLite adapter. Use --storage <dir>.");
-    }
-    return (await factory({ path: file })) as StorageAdapter;
+    return createSqliteAdapter({ file });
   }
   return createFsAdapter({ root: spec });
 }

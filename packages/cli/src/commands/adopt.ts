@@ -6,7 +6,7 @@ import { EXIT_CODES, usageError } from "../exit-codes.js";
 import { parseCommand } from "../parse-options.js";
 import { isInside } from "./dream-local.js";
 
-/** The folder the adapter keeps its own metadata in; never carried into an adopted memory folder. */
+/** The folder the fs adapter keeps its metadata in; a dream output's is not carried into the memory folder. */
 const ADAPTER_META = ".nocturne";
 
 /** What adopting would change, file by file (hidden entries are not memories and are not compared). */
@@ -52,8 +52,9 @@ async function requireFolder(path: string, flag: string): Promise<void> {
 /**
  * `nocturne adopt --from <dream-out> --memory <dir> [--yes]`: makes a dream's output the memory folder. Nothing is
  * deleted: the previous folder is renamed to `<dir>.before-<time>` beside it (adopt it back the same way to undo).
- * Hidden entries of the old folder (`.git`, editor settings) are carried over; the adapter's `.nocturne` metadata is
- * not. Asks first on a terminal; elsewhere it needs `--yes`.
+ * Hidden entries of the old folder (`.git`, editor settings, the adapter's `.nocturne` metadata, which re-checks each
+ * file's hash) are carried over; the dream output's own `.nocturne` is not. Asks first on a terminal; elsewhere it
+ * needs `--yes`.
  */
 export async function adoptCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommand("adopt", args, {
@@ -95,7 +96,7 @@ export async function adoptCommand(args: string[], io: CliIo): Promise<number> {
       filter: (source) => relative(from, source).split(/[\\/]/)[0] !== ADAPTER_META,
     });
     for (const entry of await readdir(memory, { withFileTypes: true })) {
-      if (!entry.name.startsWith(".") || entry.name === ADAPTER_META) continue;
+      if (!entry.name.startsWith(".")) continue;
       if (await lstat(join(staging, entry.name)).catch(() => null)) continue;
       await cp(join(memory, entry.name), join(staging, entry.name), { recursive: true, verbatimSymlinks: true });
     }

@@ -1,0 +1,177 @@
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Dream, MemoryStore } from "@nocturne/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type FakeChatServer, startFakeChatServer } from "./support/fake-chat-server.js";
+import { cliInProcess, lastJson, ROOT, spawnCli, treeHashes } from "./support/run-cli.js";
+
+const MEMORY = join(ROOT, "examples/data/memory");
+const SESSIONS = join(ROOT, "examples/data/sessions");
+
+let dir: string;
+let server: FakeChatServer;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "nocturne-cli-storage-"));
+  server = await startFakeChatServer();
+});
+afterAll(async () => {
+  await server.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("the storage form", () => {
+  it.each([
+    ["a folder", "state"],
+    ["a SQLite file", "sqlite:"],
+  ])(
+    "on %s: imports inputs, dreams on them by id, lists, shows, refuses to cancel a finished dream, archives",
+    async (_, kind) => {
+      const storage = kind === "sqlite:" ? `sqlite:${join(dir, "nocturne.db")}` : join(dir, kind);
+      const imported = await cliInProcess([
+        "import",
+        "--storage",
+        storage,
+        "--memory",
+        MEMORY,
+        "--sessions",
+        SESSIONS,
+        "--json",
+      ]);
+      expect(imported.code).toBe(0);
+      const ids = lastJson(imported.stdout) as { memory_store_id: string; memories: number; session_ids: string[] };
+      expect(ids.memories).toBe(5);
+      expect(ids.session_ids).toHaveLength(12);
+
+      const stores = lastJson((await cliInProcess(["stores", "list", "--storage", storage, "--json"])).stdout) as {
+        data: unknown[];
+      };
+      expect(stores.data.map((store) => MemoryStore.parse(store).id)).toEqual([ids.memory_store_id]);
+      const sessions = await cliInProcess(["sessions", "list", "--storage", storage]);
+      expect(sessions.stdout.trim().split("\n")).toHaveLength(12);
+
+      const run = await cliInProcess([
+        "dream",
+        "--storage",
+        storage,
+        "--store",
+        ids.memory_store_id,
+        "--sessions",
+        ...ids.session_ids.slice(0, 4),
+        "--model",
+        server.modelSpec,
+        "--json",
+      ]);
+      expect(run.code).toBe(0);
+      const dream = Dream.parse(lastJson(run.stdout));
+      expect(dream.status).toBe("completed");
+
+      const listed = await cliInProcess(["dreams", "list", "--storage", storage]);
+      expect(listed.stdout).toMatch(new RegExp(`^${dream.id}\\s+completed`, "m"));
+      const report = join(dir, "stored-report.md");
+      const shown = await cliInProcess(["dreams", "show", dream.id, "--storage", storage, "--report", report]);
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toContain(`# Dream ${dream.id} — completed`);
+      expect(await readFile(report, "utf8")).toContain("## Memories after");
+
+      const cancel = await cliInProcess(["dreams", "cancel", dream.id, "--storage", storage, "--json"]);
+      expect(cancel.code).toBe(2);
+      expect(lastJson(cancel.stdout)).toMatchObject({ error: { code: "dream_not_cancelable" } });
+      const archived = await cliInProcess(["dreams", "archive", dream.id, "--storage", storage, "--json"]);
+      expect(Dream.parse(lastJson(archived.stdout)).archived_at).not.toBeNull();
+      expect((await cliInProcess(["dreams", "list", "--storage", storage])).stdout).toBe("No dreams.\n");
+      expect((await cliInProcess(["dreams", "list", "--storage", storage, "--all"])).stdout).toContain("(archived)");
+      const missing = await cliInProcess(["dreams", "show", "drm_nope", "--storage", storage]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain("error [dream_not_found]");
+    },
+  );
+
+  it("cancels a dream running in another process", async () => {
+    const hanging = await startFakeChatServer("hang");
+    try {
+      const storage = join(dir, "state-cancel");
+      const imported = lastJson(
+        (await cliInProcess(["import", "--storage", storage, "--memory", MEMORY, "--sessions", SESSIONS, "--json"]))
+          .stdout,
+      ) as { memory_store_id: string; session_ids: string[] };
+      let dreamId: string | null = null;
+      const { done } = spawnCli(
+        [
+          "dream",
+          "--storage",
+          storage,
+          "--store",
+          imported.memory_store_id,
+          "--sessions",
+          ...imported.session_ids,
+          "--model",
+          hanging.modelSpec,
+          "--json",
+        ],
+        (stderr) => {
+          if (dreamId === null && stderr.includes("stage extract"))
+            dreamId = /Dream (drm_\w+) started/.exec(stderr)?.[1] ?? "";
+        },
+      );
+      while (dreamId === null) await new Promise((resolve) => setTimeout(resolve, 50));
+      const cancel = await cliInProcess(["dreams", "cancel", dreamId, "--storage", storage, "--json"]);
+      expect(cancel.code).toBe(0);
+      expect(Dream.parse(lastJson(cancel.stdout)).status).toBe("canceled");
+      const result = await done;
+      expect(result.code).toBe(1);
+      expect(Dream.parse(lastJson(result.stdout))).toMatchObject({ id: dreamId, status: "canceled" });
+    } finally {
+      await hanging.close();
+    }
+  });
+});
+
+describe("nocturne adopt", () => {
+  it("replaces the memory folder only when asked, keeping the previous version beside it", async () => {
+    const memory = join(dir, "agent-memory");
+    await cp(MEMORY, memory, { recursive: true });
+    await mkdir(join(memory, ".git"));
+    await writeFile(join(memory, ".git", "HEAD"), "ref: refs/heads/main\n");
+    const original = await treeHashes(memory);
+    const out = join(dir, "dreamed");
+    const dreamed = await cliInProcess([
+      "dream",
+      "--memory",
+      memory,
+      "--sessions",
+      SESSIONS,
+      "--out",
+      out,
+      "--model",
+      server.modelSpec,
+    ]);
+    expect(dreamed.code).toBe(0);
+    expect(dreamed.stdout).toContain(`nocturne adopt --from ${out} --memory ${memory}`);
+
+    const refused = await cliInProcess(["adopt", "--from", out, "--memory", memory]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /Not adopted \(\d+ added, \d+ changed, \d+ removed, \d+ unchanged\)\. Run again with --yes/,
+    );
+    expect(await treeHashes(memory)).toEqual(original);
+
+    const adopted = await cliInProcess(["adopt", "--from", out, "--memory", memory, "--json"], { confirm: true });
+    expect(adopted.code).toBe(0);
+    const result = lastJson(adopted.stdout) as { backup: string; added: string[]; removed: string[] };
+    expect(await treeHashes(result.backup)).toEqual(original);
+    const now = await treeHashes(memory);
+    const dreamedFiles = Object.fromEntries(
+      Object.entries(await treeHashes(out)).filter(([name]) => !name.startsWith(".")),
+    );
+    for (const [name, hash] of Object.entries(dreamedFiles)) expect(now[name], name).toBe(hash);
+    expect(Object.keys(now).filter((name) => !name.startsWith("."))).toEqual(Object.keys(dreamedFiles));
+    expect(now[".git/HEAD"]).toBe(original[".git/HEAD"]);
+    expect(result.removed.length).toBeGreaterThan(0);
+
+    const undo = await cliInProcess(["adopt", "--from", result.backup, "--memory", memory, "--yes"]);
+    expect(undo.code).toBe(0);
+    expect(await treeHashes(memory)).toEqual(original);
+    expect((await readdir(dir)).filter((name) => name.startsWith("agent-memory.before-"))).toHaveLength(2);
+  });
+});
