@@ -57,6 +57,11 @@ export {
 // — models
 export type { LlmConsolidationModelOptions } from "./model/llm/llm-consolidation-model.js";
 export { createLlmConsolidationModel } from "./model/llm/llm-consolidation-model.js";
+export {
+  createOfflineConsolidationModel,
+  OFFLINE_MODEL_ID,
+  OfflineModelOptions,
+} from "./model/offline/offline-model.js";
 export { OUTPUT_NAMES as CONSOLIDATION_OUTPUT_NAMES } from "./model/llm/output-schemas.js";
 export { BASE_SYSTEM_PROMPT, buildSystemPrompt } from "./model/llm/system-prompt.js";
 export type { AdaptiveLimiter, AdaptiveLimiterOptions } from "./model/adaptive-limiter.js";

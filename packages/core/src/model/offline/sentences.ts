@@ -1,0 +1,75 @@
+/** A piece of a text with its position in it: `text` is exactly `source.slice(start, end)`, trimmed. */
+export interface Span {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** A sentence, and whether it ended with a question mark. */
+export interface Sentence extends Span {
+  question: boolean;
+}
+
+const SENTENCE_END = /[.!?]{1,8}(?=\s|$)|[;\n]/g;
+const SENTENCE_END_IN_PROSE = /[.!?]{1,8}(?=\s|$)/g;
+const ABBREVIATION = /(?:^|[\s(])(?:e\.g|i\.e|etc|vs|mr|mrs|ms|dr|no|approx|incl|cf|fig|st)$/i;
+
+function trimmed(source: string, start: number, end: number): Span | null {
+  let from = start;
+  let to = end;
+  while (from < to && /\s/.test(source[from] ?? "")) from++;
+  while (to > from && /\s/.test(source[to - 1] ?? "")) to--;
+  return from < to ? { text: source.slice(from, to), start: from, end: to } : null;
+}
+
+/**
+ * Splits text into sentences at `.`, `!`, `?` followed by a space, at `;` and at line breaks. Abbreviations such as
+ * "e.g." and dotted names ("node.js", "v1.2") do not end a sentence. With `wrapped`, line breaks and `;` do not end
+ * a sentence either (hard-wrapped prose in a note). Linear in the length of the text.
+ */
+export function splitSentences(
+  source: string,
+  from = 0,
+  to = source.length,
+  options: { wrapped?: boolean } = {},
+): Sentence[] {
+  const sentences: Sentence[] = [];
+  const boundary = options.wrapped ? SENTENCE_END_IN_PROSE : SENTENCE_END;
+  const text = source.slice(from, to);
+  let start = 0;
+  boundary.lastIndex = 0;
+  for (let match = boundary.exec(text); match !== null; match = boundary.exec(text)) {
+    const end = match.index + match[0].length;
+    if (match[0].startsWith(".") && ABBREVIATION.test(text.slice(Math.max(start, match.index - 8), match.index))) {
+      continue;
+    }
+    const span = trimmed(source, from + start, from + end);
+    if (span) sentences.push({ ...span, question: match[0].includes("?") });
+    start = end;
+  }
+  const rest = trimmed(source, from + start, to);
+  if (rest) sentences.push({ ...rest, question: false });
+  return sentences;
+}
+
+const CLAUSE_BREAK =
+  /\s+(?:—|–|--)\s+|,\s{0,3}so\s+(?!that\b|much\b|far\b|many\b)|,\s{0,3}(?:and|but|so)\s+(?=(?:please|i|we|you|always|never|also|don't|do not|keep|use|make|let's|from now on|going forward|remember)\b)|,\s{1,3}(?=(?:please|i|we|don't|do not|from now on|going forward)\b)|\s+but\s+(?=(?:i|we|please)\b)/gi;
+
+/**
+ * Splits a sentence into clauses where a new statement starts: at dashes, and at ", and/but/so" or "," followed by
+ * a new subject or an instruction ("I prefer tabs, and please keep answers short" → two clauses).
+ */
+export function splitClauses(source: string, sentence: Span): Span[] {
+  const clauses: Span[] = [];
+  let start = sentence.start;
+  CLAUSE_BREAK.lastIndex = 0;
+  const text = sentence.text;
+  for (let match = CLAUSE_BREAK.exec(text); match !== null; match = CLAUSE_BREAK.exec(text)) {
+    const span = trimmed(source, start, sentence.start + match.index);
+    if (span) clauses.push(span);
+    start = sentence.start + match.index + match[0].length;
+  }
+  const rest = trimmed(source, start, sentence.end);
+  if (rest) clauses.push(rest);
+  return clauses;
+}
