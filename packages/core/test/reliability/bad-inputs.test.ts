@@ -19,6 +19,7 @@ import { createFsAdapter, type FsWarning } from "../../../adapters-fs/src/index.
 import { fingerprintStores } from "../security/fixtures/store-fingerprint.js";
 import { honestReply } from "./support/faulty-model.js";
 import { generateInputs, loadInputs } from "./support/generated-inputs.js";
+import { sharedTokenizer as tokenizer } from "./support/run-dream.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "nocturne-bad-inputs-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -150,7 +151,11 @@ describe("bad dream requests fail before anything is written", () => {
   it.each(cases)("%s", async (_name, build, code) => {
     const w = await world();
     const before = await fingerprintStores(w.storage);
-    const engine = createNocturne({ storage: w.storage, model: createScriptedLanguageModel({ script: honestReply }) });
+    const engine = createNocturne({
+      tokenizer,
+      storage: w.storage,
+      model: createScriptedLanguageModel({ script: honestReply }),
+    });
     await expectBadInput(async () => engine.dreams.create((await build(w)) as CreateDreamInput), code);
     expect(await fingerprintStores(w.storage)).toEqual(before);
     expect((await engine.dreams.list()).data).toEqual([]);
@@ -158,7 +163,11 @@ describe("bad dream requests fail before anything is written", () => {
 
   it("accepts instructions of exactly 4,096 characters", async () => {
     const w = await world();
-    const engine = createNocturne({ storage: w.storage, model: createScriptedLanguageModel({ script: honestReply }) });
+    const engine = createNocturne({
+      tokenizer,
+      storage: w.storage,
+      model: createScriptedLanguageModel({ script: honestReply }),
+    });
     const dream = await engine.dreams.create(request(w.storeId, w.sessionIds, { instructions: "y".repeat(4096) }));
     expect((await engine.dreams.wait(dream.id)).status).toBe("completed");
   });
@@ -167,7 +176,11 @@ describe("bad dream requests fail before anything is written", () => {
     const w = await world();
     await w.storage.archiveMemoryStore(w.storeId);
     const before = await fingerprintStores(w.storage);
-    const engine = createNocturne({ storage: w.storage, model: createScriptedLanguageModel({ script: honestReply }) });
+    const engine = createNocturne({
+      tokenizer,
+      storage: w.storage,
+      model: createScriptedLanguageModel({ script: honestReply }),
+    });
     await expectBadInput(() => engine.dreams.create(request(w.storeId, w.sessionIds)), "memory_store_archived");
     expect(await fingerprintStores(w.storage)).toEqual(before);
   });
@@ -179,6 +192,7 @@ describe("bad dream requests fail before anything is written", () => {
     const w = await world(2, 4);
     const before = await fingerprintStores(w.storage);
     const engine = createNocturne({
+      tokenizer,
       storage: w.storage,
       model: createScriptedLanguageModel({ script: honestReply }),
       limits,
@@ -278,7 +292,7 @@ describe("a memory folder with links pointing outside it", () => {
     for (const session of inputs.sessions)
       await storage.putSession(session as Parameters<StorageAdapter["putSession"]>[0]);
     const model = createScriptedLanguageModel({ script: honestReply });
-    const engine = createNocturne({ storage, model });
+    const engine = createNocturne({ storage, tokenizer, model });
     const dream = await engine.dreams.create(
       request(
         store.id,

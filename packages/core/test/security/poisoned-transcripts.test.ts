@@ -2,6 +2,7 @@ import {
   type ConsolidationReport,
   createInMemoryAdapter,
   createNocturne,
+  createTiktokenTokenizer,
   type LanguageModel,
   type Memory,
   readAllMemories,
@@ -15,6 +16,9 @@ import { createCompromisedModel } from "./fixtures/compromised-model.js";
 import { POISON_CASES, type PoisonCase } from "./fixtures/poisoned-transcripts.js";
 import { recordingAdapter } from "./fixtures/recording-adapter.js";
 import { fingerprintInputs, fingerprintStores } from "./fixtures/store-fingerprint.js";
+
+/** One tokenizer for every engine in this file: loading tiktoken's encoding takes about half a second. */
+const tokenizer = createTiktokenTokenizer();
 
 const normalize = (text: string) => text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
 
@@ -87,7 +91,7 @@ async function dreamOver(poison: PoisonCase, model: (setup: Setup) => LanguageMo
   const inputMemories = await readAllMemories(recorded.storage, setup.inputStoreId);
   recorded.mutations.length = 0;
   const languageModel = model(setup);
-  const engine = createNocturne({ storage: recorded.storage, model: languageModel, retry: { retries: 0 } });
+  const engine = createNocturne({ storage: recorded.storage, model: languageModel, tokenizer, retry: { retries: 0 } });
   const created = await engine.dreams.create({
     inputs: [
       { type: "memory_store", memory_store_id: setup.inputStoreId },

@@ -1,6 +1,7 @@
 import {
   type ConsolidationModel,
   createNocturne,
+  createTiktokenTokenizer,
   type Dream,
   type LanguageModel,
   type Memory,
@@ -14,6 +15,9 @@ import { expect } from "vitest";
 /** Fast retries for tests: the same policy, with millisecond waits. */
 export const FAST_RETRY = { retries: 6, baseDelayMs: 1, maxDelayMs: 5 } as const;
 
+/** One tokenizer shared by every engine a test file starts: loading tiktoken's encoding takes about half a second. */
+export const sharedTokenizer = createTiktokenTokenizer();
+
 /** Runs one dream to its end and returns it with its output memories. */
 export async function runDream(
   storage: StorageAdapter,
@@ -21,7 +25,7 @@ export async function runDream(
   inputs: { storeId: string; sessionIds: string[] },
   options: Partial<NocturneOptions> = {},
 ): Promise<{ dream: Dream; output: Memory[] }> {
-  const engine = createNocturne({ storage, model, retry: FAST_RETRY, ...options });
+  const engine = createNocturne({ storage, model, retry: FAST_RETRY, tokenizer: sharedTokenizer, ...options });
   const created = await engine.dreams.create({
     inputs: [
       { type: "memory_store", memory_store_id: inputs.storeId },
