@@ -35,14 +35,41 @@ export interface Harness {
   close(adapter: StorageAdapter): Promise<void>;
 }
 
+/**
+ * Wraps an adapter so that a method which throws instead of returning a rejected promise fails the test with a
+ * message saying so (callers `await` adapter calls, and a synchronous throw escapes their error handling).
+ */
+function rejectsOnly(adapter: StorageAdapter): StorageAdapter {
+  return new Proxy(adapter, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        try {
+          return value.apply(target, args);
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          return Promise.reject(
+            new Error(
+              `${target.name}.${String(key)}() threw synchronously instead of returning a rejected promise (${reason}). Declare the method async.`,
+            ),
+          );
+        }
+      };
+    },
+  });
+}
+
 /** Registers per-test set-up and tear-down in the enclosing `describe` and returns the handle tests use. */
 export function useHarness(factory: ConformanceFactory): Harness {
   let fixture: ConformanceFixture | undefined;
+  let current: StorageAdapter | undefined;
   let open: StorageAdapter[] = [];
 
   beforeEach(async () => {
     fixture = await factory();
-    open = [fixture.adapter];
+    current = rejectsOnly(fixture.adapter);
+    open = [current];
   });
 
   afterEach(async () => {
@@ -53,19 +80,20 @@ export function useHarness(factory: ConformanceFactory): Harness {
     } finally {
       await fixture?.cleanup?.();
       fixture = undefined;
+      current = undefined;
     }
   });
 
   return {
     get adapter(): StorageAdapter {
-      if (!fixture) throw new Error("the conformance harness is only usable inside a test");
-      return fixture.adapter;
+      if (!current) throw new Error("the conformance harness is only usable inside a test");
+      return current;
     },
     async reopen(): Promise<StorageAdapter> {
       if (!fixture?.reopen) {
         throw new Error("this check needs a `reopen` hook: return { adapter, reopen } from the conformance factory");
       }
-      const adapter = await fixture.reopen();
+      const adapter = rejectsOnly(await fixture.reopen());
       open.push(adapter);
       return adapter;
     },

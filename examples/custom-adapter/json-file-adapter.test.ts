@@ -1,0 +1,19 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runAdapterConformance } from "@nocturne/core/testing";
+import { createJsonFileAdapter } from "./json-file-adapter.js";
+
+runAdapterConformance(
+  "json-file (example)",
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), "nocturne-json-adapter-"));
+    const file = join(dir, "nocturne.json");
+    return {
+      adapter: createJsonFileAdapter(file),
+      reopen: () => createJsonFileAdapter(file),
+      cleanup: () => rm(dir, { recursive: true, force: true }),
+    };
+  },
+  { persistent: true },
+);
