@@ -94,6 +94,7 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
     maxStalledCount: options.maxStalledCount ?? 3,
   };
 
+  const tokenizer = options.tokenizer ?? createTiktokenTokenizer();
   const events = new DreamEvents(redis, prefix);
   const flags = new DreamFlags(redis, prefix);
   const usage = new DreamUsage(redis, prefix);
@@ -169,7 +170,7 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
       try {
         return await runDreamJob(job, token ?? "", signal ?? new AbortController().signal, {
           storage: options.storage,
-          tokenizer: options.tokenizer ?? createTiktokenTokenizer(),
+          tokenizer,
           redact: options.redact ?? redactSecrets,
           model: { id: model.id, offline: model.offline },
           events,

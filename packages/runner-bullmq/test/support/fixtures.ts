@@ -78,13 +78,18 @@ export async function seedInputs(
   return { storeId: store.id, sessionIds: sessions.map((session) => session.id), memories };
 }
 
-/** Every memory of a store as `[path, content]`, sorted by path: what two runs are compared by. */
+/**
+ * Every memory of a store as `[path, content]`, sorted by path: what two runs are compared by. Dream ids (the
+ * consolidated-sessions ledger names the dream that wrote it) read `drm_…`, the one thing two dreams differ in.
+ */
 export async function storeContents(storage: StorageAdapter, storeId: string): Promise<Array<[string, string]>> {
   const out: Array<[string, string]> = [];
   let after: string | undefined;
   do {
     const page = await storage.listMemories(storeId, { limit: 1000, after });
-    out.push(...page.data.map((memory): [string, string] => [memory.path, memory.content]));
+    out.push(
+      ...page.data.map((memory): [string, string] => [memory.path, memory.content.replace(/drm_[0-9a-z]+/g, "drm_…")]),
+    );
     after = page.next_cursor ?? undefined;
   } while (after);
   return out;

@@ -15,10 +15,13 @@ export type CallPhase = "start" | "end" | "aborted";
 
 /** Options of the rule model. */
 export interface RuleModelOptions {
-  /** Wait before answering each call (honours the abort signal): a stand-in for a remote model's latency. */
-  latencyMs?: number;
-  /** Told about every call's start and end. */
-  onCall?: (kind: "extract" | "judge" | "synthesize", phase: CallPhase) => void | Promise<void>;
+  /**
+   * Wait before answering each call (honours the abort signal): a stand-in for a remote model's latency. A
+   * function is asked before every call.
+   */
+  latencyMs?: number | (() => number | Promise<number>);
+  /** Told about every call's start and end; `callId` pairs them. */
+  onCall?: (kind: "extract" | "judge" | "synthesize", phase: CallPhase, callId: number) => void | Promise<void>;
 }
 
 interface Rule {
@@ -103,20 +106,23 @@ function factsIn(id: string, text: string): ExtractedFact[] {
  * reported per call. It stands in for the remote model (the only thing these tests do not run for real).
  */
 export function createRuleModel(options: RuleModelOptions = {}): ConsolidationModel {
+  let calls = 0;
   async function call<T>(
     kind: "extract" | "judge" | "synthesize",
     context: ModelCallContext,
     work: () => T,
   ): Promise<T> {
-    await options.onCall?.(kind, "start");
+    const callId = ++calls;
+    await options.onCall?.(kind, "start", callId);
     try {
-      if (options.latencyMs) await sleep(options.latencyMs, context.signal);
+      const latency = typeof options.latencyMs === "function" ? await options.latencyMs() : options.latencyMs;
+      if (latency) await sleep(latency, context.signal);
       else if (context.signal.aborted) throw new Error("aborted");
       const value = work();
-      await options.onCall?.(kind, "end");
+      await options.onCall?.(kind, "end", callId);
       return value;
     } catch (error) {
-      await options.onCall?.(kind, "aborted");
+      await options.onCall?.(kind, "aborted", callId);
       throw error;
     }
   }
