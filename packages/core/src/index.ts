@@ -40,6 +40,15 @@ export { checkInsights, INSIGHTS_TOPIC } from "./pipeline/check-insights.js";
 export { chunkTranscript, LINE_OVERHEAD_TOKENS } from "./pipeline/chunk-transcript.js";
 export type { DeduplicateOptions, DeduplicateResult } from "./pipeline/deduplicate.js";
 export { AMBIGUOUS_SIMILARITY, deduplicate, SAME_SUBJECT_SIMILARITY } from "./pipeline/deduplicate.js";
+export type { IncrementalPlan, LedgerEntry } from "./pipeline/incremental.js";
+export {
+  applyIncremental,
+  isLedgerPath,
+  LEDGER_PATH,
+  parseLedger,
+  renderLedger,
+  skippedNotice,
+} from "./pipeline/incremental.js";
 export type { RenderedMemory } from "./pipeline/render-memories.js";
 export { renderMemories, topicPath } from "./pipeline/render-memories.js";
 export { renderTranscript } from "./pipeline/render-transcript.js";

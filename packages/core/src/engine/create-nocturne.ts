@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { NocturneError, toNocturneError } from "../errors.js";
 import { buildReport, type ReportInputs } from "../pipeline/build-report.js";
+import { applyIncremental } from "../pipeline/incremental.js";
 import { runPipeline } from "../pipeline/run-pipeline.js";
 import { type InputSnapshot, snapshotInputs, validateDreamRequest } from "../pipeline/snapshot-inputs.js";
 import type { DreamRecord, ListArchivableOptions } from "../ports/storage-adapter.js";
@@ -177,7 +178,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
   const dreams: DreamsApi = {
     async create(input: CreateDreamInput, createOptions: CreateDreamOptions = {}) {
       const request = validateDreamRequest(input);
-      const snapshot = await snapshotInputs(storage, request, options.limits);
+      const snapshot = applyIncremental(await snapshotInputs(storage, request, options.limits), createOptions);
       const dream: Dream = {
         id: newId("drm"),
         type: "dream",
@@ -208,7 +209,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
           events: session.events.length,
           chunks: 0,
           facts: 0,
-          skipped: false,
+          skipped: snapshot.incremental?.skip.has(session.id) ?? false,
         })),
         inputMemories: snapshot.memories,
         memoryFacts: [],

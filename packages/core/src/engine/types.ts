@@ -45,6 +45,8 @@ export interface NocturneOptions {
 export interface CreateDreamOptions {
   /** Aborting this signal cancels the dream. */
   signal?: AbortSignal;
+  /** Extract every session again, even those the input store already folded in (see `applyIncremental`). */
+  force?: boolean;
 }
 
 /** Dreams, shaped after the hosted `dreams.create/retrieve/list/cancel/archive`. */

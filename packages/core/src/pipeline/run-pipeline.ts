@@ -17,6 +17,7 @@ import { checkEvidence, type EvidenceIndex, indexChunk, indexMemories } from "./
 import { checkInsights, type SessionEventIndex } from "./check-insights.js";
 import { chunkTranscript, LINE_OVERHEAD_TOKENS } from "./chunk-transcript.js";
 import { deduplicate } from "./deduplicate.js";
+import { renderLedger, skippedNotice } from "./incremental.js";
 import { renderMemories } from "./render-memories.js";
 import { resolveByRecency } from "./resolve-by-recency.js";
 import { ensureInputsAvailable, type InputSnapshot } from "./snapshot-inputs.js";
@@ -77,9 +78,11 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   state.outputStoreId = await context.createOutputStore();
 
   await context.checkpoint("chunk");
-  const chunks = snapshot.sessions.flatMap((session) =>
-    chunkTranscript(session, context.tokenizer, settings.chunkTokens),
-  );
+  const skipped = skippedNotice(snapshot);
+  if (skipped) context.emit({ type: "notice", message: skipped });
+  const chunks = snapshot.sessions
+    .filter((session) => !snapshot.incremental?.skip.has(session.id))
+    .flatMap((session) => chunkTranscript(session, context.tokenizer, settings.chunkTokens));
   for (const chunk of chunks) {
     for (const line of chunk.lines) {
       const clean = context.redact(line.text);
@@ -186,7 +189,7 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   await context.checkpoint("write");
   await ensureInputsAvailable(context.storage, snapshot);
   const outputStoreId = state.outputStoreId;
-  for (const memory of renderMemories(facts)) {
+  for (const memory of [...renderMemories(facts), ...renderLedger(snapshot, state.sessions, state.dreamId)]) {
     if (signal.aborted) throw abortedError(signal);
     const written = await context.storage.createMemory(outputStoreId, { path: memory.path, content: memory.content });
     state.written.set(written.path, written.id);

@@ -5,6 +5,7 @@ import type { Memory } from "../schemas/memory.js";
 import type { MemoryStore } from "../schemas/memory-store.js";
 import type { Session } from "../schemas/session.js";
 import { sha256 } from "../util/hash.js";
+import type { IncrementalPlan } from "./incremental.js";
 
 /** Default limits on the input store. */
 export const DEFAULT_MAX_INPUT_MEMORIES = 20_000;
@@ -17,6 +18,8 @@ export interface InputSnapshot {
   sessions: Session[];
   /** SHA-256 of each session's canonical JSON, by session id. */
   sessionHashes: Map<string, string>;
+  /** Sessions the input store already folded in, and its ledger (set by `applyIncremental`). */
+  incremental?: IncrementalPlan;
 }
 
 /** A validated dream request. */

@@ -1,0 +1,184 @@
+import {
+  type ConsolidationModel,
+  createNocturne,
+  type DreamEvent,
+  type ExtractionSource,
+  isLedgerPath,
+  LEDGER_PATH,
+  parseLedger,
+  renderLedger,
+  type Session,
+  type StorageAdapter,
+} from "@nocturne/core";
+import { createInMemoryAdapter } from "@nocturne/core/testing";
+import { describe, expect, it } from "vitest";
+import { sessionOf, storeWith } from "../helpers/fixtures.js";
+
+/** A model that turns "remember <key> is <value>" (and "The <key> is <value>") lines into facts, and records what it was asked to read. */
+function recordingModel(): ConsolidationModel & { reads: ExtractionSource["type"][]; sessionsRead: string[] } {
+  const reads: ExtractionSource["type"][] = [];
+  const sessionsRead: string[] = [];
+  const pattern = /(?:remember|The) (\w+) is (\w+)/;
+  return {
+    id: "recording",
+    offline: true,
+    reads,
+    sessionsRead,
+    async extract(source) {
+      reads.push(source.type);
+      const items =
+        source.type === "transcript"
+          ? source.chunk.lines.map((line) => ({ id: line.eventId, text: line.text }))
+          : source.memories.flatMap((memory) => memory.content.split("\n").map((text) => ({ id: memory.id, text })));
+      if (source.type === "transcript") sessionsRead.push(source.chunk.sessionId);
+      return items.flatMap((item) => {
+        const match = pattern.exec(item.text);
+        if (!match) return [];
+        const statement = `The ${match[1]} is ${match[2]}.`;
+        return [
+          {
+            key: `project.${match[1]}`,
+            topic: "project",
+            statement,
+            kind: "fact" as const,
+            evidence: [{ event_id: item.id, quote: match[0] }],
+          },
+        ];
+      });
+    },
+    async judge(pairs) {
+      return pairs.map((pair) => ({ id: pair.id, same: false }));
+    },
+    async synthesize() {
+      return [];
+    },
+  };
+}
+
+async function dream(
+  storage: StorageAdapter,
+  model: ConsolidationModel,
+  storeId: string,
+  sessionIds: string[],
+  force = false,
+) {
+  const nocturne = createNocturne({ storage, model });
+  const created = await nocturne.dreams.create(
+    {
+      inputs: [
+        { type: "memory_store", memory_store_id: storeId },
+        { type: "sessions", session_ids: sessionIds },
+      ],
+    },
+    { force },
+  );
+  const events: DreamEvent[] = [];
+  for await (const event of nocturne.dreams.events(created.id)) events.push(event);
+  const ended = await nocturne.dreams.wait(created.id);
+  const report = await nocturne.dreams.report(created.id);
+  const outputId = ended.outputs[0]?.memory_store_id ?? "";
+  return { ended, report, events, outputId };
+}
+
+describe("incremental dreams", () => {
+  const sessions: Session[] = [
+    sessionOf("sesn_a", 1, ["remember database is postgres"]),
+    sessionOf("sesn_b", 2, ["remember region is lisbon"]),
+  ];
+
+  async function seeded() {
+    const storage = createInMemoryAdapter();
+    for (const session of sessions) await storage.putSession(session);
+    const storeId = await storeWith(storage, { "/notes.md": "- remember owner is payments\n" });
+    return { storage, storeId };
+  }
+
+  it("writes a ledger of the sessions it folded in, and a repeat dream skips them", async () => {
+    const { storage, storeId } = await seeded();
+    const first = await dream(storage, recordingModel(), storeId, ["sesn_a", "sesn_b"]);
+    expect(first.ended.status).toBe("completed");
+    const ledger = await storage.getMemoryByPath(first.outputId, LEDGER_PATH);
+    const entries = parseLedger(ledger?.content ?? "");
+    expect(entries.map((entry) => entry.sessionId).sort()).toEqual(["sesn_a", "sesn_b"]);
+    expect(entries.map((entry) => entry.contentSha256).sort()).toEqual(
+      (first.report?.sessions ?? []).map((session) => session.contentSha256).sort(),
+    );
+    expect(first.report?.sessions.every((session) => !session.skipped)).toBe(true);
+
+    const model = recordingModel();
+    const second = await dream(storage, model, first.outputId, ["sesn_a", "sesn_b"]);
+    expect(second.ended.status).toBe("completed");
+    expect(model.sessionsRead).toEqual([]);
+    expect(model.reads).toEqual(["memories"]);
+    expect(second.report?.sessions.map((session) => [session.sessionId, session.skipped, session.chunks])).toEqual([
+      ["sesn_a", true, 0],
+      ["sesn_b", true, 0],
+    ]);
+    const notice = second.events.find((event) => event.type === "notice" && event.message.startsWith("Skipped 2 of 2"));
+    expect(notice).toBeDefined();
+    expect(second.report?.notices.some((message) => message.startsWith("Skipped 2 of 2"))).toBe(true);
+    expect(second.report?.inputs.some((input) => isLedgerPath(input.path))).toBe(false);
+
+    const facts = (second.report?.outputs ?? []).flatMap((output) => output.facts.map((fact) => fact.statement));
+    expect(facts.sort()).toEqual(["The database is postgres.", "The owner is payments.", "The region is lisbon."]);
+    const carried = parseLedger((await storage.getMemoryByPath(second.outputId, LEDGER_PATH))?.content ?? "");
+    expect(carried.map((entry) => entry.sessionId).sort()).toEqual(["sesn_a", "sesn_b"]);
+  });
+
+  it("extracts a session again when forced, or when its content changed", async () => {
+    const { storage, storeId } = await seeded();
+    const first = await dream(storage, recordingModel(), storeId, ["sesn_a", "sesn_b"]);
+
+    const forced = recordingModel();
+    const again = await dream(storage, forced, first.outputId, ["sesn_a", "sesn_b"], true);
+    expect(again.report?.sessions.some((session) => session.skipped)).toBe(false);
+    expect([...new Set(forced.sessionsRead)].sort()).toEqual(["sesn_a", "sesn_b"]);
+
+    const changed = sessionOf("sesn_b", 3, ["remember region is osaka"]);
+    await storage.putSession(changed);
+    const model = recordingModel();
+    const third = await dream(storage, model, first.outputId, ["sesn_a", "sesn_b"]);
+    expect(third.report?.sessions.map((session) => [session.sessionId, session.skipped])).toEqual([
+      ["sesn_a", true],
+      ["sesn_b", false],
+    ]);
+    expect(model.sessionsRead).toEqual(["sesn_b"]);
+    const facts = (third.report?.outputs ?? []).flatMap((output) => output.facts.map((fact) => fact.statement));
+    expect(facts).toContain("The region is osaka.");
+    expect(facts).not.toContain("The region is lisbon.");
+    const ledger = parseLedger((await storage.getMemoryByPath(third.outputId, LEDGER_PATH))?.content ?? "");
+    expect(ledger).toHaveLength(3);
+  });
+
+  it("renders and parses ledger lines, splitting a long ledger into files that fit a memory", () => {
+    const snapshot = {
+      store: { id: "memstore_x" },
+      memories: [],
+      sessions: [],
+      sessionHashes: new Map<string, string>(),
+      incremental: {
+        skip: new Set<string>(),
+        carried: Array.from({ length: 1500 }, (_, i) => ({
+          sessionId: `sesn with space ${i}`,
+          contentSha256: i.toString(16).padStart(64, "0"),
+          dreamId: "drm_old",
+        })),
+      },
+    } as unknown as Parameters<typeof renderLedger>[0];
+    const files = renderLedger(snapshot, [], "drm_new");
+    expect(files.length).toBeGreaterThan(1);
+    expect(files.map((file) => file.path)).toEqual(
+      files.map((_, i) => (i === 0 ? LEDGER_PATH : `/nocturne/consolidated-sessions-${i + 1}.md`)),
+    );
+    for (const file of files) expect(isLedgerPath(file.path)).toBe(true);
+    for (const file of files) expect(Buffer.byteLength(file.content)).toBeLessThanOrEqual(100 * 1024);
+    const parsed = files.flatMap((file) => parseLedger(file.content));
+    expect(parsed).toHaveLength(1500);
+    expect(parsed[7]).toEqual({
+      sessionId: "sesn with space 7",
+      contentSha256: (7).toString(16).padStart(64, "0"),
+      dreamId: "drm_old",
+    });
+    expect(isLedgerPath("/nocturne/other.md")).toBe(false);
+  });
+});
