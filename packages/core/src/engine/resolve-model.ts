@@ -1,5 +1,5 @@
-import { NocturneError } from "../errors.js";
 import { createLlmConsolidationModel } from "../model/llm/llm-consolidation-model.js";
+import { createOfflineConsolidationModel } from "../model/offline/offline-model.js";
 import type { ConsolidationModel } from "../ports/consolidation-model.js";
 import type { LanguageModel } from "../ports/language-model.js";
 
@@ -16,11 +16,6 @@ export function resolveModel(model: ConsolidationModel | LanguageModel | undefin
   model: ConsolidationModel;
   notice: string | null;
 } {
-  if (model === undefined) {
-    throw new NocturneError(
-      "invalid_input",
-      "No model configured. Pass `model` to createNocturne (the offline default is not wired in yet).",
-    );
-  }
+  if (model === undefined) return { model: createOfflineConsolidationModel(), notice: OFFLINE_DEFAULT_NOTICE };
   return { model: isLanguageModel(model) ? createLlmConsolidationModel(model) : model, notice: null };
 }

@@ -392,3 +392,26 @@ describe("limits are typed errors and nothing is written", () => {
     });
   });
 });
+
+describe("zero set-up", () => {
+  it("dreams with the offline rule-based model when no model is configured, and says so", async () => {
+    const storage = createInMemoryAdapter();
+    const storeId = await storeWith(storage, { "/profile.md": "- I live in Berlin.\n" });
+    await storage.putSession(sessionOf("sesn_move", 3, ["I moved to Lisbon last month."]));
+    const nocturne = createNocturne({ storage });
+    expect(nocturne.model).toMatchObject({ id: "offline", offline: true });
+    const dream = await nocturne.dreams.wait(
+      (await nocturne.dreams.create({ inputs: inputsOf(storeId, ["sesn_move"]) })).id,
+    );
+    expect(dream.status).toBe("completed");
+    expect(dream.model.id).toBe("offline");
+    expect(dream.usage.input_tokens).toBe(0);
+    const report = await nocturne.dreams.report(dream.id);
+    expect(report?.notices[0]).toMatch(/offline rule-based model/);
+    const output = await storage.listMemories(dream.outputs[0]?.memory_store_id ?? "");
+    const text = output.data.map((memory) => memory.content).join("\n");
+    expect(text).toMatch(/Lisbon/);
+    expect(text).not.toMatch(/Berlin/);
+    expect(report?.inputs[0]?.fate).toBe("superseded");
+  });
+});
