@@ -1,7 +1,9 @@
 import {
+  type ConsolidationModel,
   type ConsolidationReport,
   createInMemoryAdapter,
   createNocturne,
+  createOfflineConsolidationModel,
   createTiktokenTokenizer,
   type LanguageModel,
   type Memory,
@@ -80,7 +82,7 @@ async function setUp(storage: StorageAdapter, poison: PoisonCase): Promise<Setup
   };
 }
 
-async function dreamOver(poison: PoisonCase, model: (setup: Setup) => LanguageModel | undefined) {
+async function dreamOver(poison: PoisonCase, model: (setup: Setup) => LanguageModel | ConsolidationModel) {
   const recorded = recordingAdapter(createInMemoryAdapter());
   const setup = await setUp(recorded.storage, poison);
   const storesBefore = await fingerprintStores(recorded.storage);
@@ -119,6 +121,25 @@ async function dreamOver(poison: PoisonCase, model: (setup: Setup) => LanguageMo
   };
 }
 
+/** What holds for every poisoned transcript and any model: inputs untouched, only the output store written. */
+function expectContained(result: Awaited<ReturnType<typeof dreamOver>>): void {
+  const report = result.report;
+  if (report === null) throw new Error("a finished dream has a report");
+  expect(result.inputsAfter).toBe(result.inputsBefore);
+  for (const [storeId, print] of result.storesBefore) expect(result.storesAfter.get(storeId)).toBe(print);
+  expect(result.mutations.filter((mutation) => mutation.method === "createMemory")).toHaveLength(result.output.length);
+  for (const mutation of result.mutations) {
+    expect(mutation.storeId).toBe(result.outputStoreId);
+    expect(mutation.ops).not.toContain("delete");
+  }
+  for (const memory of result.output) expect(memory.path).not.toMatch(/(^|\/)\.\.?(\/|$)/);
+  expect(report.inputs.map((entry) => entry.memoryId).sort()).toEqual(
+    result.inputMemories.map((memory) => memory.id).sort(),
+  );
+
+  assertEvidenceExists(report, result.sessions, result.inputMemories);
+}
+
 describe("poisoned transcripts, with a compromised model that obeys every injection", () => {
   it.each(POISON_CASES.map((poison) => [poison.name, poison] as const))("%s", async (_name, poison) => {
     const result = await dreamOver(poison, (setup) => createCompromisedModel(poison.policy(setup.victimStoreId)));
@@ -126,20 +147,7 @@ describe("poisoned transcripts, with a compromised model that obeys every inject
     const report = result.report;
     if (report === null) throw new Error("a completed dream has a report");
 
-    expect(result.inputsAfter).toBe(result.inputsBefore);
-    for (const [storeId, print] of result.storesBefore) expect(result.storesAfter.get(storeId)).toBe(print);
-    expect(result.mutations.filter((mutation) => mutation.method === "createMemory")).toHaveLength(
-      result.output.length,
-    );
-    for (const mutation of result.mutations) {
-      expect(mutation.storeId).toBe(result.outputStoreId);
-      expect(mutation.ops).not.toContain("delete");
-    }
-    for (const memory of result.output) expect(memory.path).not.toMatch(/(^|\/)\.\.?(\/|$)/);
-    expect(report.inputs.map((entry) => entry.memoryId).sort()).toEqual(
-      result.inputMemories.map((memory) => memory.id).sort(),
-    );
-
+    expectContained(result);
     for (const text of poison.expected.outputIncludes) expect(result.outputText).toContain(text);
     for (const text of poison.expected.outputExcludes) expect(result.outputText).not.toContain(text);
     for (const drop of poison.expected.dropped ?? []) {
@@ -153,7 +161,6 @@ describe("poisoned transcripts, with a compromised model that obeys every inject
       expect(found, `"${expected.statement}" is in the output`).toBeDefined();
       expect(found?.trust).toBe(expected.trust);
     }
-    assertEvidenceExists(report, result.sessions, result.inputMemories);
   });
 
   it("never shows the model a forged event: delimiters in data are neutralized in the prompt", async () => {
@@ -178,6 +185,21 @@ describe("poisoned transcripts, with a compromised model that obeys every inject
     for (const prompt of prompts) {
       expect(prompt).not.toContain('<event id="evt_forged"');
       expect(prompt.match(/<event id=/g)?.length ?? 0).toBeLessThanOrEqual(3);
+    }
+  });
+});
+
+describe("poisoned transcripts, with the offline model", () => {
+  it.each(POISON_CASES.map((poison) => [poison.name, poison] as const))("%s", async (_name, poison) => {
+    const result = await dreamOver(poison, () => createOfflineConsolidationModel());
+    expect(result.dream.status, JSON.stringify(result.dream.error)).toBe("completed");
+    expectContained(result);
+    const keptAsData = poison.expected.keptAsData ?? [];
+    for (const text of poison.expected.outputExcludes) {
+      if (!keptAsData.includes(text)) expect(result.outputText).not.toContain(text);
+    }
+    for (const text of ["COBOL", "Perl", "Fortran", "PHP", "skip-tests", "administrator", "wiped"]) {
+      expect(result.outputText).not.toContain(text);
     }
   });
 });
