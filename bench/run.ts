@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -68,6 +68,7 @@ async function main(): Promise<void> {
   const scratch = join(ROOT, ".nocturne-tmp", `bench-${process.pid}`);
   await mkdir(scratch, { recursive: true });
   const started = performance.now();
+  const loadStart = loadavg()[0] ?? 0;
   const results = new Map<string, DreamJobResult>();
   const failures: Array<{ job: string; error: string }> = [];
   console.log(`nocturne bench (${args.quick ? "quick" : "full"}): ${jobs.length} jobs, one process each`);
@@ -94,7 +95,13 @@ async function main(): Promise<void> {
   const output = Results.parse({
     generated_at: new Date().toISOString(),
     mode: args.quick ? "quick" : "full",
-    machine: { cpus: availableParallelism(), node: process.version, platform: `${process.platform}-${process.arch}` },
+    machine: {
+      cpus: availableParallelism(),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      load_start: loadStart,
+      load_end: loadavg()[0] ?? 0,
+    },
     duration_s: (performance.now() - started) / 1000,
     figures,
     failures,
@@ -104,7 +111,7 @@ async function main(): Promise<void> {
   if (args.markdown) console.log(`${renderMarkdown(figures)}\n`);
   const misses = figures.filter((entry) => entry.meets_goal === false).length;
   console.log(
-    `${figures.length} figures, ${misses} miss their goal, ${failures.length} jobs failed; ${output.duration_s.toFixed(0)} s. Wrote ${args.out}`,
+    `${figures.length} figures, ${misses} miss their goal, ${failures.length} jobs failed; ${output.duration_s.toFixed(0)} s on ${output.machine.cpus} cores (load ${loadStart.toFixed(1)} → ${output.machine.load_end.toFixed(1)}). Wrote ${args.out}`,
   );
   if (failures.length > 0) process.exitCode = 1;
 }

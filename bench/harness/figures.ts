@@ -25,7 +25,14 @@ export type Figure = z.infer<typeof Figure>;
 export const Results = z.object({
   generated_at: z.string(),
   mode: z.enum(["full", "quick"]),
-  machine: z.object({ cpus: z.number(), node: z.string(), platform: z.string() }),
+  machine: z.object({
+    cpus: z.number(),
+    node: z.string(),
+    platform: z.string(),
+    /** 1-minute load average when the run started and ended: timings on a busy machine read high. */
+    load_start: z.number(),
+    load_end: z.number(),
+  }),
   duration_s: z.number(),
   figures: z.array(Figure),
   /** Jobs that failed, with their error. */

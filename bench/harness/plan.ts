@@ -41,7 +41,7 @@ export function benchPlan(quick: boolean): BenchPlan {
     },
     sweep: quick
       ? null
-      : { label: "sweep", ...big, extractor: "perfect", latencyMs: 100, concurrency: [1, 4, 8, 16], quality: false },
+      : { label: "sweep", ...big, extractor: "perfect", latencyMs: 50, concurrency: [1, 4, 8, 16], quality: false },
     sessionsGrowth: (quick ? [1, 5] : [1, 10, 50]).map((sessions) => ({
       label: `sessions-${sessions}`,
       ...big,
@@ -60,9 +60,9 @@ export function benchPlan(quick: boolean): BenchPlan {
       ? []
       : ABLATION_COMPONENTS.map((component) => ({
           label: `ablation-${component}`,
-          sessions: 30,
-          tokensPerSession: 5_000,
-          memories: 500,
+          sessions: 20,
+          tokensPerSession: 4_000,
+          memories: 300,
           extractor: "noisy" as const,
           noise: { [component]: noisyRate(component) },
         })),
