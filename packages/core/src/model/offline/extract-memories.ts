@@ -2,6 +2,7 @@ import type { MemorySnippet } from "../../ports/consolidation-model.js";
 import type { ExtractedFact, FactKind } from "../../schemas/facts.js";
 import { looksLikeCredential } from "./credentials.js";
 import { boundedKey, MAX_QUOTE, splitLong } from "./fact-limits.js";
+import { findValues } from "./lexicon.js";
 import { cleanMarkup, type MemoryItem, memoryItems } from "./memory-markdown.js";
 import { statementKind } from "./statement-kind.js";
 import { type SubjectKey, subjectKey } from "./subject-key.js";
@@ -9,17 +10,22 @@ import { clip, tokenize } from "./text-tokens.js";
 import { memoryTopic } from "./topics.js";
 import { hasIsoDate, isTransient } from "./transient.js";
 
-/** A short item under a heading ("pnpm" under "## Package manager") is read as "Package manager: pnpm". */
+/**
+ * A short item under a heading that names its subject ("pnpm" under "## Package manager", "Sam" under "## Name") is
+ * read as "Heading: item", when the heading names the item's own category or a category without listed values.
+ */
 function withHeading(item: MemoryItem): { statement: string; subject: SubjectKey } {
   const subject = subjectKey(item.text);
-  if (item.heading === null || subject.category !== undefined || tokenize(item.text).length > 3) {
-    return { statement: item.text, subject };
-  }
+  const tokens = tokenize(item.text);
+  if (item.heading === null || tokens.length > 3) return { statement: item.text, subject };
   const labelled = `${item.heading}: ${item.text}`;
   const labelledSubject = subjectKey(labelled);
-  return labelledSubject.category !== undefined
-    ? { statement: labelled, subject: labelledSubject }
-    : { statement: item.text, subject };
+  const category = labelledSubject.category;
+  const bareValue = findValues(tokens).reduce((covered, hit) => covered + hit.length, 0) === tokens.length;
+  const fits =
+    category !== undefined &&
+    ((category === subject.category && bareValue) || (subject.category === undefined && category.values.length === 0));
+  return fits ? { statement: labelled, subject: labelledSubject } : { statement: item.text, subject };
 }
 
 /**

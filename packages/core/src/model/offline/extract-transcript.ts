@@ -26,6 +26,8 @@ const FUTURE_AT_END =
   /[,\s]+(?:from now on|going forward|moving forward|in the future|in future|henceforth|from here on(?: out)?)\s*[.!]?$/i;
 const QUESTION =
   /^(?:can|could|would|will|does|did|is|are|was|were|should|shall|may|might|has|have|what|why|how|where|when|which|who|whom|whose|any idea|isn't|aren't|wdyt|do(?!\s+not\b|n't))\b/i;
+const TIME_LEAD =
+  /^(?:today|yesterday|tonight|this (?:morning|afternoon|evening|week)|last (?:night|week|weekend|month|year)|recently|just now|earlier today)\b[\s,]*/i;
 const REMEMBER_QUESTION = /^(?:do|did) you remember\b|^remember (?:when|what|how|why|where|who|the time)\b/i;
 
 /** Collects facts of one extraction call, merging a statement repeated in several events into one fact. */
@@ -92,7 +94,8 @@ function readClause(
     return;
   }
   if (!explicit && (options.question || QUESTION.test(text))) return;
-  const recognized = recognize(text, { explicit, instruction: options.instruction === true });
+  const undated = text.replace(TIME_LEAD, "");
+  const recognized = recognize(undated, { explicit, instruction: options.instruction === true });
   for (const fact of recognized) into.add(fact.kind, fact.statement, eventId, quote.text);
 }
 

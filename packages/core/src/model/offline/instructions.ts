@@ -30,6 +30,8 @@ const KIND_WORDS: ReadonlyArray<[RegExp, FactKind]> = [
   [/\b(?:transient|one-?off|debugging|debug|temporary|noise|logs?)\b/, "transient"],
   [/^(?:facts?)$/, "fact"],
 ];
+const SENTENCE_BREAK =
+  /[\n.;!]+|,?\s+(?:and|but|then)\s+(?=(?:please\s+)?(?:ignore|skip|exclude|drop|omit|forget|only|focus|keep|don't|do not|never)\b)/;
 const GENERIC_TAIL = /\s+(?:notes?|facts?|memories|stuff|things|details|information|info|topics?)$/;
 const cache = new Map<string, FactFilter>();
 const CACHE_SIZE = 32;
@@ -84,7 +86,7 @@ export function parseInstructions(instructions: string): FactFilter {
   if (cached) return cached;
   const ignore: Matcher[] = [];
   const only: Matcher[] = [];
-  for (const sentence of instructions.toLowerCase().split(/[\n.;!]+/)) {
+  for (const sentence of instructions.toLowerCase().split(SENTENCE_BREAK)) {
     const text = sentence.trim();
     const ignored = IGNORE.exec(text);
     if (ignored?.[1] !== undefined) {

@@ -338,7 +338,7 @@ export function categoryByKey(key: string): Category | undefined {
 
 const BY_KEY = new Map(CATEGORIES.map((category) => [category.key, category]));
 
-const phraseOf = (words: string[]) => words.join(" ");
+const phraseOf = (words: readonly string[]) => words.join(" ");
 const valueIndex = new Map<string, Category>();
 const nounIndex = new Map<string, Category>();
 for (const category of CATEGORIES) {
@@ -348,6 +348,11 @@ for (const category of CATEGORIES) {
     if (!nounIndex.has(stemmed)) nounIndex.set(stemmed, category);
   }
 }
+/** First words of every phrase in an index: a token that is none of them cannot start a match. */
+const firstWords = (index: Map<string, Category>) =>
+  new Set([...index.keys()].map((phrase) => phrase.split(" ")[0] ?? phrase));
+const valueStarts = firstWords(valueIndex);
+const nounStarts = firstWords(nounIndex);
 
 /** A value or noun found in a token list: where it is and what it belongs to. */
 export interface LexiconHit {
@@ -362,12 +367,20 @@ const MAX_PHRASE = 3;
 
 /** Every category value in the tokens, longest match first at each position. */
 export function findValues(tokens: readonly Token[]): LexiconHit[] {
-  return scan(tokens, valueIndex, (token) => token.norm);
+  return scan(
+    tokens.map((token) => token.norm),
+    valueIndex,
+    valueStarts,
+  );
 }
 
 /** Every category noun in the tokens (compared stemmed, so `indents` matches `indent`). */
 export function findNouns(tokens: readonly Token[]): LexiconHit[] {
-  return scan(tokens, nounIndex, (token) => phraseOf(keyWords(token.norm)));
+  return scan(
+    tokens.map((token) => phraseOf(keyWords(token.norm))),
+    nounIndex,
+    nounStarts,
+  );
 }
 
 /** The category a noun phrase names exactly ("favorite editor" after modifiers are removed → editor), if any. */
@@ -380,12 +393,12 @@ export function isLexiconValue(norm: string): boolean {
   return valueIndex.has(norm);
 }
 
-function scan(tokens: readonly Token[], index: Map<string, Category>, form: (token: Token) => string): LexiconHit[] {
+function scan(forms: readonly string[], index: Map<string, Category>, starts: ReadonlySet<string>): LexiconHit[] {
   const hits: LexiconHit[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    for (let length = Math.min(MAX_PHRASE, tokens.length - i); length >= 1; length--) {
-      const phrase = phraseOf(tokens.slice(i, i + length).map(form));
-      const category = index.get(phrase);
+  for (let i = 0; i < forms.length; i++) {
+    if (!starts.has(forms[i] ?? "")) continue;
+    for (let length = Math.min(MAX_PHRASE, forms.length - i); length >= 1; length--) {
+      const category = index.get(length === 1 ? (forms[i] ?? "") : forms.slice(i, i + length).join(" "));
       if (category) {
         hits.push({ category, index: i, length });
         i += length - 1;

@@ -16,13 +16,17 @@ export function lower(text: string): string {
   return text.normalize("NFKC").toLowerCase().replace(/[’‘]/g, "'");
 }
 
+const ASCII = /^[\x20-\x7e]*$/;
+
 /** The words of a text, in order. */
 export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   WORD.lastIndex = 0;
   for (let match = WORD.exec(text); match !== null; match = WORD.exec(text)) {
     const raw = match[0];
-    tokens.push({ raw, norm: lower(raw).replace(POSSESSIVE, ""), start: match.index, end: match.index + raw.length });
+    const folded = ASCII.test(raw) ? raw.toLowerCase() : lower(raw);
+    const norm = folded.endsWith("'s") || folded.endsWith("'") ? folded.replace(POSSESSIVE, "") : folded;
+    tokens.push({ raw, norm, start: match.index, end: match.index + raw.length });
   }
   return tokens;
 }
@@ -39,6 +43,7 @@ export const STOPWORDS = words(`
   can could will would shall should must may might need needs needed have has had having get gets got
   please really just also still now currently usually generally mostly mainly typically often sometimes
   anything everything something nothing all any every each some both either neither other others one ones
+  everywhere anywhere exclusively
   way btw fyi even again too very quite rather much more most less least only first longer
   today tonight yesterday tomorrow week weekend month year morning afternoon evening night ago last next recently
   let let's lets ok okay yes yeah thanks thank
@@ -109,14 +114,22 @@ function undouble(base: string): string {
   return base;
 }
 
+const KEY_WORDS_CACHE = new Map<string, readonly string[]>();
+const KEY_WORDS_CACHE_SIZE = 50_000;
+
 /** A token in the form keys and word sets use: synonyms expanded, stemmed, punctuation folded to `_`. */
-export function keyWords(norm: string): string[] {
+export function keyWords(norm: string): readonly string[] {
+  const cached = KEY_WORDS_CACHE.get(norm);
+  if (cached !== undefined) return cached;
   const expanded = SYNONYMS[norm] ?? [norm];
-  return expanded.map((word) =>
+  const words = expanded.map((word) =>
     stem(word)
       .replace(/[^\p{L}\p{N}]+/gu, "_")
       .replace(/^_+|_+$/g, ""),
   );
+  if (KEY_WORDS_CACHE.size >= KEY_WORDS_CACHE_SIZE) KEY_WORDS_CACHE.clear();
+  KEY_WORDS_CACHE.set(norm, words);
+  return words;
 }
 
 /** True for words a key or comparison ignores. */

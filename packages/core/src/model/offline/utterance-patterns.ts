@@ -90,6 +90,9 @@ const QUESTION_WORD = /^(?:what|when|how|why|which|who|whom|whose|where|whether|
 export const IMPERATIVE_START =
   /^(?:always|never|don't|do not|use|run|avoid|prefer|keep|write|add|ask|check|make|put|ensure|commit|push|deploy|test|call|install|set|follow|read|review|update|create|remove|delete|build|start|stop|open|close|respond|reply|answer|explain|include|mention|format|name|store|save|send|wait|try|prefix|limit|document|give|show|tell|skip|cap|pin|tag|log|squash|rebase|merge|lint|type|annotate|default|stick|be|treat|leave|stay|prefer|route|split|batch|retry|escalate|notify|ping|cc|link|reference|cite|double-check|verify|confirm|schedule)\b/;
 
+const SCOPE_LEAD =
+  /^(?:in|for|on|within|across)\s+(?:the\s+)?[\p{L}\p{N}._-]{1,40}\s+(?:project|repo|repository|codebase|monorepo|service|app|package)s?\s*,?\s+/iu;
+
 /** Options for {@link recognize}. */
 export interface RecognizeOptions {
   /** The clause followed an explicit memory marker ("remember that", "from now on", "please note"). */
@@ -119,6 +122,15 @@ function withArticle(phrase: string): string {
  */
 export function recognize(clause: string, options: RecognizeOptions): Recognized[] {
   const text = clause.trim().replace(/[’‘]/g, "'");
+  const scope = SCOPE_LEAD.exec(text);
+  if (scope) {
+    const inner = recognizeUnscoped(text.slice(scope[0].length), options);
+    return inner.length === 1 ? inner.map((fact) => ({ ...fact, statement: statementOf(text) })) : inner;
+  }
+  return recognizeUnscoped(text, options);
+}
+
+function recognizeUnscoped(text: string, options: RecognizeOptions): Recognized[] {
   const low = lower(text);
   if (low.length < 3) return [];
 

@@ -15,7 +15,14 @@ type Expected = { key: string; kind: string; statement: string; topic?: string }
 const TABLE: Array<[string, Expected[]]> = [
   [
     "Remember that I prefer tabs over spaces.",
-    [{ key: "style.indentation", kind: "preference", statement: "User prefers tabs over spaces.", topic: "preferences" }],
+    [
+      {
+        key: "style.indentation",
+        kind: "preference",
+        statement: "User prefers tabs over spaces.",
+        topic: "preferences",
+      },
+    ],
   ],
   [
     "from now on, always use pnpm",
@@ -32,7 +39,10 @@ const TABLE: Array<[string, Expected[]]> = [
     "Please note that the staging DB runs on port 5433.",
     [{ key: "stag_database.port", kind: "fact", statement: "The staging DB runs on port 5433.", topic: "notes" }],
   ],
-  ["Going forward, reply in German.", [{ key: "communication.language", kind: "preference", statement: "Reply in German." }]],
+  [
+    "Going forward, reply in German.",
+    [{ key: "communication.language", kind: "preference", statement: "Reply in German." }],
+  ],
   [
     "I like vim better than emacs.",
     [{ key: "tooling.editor", kind: "preference", statement: "User likes vim better than emacs." }],
@@ -41,9 +51,15 @@ const TABLE: Array<[string, Expected[]]> = [
     "Don't ever force-push to main.",
     [{ key: "force_push_main", kind: "procedure", statement: "Never force-push to main.", topic: "workflow" }],
   ],
-  ["never commit directly to main", [{ key: "commit_directly_main", kind: "procedure", statement: "Never commit directly to main." }]],
+  [
+    "never commit directly to main",
+    [{ key: "commit_directly_main", kind: "procedure", statement: "Never commit directly to main." }],
+  ],
   ["my name is Sam", [{ key: "profile.name", kind: "fact", statement: "User's name is Sam." }]],
-  ["My pronouns are they/them.", [{ key: "profile.pronouns", kind: "fact", statement: "User's pronouns are they/them." }]],
+  [
+    "My pronouns are they/them.",
+    [{ key: "profile.pronouns", kind: "fact", statement: "User's pronouns are they/them." }],
+  ],
   [
     "I'm a senior frontend developer at Acme.",
     [{ key: "profile.role", kind: "fact", statement: "User is a senior frontend developer at Acme." }],
@@ -52,7 +68,10 @@ const TABLE: Array<[string, Expected[]]> = [
   ["my timezone is CET", [{ key: "profile.timezone", kind: "fact", statement: "User's timezone is CET." }]],
   ["I'm on macOS.", [{ key: "profile.os", kind: "fact", statement: "User is on macOS." }]],
   ["I use zsh.", [{ key: "tooling.shell", kind: "fact", statement: "User uses zsh." }]],
-  ["Our CI runs on GitHub Actions.", [{ key: "tooling.ci", kind: "fact", statement: "The team's CI runs on GitHub Actions." }]],
+  [
+    "Our CI runs on GitHub Actions.",
+    [{ key: "tooling.ci", kind: "fact", statement: "The team's CI runs on GitHub Actions." }],
+  ],
   [
     "Keep in mind that deploys are frozen on Fridays.",
     [{ key: "deploy.frozen", kind: "fact", statement: "Deploys are frozen on Fridays." }],
@@ -62,10 +81,19 @@ const TABLE: Array<[string, Expected[]]> = [
     [{ key: "run_migration_before_deploy", kind: "procedure", statement: "Run migrations before deploying." }],
   ],
   ["I hate long meetings.", [{ key: "hate_long_meet", kind: "preference", statement: "User hates long meetings." }]],
-  ["I'd rather have small commits.", [{ key: "small_commit", kind: "preference", statement: "User would rather have small commits." }]],
+  [
+    "I'd rather have small commits.",
+    [{ key: "small_commit", kind: "preference", statement: "User would rather have small commits." }],
+  ],
   ["We no longer use Redux.", [{ key: "redux", kind: "fact", statement: "The team no longer uses Redux." }]],
-  ["we're using Vitest now", [{ key: "tooling.test_framework", kind: "fact", statement: "The team is using Vitest now." }]],
-  ["Please always write tests first.", [{ key: "write_test", kind: "procedure", statement: "Always write tests first." }]],
+  [
+    "we're using Vitest now",
+    [{ key: "tooling.test_framework", kind: "fact", statement: "The team is using Vitest now." }],
+  ],
+  [
+    "Please always write tests first.",
+    [{ key: "write_test", kind: "procedure", statement: "Always write tests first." }],
+  ],
   ["You should never log secrets.", [{ key: "log_secret", kind: "procedure", statement: "Never log secrets." }]],
   [
     "Use single quotes instead of double quotes.",
@@ -73,20 +101,39 @@ const TABLE: Array<[string, Expected[]]> = [
   ],
   [
     "FYI we use Terraform for infrastructure.",
-    [{ key: "tooling.infrastructure", kind: "fact", statement: "The team uses Terraform for infrastructure.", topic: "tooling" }],
+    [
+      {
+        key: "tooling.infrastructure",
+        kind: "fact",
+        statement: "The team uses Terraform for infrastructure.",
+        topic: "tooling",
+      },
+    ],
   ],
   [
     "For the record, my GitHub username is samdev.",
     [{ key: "github_username", kind: "fact", statement: "User's GitHub username is samdev.", topic: "profile" }],
   ],
-  ["I always use 4 spaces in Python.", [{ key: "style.indentation", kind: "preference", statement: "User always uses 4 spaces in Python." }]],
+  [
+    "I always use 4 spaces in Python.",
+    [{ key: "style.indentation", kind: "preference", statement: "User always uses 4 spaces in Python." }],
+  ],
   ["Also, I prefer dark mode.", [{ key: "style.theme", kind: "preference", statement: "User prefers dark mode." }]],
   ["Call me Sam.", [{ key: "profile.name", kind: "fact", statement: "User wants to be called Sam." }]],
-  ["ok so from now on let's always squash merge", [{ key: "squash_merge", kind: "procedure", statement: "Always squash merge." }]],
+  [
+    "ok so from now on let's always squash merge",
+    [{ key: "squash_merge", kind: "procedure", statement: "Always squash merge." }],
+  ],
   ["we deploy to AWS", [{ key: "tooling.cloud", kind: "fact", statement: "The team deploys to AWS." }]],
   [
     "I prefer to keep PRs under 400 lines.",
-    [{ key: "keep_pull_request_under_line", kind: "preference", statement: "User prefers to keep PRs under 400 lines." }],
+    [
+      {
+        key: "keep_pull_request_under_line",
+        kind: "preference",
+        statement: "User prefers to keep PRs under 400 lines.",
+      },
+    ],
   ],
   [
     "Hi! I'm Priya, backend engineer on the payments team at Fernhill.",
@@ -143,7 +190,13 @@ const TABLE: Array<[string, Expected[]]> = [
   ],
   [
     "We use BullMQ for the webhook retry queue now.",
-    [{ key: "tooling.webhook_retry_queue", kind: "fact", statement: "The team uses BullMQ for the webhook retry queue now." }],
+    [
+      {
+        key: "tooling.webhook_retry_queue",
+        kind: "fact",
+        statement: "The team uses BullMQ for the webhook retry queue now.",
+      },
+    ],
   ],
   [
     "We use Jest with ts-jest btw, don't suggest mocha.",
