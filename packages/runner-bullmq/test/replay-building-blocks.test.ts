@@ -22,10 +22,11 @@ describe("ReplayModel", () => {
     const crashed: ModelCall = { kind: "judge", pairs: pairs("p2") };
     const table = new Map([
       known("drm_1", answered, (callKey) => ({ callKey, status: "ok", value: [{ id: "p0", same: true }] })),
-      known("drm_1", failed, {
+      known("drm_1", failed, (callKey) => ({
+        callKey,
         status: "error",
         error: { code: "model_auth_failed", message: "bad key", details: {} },
-      }),
+      })),
       known("drm_1", crashed, (callKey) => ({
         callKey,
         status: "failed",
