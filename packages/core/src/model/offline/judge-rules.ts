@@ -44,15 +44,17 @@ export function sameWording(left: Set<string>, right: Set<string>): boolean {
 
 /**
  * Decides one pair: same subject when a key is shared, or both sides fall in the same known category (then "prefers
- * tabs" and "prefers spaces" are one subject with two values, and the pipeline keeps the latest); never when they fall
- * in different categories or only one side is transient; otherwise by {@link sameWording}.
+ * tabs" and "prefers spaces" are one subject with two values, and the pipeline keeps the latest); never when only one
+ * side falls in a known category or they fall in different ones (a category fact clusters with the latest choice of
+ * that category, so letting another statement join would let that choice supersede it), nor when only one side is
+ * transient; otherwise by {@link sameWording}.
  */
 export function judgePair(pair: JudgePair): boolean {
   const left = sideOf(pair.left);
   const right = sideOf(pair.right);
   if (left.transient !== right.transient) return false;
   for (const key of left.keys) if (right.keys.has(key)) return true;
-  if (left.categories.size > 0 && right.categories.size > 0) {
+  if (left.categories.size > 0 || right.categories.size > 0) {
     for (const category of left.categories) if (right.categories.has(category)) return true;
     return false;
   }

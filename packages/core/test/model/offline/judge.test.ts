@@ -59,6 +59,18 @@ const CASES: Array<[string, JudgePair, boolean]> = [
     true,
   ],
   [
+    "a known category against a statement outside it, even when its words are all inside",
+    pair(
+      "p10",
+      [
+        "tooling.test_framework",
+        ["Tests run with Jest (`npm test`); integration tests need the database from docker compose."],
+      ],
+      ["integration_test", ["The integration tests need the docker compose db running first."]],
+    ),
+    false,
+  ],
+  [
     "the same key on both sides",
     pair("p9", ["home.location", ["User lives in Lisbon."]], ["home.location", ["User moved to Berlin."]]),
     true,
