@@ -53,7 +53,13 @@ try {
   const report = await nocturne.dreams.report(dream.id);
   if (report === null) throw new Error(`dream ${final.id} ended ${final.status} without a report`);
 
+  const contents = async (storeId: string | undefined) =>
+    storeId === undefined
+      ? []
+      : (await storage.listMemories(storeId, { limit: 1000 })).data.map(({ path, content }) => ({ path, content }));
   const options = {
+    before: await contents(input.id),
+    after: await contents(final.outputs[0]?.memory_store_id),
     sessions: sessions.map((session) => ({
       id: session.id,
       title: session.title,

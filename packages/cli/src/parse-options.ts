@@ -8,10 +8,35 @@ type Parsed<O extends Options> = ReturnType<
   typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
 >;
 
+/**
+ * Lets a `multiple` option take several values after one flag (`--sessions a.json b.json dir/`), as the usage shows:
+ * the values run until the next `--flag`. Rewritten as one flag per value for `parseArgs`.
+ */
+export function expandVariadic(args: string[], names: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    out.push(arg);
+    if (!names.some((name) => arg === `--${name}`)) continue;
+    const value = args[i + 1];
+    if (value === undefined || value.startsWith("--")) continue;
+    out.push(value);
+    i++;
+    while (i + 1 < args.length && !(args[i + 1] ?? "").startsWith("--")) {
+      out.push(arg, args[i + 1] ?? "");
+      i++;
+    }
+  }
+  return out;
+}
+
 /** Parses one command's arguments strictly; unknown or malformed options are usage errors (exit 2). */
 export function parseCommand<O extends Options>(command: string, args: string[], options: O): Parsed<O> {
+  const variadic = Object.entries(options)
+    .filter(([, option]) => option.multiple === true)
+    .map(([name]) => name);
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: expandVariadic(args, variadic), options, allowPositionals: true, strict: true });
   } catch (error) {
     throw usageError(`nocturne ${command}: ${(error as Error).message}.`);
   }

@@ -87,8 +87,8 @@ describe("the storage form", () => {
     },
   );
 
-  it("cancels a dream running in another process", async () => {
-    const hanging = await startFakeChatServer("hang");
+  it("cancels a dream running in another process (noticed at its next step)", async () => {
+    const hanging = await startFakeChatServer("hold");
     try {
       const storage = join(dir, "state-cancel");
       const imported = lastJson(
@@ -114,10 +114,12 @@ describe("the storage form", () => {
             dreamId = /Dream (drm_\w+) started/.exec(stderr)?.[1] ?? "";
         },
       );
-      while (dreamId === null) await new Promise((resolve) => setTimeout(resolve, 50));
+      // Extraction calls held at the server mean the dream is past its "extract" step and its record write.
+      while (dreamId === null || hanging.held === 0) await new Promise((resolve) => setTimeout(resolve, 50));
       const cancel = await cliInProcess(["dreams", "cancel", dreamId, "--storage", storage, "--json"]);
       expect(cancel.code).toBe(0);
       expect(Dream.parse(lastJson(cancel.stdout)).status).toBe("canceled");
+      hanging.release();
       const result = await done;
       expect(result.code).toBe(1);
       expect(Dream.parse(lastJson(result.stdout))).toMatchObject({ id: dreamId, status: "canceled" });

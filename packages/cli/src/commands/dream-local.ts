@@ -99,7 +99,7 @@ export async function dreamLocal(args: string[], io: CliIo): Promise<number> {
       instructions: settings.instructions,
       ...(settings.model === "offline" ? {} : { model: settings.model }),
     });
-    if (!json) notes(`Dreaming over ${imported.length} sessions and ${memory} into ${out} (dream ${dream.id}).`);
+    notes(`Dreaming over ${imported.length} sessions and ${memory} into ${out} (dream ${dream.id}).`);
     const final = await followDream(nocturne, dream.id, io);
     const report = await nocturne.dreams.report(final.id);
     if (settings.report !== undefined && report !== null) {

@@ -34,7 +34,7 @@ export async function dreamStored(args: string[], io: CliIo): Promise<number> {
         instructions: settings.instructions,
         ...(settings.model === "offline" ? {} : { model: settings.model }),
       });
-      if (!json) io.stderr.write(`Dream ${dream.id} started.\n`);
+      io.stderr.write(`Dream ${dream.id} started.\n`);
       const final = await followDream(nocturne, dream.id, io);
       const report = await nocturne.dreams.report(final.id);
       if (settings.report !== undefined && report !== null) await writeReport(settings.report, report, { storage });

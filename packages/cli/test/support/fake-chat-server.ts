@@ -2,8 +2,11 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** How the fake server answers: normally, after a delay per extraction, hanging until the client gives up, or failing. */
-export type FakeMode = "normal" | "slow" | "hang" | "reject";
+/**
+ * How the fake server answers: normally, after a delay per extraction, holding extractions until `release()`,
+ * hanging until the client gives up, or failing.
+ */
+export type FakeMode = "normal" | "slow" | "hold" | "hang" | "reject";
 
 /** A loopback server speaking OpenAI chat completions, answering like a simple model would. */
 export interface FakeChatServer {
@@ -11,7 +14,11 @@ export interface FakeChatServer {
   /** `--model` value that points the CLI at this server. */
   modelSpec: string;
   requests: number;
+  /** Extraction calls waiting in `hold` mode. */
+  held: number;
   setMode(mode: FakeMode): void;
+  /** Answers the held extractions and every later call normally. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -64,6 +71,7 @@ async function body(request: IncomingMessage): Promise<string> {
 export async function startFakeChatServer(initial: FakeMode = "normal"): Promise<FakeChatServer> {
   let mode = initial;
   const state = { requests: 0 };
+  const held: Array<() => void> = [];
   const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
     state.requests++;
     const payload = JSON.parse(await body(request)) as {
@@ -79,6 +87,7 @@ export async function startFakeChatServer(initial: FakeMode = "normal"): Promise
       return;
     }
     if (name === "record_facts" && mode === "hang") return;
+    if (name === "record_facts" && mode === "hold") await new Promise<void>((resolve) => held.push(resolve));
     if (name === "record_facts" && mode === "slow") await new Promise((resolve) => setTimeout(resolve, 700));
     const prompt = payload.messages.map((message) => message.content).join("\n");
     response.writeHead(200, { "content-type": "application/json" });
@@ -106,8 +115,15 @@ export async function startFakeChatServer(initial: FakeMode = "normal"): Promise
     get requests() {
       return state.requests;
     },
+    get held() {
+      return held.length;
+    },
     setMode(next) {
       mode = next;
+    },
+    release() {
+      mode = "normal";
+      for (const resolve of held.splice(0)) resolve();
     },
     close: () =>
       new Promise<void>((resolve) => {
