@@ -1,4 +1,5 @@
 import {
+  applyIncremental,
   type ConsolidationReport,
   type CreateDreamInput,
   type CreateDreamOptions,
@@ -11,6 +12,7 @@ import {
   type ListArchivableOptions,
   NocturneError,
   newId,
+  OFFLINE_MODEL_ID,
   type Page,
   type StorageAdapter,
   sleep,
@@ -34,7 +36,7 @@ const POLL_MS = 250;
 export interface DistributedNocturneOptions extends RunnerConnectionOptions {
   /** The storage every worker uses too (e.g. the PostgreSQL adapter). */
   storage: StorageAdapter;
-  /** Recorded as a dream's `model.id` when the request names none. Default `default`. */
+  /** Recorded as a dream's `model.id` when the request names none; use the workers' model id. Default `offline`. */
   modelId?: string;
   /** Token budget of one transcript chunk. Default 6,000 (as in-process). */
   chunkTokens?: number;
@@ -83,7 +85,8 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
   const dreams: DreamsApi = {
     async create(input: CreateDreamInput, createOptions: CreateDreamOptions = {}): Promise<Dream> {
       const request = validateDreamRequest(input);
-      const snapshot = await snapshotInputs(storage, request, options.limits);
+      const read = await snapshotInputs(storage, request, options.limits);
+      const snapshot = applyIncremental(read, { force: createOptions.force === true });
       const now = new Date().toISOString();
       const dream: Dream = {
         id: newId("drm"),
@@ -91,7 +94,7 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
         status: "pending",
         inputs: request.inputs,
         outputs: [],
-        model: { id: request.model ?? options.modelId ?? "default" },
+        model: { id: request.model ?? options.modelId ?? OFFLINE_MODEL_ID },
         instructions: request.instructions,
         usage: emptyUsage(),
         error: null,
@@ -110,9 +113,10 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
         {
           dreamId: dream.id,
           request,
-          fingerprint: fingerprintOf(snapshot),
+          fingerprint: fingerprintOf(read),
           chunkTokens: options.chunkTokens ?? 6000,
           limits: options.limits ?? {},
+          force: createOptions.force === true,
         },
         {
           jobId: dream.id,

@@ -2,8 +2,10 @@ import { hostname } from "node:os";
 import {
   type ConsolidationModel,
   createLlmConsolidationModel,
+  createOfflineConsolidationModel,
   createTiktokenTokenizer,
   type LanguageModel,
+  OFFLINE_DEFAULT_NOTICE,
   type Redactor,
   type RetryOptions,
   redactSecrets,
@@ -31,8 +33,11 @@ export interface ModelRateLimit {
 /** How to start a dream worker. Every worker of one deployment must use the same storage, model and prefix. */
 export interface DreamWorkerOptions extends RunnerConnectionOptions {
   storage: StorageAdapter;
-  /** The model that runs the calls: a ConsolidationModel, or a LanguageModel wrapped with Nocturne's prompts. */
-  model: ConsolidationModel | LanguageModel;
+  /**
+   * The model that runs the calls: a ConsolidationModel, or a LanguageModel wrapped with Nocturne's prompts.
+   * Default: the offline rule-based model, which every dream then names in a notice (as in-process).
+   */
+  model?: ConsolidationModel | LanguageModel;
   /** Token counting for chunk budgets. Default: tiktoken. */
   tokenizer?: Tokenizer;
   /** Secret redaction before any model sees text. Default: `redactSecrets`. */
@@ -80,7 +85,13 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
   const { prefix } = connection;
   const redis = openRedis(connection);
   const subscriber = openRedis(connection);
-  const model = isLanguageModel(options.model) ? createLlmConsolidationModel(options.model) : options.model;
+  const model =
+    options.model === undefined
+      ? createOfflineConsolidationModel()
+      : isLanguageModel(options.model)
+        ? createLlmConsolidationModel(options.model)
+        : options.model;
+  const modelNotice = options.model === undefined ? OFFLINE_DEFAULT_NOTICE : null;
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const retries = options.retry?.retries ?? 4;
   const retainMs = options.retainMs ?? 7 * 24 * 3600 * 1000;
@@ -173,6 +184,7 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
           tokenizer,
           redact: options.redact ?? redactSecrets,
           model: { id: model.id, offline: model.offline },
+          modelNotice,
           events,
           flags,
           records,

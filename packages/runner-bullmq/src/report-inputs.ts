@@ -1,8 +1,8 @@
 import type { Dream, InputSnapshot, ReportInputs } from "@nocturne/core";
 
 /**
- * The report state of a dream before any stage ran, the same the in-process engine starts from; the pipeline
- * fills it in. Rebuilt on every replay, so it never carries over anything a crashed run half-did.
+ * The report state of a dream before any stage ran, the same the in-process engine starts from (sessions an
+ * incremental plan skips are marked); the pipeline fills it in. Rebuilt on every replay, so it never carries over anything a crashed run half-did.
  */
 export function initialReportInputs(dream: Dream, snapshot: InputSnapshot): ReportInputs {
   return {
@@ -21,7 +21,7 @@ export function initialReportInputs(dream: Dream, snapshot: InputSnapshot): Repo
       events: session.events.length,
       chunks: 0,
       facts: 0,
-      skipped: false,
+      skipped: snapshot.incremental?.skip.has(session.id) ?? false,
     })),
     inputMemories: snapshot.memories,
     memoryFacts: [],

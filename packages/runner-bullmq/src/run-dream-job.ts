@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import {
+  applyIncremental,
   type Dream,
   type DreamEventBody,
   type DreamLimits,
@@ -33,6 +34,8 @@ export interface DreamJobData {
   fingerprint: InputFingerprint;
   chunkTokens: number;
   limits: DreamLimits;
+  /** Extract sessions the input store already folded in, too (`create(…, { force: true })`). */
+  force: boolean;
 }
 
 /** What a dream job needs from its worker process. */
@@ -41,6 +44,8 @@ export interface DreamJobDeps {
   tokenizer: Tokenizer;
   redact: Redactor;
   model: { id: string; offline: boolean };
+  /** Said in every dream's notices (the offline default model announces itself), or null. */
+  modelNotice: string | null;
   events: DreamEvents;
   flags: DreamFlags;
   records: DreamRecords;
@@ -110,13 +115,18 @@ async function replay(
   try {
     let snapshot: InputSnapshot;
     try {
-      snapshot = await snapshotInputs(deps.storage, data.request, data.limits);
-      assertSameInputs(data.fingerprint, snapshot);
+      const read = await snapshotInputs(deps.storage, data.request, data.limits);
+      assertSameInputs(data.fingerprint, read);
+      snapshot = applyIncremental(read, { force: data.force });
     } catch (error) {
       throw asInputError(error);
     }
     const current = initialReportInputs(dream, snapshot);
     state = current;
+    if (deps.modelNotice) {
+      current.notices.push(deps.modelNotice);
+      await deps.events.emit(dream.id, { type: "notice", message: deps.modelNotice }, `notice:${deps.modelNotice}`);
+    }
     model = new ReplayModel(deps.model.id, deps.model.offline, dream.id, known, () => {
       suspended = true;
       controller.abort(new NocturneError("aborted", "The replay suspended to wait for model calls."));

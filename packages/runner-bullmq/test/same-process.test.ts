@@ -1,4 +1,10 @@
-import { createNocturne, type DreamEvent, InMemoryAdapter } from "@nocturne/core";
+import {
+  createNocturne,
+  createTiktokenTokenizer,
+  type DreamEvent,
+  InMemoryAdapter,
+  OFFLINE_DEFAULT_NOTICE,
+} from "@nocturne/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createDistributedNocturne,
@@ -11,19 +17,28 @@ import { seedInputs, storeContents } from "./support/fixtures.js";
 import { createRuleModel } from "./support/rule-model.js";
 
 const prefix = uniquePrefix("same");
+const offlinePrefix = uniquePrefix("offline");
 const storage = new InMemoryAdapter();
-let worker: DreamWorker;
+const tokenizer = createTiktokenTokenizer();
+let workers: DreamWorker[] = [];
 let client: DistributedNocturne;
+let offlineClient: DistributedNocturne;
 
 beforeAll(async () => {
-  worker = await createDreamWorker({ storage, model: createRuleModel(), connection: REDIS_URL, prefix });
+  workers = await Promise.all([
+    createDreamWorker({ storage, model: createRuleModel(), tokenizer, connection: REDIS_URL, prefix }),
+    createDreamWorker({ storage, tokenizer, connection: REDIS_URL, prefix: offlinePrefix }),
+  ]);
   client = createDistributedNocturne({ storage, connection: REDIS_URL, prefix, chunkTokens: 400 });
+  offlineClient = createDistributedNocturne({ storage, connection: REDIS_URL, prefix: offlinePrefix });
 });
 
 afterAll(async () => {
   await client?.close();
-  await worker?.close();
+  await offlineClient?.close();
+  await Promise.all(workers.map((worker) => worker.close()));
   await dropPrefix(prefix);
+  await dropPrefix(offlinePrefix);
 });
 
 describe("a dream on BullMQ (worker and client in one process)", () => {
@@ -33,7 +48,7 @@ describe("a dream on BullMQ (worker and client in one process)", () => {
       { type: "memory_store" as const, memory_store_id: storeId },
       { type: "sessions" as const, session_ids: sessionIds },
     ];
-    const engine = createNocturne({ storage, model: createRuleModel(), chunkTokens: 400 });
+    const engine = createNocturne({ storage, model: createRuleModel(), tokenizer, chunkTokens: 400 });
     const local = await engine.dreams.wait((await engine.dreams.create({ inputs })).id);
     const created = await client.dreams.create({ inputs });
     expect(created.status).toBe("pending");
@@ -63,6 +78,38 @@ describe("a dream on BullMQ (worker and client in one process)", () => {
     expect(chunks.every((event) => event.total === remoteReport?.stats.chunks)).toBe(true);
     const written = events.flatMap((event) => (event.type === "memory.written" ? [event.path] : []));
     expect(written.sort()).toEqual(remoteOut.map(([path]) => path));
+    await engine.close();
+  });
+
+  it("runs the offline default model like the in-process engine, notice included, and skips folded-in sessions", async () => {
+    const { storeId, sessionIds } = await seedInputs(storage, 5, 21);
+    const inputs = [
+      { type: "memory_store" as const, memory_store_id: storeId },
+      { type: "sessions" as const, session_ids: sessionIds },
+    ];
+    const engine = createNocturne({ storage, tokenizer });
+    const local = await engine.dreams.wait((await engine.dreams.create({ inputs })).id);
+    const remote = await offlineClient.dreams.wait((await offlineClient.dreams.create({ inputs })).id);
+    expect(remote.status).toBe("completed");
+    expect(remote.model.id).toBe(local.model.id);
+    const remoteOut = await storeContents(storage, remote.outputs[0]?.memory_store_id ?? "");
+    expect(remoteOut).toEqual(await storeContents(storage, local.outputs[0]?.memory_store_id ?? ""));
+    expect((await offlineClient.dreams.report(remote.id))?.notices).toContain(OFFLINE_DEFAULT_NOTICE);
+
+    const again = [
+      { type: "memory_store" as const, memory_store_id: remote.outputs[0]?.memory_store_id ?? "" },
+      { type: "sessions" as const, session_ids: sessionIds },
+    ];
+    const localAgain = await engine.dreams.wait((await engine.dreams.create({ inputs: again })).id);
+    const remoteAgain = await offlineClient.dreams.wait((await offlineClient.dreams.create({ inputs: again })).id);
+    const skipped = async (report: Promise<{ sessions: Array<{ skipped: boolean }> } | null>) =>
+      (await report)?.sessions.filter((session) => session.skipped).length;
+    expect(await skipped(offlineClient.dreams.report(remoteAgain.id))).toBe(5);
+    expect(await skipped(engine.dreams.report(localAgain.id))).toBe(5);
+    const forced = await offlineClient.dreams.wait(
+      (await offlineClient.dreams.create({ inputs: again }, { force: true })).id,
+    );
+    expect(await skipped(offlineClient.dreams.report(forced.id))).toBe(0);
     await engine.close();
   });
 });
