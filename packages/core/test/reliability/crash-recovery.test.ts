@@ -80,7 +80,7 @@ describe.each(["fs", "sqlite"] as const)("SIGKILL at random points (%s adapter)"
         await setup.close?.();
 
         const killAfter = random.int(0, 30);
-        const { lines, killed } = await runAndKill(
+        const { killed } = await runAndKill(
           { backend, location, storeId: inputs.storeId, sessionIds: inputs.sessionIds, latencyMs: 15 },
           killAfter,
           random.int(0, 25),
@@ -99,7 +99,6 @@ describe.each(["fs", "sqlite"] as const)("SIGKILL at random points (%s adapter)"
           tally.noDream++;
         } else if (dream.status === "completed") {
           tally.completedBeforeKill++;
-          expect(lines.some((line) => line.includes('"status":"completed"'))).toBe(true);
         } else {
           expect(dream.status).toBe("failed");
           expect(dream.error?.type).toBe("internal_error");
@@ -120,7 +119,7 @@ describe.each(["fs", "sqlite"] as const)("SIGKILL at random points (%s adapter)"
         await engine.close();
       }
       expect(tally.runs).toBe(RUNS);
-      expect(tally.killed + tally.completedBeforeKill).toBe(RUNS);
+      expect(tally.recoveredFailed + tally.completedBeforeKill + tally.noDream).toBe(RUNS);
       expect(tally.recoveredFailed).toBeGreaterThan(0);
       if (process.env.NOCTURNE_LONG === "1") console.info(`crash runs (${backend}): ${JSON.stringify(tally)}`);
     },
