@@ -77,7 +77,7 @@ describe.skipIf(!available)("the HTML review report in headless Chromium", () =>
 
     expect(await page.title()).toBe("Dream drm_01sample — completed");
     expect(await page.locator("h1").innerText()).toContain("Dream drm_01sample");
-    expect(await page.locator(".card.superseded .num").innerText()).toBe("2");
+    expect(await page.locator(".card.superseded .num").innerText()).toBe("3");
     expect(await page.locator(".card.merged .num").innerText()).toBe("1");
     const header = await page
       .locator("header.top")

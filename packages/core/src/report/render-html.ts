@@ -10,6 +10,7 @@ import {
   formatDuration,
   formatTime,
   formatUsd,
+  inferredTime,
   mergedRows,
   oneLine,
   reportCounts,
@@ -32,6 +33,7 @@ export function renderReportHtml(report: ConsolidationReport, options: ReportRen
   const counts = reportCounts(report);
   const name = sessionNamer(report, options);
   const cite = (evidence: Evidence[], limit = 4) => evidenceList(evidence, name, limit);
+  const inferred = inferredTime(options);
   const title = options.title ?? `Dream ${report.dreamId}`;
   const duration = formatDuration(report.createdAt, report.endedAt);
   const parts: string[] = [];
@@ -61,7 +63,7 @@ ${superseded
     (
       row,
     ) => `<div class="change"><div class="old"><span class="date">${h(formatDate(row.oldAt))}</span><span class="text">${h(row.oldStatement)}</span></div><div class="arrow">→</div>
-<div class="new"><span class="date">${h(formatDate(row.newAt))}</span>${h(row.newStatement)}</div>
+<div class="new"><span class="date">${h(formatDate(row.newAt))}${inferred(row.newEvidence) ? " · time from a file's modification time" : ""}</span>${h(row.newStatement)}</div>
 <div class="where">in <code>${h(row.path)}</code> · key <code>${h(row.key)}</code>${cite(row.newEvidence, 2)}</div></div>`,
   )
   .join("\n")}</div></section>`);

@@ -9,6 +9,7 @@ import {
   formatDuration,
   formatTime,
   formatUsd,
+  inferredTime,
   mergedRows,
   oneLine,
   reportCounts,
@@ -29,6 +30,7 @@ export function renderReportMarkdown(report: ConsolidationReport, options: Repor
   const counts = reportCounts(report);
   const name = sessionNamer(report, options);
   const cite = (evidence: Evidence[], limit = 3) => citeEvidence(evidence, name, limit);
+  const inferred = inferredTime(options);
   const duration = formatDuration(report.createdAt, report.endedAt);
 
   out.push(`# ${md(options.title ?? `Dream ${report.dreamId}`)} — ${report.status}`, "");
@@ -58,7 +60,7 @@ export function renderReportMarkdown(report: ConsolidationReport, options: Repor
     out.push("## Superseded values", "");
     for (const row of superseded) {
       out.push(
-        `- ~~${md(row.oldStatement)}~~ (${formatDate(row.oldAt)}) → **${md(row.newStatement)}** (${formatDate(row.newAt)}) in ${markdownCode(row.path)}`,
+        `- ~~${md(row.oldStatement)}~~ (${formatDate(row.oldAt)}) → **${md(row.newStatement)}** (${formatDate(row.newAt)}${inferred(row.newEvidence) ? ", time from a file's modification time" : ""}) in ${markdownCode(row.path)}`,
         `  - new value from ${cite(row.newEvidence, 2)}`,
       );
     }

@@ -53,7 +53,7 @@ ul.plain>li:first-child{border-top:0}
 .evidence li{margin:3px 0}
 .evidence q{color:var(--ink);font-style:italic}
 .also{margin:6px 0 0 0;padding-left:18px;color:var(--muted);font-size:14px}
-.insight{border-left:4px solid var(--insight);background:var(--insight-bg);border-radius:8px;padding:12px 14px;margin-bottom:10px}
+.insight-card{border-left:4px solid var(--insight);background:var(--insight-bg);border-radius:8px;padding:12px 14px;margin-bottom:10px}
 table{width:100%;border-collapse:collapse;font-size:14px}
 th{text-align:left;color:var(--muted);font-weight:600;font-size:12px;text-transform:uppercase;letter-spacing:.04em}
 th,td{padding:8px 10px;border-bottom:1px solid var(--line);vertical-align:top}

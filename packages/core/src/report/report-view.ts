@@ -107,6 +107,17 @@ export function timeSourceNote(session: RenderedSessionInfo | undefined): string
   return null;
 }
 
+/**
+ * Whether evidence rests on a session whose time was not in the transcript (it came from a file's modification
+ * time): such a value won on recency by an inferred date, which a reviewer should know.
+ */
+export function inferredTime(options: ReportRenderOptions): (evidence: Evidence[]) => boolean {
+  const inferred = new Set(
+    (options.sessions ?? []).filter((session) => session.metadata?.time_source === "file_mtime").map((s) => s.id),
+  );
+  return (evidence) => evidence.some((item) => item.type === "event" && inferred.has(item.sessionId));
+}
+
 /** `2026-10-14 07:45 UTC` from an RFC 3339 timestamp. */
 export function formatTime(timestamp: string | null): string {
   if (timestamp === null) return "—";

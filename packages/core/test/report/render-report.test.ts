@@ -10,14 +10,14 @@ describe("the Markdown review report", () => {
 
   it("has a summary with the counts", () => {
     expect(reportCounts(sampleReport())).toMatchObject({
-      factsWritten: 4,
+      factsWritten: 5,
       merged: 1,
-      superseded: 2,
+      superseded: 3,
       dropped: 1,
       insights: 1,
     });
     expect(markdown).toMatch(/^# Dream drm_01sample — completed\n/);
-    expect(markdown).toContain("| Values superseded by newer ones | 2 |");
+    expect(markdown).toContain("| Values superseded by newer ones | 3 |");
     expect(markdown).toContain("Input memories: 0 kept, 1 merged, 1 superseded, 1 dropped.");
     expect(markdown).toContain("took 4.2 s");
   });
@@ -27,6 +27,9 @@ describe("the Markdown review report", () => {
       "- ~~Priya lives in Lisbon, Portugal.~~ (2026-09-01) → **Priya lives in Berlin.** (2026-10-14) in `/profile.md`",
     );
     expect(markdown).toContain("new value from session “Moving the nightly job to Berlin time”, event sevt_1");
+    expect(markdown).toContain(
+      "→ **Webhook retries go through BullMQ.** (2026-10-20, time from a file's modification time) in `/profile.md`",
+    );
   });
 
   it("shows merged wordings, insights with evidence from each session, and drop reasons", () => {
@@ -103,6 +106,9 @@ describe("the HTML review report", () => {
       expect(html).toContain(`<section id="${id}">`);
     }
     expect(html).toContain("time taken from the file&#39;s modification time");
+    expect(html).toContain(
+      "2026-10-20 · time from a file's modification time</span>Webhook retries go through BullMQ.",
+    );
     expect(html).toContain("<summary>content before</summary><pre># About Priya");
     expect(html).toContain("$0.04");
   });

@@ -89,6 +89,23 @@ export function sampleReport(overrides: Partial<ConsolidationReport> = {}): Cons
             merged: [],
             superseded: [],
           },
+          {
+            key: "webhooks.retry_queue",
+            statement: "Webhook retries go through BullMQ.",
+            kind: "fact",
+            trust: "user",
+            observedAt: "2026-10-20T10:00:00.001Z",
+            evidence: [session("sesn_chat", "msg_2", "We use BullMQ for the webhook retry queue now")],
+            merged: [],
+            superseded: [
+              {
+                factId: "f_cron",
+                statement: "Webhook retries run from a cron job.",
+                observedAt: "2026-09-02T00:00:00.000Z",
+                evidence: [memory("mem_profile", "/profile.md")],
+              },
+            ],
+          },
         ],
         insights: [],
       },
