@@ -85,7 +85,7 @@ const I_USE = rx(
 );
 const PRONOUN_SUBJECT =
   /^(?:it|this|that|these|those|they)(?:'s|\s+(?:is|was|are|were|works|worked|will|should|does|did|has|had))\b/;
-const QUESTION_WORD = /^(?:what|when|how|why|which|who|whom|whose|where|whether|if)\b/;
+const QUESTION_WORD = /^(?:what|how|why|which|who|whom|whose|where|whether)\b/;
 /** Verbs (and always/never/don't) that open an instruction. */
 export const IMPERATIVE_START =
   /^(?:always|never|don't|do not|use|run|avoid|prefer|keep|write|add|ask|check|make|put|ensure|commit|push|deploy|test|call|install|set|follow|read|review|update|create|remove|delete|build|start|stop|open|close|respond|reply|answer|explain|include|mention|format|name|store|save|send|wait|try|prefix|limit|document|give|show|tell|skip|cap|pin|tag|log|squash|rebase|merge|lint|type|annotate|default|stick|be|treat|leave|stay|prefer|route|split|batch|retry|escalate|notify|ping|cc|link|reference|cite|double-check|verify|confirm|schedule)\b/;

@@ -199,6 +199,20 @@ const TABLE: Array<[string, Expected[]]> = [
     ],
   ],
   [
+    "Please note the release freeze starts on the 20th.",
+    [{ key: "release_freeze_start", kind: "fact", statement: "The release freeze starts on the 20th." }],
+  ],
+  [
+    "Remember that when I say ship it I mean merge and deploy.",
+    [
+      {
+        key: "say_ship.merge_deploy",
+        kind: "fact",
+        statement: "When the user says ship it the user means merge and deploy.",
+      },
+    ],
+  ],
+  [
     "We use Jest with ts-jest btw, don't suggest mocha.",
     [{ key: "tooling.test_framework", kind: "fact", statement: "The team uses Jest with ts-jest." }],
   ],
@@ -222,6 +236,21 @@ const NOTHING = [
   "Thanks, that's all for today!",
 ];
 
+/** Words a statement may add to what the user said: the third-person rewrite and the fixed phrasings. */
+const REWRITE_WORDS = new Set(
+  "user user's the team team's is has would will was a an does doesn't name wants to be called never".split(" "),
+);
+
+function words(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}'-]*/gu) ?? []).map((word) => word.replace(/'s$/, ""));
+}
+
+/** A statement word the user said, allowing the third-person verb ending the rewrite adds (uses → use). */
+function saidBy(said: Set<string>, word: string): boolean {
+  const bases = [word, word.replace(/s$/, ""), word.replace(/es$/, ""), word.replace(/ies$/, "y")];
+  return REWRITE_WORDS.has(word) || bases.some((base) => said.has(base));
+}
+
 describe("offline model: utterances → facts", () => {
   it.each(TABLE)("%s", async (text, expected) => {
     const facts = await extractOne(text);
@@ -235,6 +264,9 @@ describe("offline model: utterances → facts", () => {
       expect(fact.evidence).toHaveLength(1);
       expect(fact.evidence[0]?.event_id).toBe("sesn_t_e0");
       expect(text).toContain(fact.evidence[0]?.quote);
+      const said = new Set(words(text));
+      const added = words(fact.statement).filter((word) => !saidBy(said, word));
+      expect(added, `words in "${fact.statement}" that the user did not say`).toEqual([]);
     }
   });
 
