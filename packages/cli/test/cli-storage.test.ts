@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Dream, MemoryStore } from "@nocturne/core";
@@ -126,6 +126,29 @@ describe("the storage form", () => {
     } finally {
       await hanging.close();
     }
+  });
+});
+
+describe("memory files that cannot be memories", () => {
+  it("are named on stderr when skipped, not silently dropped", async () => {
+    const memory = join(dir, "memory-with-link");
+    await mkdir(memory);
+    await writeFile(join(memory, "editor.md"), "- I prefer vim.\n");
+    await writeFile(join(dir, "outside.md"), "OUTSIDE\n");
+    await symlink(join(dir, "outside.md"), join(memory, "leak.md"));
+    const result = await cliInProcess([
+      "dream",
+      "--memory",
+      memory,
+      "--sessions",
+      SESSIONS,
+      "--out",
+      join(dir, "link-out"),
+      "--model",
+      server.modelSpec,
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(new RegExp(`^warning: ${memory}: Skipped /leak\\.md: .+`, "m"));
   });
 });
 

@@ -9,6 +9,7 @@ import { followDream } from "../follow-dream.js";
 import { loadSessions } from "../load-sessions.js";
 import { DREAM_OPTIONS, dreamSettings, parseCommand } from "../parse-options.js";
 import { summaryLines } from "../summary.js";
+import { safeText } from "../terminal-text.js";
 import { writeReport } from "../write-report.js";
 import { modelFor } from "./model-option.js";
 
@@ -77,6 +78,7 @@ export async function dreamLocal(args: string[], io: CliIo): Promise<number> {
   let created = false;
   const storage = createFsAdapter({
     root,
+    onWarning: (warning) => notes(safeText(`warning: ${memory}: ${warning.message}`)),
     storeFolder: () => {
       if (created) return undefined;
       created = true;

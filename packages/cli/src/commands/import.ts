@@ -7,6 +7,7 @@ import type { CliIo } from "../cli-io.js";
 import { EXIT_CODES, usageError } from "../exit-codes.js";
 import { loadSessions } from "../load-sessions.js";
 import { parseCommand } from "../parse-options.js";
+import { safeText } from "../terminal-text.js";
 import { storeContents } from "../write-report.js";
 import { withStorage } from "./with-storage.js";
 
@@ -27,7 +28,10 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
     throw usageError("nocturne import needs --memory <dir>, --sessions <file-or-dir>..., or both.");
   }
   const loaded = values.sessions ? await loadSessions(values.sessions, (text) => io.stderr.write(`${text}\n`)) : null;
-  const memories = values.memory === undefined ? null : await readFolder(values.memory);
+  const memories =
+    values.memory === undefined
+      ? null
+      : await readFolder(values.memory, (text) => io.stderr.write(`${safeText(text)}\n`));
   return withStorage(values.storage, async ({ storage }) => {
     const result: { memory_store_id: string | null; memories: number; session_ids: string[] } = {
       memory_store_id: null,
@@ -62,9 +66,13 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
   });
 }
 
-async function readFolder(folder: string) {
+async function readFolder(folder: string, warn: (text: string) => void) {
   const root = await mkdtemp(join(tmpdir(), "nocturne-import-"));
-  const reader = createFsAdapter({ root, durable: false });
+  const reader = createFsAdapter({
+    root,
+    durable: false,
+    onWarning: (warning) => warn(`warning: ${folder}: ${warning.message}`),
+  });
   try {
     const store = await reader.mountFolder(folder, { readOnly: true });
     return await storeContents(reader, store.id);
