@@ -190,9 +190,7 @@ describe("memory files that are not memories", () => {
     expect(written).not.toContain("CONTROL-NAME-CONTENT");
   });
 
-  // Known gap: the CLI opens the fs adapter without `onWarning`, so these files are skipped silently. Reported to the
-  // CLI's owner; when the CLI names them on stderr this test fails: make it an `it`.
-  it.fails("the CLI tells the user which files it skipped", async () => {
+  it("the CLI tells the user which files it skipped", async () => {
     const folder = skippedFilesCase("skipped-warn");
     const result = await cli(["dream", "--memory", folder.memory, "--sessions", folder.sessions, "--out", folder.out]);
     expect(result.stderr).toMatch(/leak\.md/);
