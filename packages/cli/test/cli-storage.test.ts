@@ -129,6 +129,27 @@ describe("the storage form", () => {
   });
 });
 
+describe("the local form's guards", () => {
+  it("refuses a report path inside the memory folder or the output folder", async () => {
+    for (const report of [join(MEMORY, "review.md"), join(dir, "guarded-out", "review.html")]) {
+      const result = await cliInProcess([
+        "dream",
+        "--memory",
+        MEMORY,
+        "--sessions",
+        SESSIONS,
+        "--out",
+        join(dir, "guarded-out"),
+        "--report",
+        report,
+      ]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`--report ${report} is inside --memory or --out`);
+    }
+    await expect(readdir(join(dir, "guarded-out"))).rejects.toThrow(/ENOENT/);
+  });
+});
+
 describe("memory files that cannot be memories", () => {
   it("are named on stderr when skipped, not silently dropped", async () => {
     const memory = join(dir, "memory-with-link");

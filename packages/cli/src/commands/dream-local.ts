@@ -69,6 +69,12 @@ export async function dreamLocal(args: string[], io: CliIo): Promise<number> {
       `--out ${out} is inside --memory ${memory}; the input folder is never written. Put --out elsewhere.`,
     );
   }
+  const report = settings.report;
+  if (report !== undefined && (isInside(report, memory) || isInside(report, out))) {
+    throw usageError(
+      `--report ${report} is inside --memory or --out, where it would read as a memory. Write it elsewhere.`,
+    );
+  }
 
   const notes = (text: string) => io.stderr.write(`${text}\n`);
   const { imported } = await loadSessions(sessionPaths, notes);
