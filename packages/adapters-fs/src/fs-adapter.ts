@@ -550,6 +550,7 @@ export class FsAdapter implements StorageAdapter {
       archived_at: null,
     };
     await mkdir(join(real, META_DIR, "tmp"), { recursive: true });
+    await mkdir(join(real, META_DIR, "journal"));
     const identity: StoreIdentity = { id, created_at: now };
     await writeFileAtomic(join(real, META_DIR, "store.json"), `${JSON.stringify(identity, null, 2)}\n`, {
       durable: this.durable,
