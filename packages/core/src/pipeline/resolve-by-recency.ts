@@ -15,8 +15,17 @@ function asHistory(fact: CandidateFact): SupersededFact {
   return { factId: fact.id, statement: fact.statement, observedAt: fact.observedAt, evidence: fact.evidence };
 }
 
+function evidenceKey(item: CandidateFact["evidence"][number]): string {
+  return item.type === "event"
+    ? `event:${item.sessionId}:${item.eventId}`
+    : `memory:${item.memoryId}:${item.quote ?? ""}`;
+}
+
+/** Two facts hold the same value when they say it in (nearly) the same words, or rest on the very same source span. */
 function sameValue(a: CandidateFact, b: CandidateFact): boolean {
   if (normalizeText(a.statement) === normalizeText(b.statement)) return true;
+  const sources = new Set(b.evidence.map(evidenceKey));
+  if (a.evidence.some((item) => sources.has(evidenceKey(item)))) return true;
   return jaccard(new Set(contentWords(a.statement)), new Set(contentWords(b.statement))) >= SAME_SUBJECT_SIMILARITY;
 }
 

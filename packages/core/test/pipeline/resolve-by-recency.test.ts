@@ -54,3 +54,13 @@ describe("resolveByRecency", () => {
     expect(a.fact.statement).toBe(b.fact.statement);
   });
 });
+
+describe("resolveByRecency: the same source span", () => {
+  it("merges two wordings drawn from the same event instead of calling one superseded", () => {
+    const a = fact("a", "The team switched to pnpm.", 9);
+    const b = { ...fact("b", "Use pnpm instead of npm for everything.", 9), evidence: a.evidence };
+    const { fact: winner } = resolveByRecency([a, b]);
+    expect(winner.superseded).toEqual([]);
+    expect(winner.merged).toHaveLength(1);
+  });
+});
