@@ -93,8 +93,8 @@ function liveProgress(stream: OutputStream): Progress {
     const spin = SPINNER[frame++ % SPINNER.length];
     const chunks = state.total > 0 ? `chunks ${state.done}/${state.total}` : "chunks –";
     const text = `${spin} ${state.stage.padEnd(10)} ${chunks}  facts ${state.facts}  written ${state.written}  tokens ${tokens(state.usage.input_tokens)} in / ${tokens(state.usage.output_tokens)} out  ${elapsed(start)}`;
-    const width = stream.columns ?? 120;
-    stream.write(`\r\x1b[2K${text.slice(0, Math.max(20, width - 1))}`);
+    const width = stream.columns !== undefined && stream.columns >= 40 ? stream.columns : 120;
+    stream.write(`\r\x1b[2K${text.slice(0, width - 1)}`);
   };
   const timer = setInterval(render, 120);
   timer.unref();
