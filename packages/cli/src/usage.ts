@@ -8,6 +8,7 @@ Dream over local files (inputs are never modified; --out must not exist yet):
 
 Adopt a dream's output (the previous folder is kept beside it, recoverable):
   nocturne adopt --from <dream-out-dir> --memory <dir> [--yes] [--json]
+  nocturne adopt --storage <s> --dream <dream_id> --memory <dir> [--yes] [--json]
 
 Work on persistent storage (a folder, or sqlite:<file>):
   nocturne import   --storage <s> [--memory <dir> [--name <name>]] [--sessions <file-or-dir>...] [--json]

@@ -74,6 +74,27 @@ describe("the storage form", () => {
       expect(shown.stdout).toContain(`# Dream ${dream.id} — completed`);
       expect(await readFile(report, "utf8")).toContain("## Memories after");
 
+      const memory = join(dir, `adopt-from-storage-${kind.replace(":", "")}`);
+      await cp(MEMORY, memory, { recursive: true });
+      const adopted = await cliInProcess([
+        "adopt",
+        "--storage",
+        storage,
+        "--dream",
+        dream.id,
+        "--memory",
+        memory,
+        "--yes",
+      ]);
+      expect(adopted.code).toBe(0);
+      expect(adopted.stdout).toMatch(/^Adopted .* \(\d+ added, \d+ changed, \d+ removed, \d+ unchanged\)\.$/m);
+      const shownJson = await cliInProcess(["dreams", "show", dream.id, "--storage", storage, "--json"]);
+      const outputReport = (
+        JSON.parse(shownJson.stdout.split("\n")[0] ?? "") as { report: { outputs: Array<{ path: string }> } }
+      ).report;
+      const files = Object.keys(await treeHashes(memory)).filter((name) => !name.startsWith("."));
+      expect(files.map((name) => `/${name}`).sort()).toEqual(outputReport.outputs.map((output) => output.path).sort());
+
       const cancel = await cliInProcess(["dreams", "cancel", dream.id, "--storage", storage, "--json"]);
       expect(cancel.code).toBe(2);
       expect(lastJson(cancel.stdout)).toMatchObject({ error: { code: "dream_not_cancelable" } });

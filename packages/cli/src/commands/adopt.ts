@@ -1,10 +1,12 @@
-import { cp, lstat, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { cp, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
-import { NocturneError } from "@nocturne/core";
+import { NocturneError, type StorageAdapter } from "@nocturne/core";
 import type { CliIo } from "../cli-io.js";
 import { EXIT_CODES, usageError } from "../exit-codes.js";
 import { parseCommand } from "../parse-options.js";
+import { storeContents } from "../write-report.js";
 import { isInside } from "./dream-local.js";
+import { withStorage } from "./with-storage.js";
 
 /** The folder the fs adapter keeps its metadata in; a dream output's is not carried into the memory folder. */
 const ADAPTER_META = ".nocturne";
@@ -50,34 +52,79 @@ async function requireFolder(path: string, flag: string): Promise<void> {
 }
 
 /**
- * `nocturne adopt --from <dream-out> --memory <dir> [--yes]`: makes a dream's output the memory folder. Nothing is
- * deleted: the previous folder is renamed to `<dir>.before-<time>` beside it (adopt it back the same way to undo).
- * Hidden entries of the old folder (`.git`, editor settings, the adapter's `.nocturne` metadata, which re-checks each
- * file's hash) are carried over; the dream output's own `.nocturne` is not. Asks first on a terminal; elsewhere it
- * needs `--yes`.
+ * `nocturne adopt --from <dream-out> --memory <dir> [--yes]` (or `--storage <s> --dream <id>` for a dream kept in
+ * storage): makes a dream's output the memory folder. Nothing is deleted: the previous folder is renamed to
+ * `<dir>.before-<time>` beside it (adopt it back the same way to undo). Hidden entries of the old folder (`.git`,
+ * editor settings, the adapter's `.nocturne` metadata, which re-checks each file's hash) are carried over; the dream
+ * output's own `.nocturne` is not. Asks first on a terminal; elsewhere it needs `--yes`.
  */
 export async function adoptCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommand("adopt", args, {
     from: { type: "string" },
+    storage: { type: "string" },
+    dream: { type: "string" },
     memory: { type: "string" },
     yes: { type: "boolean" },
     json: { type: "boolean" },
   });
   if (positionals.length > 0) throw usageError(`nocturne adopt: unexpected argument "${positionals[0]}".`);
-  if (values.from === undefined || values.memory === undefined) {
-    throw usageError("nocturne adopt needs --from <dream output folder> and --memory <memory folder>.");
+  const fromStorage = values.storage !== undefined || values.dream !== undefined;
+  if (values.memory === undefined || (values.from === undefined) === !fromStorage) {
+    throw usageError(
+      "nocturne adopt needs --memory <folder> and either --from <dream output folder> or --storage <s> --dream <id>.",
+    );
   }
-  const from = resolve(values.from);
   const memory = resolve(values.memory);
-  await requireFolder(from, "--from");
   await requireFolder(memory, "--memory");
+  const options = { yes: values.yes === true, json: values.json === true };
+  if (values.from !== undefined) return adoptFolder(resolve(values.from), memory, io, options);
+  if (values.dream === undefined) throw usageError("nocturne adopt --storage needs --dream <dream_id>.");
+  const dreamId = values.dream;
+  return withStorage(values.storage, async ({ storage, nocturne }) => {
+    const dream = await nocturne.dreams.retrieve(dreamId);
+    const output = dream.outputs[0]?.memory_store_id;
+    if (dream.status !== "completed" || output === undefined) {
+      throw new NocturneError(
+        "invalid_input",
+        `Dream ${dream.id} is ${dream.status}; only a completed dream's output can be adopted. Run a new dream.`,
+        { details: { dream_id: dream.id, status: dream.status } },
+      );
+    }
+    const exported = await mkdtemp(join(dirname(memory), `.${basename(memory)}.export-`));
+    try {
+      await exportStore(storage, output, exported);
+      return await adoptFolder(exported, memory, io, options);
+    } finally {
+      await rm(exported, { recursive: true, force: true });
+    }
+  });
+}
+
+/** Writes every memory of a store as files below a folder. */
+async function exportStore(storage: StorageAdapter, storeId: string, folder: string): Promise<void> {
+  for (const memory of await storeContents(storage, storeId)) {
+    const file = join(folder, ...memory.path.slice(1).split("/"));
+    if (!isInside(file, folder))
+      throw new NocturneError("invalid_memory_path", `Memory path ${memory.path} leaves the folder.`);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, memory.content, "utf8");
+  }
+}
+
+async function adoptFolder(
+  from: string,
+  memory: string,
+  io: CliIo,
+  options: { yes: boolean; json: boolean },
+): Promise<number> {
+  await requireFolder(from, "--from");
   if (isInside(from, memory) || isInside(memory, from)) {
     throw usageError("--from and --memory must be separate folders, neither inside the other.");
   }
   const plan = await adoptPlan(from, memory);
-  const json = values.json === true;
+  const json = options.json;
   const summary = `${plan.added.length} added, ${plan.changed.length} changed, ${plan.removed.length} removed, ${plan.unchanged} unchanged`;
-  if (values.yes !== true) {
+  if (!options.yes) {
     const ok = await io.confirm(`Replace ${memory} with ${from} (${summary})? The current folder is kept beside it.`);
     if (!ok) {
       throw new NocturneError(
