@@ -1,5 +1,6 @@
 import type { Evidence } from "../schemas/facts.js";
 import type { ConsolidationReport, InputFate, ReportedInputFact } from "../schemas/report.js";
+import { redactSecrets } from "../security/redact-secrets.js";
 import { escapeHtml as h } from "./escape.js";
 import type { MemoryContent, ReportRenderOptions } from "./render-options.js";
 import { REPORT_CSS } from "./report-styles.js";
@@ -194,8 +195,9 @@ function evidenceList(evidence: Evidence[], name: (id: string) => string, limit:
   return `<ul class="evidence">${items.join("")}</ul>`;
 }
 
+/** Memory contents by path, secrets redacted: a report is shared (PRs, chat) more widely than the memory itself. */
 function contentByPath(contents: MemoryContent[] | undefined): Map<string, string> {
-  return new Map((contents ?? []).map((memory) => [memory.path, memory.content]));
+  return new Map((contents ?? []).map((memory) => [memory.path, redactSecrets(memory.content).text]));
 }
 
 function contentDetails(content: string | undefined, label: string): string {

@@ -18,9 +18,9 @@ export interface ReportRenderOptions {
   cost?: { usd: number; note?: string } | null;
   /** The sessions the dream read, with metadata: shows which session times came from a file's modification time. */
   sessions?: RenderedSessionInfo[];
-  /** Input memory contents, to show each memory as it was. */
+  /** Input memory contents, to show each memory as it was (secrets in them are redacted on the page). */
   before?: MemoryContent[];
-  /** Output memory contents, to show each memory as written. */
+  /** Output memory contents, to show each memory as written (secrets redacted on the page). */
   after?: MemoryContent[];
   /** Heading of the report. Default: `Dream <id>`. */
   title?: string;

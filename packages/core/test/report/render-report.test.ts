@@ -74,7 +74,13 @@ describe("the HTML review report", () => {
   const html = renderReportHtml(sampleReport(), {
     sessions: SAMPLE_SESSIONS,
     cost: { usd: 0.0421 },
-    before: [{ path: "/profile.md", content: "# About Priya\n\n- Priya lives in Lisbon, Portugal.\n" }],
+    before: [
+      {
+        path: "/profile.md",
+        content:
+          "# About Priya\n\n- Priya lives in Lisbon, Portugal.\n- Staging: postgres://ledger:hunter2-staging@db:5432/ledger\n",
+      },
+    ],
     after: [{ path: "/profile.md", content: `# Profile\n\n- Priya lives in Berlin.\n- ${PAYLOAD}\n` }],
   });
 
@@ -110,6 +116,8 @@ describe("the HTML review report", () => {
       "2026-10-20 · time from a file's modification time</span>Webhook retries go through BullMQ.",
     );
     expect(html).toContain("<summary>content before</summary><pre># About Priya");
+    expect(html).not.toContain("hunter2-staging");
+    expect(html).toContain("[REDACTED:");
     expect(html).toContain("$0.04");
   });
 });
