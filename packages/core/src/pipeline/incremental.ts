@@ -1,3 +1,4 @@
+import type { CandidateFact, JudgePair, JudgeVerdict } from "../schemas/facts.js";
 import { MAX_MEMORY_CONTENT_BYTES } from "../schemas/memory.js";
 import type { ReportedSession } from "../schemas/report.js";
 import { utf8Bytes } from "../util/hash.js";
@@ -84,6 +85,29 @@ export function skippedNotice(snapshot: InputSnapshot): string | null {
   if (!skip || skip.size === 0) return null;
   const ids = snapshot.sessions.filter((session) => skip.has(session.id)).map((session) => session.id);
   return `Skipped ${ids.length} of ${snapshot.sessions.length} sessions already consolidated into input store ${snapshot.store.id} (same content hash), their facts are read from its memories: ${ids.join(", ")}. Create the dream with { force: true } to extract them again.`;
+}
+
+/**
+ * Wraps deduplication's judge for a dream over a store an earlier dream wrote (it has a ledger): a pair whose two
+ * key groups hold only facts read from that store's memories was already settled as different subjects by the
+ * dream that wrote them (it would have merged them otherwise), so it is answered "different" without a model call.
+ * Pairs involving a fact from a transcript are asked as usual. Without a ledger the judge is returned unchanged.
+ */
+export function skipSettledPairs(
+  snapshot: InputSnapshot,
+  facts: readonly CandidateFact[],
+  judge: (pairs: JudgePair[]) => Promise<JudgeVerdict[]>,
+): (pairs: JudgePair[]) => Promise<JudgeVerdict[]> {
+  if ((snapshot.incremental?.carried.length ?? 0) === 0) return judge;
+  const fromTranscripts = new Set(
+    facts.filter((fact) => fact.evidence.some((item) => item.type === "event")).map((fact) => fact.key),
+  );
+  const settled = (pair: JudgePair) => !fromTranscripts.has(pair.left.key) && !fromTranscripts.has(pair.right.key);
+  return async (pairs) => {
+    const ask = pairs.filter((pair) => !settled(pair));
+    const verdicts = ask.length > 0 ? await judge(ask) : [];
+    return [...verdicts, ...pairs.filter(settled).map((pair) => ({ id: pair.id, same: false }))];
+  };
 }
 
 /**

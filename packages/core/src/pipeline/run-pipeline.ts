@@ -17,7 +17,7 @@ import { checkEvidence, type EvidenceIndex, indexChunk, indexMemories } from "./
 import { checkInsights, type SessionEventIndex } from "./check-insights.js";
 import { chunkTranscript, LINE_OVERHEAD_TOKENS } from "./chunk-transcript.js";
 import { deduplicate } from "./deduplicate.js";
-import { renderLedger, skippedNotice } from "./incremental.js";
+import { renderLedger, skippedNotice, skipSettledPairs } from "./incremental.js";
 import { renderMemories } from "./render-memories.js";
 import { resolveByRecency } from "./resolve-by-recency.js";
 import { ensureInputsAvailable, type InputSnapshot } from "./snapshot-inputs.js";
@@ -168,7 +168,7 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   }
   const lasting = candidates.filter((fact) => fact.kind !== "transient");
   const { clusters, judgeCalls } = await deduplicate(lasting, {
-    judge: (pairs) => callModel(() => context.model.judge(pairs, callContext)),
+    judge: skipSettledPairs(snapshot, lasting, (pairs) => callModel(() => context.model.judge(pairs, callContext))),
   });
   state.stats.clusters = clusters.length;
   state.stats.judgeCalls = judgeCalls;

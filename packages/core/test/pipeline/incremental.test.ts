@@ -15,15 +15,21 @@ import { describe, expect, it } from "vitest";
 import { sessionOf, storeWith } from "../helpers/fixtures.js";
 
 /** A model that turns "remember <key> is <value>" (and "The <key> is <value>") lines into facts, and records what it was asked to read. */
-function recordingModel(): ConsolidationModel & { reads: ExtractionSource["type"][]; sessionsRead: string[] } {
+function recordingModel(): ConsolidationModel & {
+  reads: ExtractionSource["type"][];
+  sessionsRead: string[];
+  judged: string[];
+} {
   const reads: ExtractionSource["type"][] = [];
   const sessionsRead: string[] = [];
+  const judged: string[] = [];
   const pattern = /(?:remember|The) (\w+) is (\w+)/;
   return {
     id: "recording",
     offline: true,
     reads,
     sessionsRead,
+    judged,
     async extract(source) {
       reads.push(source.type);
       const items =
@@ -47,6 +53,7 @@ function recordingModel(): ConsolidationModel & { reads: ExtractionSource["type"
       });
     },
     async judge(pairs) {
+      judged.push(...pairs.map((pair) => `${pair.left.key} ~ ${pair.right.key}`));
       return pairs.map((pair) => ({ id: pair.id, same: false }));
     },
     async synthesize() {
@@ -148,6 +155,33 @@ describe("incremental dreams", () => {
     expect(facts).not.toContain("The region is lisbon.");
     const ledger = parseLedger((await storage.getMemoryByPath(third.outputId, LEDGER_PATH))?.content ?? "");
     expect(ledger).toHaveLength(3);
+  });
+
+  it("does not ask the model again about pairs the dream that wrote the input store already settled", async () => {
+    const storage = createInMemoryAdapter();
+    const similar = [
+      sessionOf("sesn_c", 1, ["remember dbatlas is postgres"]),
+      sessionOf("sesn_d", 2, ["remember dbcobalt is postgres"]),
+    ];
+    for (const session of similar) await storage.putSession(session);
+    const storeId = await storeWith(storage, {});
+    const firstModel = recordingModel();
+    const first = await dream(storage, firstModel, storeId, ["sesn_c", "sesn_d"]);
+    expect(firstModel.judged).toHaveLength(1);
+    expect(firstModel.judged[0]?.split(" ~ ").sort()).toEqual(["project.dbatlas", "project.dbcobalt"]);
+
+    const repeatModel = recordingModel();
+    const repeat = await dream(storage, repeatModel, first.outputId, ["sesn_c", "sesn_d"]);
+    expect(repeat.ended.status).toBe("completed");
+    expect(repeatModel.judged).toEqual([]);
+    const facts = (repeat.report?.outputs ?? []).flatMap((output) => output.facts.map((fact) => fact.statement));
+    expect(facts.sort()).toEqual(["The dbatlas is postgres.", "The dbcobalt is postgres."]);
+
+    await storage.putSession(sessionOf("sesn_e", 3, ["remember dbdelta is postgres"]));
+    const mixedModel = recordingModel();
+    await dream(storage, mixedModel, first.outputId, ["sesn_c", "sesn_d", "sesn_e"]);
+    expect(mixedModel.judged.length).toBeGreaterThan(0);
+    expect(mixedModel.judged.every((pair) => pair.includes("project.dbdelta"))).toBe(true);
   });
 
   it("renders and parses ledger lines, splitting a long ledger into files that fit a memory", () => {
