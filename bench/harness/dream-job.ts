@@ -35,9 +35,12 @@ export interface RunSummary {
   concurrency: number | null;
   wallMs: number;
   engineMs: number;
+  engineCpuMs: number;
   stageMs: DreamRun["stageMs"];
   /** Dedupe stage minus the replay's own time answering judge calls. */
   dedupeEngineMs: number | null;
+  /** The same in CPU time (robust to a busy machine). */
+  dedupeEngineCpuMs: number | null;
   usage: Usage;
   /** Usage per model task (`record_facts`, `record_verdicts`, `record_insights`). */
   usageByTask: Record<string, Usage>;
@@ -141,13 +144,16 @@ function summarize(
       })
     : null;
   const judgeSelf = (selfMsByTask.record_verdicts ?? 0) + (selfMsByTask.judge ?? 0);
+  const judgeSelfCpu = (meter.selfCpuMsByTask.record_verdicts ?? 0) + (meter.selfCpuMsByTask.judge ?? 0);
   const { examples, ...figures } = metrics ?? { examples: null };
   return {
     concurrency,
     wallMs: run.wallMs,
     engineMs: run.engineMs,
+    engineCpuMs: run.engineCpuMs,
     stageMs: run.stageMs,
     dedupeEngineMs: run.stageMs.dedupe === undefined ? null : Math.max(0, run.stageMs.dedupe - judgeSelf),
+    dedupeEngineCpuMs: run.stageCpuMs.dedupe === undefined ? null : Math.max(0, run.stageCpuMs.dedupe - judgeSelfCpu),
     usage: run.usage,
     usageByTask: structuredClone(meter.usageByTask),
     calls: run.calls,

@@ -53,8 +53,12 @@ export interface DreamRun {
   wallMs: number;
   /** Wall time minus the time the replay model spent computing answers: the engine's own time (no latency). */
   engineMs: number;
+  /** CPU time of the process during the dream minus the replay model's CPU time: the engine's own work. */
+  engineCpuMs: number;
   /** Time in each stage, from the stage events. */
   stageMs: Partial<Record<DreamStage, number>>;
+  /** Process CPU time in each stage, sampled as the stage events arrive (replay time included). */
+  stageCpuMs: Partial<Record<DreamStage, number>>;
   usage: Usage;
   calls: Record<string, number>;
   totalCalls: number;
@@ -136,8 +140,10 @@ function metered(model: ConsolidationModel, meter: CallMeter): ConsolidationMode
     <A extends unknown[], R>(task: string, call: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       const started = performance.now();
+      const cpu = process.cpuUsage();
       const result = await call(...args);
-      meter.record(task, emptyUsage(), performance.now() - started);
+      const spent = process.cpuUsage(cpu);
+      meter.record(task, emptyUsage(), performance.now() - started, (spent.user + spent.system) / 1000);
       return result;
     };
   return {
@@ -156,6 +162,8 @@ export async function runDream(
 ): Promise<DreamRun> {
   const { nocturne, meter } = engine;
   const selfBefore = meter.selfMs;
+  const selfCpuBefore = meter.selfCpuMs;
+  const cpuBefore = process.cpuUsage();
   const callsBefore = { ...meter.calls };
   const started = performance.now();
   const dream = await nocturne.dreams.create({
@@ -165,11 +173,22 @@ export async function runDream(
     ],
   });
   const events: DreamEvent[] = [];
+  const cpuMarks: Array<{ stage: DreamStage | null; cpuMs: number }> = [];
   const collected = (async () => {
-    for await (const event of nocturne.dreams.events(dream.id)) events.push(event);
+    for await (const event of nocturne.dreams.events(dream.id)) {
+      events.push(event);
+      if (event.type === "stage" || (event.type === "status" && event.status !== "running")) {
+        const usage = process.cpuUsage();
+        cpuMarks.push({
+          stage: event.type === "stage" ? event.stage : null,
+          cpuMs: (usage.user + usage.system) / 1000,
+        });
+      }
+    }
   })();
   const ended = await nocturne.dreams.wait(dream.id);
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   await collected;
   const report = await nocturne.dreams.report(dream.id);
   if (!report) throw new Error(`dream ${dream.id} has no report`);
@@ -185,7 +204,9 @@ export async function runDream(
     status: ended.status,
     wallMs,
     engineMs: wallMs - (meter.selfMs - selfBefore),
+    engineCpuMs: (cpu.user + cpu.system) / 1000 - (meter.selfCpuMs - selfCpuBefore),
     stageMs: stageDurations(events),
+    stageCpuMs: stageCpu(cpuMarks),
     usage: ended.usage,
     calls,
     totalCalls: Object.values(calls).reduce((sum, count) => sum + count, 0),
@@ -209,6 +230,18 @@ export function stageDurations(events: readonly DreamEvent[]): Partial<Record<Dr
     const next = marks[i + 1];
     if (mark?.type !== "stage" || !next) continue;
     durations[mark.stage] = Date.parse(next.at) - Date.parse(mark.at);
+  }
+  return durations;
+}
+
+function stageCpu(
+  marks: ReadonlyArray<{ stage: DreamStage | null; cpuMs: number }>,
+): Partial<Record<DreamStage, number>> {
+  const durations: Partial<Record<DreamStage, number>> = {};
+  for (let i = 0; i < marks.length - 1; i++) {
+    const mark = marks[i];
+    const next = marks[i + 1];
+    if (mark?.stage && next) durations[mark.stage] = next.cpuMs - mark.cpuMs;
   }
   return durations;
 }

@@ -12,11 +12,15 @@ export interface CallMeter {
   selfMs: number;
   /** The same, per task. */
   readonly selfMsByTask: Record<string, number>;
+  /** CPU milliseconds the replay model spent (robust to a busy machine, unlike wall time). */
+  selfCpuMs: number;
+  /** The same, per task. */
+  readonly selfCpuMsByTask: Record<string, number>;
   /** Calls in flight right now, and the most there ever were (counted by the latency wrapper). */
   inFlight: number;
   maxInFlight: number;
   /** Counts one call of a task, with its usage and the time the replay took to answer it. */
-  record(task: string, usage: Usage, selfMs?: number): void;
+  record(task: string, usage: Usage, selfMs?: number, selfCpuMs?: number): void;
   /** Marks a call as in flight; returns the function that marks it done. */
   enter(): () => void;
   /** Total calls. */
@@ -31,10 +35,14 @@ export function createCallMeter(): CallMeter {
     usageByTask: {},
     selfMs: 0,
     selfMsByTask: {},
+    selfCpuMs: 0,
+    selfCpuMsByTask: {},
     inFlight: 0,
     maxInFlight: 0,
-    record(task, usage, selfMs = 0) {
+    record(task, usage, selfMs = 0, selfCpuMs = 0) {
       meter.selfMs += selfMs;
+      meter.selfCpuMs += selfCpuMs;
+      meter.selfCpuMsByTask[task] = (meter.selfCpuMsByTask[task] ?? 0) + selfCpuMs;
       meter.selfMsByTask[task] = (meter.selfMsByTask[task] ?? 0) + selfMs;
       meter.calls[task] = (meter.calls[task] ?? 0) + 1;
       const own = meter.usageByTask[task] ?? emptyUsage();

@@ -150,6 +150,7 @@ export function createReplayLanguageModel(core: ReplayCore, options: ReplayLangu
       const task = request.output?.name ?? "text";
       if (request.signal?.aborted) throw abortedError(request.signal);
       const started = performance.now();
+      const cpu = process.cpuUsage();
       const prompt = request.messages[0]?.content ?? "";
       const attempt = request.messages.filter((message) => message.role === "assistant").length;
       let json: unknown;
@@ -171,7 +172,8 @@ export function createReplayLanguageModel(core: ReplayCore, options: ReplayLangu
       const text = JSON.stringify(json);
       const result: GenerateResult = { text, json, usage: usageOf(request, text), stopReason: "end_turn" };
       if (options.meter) {
-        options.meter.record(task, result.usage, performance.now() - started);
+        const spent = process.cpuUsage(cpu);
+        options.meter.record(task, result.usage, performance.now() - started, (spent.user + spent.system) / 1000);
       }
       return result;
     },
