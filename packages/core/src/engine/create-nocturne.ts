@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import { NocturneError, toNocturneError } from "../errors.js";
 import { buildReport, type ReportInputs } from "../pipeline/build-report.js";
@@ -13,7 +14,7 @@ import type { ConsolidationReport } from "../schemas/report.js";
 import { redactSecrets } from "../security/redact-secrets.js";
 import { createTiktokenTokenizer } from "../tokenizer/tiktoken-tokenizer.js";
 import { newId } from "../util/ids.js";
-import { sleep } from "../util/retry.js";
+import { sleep, withRetry } from "../util/retry.js";
 import { nowIso, timeOf } from "../util/time.js";
 import { dreamErrorOf } from "./dream-error.js";
 import { EventLog } from "./event-log.js";
@@ -25,6 +26,17 @@ const HEARTBEAT_MS = 10_000;
 const POLL_MS = 250;
 /** A dream whose owner has not written a heartbeat for this long is taken as abandoned by `recover()`. */
 const STALE_AFTER_MS = 60_000;
+
+let defaultTokenizer: Tokenizer | undefined;
+
+/** The default tiktoken tokenizer, loaded once per process (loading the encoder takes about half a second). */
+function sharedTokenizer(): Tokenizer {
+  defaultTokenizer ??= createTiktokenTokenizer();
+  return defaultTokenizer;
+}
+
+/** Final record writes are retried on transient storage errors (`storage_busy`), so an ended dream never stays `running`. */
+const FINAL_WRITE_RETRY = { retries: 6, baseDelayMs: 50, maxDelayMs: 2000 };
 
 /** A dream this engine is running. */
 interface LiveDream {
@@ -59,11 +71,7 @@ function dreamNotFound(id: string): NocturneError {
 export function createNocturne(options: NocturneOptions): Nocturne {
   const { storage } = options;
   const { model, notice: modelNotice } = resolveModel(options.model);
-  let tokenizer: Tokenizer | undefined = options.tokenizer;
-  const getTokenizer = () => {
-    tokenizer ??= createTiktokenTokenizer();
-    return tokenizer;
-  };
+  const getTokenizer = () => options.tokenizer ?? sharedTokenizer();
   const live = new Map<string, LiveDream>();
   const owner = { host: hostname(), pid: process.pid };
 
@@ -225,6 +233,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
         error: null,
       };
       const controller = new AbortController();
+      setMaxListeners(0, controller.signal);
       const entry: LiveDream = {
         dream,
         state,

@@ -27,6 +27,8 @@ export interface ReportInputs {
   endedAt: string | null;
   sessions: ReportedSession[];
   inputMemories: Memory[];
+  /** Each input memory's content after secret redaction, by memory id: the only form the report may quote. */
+  redactedMemories?: Map<string, string>;
   /** Candidate facts read from input memories. */
   memoryFacts: CandidateFact[];
   /** Statements rejected while reading input memories, by memory id. */
@@ -142,7 +144,8 @@ export function buildReport(inputs: ReportInputs): ConsolidationReport {
     }
     if (facts.length === 0) {
       facts.push({
-        statement: memory.content.slice(0, 200),
+        statement:
+          inputs.redactedMemories?.get(memory.id)?.slice(0, 200) ?? "(not read: the dream ended before reading it)",
         fate: "dropped",
         into: null,
         replacedBy: null,

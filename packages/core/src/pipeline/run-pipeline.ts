@@ -93,6 +93,8 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   const memories: MemorySnippet[] = snapshot.memories.map((memory) => {
     const clean = context.redact(memory.content);
     state.stats.redactions += clean.redactions;
+    state.redactedMemories ??= new Map();
+    state.redactedMemories.set(memory.id, clean.text);
     return { id: memory.id, path: memory.path, content: clean.text, updatedAt: memory.updated_at };
   });
   state.stats.chunks = chunks.length;
