@@ -17,6 +17,7 @@ import {
   type StorageAdapter,
   sleep,
   snapshotInputs,
+  toNocturneError,
   validateDreamRequest,
 } from "@nocturne/core";
 import { Queue } from "bullmq";
@@ -108,24 +109,39 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
         owner: records.owner(),
       });
       await events.emit(dream.id, { type: "status", status: "pending" }, "status:pending");
-      await queue.add(
-        "dream",
-        {
-          dreamId: dream.id,
-          request,
-          fingerprint: fingerprintOf(read),
-          chunkTokens: options.chunkTokens ?? 6000,
-          limits: options.limits ?? {},
-          force: createOptions.force === true,
-        },
-        {
-          jobId: dream.id,
-          attempts: options.dreamAttempts ?? 3,
-          backoff: { type: "exponential", delay: 1000 },
-          removeOnComplete: { age: 24 * 3600 },
-          removeOnFail: { age: 7 * 24 * 3600 },
-        },
-      );
+      try {
+        await queue.add(
+          "dream",
+          {
+            dreamId: dream.id,
+            request,
+            fingerprint: fingerprintOf(read),
+            chunkTokens: options.chunkTokens ?? 6000,
+            limits: options.limits ?? {},
+            force: createOptions.force === true,
+          },
+          {
+            jobId: dream.id,
+            attempts: options.dreamAttempts ?? 3,
+            backoff: { type: "exponential", delay: 1000 },
+            removeOnComplete: { age: 24 * 3600 },
+            removeOnFail: { age: 7 * 24 * 3600 },
+          },
+        );
+      } catch (thrown) {
+        const error = toNocturneError(thrown, "storage_error");
+        const failed: Dream = {
+          ...dream,
+          status: "failed",
+          ended_at: new Date().toISOString(),
+          error: {
+            type: "internal_error",
+            message: `The dream could not be queued: ${error.message}. Check Redis and start it again.`,
+          },
+        };
+        await storage.putDreamRecord({ dream: failed, report: null, owner: null }).catch(() => undefined);
+        throw error;
+      }
       createOptions.signal?.addEventListener("abort", () => void dreams.cancel(dream.id).catch(() => undefined), {
         once: true,
       });

@@ -103,6 +103,7 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
     lockDuration,
     stalledInterval: options.stalledIntervalMs ?? Math.max(1000, Math.floor(lockDuration / 2)),
     maxStalledCount: options.maxStalledCount ?? 3,
+    drainDelay: 1,
   };
 
   const tokenizer = options.tokenizer ?? createTiktokenTokenizer();

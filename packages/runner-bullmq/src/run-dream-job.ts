@@ -245,21 +245,22 @@ export async function runDreamJob(
   deps: DreamJobDeps,
 ): Promise<{ status: Dream["status"] }> {
   const { dreamId } = job.data;
-  const record = await deps.storage.getDreamRecord(dreamId);
-  if (!record) return { status: "failed" };
-  const dream: Dream = { ...record.dream };
-  if (isTerminalStatus(dream.status) || (await deps.flags.isCanceled(dreamId))) {
-    const stored = await finish(deps, { kind: "canceled", dream, state: null });
-    return { status: stored.status };
-  }
-  if (dream.status === "pending") {
-    dream.status = "running";
-    await deps.events.emit(dreamId, { type: "status", status: "running" }, "status:running");
-  }
+  let dream: Dream | null = null;
   try {
+    const record = await deps.storage.getDreamRecord(dreamId);
+    if (!record) return { status: "failed" };
+    const current: Dream = { ...record.dream };
+    dream = current;
+    if (isTerminalStatus(current.status) || (await deps.flags.isCanceled(dreamId))) {
+      return { status: (await finish(deps, { kind: "canceled", dream: current, state: null })).status };
+    }
+    if (current.status === "pending") {
+      current.status = "running";
+      await deps.events.emit(dreamId, { type: "status", status: "running" }, "status:running");
+    }
     for (;;) {
       const known = await knownCalls(job);
-      const outcome = await replay(job.data, dream, known, deps, signal);
+      const outcome = await replay(job.data, current, known, deps, signal);
       if (outcome.kind !== "suspended") return { status: (await finish(deps, outcome)).status };
       await deps.addCalls(job, outcome.pending, outcome.chunkTotal);
       if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
@@ -267,7 +268,7 @@ export async function runDreamJob(
   } catch (error) {
     if (error instanceof WaitingChildrenError) throw error;
     const attempts = job.opts.attempts ?? 1;
-    if (job.attemptsMade + 1 < attempts) throw error;
+    if (job.attemptsMade + 1 < attempts || dream === null) throw error;
     const failure = toNocturneError(error);
     return { status: (await finish(deps, { kind: "failed", dream, state: null, error: failure })).status };
   }
