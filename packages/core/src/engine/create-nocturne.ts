@@ -22,6 +22,8 @@ import { resolveModel } from "./resolve-model.js";
 import type { CreateDreamOptions, DreamsApi, Nocturne, NocturneOptions } from "./types.js";
 
 const HEARTBEAT_MS = 10_000;
+/** How long a cancel waits for the process running the dream to acknowledge it (a few heartbeats). */
+const CANCEL_ACK_TIMEOUT_MS = 3 * HEARTBEAT_MS;
 /** How often a dream run by another process is polled. */
 const POLL_MS = 250;
 /** A dream whose owner has not written a heartbeat for this long is taken as abandoned by `recover()`. */
@@ -86,9 +88,23 @@ export function createNocturne(options: NocturneOptions): Nocturne {
     }),
     owner: isTerminalStatus(entry.dream.status) ? null : { ...owner, heartbeat_at: nowIso() },
   });
+  /**
+   * Writes a dream's record. While the dream runs, a stored `canceled` is a cancel request from another process:
+   * it is honoured (the dream aborts) instead of being overwritten.
+   */
   const persist = (entry: LiveDream): Promise<void> => {
     const record = structuredClone(recordOf(entry));
-    entry.persisted = entry.persisted.catch(() => undefined).then(() => storage.putDreamRecord(record));
+    const write = async () => {
+      if (!isTerminalStatus(record.dream.status)) {
+        const stored = await storage.getDreamRecord(record.dream.id);
+        if (stored?.dream.status === "canceled") {
+          entry.controller.abort(new NocturneError("aborted", "Canceled from another process."));
+          return;
+        }
+      }
+      await storage.putDreamRecord(record);
+    };
+    entry.persisted = entry.persisted.catch(() => undefined).then(write);
     return entry.persisted;
   };
 
@@ -134,11 +150,8 @@ export function createNocturne(options: NocturneOptions): Nocturne {
           checkpoint: async (stage) => {
             if (controller.signal.aborted) throw new NocturneError("aborted", "The dream was canceled.");
             emit(entry, { type: "stage", stage });
-            const stored = await storage.getDreamRecord(dream.id);
-            if (stored?.dream.status === "canceled")
-              controller.abort(new NocturneError("aborted", "Canceled from another process."));
-            if (controller.signal.aborted) throw new NocturneError("aborted", "The dream was canceled.");
             await persist(entry);
+            if (controller.signal.aborted) throw new NocturneError("aborted", "The dream was canceled.");
           },
           createOutputStore: async () => {
             const output = await storage.createMemoryStore({
@@ -174,6 +187,19 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       emit(entry, { type: "status", status: dream.status });
       entry.log.close();
       live.delete(dream.id);
+    }
+  }
+
+  /**
+   * After a cancel request for a dream another live process runs: waits until that process has written its final
+   * record (it aborts at its next record write, within the heartbeat interval) and returns it.
+   */
+  async function awaitOwner(id: string, timeoutMs: number): Promise<Dream> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const record = await readRecord(id);
+      if (!record.owner || Date.now() > deadline) return record.dream;
+      await sleep(POLL_MS);
     }
   }
 
@@ -261,7 +287,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       return storage.listDreams(listOptions);
     },
 
-    async cancel(id) {
+    async cancel(id, cancelOptions = {}) {
       const entry = live.get(id);
       if (entry) {
         entry.controller.abort(new NocturneError("aborted", "Canceled by request."));
@@ -280,7 +306,8 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       }
       const canceled: Dream = { ...dream, status: "canceled", ended_at: nowIso() };
       await storage.putDreamRecord({ ...record, dream: canceled });
-      return canceled;
+      if (abandoned(record)) return canceled;
+      return awaitOwner(id, cancelOptions.timeoutMs ?? CANCEL_ACK_TIMEOUT_MS);
     },
 
     async archive(id) {

@@ -57,8 +57,13 @@ export interface DreamsApi {
   retrieve(id: string): Promise<Dream>;
   /** Newest first; archived dreams only with `include_archived`. */
   list(options?: ListArchivableOptions): Promise<Page<Dream>>;
-  /** Cancels a pending or running dream; idempotent once canceled; `dream_not_cancelable` when completed or failed. */
-  cancel(id: string): Promise<Dream>;
+  /**
+   * Cancels a pending or running dream; idempotent once canceled; `dream_not_cancelable` when completed or failed.
+   * For a dream another live process runs, the request is recorded and the call waits (up to `timeoutMs`, default
+   * 30 s) for that process to stop it, then returns the dream as that process left it — which may be `completed`
+   * if it finished first.
+   */
+  cancel(id: string, options?: { timeoutMs?: number }): Promise<Dream>;
   /** Hides a terminal dream from the default list; `dream_not_archivable` while pending or running. */
   archive(id: string): Promise<Dream>;
   /** Every event of the dream from the start, then live ones until it ends. */

@@ -213,6 +213,21 @@ describe("dream lifecycle", () => {
     await storage.archiveMemoryStore(outputId);
   });
 
+  it("a cancel recorded by another engine on the same storage is honoured, never overwritten", async () => {
+    const { storage, storeId, sessionIds } = await setup();
+    const owner = createNocturne({
+      storage,
+      model: createScriptedLanguageModel({ script: ruleScript, latencyMs: 300 }),
+    });
+    const other = createNocturne({ storage, model: createScriptedLanguageModel({ script: ruleScript }) });
+    const { id } = await owner.dreams.create({ inputs: inputsOf(storeId, sessionIds) });
+    expect((await other.dreams.cancel(id)).status).toBe("canceled");
+    const ended = await owner.dreams.wait(id);
+    expect(ended.status).toBe("canceled");
+    expect((await storage.getDreamRecord(id))?.dream.status).toBe("canceled");
+    expect((await storage.getDreamRecord(id))?.owner).toBeNull();
+  });
+
   it("an AbortSignal cancels the dream", async () => {
     const { storage, storeId, sessionIds } = await setup();
     const model = createScriptedLanguageModel({ script: ruleScript, latencyMs: 10_000 });
