@@ -43,8 +43,9 @@ export function adapterPool(schema: string) {
       open.push(adapter);
       return adapter;
     },
+    /** Never throws, so the schema is dropped after it whatever happened. */
     async closeAll(): Promise<void> {
-      await Promise.all(open.splice(0).map((adapter) => adapter.close()));
+      await Promise.allSettled(open.splice(0).map((adapter) => adapter.close()));
     },
   };
 }

@@ -83,12 +83,15 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.stop()));
-  await client?.close();
-  redis?.disconnect();
-  await storage?.close();
-  await dropPrefix(prefix);
-  await dropSchema?.();
+  try {
+    await Promise.allSettled(workers.map((worker) => worker.stop()));
+    await client?.close();
+    redis?.disconnect();
+    await storage?.close();
+  } finally {
+    await dropPrefix(prefix);
+    await dropSchema?.();
+  }
 }, 60_000);
 
 describe("three worker processes on one Redis", () => {
