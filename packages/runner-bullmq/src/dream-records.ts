@@ -41,7 +41,7 @@ export class DreamRecords {
 
   /** The owner stamp of a dream run by the BullMQ runner: no single process owns it, so only the heartbeat counts. */
   owner(): DreamOwner {
-    return { host: `bullmq:${this.prefix}`, pid: 0, heartbeat_at: new Date().toISOString() };
+    return { runner: "bullmq", host: `bullmq:${this.prefix}`, pid: 0, heartbeat_at: new Date().toISOString() };
   }
 
   /**

@@ -29,6 +29,9 @@ const POLL_MS = 250;
 /** A dream whose owner has not written a heartbeat for this long is taken as abandoned by `recover()`. */
 const STALE_AFTER_MS = 60_000;
 
+/** The owner stamp's `runner` for dreams this engine runs. */
+const IN_PROCESS_RUNNER = "in-process";
+
 let defaultTokenizer: Tokenizer | undefined;
 
 /** The default tiktoken tokenizer, loaded once per process (loading the encoder takes about half a second). */
@@ -75,7 +78,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
   const { model, notice: modelNotice } = resolveModel(options.model);
   const getTokenizer = () => options.tokenizer ?? sharedTokenizer();
   const live = new Map<string, LiveDream>();
-  const owner = { host: hostname(), pid: process.pid };
+  const owner = { runner: IN_PROCESS_RUNNER, host: hostname(), pid: process.pid };
 
   const recordOf = (entry: LiveDream): DreamRecord => ({
     dream: entry.dream,
@@ -411,6 +414,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
   function abandoned(record: DreamRecord): boolean {
     const runner = record.owner;
     if (!runner) return true;
+    if ((runner.runner ?? IN_PROCESS_RUNNER) !== IN_PROCESS_RUNNER) return false;
     if (runner.host === owner.host)
       return runner.pid === owner.pid ? !live.has(record.dream.id) : !processAlive(runner.pid);
     return Date.now() - timeOf(runner.heartbeat_at) > STALE_AFTER_MS;

@@ -22,6 +22,11 @@ export interface AdapterCapabilities {
 
 /** Which process runs a dream, so a restart can tell a live dream from one whose process died. */
 export interface DreamOwner {
+  /**
+   * Which runner executes the dream: `in-process` (the engine's own) or another, e.g. `bullmq`. An engine's
+   * `recover()` only fails dreams of the in-process runner; other runners recover their own work.
+   */
+  runner?: string;
   host: string;
   pid: number;
   /** Refreshed while the dream runs. */

@@ -329,6 +329,16 @@ describe("dream lifecycle", () => {
     expect(dream.error?.message).toMatch(/stopped before it finished/);
     await storage.deleteMemoryStore(output.id);
     expect(await nocturne.recover()).toEqual([]);
+
+    const queued = await storage.getDreamRecord("drm_dead");
+    if (!queued) throw new Error("record vanished");
+    await storage.putDreamRecord({
+      ...queued,
+      dream: { ...queued.dream, id: "drm_queued", status: "pending", error: null, ended_at: null },
+      owner: { runner: "bullmq", host: "bullmq:jobs", pid: 0, heartbeat_at: "2026-01-01T00:00:00.000Z" },
+    });
+    expect(await nocturne.recover()).toEqual([]);
+    expect((await nocturne.dreams.retrieve("drm_queued")).status).toBe("pending");
   });
 });
 
