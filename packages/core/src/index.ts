@@ -34,7 +34,7 @@ export { createTiktokenTokenizer } from "./tokenizer/tiktoken-tokenizer.js";
 
 // — pipeline stages (pure functions over plain data; runners compose them)
 export type { ReportInputs } from "./pipeline/build-report.js";
-export { buildReport } from "./pipeline/build-report.js";
+export { buildReport, initialReportInputs } from "./pipeline/build-report.js";
 export { checkEvidence, indexChunk, indexMemories, trustRank } from "./pipeline/check-evidence.js";
 export { checkInsights, INSIGHTS_TOPIC } from "./pipeline/check-insights.js";
 export { chunkTranscript, LINE_OVERHEAD_TOKENS } from "./pipeline/chunk-transcript.js";

@@ -8,6 +8,7 @@ import {
   type DreamLimits,
   type DreamsApi,
   emptyUsage,
+  initialReportInputs,
   isTerminalStatus,
   type ListArchivableOptions,
   NocturneError,
@@ -27,7 +28,6 @@ import { DreamRecords, reportOf } from "./dream-records.js";
 import { DreamUsage } from "./dream-usage.js";
 import { fingerprintOf } from "./input-fingerprint.js";
 import { cancelChannel, DREAM_QUEUE } from "./redis-keys.js";
-import { initialReportInputs } from "./report-inputs.js";
 import type { DreamJobData } from "./run-dream-job.js";
 import { openRedis, type RunnerConnectionOptions, resolveConnection } from "./runner-options.js";
 

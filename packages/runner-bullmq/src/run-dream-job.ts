@@ -6,6 +6,7 @@ import {
   type DreamLimits,
   dreamErrorOf,
   type InputSnapshot,
+  initialReportInputs,
   isTerminalStatus,
   NocturneError,
   type Redactor,
@@ -25,7 +26,6 @@ import { idempotentCreates } from "./idempotent-writes.js";
 import { assertSameInputs, type InputFingerprint } from "./input-fingerprint.js";
 import type { ModelCallOutcome } from "./model-calls.js";
 import { type KnownCall, type PendingCall, ReplayModel } from "./replay-model.js";
-import { initialReportInputs } from "./report-inputs.js";
 
 /** The data of a dream (parent) job: everything a worker on any machine needs to run the dream. */
 export interface DreamJobData {

@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import { NocturneError, toNocturneError } from "../errors.js";
-import { buildReport, type ReportInputs } from "../pipeline/build-report.js";
+import { buildReport, initialReportInputs, type ReportInputs } from "../pipeline/build-report.js";
 import { applyIncremental } from "../pipeline/incremental.js";
 import { runPipeline } from "../pipeline/run-pipeline.js";
 import { type InputSnapshot, snapshotInputs, validateDreamRequest } from "../pipeline/snapshot-inputs.js";
@@ -230,37 +230,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
         ended_at: null,
         archived_at: null,
       };
-      const state: ReportInputs = {
-        dreamId: dream.id,
-        status: dream.status,
-        inputStoreId: snapshot.store.id,
-        outputStoreId: null,
-        model: dream.model.id,
-        instructions: dream.instructions,
-        createdAt: dream.created_at,
-        endedAt: null,
-        sessions: snapshot.sessions.map((session) => ({
-          sessionId: session.id,
-          title: session.title,
-          contentSha256: snapshot.sessionHashes.get(session.id) ?? "",
-          events: session.events.length,
-          chunks: 0,
-          facts: 0,
-          skipped: snapshot.incremental?.skip.has(session.id) ?? false,
-        })),
-        inputMemories: snapshot.memories,
-        memoryFacts: [],
-        memoryRejections: new Map(),
-        dropReasons: new Map(),
-        consolidated: [],
-        written: new Map(),
-        outputContent: new Map(),
-        dropped: [],
-        notices: [],
-        stats: { chunks: 0, candidateFacts: 0, clusters: 0, judgeCalls: 0, redactions: 0 },
-        usage: dream.usage,
-        error: null,
-      };
+      const state = initialReportInputs(dream, snapshot);
       const controller = new AbortController();
       setMaxListeners(0, controller.signal);
       const entry: LiveDream = {

@@ -1,5 +1,5 @@
 import type { Usage } from "../schemas/common.js";
-import type { DreamError, DreamStatus } from "../schemas/dream.js";
+import type { Dream, DreamError, DreamStatus } from "../schemas/dream.js";
 import type { CandidateFact, ConsolidatedFact } from "../schemas/facts.js";
 import type { Memory } from "../schemas/memory.js";
 import type {
@@ -14,6 +14,7 @@ import type {
 } from "../schemas/report.js";
 import { sha256 } from "../util/hash.js";
 import { topicPath } from "./render-memories.js";
+import type { InputSnapshot } from "./snapshot-inputs.js";
 
 /** Everything the report is assembled from; fields fill in as the dream advances, so a failed dream reports too. */
 export interface ReportInputs {
@@ -187,5 +188,43 @@ export function buildReport(inputs: ReportInputs): ConsolidationReport {
     stats: inputs.stats,
     usage: { ...inputs.usage },
     error: inputs.error,
+  };
+}
+
+/**
+ * The report state of a dream before any stage ran (sessions an incremental plan skips are marked); the pipeline
+ * fills it in. Every runner starts from this, so their reports agree.
+ */
+export function initialReportInputs(dream: Dream, snapshot: InputSnapshot): ReportInputs {
+  return {
+    dreamId: dream.id,
+    status: dream.status,
+    inputStoreId: snapshot.store.id,
+    outputStoreId: null,
+    model: dream.model.id,
+    instructions: dream.instructions,
+    createdAt: dream.created_at,
+    endedAt: null,
+    sessions: snapshot.sessions.map((session) => ({
+      sessionId: session.id,
+      title: session.title,
+      contentSha256: snapshot.sessionHashes.get(session.id) ?? "",
+      events: session.events.length,
+      chunks: 0,
+      facts: 0,
+      skipped: snapshot.incremental?.skip.has(session.id) ?? false,
+    })),
+    inputMemories: snapshot.memories,
+    memoryFacts: [],
+    memoryRejections: new Map(),
+    dropReasons: new Map(),
+    consolidated: [],
+    written: new Map(),
+    outputContent: new Map(),
+    dropped: [],
+    notices: [],
+    stats: { chunks: 0, candidateFacts: 0, clusters: 0, judgeCalls: 0, redactions: 0 },
+    usage: dream.usage,
+    error: null,
   };
 }
