@@ -28,6 +28,7 @@ export * as storageRules from "./adapters/storage-rules.js";
 // — engine
 export { createNocturne } from "./engine/create-nocturne.js";
 export { dreamErrorOf } from "./engine/dream-error.js";
+export { dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./engine/dream-lifecycle-errors.js";
 export { OFFLINE_DEFAULT_NOTICE } from "./engine/resolve-model.js";
 export type * from "./engine/types.js";
 export { createTiktokenTokenizer } from "./tokenizer/tiktoken-tokenizer.js";

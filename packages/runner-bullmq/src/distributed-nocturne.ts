@@ -7,6 +7,9 @@ import {
   type DreamEvent,
   type DreamLimits,
   type DreamsApi,
+  dreamNotArchivable,
+  dreamNotCancelable,
+  dreamNotFound,
   emptyUsage,
   initialReportInputs,
   isTerminalStatus,
@@ -52,12 +55,6 @@ export interface DistributedNocturne {
   readonly dreams: DreamsApi;
   /** Closes this client's Redis connections (workers and storage are closed by their owners). */
   close(): Promise<void>;
-}
-
-function dreamNotFound(id: string): NocturneError {
-  return new NocturneError("dream_not_found", `Dream ${id} does not exist. List dreams to find its id.`, {
-    details: { dream_id: id },
-  });
 }
 
 /**
@@ -159,13 +156,14 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
 
     async cancel(id: string): Promise<Dream> {
       const current = await readRecord(id);
-      if (current.dream.status === "completed" || current.dream.status === "failed") throw notCancelable(current.dream);
+      if (current.dream.status === "completed" || current.dream.status === "failed")
+        throw dreamNotCancelable(current.dream);
       await flags.markCanceled(id);
       await redis.publish(cancelChannel(prefix), id);
       const stored = await records.update(id, (record) => {
         const { dream } = record;
         if (dream.status === "canceled") return null;
-        if (dream.status === "completed" || dream.status === "failed") throw notCancelable(dream);
+        if (dream.status === "completed" || dream.status === "failed") throw dreamNotCancelable(dream);
         return { ...record, dream: { ...dream, status: "canceled", ended_at: new Date().toISOString() }, owner: null };
       });
       await events.emit(id, { type: "status", status: stored.dream.status }, "status:end");
@@ -180,11 +178,7 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
       const stored = await records.update(id, (record) => {
         const { dream } = record;
         if (!isTerminalStatus(dream.status)) {
-          throw new NocturneError(
-            "dream_not_archivable",
-            `Dream ${id} is ${dream.status}; only completed, failed or canceled dreams can be archived. Wait for it to end or cancel it.`,
-            { details: { dream_id: id, status: dream.status } },
-          );
+          throw dreamNotArchivable(dream);
         }
         if (dream.archived_at !== null) return null;
         return { ...record, dream: { ...dream, archived_at: new Date().toISOString() } };
@@ -222,12 +216,4 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
       await redis.quit().catch(() => undefined);
     },
   };
-}
-
-function notCancelable(dream: Dream): NocturneError {
-  return new NocturneError(
-    "dream_not_cancelable",
-    `Dream ${dream.id} already ${dream.status}; only pending or running dreams can be canceled.`,
-    { details: { dream_id: dream.id, status: dream.status } },
-  );
 }

@@ -3,6 +3,7 @@ import {
   type Dream,
   type DreamOwner,
   type DreamRecord,
+  dreamNotFound,
   isTerminalStatus,
   NocturneError,
   type ReportInputs,
@@ -52,9 +53,7 @@ export class DreamRecords {
     return withRecordLock(this.redis, this.prefix, dreamId, async () => {
       const stored = await this.storage.getDreamRecord(dreamId);
       if (!stored) {
-        throw new NocturneError("dream_not_found", `Dream ${dreamId} does not exist. List dreams to find its id.`, {
-          details: { dream_id: dreamId },
-        });
+        throw dreamNotFound(dreamId);
       }
       const next = change(stored);
       if (next === null) return stored;

@@ -14,9 +14,10 @@ import type { ConsolidationReport } from "../schemas/report.js";
 import { redactSecrets } from "../security/redact-secrets.js";
 import { createTiktokenTokenizer } from "../tokenizer/tiktoken-tokenizer.js";
 import { newId } from "../util/ids.js";
-import { sleep, withRetry } from "../util/retry.js";
+import { abortedError, sleep, withRetry } from "../util/retry.js";
 import { nowIso, timeOf } from "../util/time.js";
 import { dreamErrorOf } from "./dream-error.js";
+import { dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./dream-lifecycle-errors.js";
 import { EventLog } from "./event-log.js";
 import { resolveModel } from "./resolve-model.js";
 import type { CreateDreamOptions, DreamsApi, Nocturne, NocturneOptions } from "./types.js";
@@ -54,6 +55,14 @@ interface LiveDream {
   persisted: Promise<void>;
 }
 
+/** Never resolves; rejects with `aborted` when the signal fires. */
+function untilAborted(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal?.aborted) reject(abortedError(signal));
+    signal?.addEventListener("abort", () => reject(abortedError(signal)), { once: true });
+  });
+}
+
 function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -61,12 +70,6 @@ function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
-}
-
-function dreamNotFound(id: string): NocturneError {
-  return new NocturneError("dream_not_found", `Dream ${id} does not exist. List dreams to find its id.`, {
-    details: { dream_id: id },
-  });
 }
 
 /**
@@ -184,9 +187,13 @@ export function createNocturne(options: NocturneOptions): Nocturne {
     } finally {
       clearInterval(heartbeat);
       dream.ended_at = nowIso();
-      if (state.outputStoreId !== null)
-        await storage.setMemoryStoreLock(state.outputStoreId, null).catch(() => undefined);
-      await persist(entry).catch(() => undefined);
+      const outputStoreId = state.outputStoreId;
+      if (outputStoreId !== null) {
+        await withRetry(() => storage.setMemoryStoreLock(outputStoreId, null), FINAL_WRITE_RETRY).catch(
+          () => undefined,
+        );
+      }
+      await withRetry(() => persist(entry), FINAL_WRITE_RETRY).catch(() => undefined);
       emit(entry, { type: "status", status: dream.status });
       entry.log.close();
       live.delete(dream.id);
@@ -271,11 +278,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       const { dream } = record;
       if (dream.status === "canceled") return dream;
       if (dream.status === "completed" || dream.status === "failed") {
-        throw new NocturneError(
-          "dream_not_cancelable",
-          `Dream ${id} already ${dream.status}; only pending or running dreams can be canceled.`,
-          { details: { dream_id: id, status: dream.status } },
-        );
+        throw dreamNotCancelable(dream);
       }
       const canceled: Dream = { ...dream, status: "canceled", ended_at: nowIso() };
       await storage.putDreamRecord({ ...record, dream: canceled });
@@ -287,11 +290,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       const record = await readRecord(id);
       const { dream } = record;
       if (!isTerminalStatus(dream.status)) {
-        throw new NocturneError(
-          "dream_not_archivable",
-          `Dream ${id} is ${dream.status}; only completed, failed or canceled dreams can be archived. Wait for it to end or cancel it.`,
-          { details: { dream_id: id, status: dream.status } },
-        );
+        throw dreamNotArchivable(dream);
       }
       if (dream.archived_at !== null) return dream;
       const archived: Dream = { ...dream, archived_at: nowIso() };
@@ -321,9 +320,8 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       for (;;) {
         const entry = live.get(id);
         if (entry) {
-          await Promise.race([entry.finished, sleep(POLL_MS, waitOptions.signal)]);
-          if (isTerminalStatus(entry.dream.status)) return structuredClone(entry.dream);
-          continue;
+          await Promise.race([entry.finished, untilAborted(waitOptions.signal)]);
+          return structuredClone(entry.dream);
         }
         const { dream } = await readRecord(id);
         if (isTerminalStatus(dream.status)) return dream;

@@ -228,6 +228,25 @@ describe("dream lifecycle", () => {
     expect((await storage.getDreamRecord(id))?.owner).toBeNull();
   });
 
+  it("retries the final record write when storage is briefly busy, so an ended dream never stays running", async () => {
+    const { storage, storeId, sessionIds } = await setup();
+    const realPut = storage.putDreamRecord.bind(storage);
+    let busy = 2;
+    storage.putDreamRecord = async (record) => {
+      if (record.dream.status === "completed" && busy-- > 0) {
+        throw new NocturneError("storage_busy", "The database is locked; retry.", { retryable: true });
+      }
+      return realPut(record);
+    };
+    const nocturne = createNocturne({ storage, model: createScriptedLanguageModel({ script: ruleScript }) });
+    const dream = await nocturne.dreams.wait(
+      (await nocturne.dreams.create({ inputs: inputsOf(storeId, sessionIds) })).id,
+    );
+    expect(dream.status).toBe("completed");
+    expect(busy).toBe(-1);
+    expect((await storage.getDreamRecord(dream.id))?.dream.status).toBe("completed");
+  });
+
   it("an AbortSignal cancels the dream", async () => {
     const { storage, storeId, sessionIds } = await setup();
     const model = createScriptedLanguageModel({ script: ruleScript, latencyMs: 10_000 });
