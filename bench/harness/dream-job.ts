@@ -22,6 +22,8 @@ export const DreamJob = z.object({
   /** Run once per concurrency (fresh engine, same inputs). Empty: the engine's default. */
   concurrency: z.array(z.number().int().min(1)).default([]),
   latencyMs: z.number().nonnegative().optional(),
+  /** Engine chunk budget; default: the engine's. */
+  chunkTokens: z.number().int().min(100).optional(),
   /** After the first dream, dream again over its output store with the same sessions. */
   repeat: z.boolean().default(false),
   quality: z.boolean().default(true),
@@ -39,8 +41,6 @@ export interface RunSummary {
   stageMs: DreamRun["stageMs"];
   /** Dedupe stage minus the replay's own time answering judge calls. */
   dedupeEngineMs: number | null;
-  /** The same in CPU time (robust to a busy machine). */
-  dedupeEngineCpuMs: number | null;
   usage: Usage;
   /** Usage per model task (`record_facts`, `record_verdicts`, `record_insights`). */
   usageByTask: Record<string, Usage>;
@@ -102,6 +102,7 @@ export async function runDreamJob(input: DreamJob): Promise<DreamJobResult> {
     tokenizer,
     seed: job.seed,
     ...(job.latencyMs === undefined ? {} : { latency: { latencyMs: job.latencyMs } }),
+    ...(job.chunkTokens === undefined ? {} : { chunkTokens: job.chunkTokens }),
   };
 
   const runs: RunSummary[] = [];
@@ -144,7 +145,6 @@ function summarize(
       })
     : null;
   const judgeSelf = (selfMsByTask.record_verdicts ?? 0) + (selfMsByTask.judge ?? 0);
-  const judgeSelfCpu = (meter.selfCpuMsByTask.record_verdicts ?? 0) + (meter.selfCpuMsByTask.judge ?? 0);
   const { examples, ...figures } = metrics ?? { examples: null };
   return {
     concurrency,
@@ -153,7 +153,6 @@ function summarize(
     engineCpuMs: run.engineCpuMs,
     stageMs: run.stageMs,
     dedupeEngineMs: run.stageMs.dedupe === undefined ? null : Math.max(0, run.stageMs.dedupe - judgeSelf),
-    dedupeEngineCpuMs: run.stageCpuMs.dedupe === undefined ? null : Math.max(0, run.stageCpuMs.dedupe - judgeSelfCpu),
     usage: run.usage,
     usageByTask: structuredClone(meter.usageByTask),
     calls: run.calls,

@@ -258,7 +258,7 @@ export function figuresOf(plan: BenchPlan, results: Results): Figure[] {
   const memoryPoints: Array<{ x: number; y: number }> = [];
   for (const job of plan.memoriesGrowth) {
     const run = first(job);
-    if (run?.dedupeEngineCpuMs != null) memoryPoints.push({ x: job.memories, y: Math.max(1, run.dedupeEngineCpuMs) });
+    if (run?.dedupeEngineMs != null) memoryPoints.push({ x: job.memories, y: Math.max(1, run.dedupeEngineMs) });
     figures.push(
       figure({
         name: `dedup_ms_${job.memories}_memories`,
@@ -270,14 +270,7 @@ export function figuresOf(plan: BenchPlan, results: Results): Figure[] {
           ? `dedupe stage wall time less the replay's judge time; ${run.candidateFacts} candidate facts, ${run.judgeCalls} judge calls`
           : undefined,
       }),
-      figure({
-        name: `dedup_cpu_ms_${job.memories}_memories`,
-        value: run?.dedupeEngineCpuMs ?? null,
-        unit: "ms",
-        scenario: describe(job),
-        ...(job.memories === 10_000 ? { goal: { op: "<" as const, value: 5_000 } } : {}),
-        note: "the same in process CPU time (what the wall time would be on an idle machine)",
-      }),
+
       figure({
         name: `engine_ms_${job.memories}_memories`,
         value: run?.engineMs ?? null,
@@ -297,7 +290,7 @@ export function figuresOf(plan: BenchPlan, results: Results): Figure[] {
       name: "dedup_growth_exponent",
       value: growthExponent(memoryPoints),
       unit: "exponent",
-      scenario: "dedup CPU time over 100 → 10,000 memories (log-log slope; 1 = linear)",
+      scenario: "dedup time over 100 → 10,000 memories (log-log slope; 1 = linear)",
       goal: { op: "<", value: 1.3 },
     }),
   );

@@ -57,8 +57,6 @@ export interface DreamRun {
   engineCpuMs: number;
   /** Time in each stage, from the stage events. */
   stageMs: Partial<Record<DreamStage, number>>;
-  /** Process CPU time in each stage, sampled as the stage events arrive (replay time included). */
-  stageCpuMs: Partial<Record<DreamStage, number>>;
   usage: Usage;
   calls: Record<string, number>;
   totalCalls: number;
@@ -173,18 +171,8 @@ export async function runDream(
     ],
   });
   const events: DreamEvent[] = [];
-  const cpuMarks: Array<{ stage: DreamStage | null; cpuMs: number }> = [];
   const collected = (async () => {
-    for await (const event of nocturne.dreams.events(dream.id)) {
-      events.push(event);
-      if (event.type === "stage" || (event.type === "status" && event.status !== "running")) {
-        const usage = process.cpuUsage();
-        cpuMarks.push({
-          stage: event.type === "stage" ? event.stage : null,
-          cpuMs: (usage.user + usage.system) / 1000,
-        });
-      }
-    }
+    for await (const event of nocturne.dreams.events(dream.id)) events.push(event);
   })();
   const ended = await nocturne.dreams.wait(dream.id);
   const wallMs = performance.now() - started;
@@ -206,7 +194,6 @@ export async function runDream(
     engineMs: wallMs - (meter.selfMs - selfBefore),
     engineCpuMs: (cpu.user + cpu.system) / 1000 - (meter.selfCpuMs - selfCpuBefore),
     stageMs: stageDurations(events),
-    stageCpuMs: stageCpu(cpuMarks),
     usage: ended.usage,
     calls,
     totalCalls: Object.values(calls).reduce((sum, count) => sum + count, 0),
@@ -230,18 +217,6 @@ export function stageDurations(events: readonly DreamEvent[]): Partial<Record<Dr
     const next = marks[i + 1];
     if (mark?.type !== "stage" || !next) continue;
     durations[mark.stage] = Date.parse(next.at) - Date.parse(mark.at);
-  }
-  return durations;
-}
-
-function stageCpu(
-  marks: ReadonlyArray<{ stage: DreamStage | null; cpuMs: number }>,
-): Partial<Record<DreamStage, number>> {
-  const durations: Partial<Record<DreamStage, number>> = {};
-  for (let i = 0; i < marks.length - 1; i++) {
-    const mark = marks[i];
-    const next = marks[i + 1];
-    if (mark?.stage && next) durations[mark.stage] = next.cpuMs - mark.cpuMs;
   }
   return durations;
 }
