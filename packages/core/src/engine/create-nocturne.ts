@@ -55,6 +55,14 @@ interface LiveDream {
   persisted: Promise<void>;
 }
 
+/**
+ * The default chunk budget: 12,000 tokens (fewer, larger calls: less prompt overhead and wall time), or 6,000 for
+ * OpenAI-compatible servers, which usually run local models with small context windows.
+ */
+function defaultChunkTokens(model: NocturneOptions["model"]): number {
+  return model !== undefined && "provider" in model && model.provider === "openai-compatible" ? 6000 : 12_000;
+}
+
 /** Never resolves; rejects with `aborted` when the signal fires. */
 function untilAborted(signal: AbortSignal | undefined): Promise<never> {
   return new Promise((_, reject) => {
@@ -139,7 +147,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
           snapshot,
           settings: {
             concurrency: options.concurrency ?? 4,
-            chunkTokens: options.chunkTokens ?? 6000,
+            chunkTokens: options.chunkTokens ?? defaultChunkTokens(options.model),
             retry: options.retry ?? {},
           },
           instructions: dream.instructions,

@@ -29,7 +29,10 @@ export interface NocturneOptions {
   tokenizer?: Tokenizer;
   /** Most model calls in flight per dream. Default 4. */
   concurrency?: number;
-  /** Token budget of one transcript chunk. Default 6,000. */
+  /**
+   * Token budget of one transcript chunk. Default 12,000, or 6,000 with an OpenAI-compatible (local) model, whose
+   * context window is usually small.
+   */
   chunkTokens?: number;
   /** Retry policy for model calls. */
   retry?: RetryOptions;
