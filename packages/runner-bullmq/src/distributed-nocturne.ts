@@ -14,7 +14,6 @@ import {
   initialReportInputs,
   isTerminalStatus,
   type ListArchivableOptions,
-  NocturneError,
   newId,
   OFFLINE_MODEL_ID,
   type Page,
