@@ -135,14 +135,7 @@ export class JsonFileAdapter implements StorageAdapter {
       if (entry.memories[path]) throw storageRules.pathConflict(storeId, path);
       assertNoClash(entry, storeId, path);
       const at = now();
-      const memory = storageRules.buildMemory({
-        id: newId("mem"),
-        memory_store_id: storeId,
-        path,
-        content,
-        created_at: at,
-        updated_at: at,
-      });
+      const memory = storageRules.newMemory(storeId, path, content, at);
       entry.memories[path] = memory;
       return memory;
     });

@@ -276,14 +276,7 @@ export class FsAdapter implements StorageAdapter {
       await plan.assertNoLinks(path);
       await plan.assertNoClash(path);
       const now = nowIso();
-      const memory = storageRules.buildMemory({
-        id: newId("mem"),
-        memory_store_id: storeId,
-        path,
-        content,
-        created_at: now,
-        updated_at: now,
-      });
+      const memory = storageRules.newMemory(storeId, path, content, now);
       plan.put(memory);
       return memory;
     });
@@ -411,14 +404,7 @@ export class FsAdapter implements StorageAdapter {
         if (!current) await plan.assertNoClash(write.path);
         const memory = current
           ? storageRules.buildMemory({ ...current, content: write.content, updated_at: now })
-          : storageRules.buildMemory({
-              id: newId("mem"),
-              memory_store_id: storeId,
-              path: write.path,
-              content: write.content,
-              created_at: now,
-              updated_at: now,
-            });
+          : storageRules.newMemory(storeId, write.path, write.content, now);
         plan.put(memory);
         written.push(memory);
       }

@@ -38,6 +38,7 @@ import { inTransaction } from "./transaction.js";
 
 const {
   buildMemory,
+  newMemory,
   checkCreateMemory,
   checkDreamRecord,
   checkPath,
@@ -231,14 +232,7 @@ export class PostgresAdapter implements StorageAdapter {
       const clash = clashingPath(path, near);
       if (clash !== null) throw pathClash(storeId, path, clash);
       const now = new Date().toISOString();
-      const memory = buildMemory({
-        id: newId("mem"),
-        memory_store_id: storeId,
-        path,
-        content,
-        created_at: now,
-        updated_at: now,
-      });
+      const memory = newMemory(storeId, path, content, now);
       const result = await client
         .query<MemoryRow>(
           `INSERT INTO ${this.s}.memories (${MEMORY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
@@ -368,14 +362,7 @@ export class PostgresAdapter implements StorageAdapter {
         }
         const memory = current
           ? buildMemory({ ...current, content: write.content, updated_at: now })
-          : buildMemory({
-              id: newId("mem"),
-              memory_store_id: storeId,
-              path: write.path,
-              content: write.content,
-              created_at: now,
-              updated_at: now,
-            });
+          : newMemory(storeId, write.path, write.content, now);
         next.set(write.path, memory);
         written.push(memory);
       }

@@ -239,14 +239,7 @@ export class SqliteAdapter implements StorageAdapter {
       if (this.memoryRowByPath(storeId, path)) throw storageRules.pathConflict(storeId, path);
       this.assertNoClash(storeId, path);
       const now = nowIso();
-      const memory = storageRules.buildMemory({
-        id: newId("mem"),
-        memory_store_id: storeId,
-        path,
-        content,
-        created_at: now,
-        updated_at: now,
-      });
+      const memory = storageRules.newMemory(storeId, path, content, now);
       this.insertMemory(memory);
       return memory;
     });
@@ -365,14 +358,7 @@ export class SqliteAdapter implements StorageAdapter {
           continue;
         }
         this.assertNoClash(storeId, write.path);
-        const memory = storageRules.buildMemory({
-          id: newId("mem"),
-          memory_store_id: storeId,
-          path: write.path,
-          content: write.content,
-          created_at: now,
-          updated_at: now,
-        });
+        const memory = storageRules.newMemory(storeId, write.path, write.content, now);
         this.insertMemory(memory);
         written.push(memory);
       }

@@ -23,6 +23,7 @@ import {
   clashingPath,
   compareUtf8,
   memoryNotFound,
+  newMemory,
   pageOf,
   parseInput,
   pathClash,
@@ -115,14 +116,7 @@ export class InMemoryAdapter implements StorageAdapter {
     const clash = clashingPath(path, state.byPath.keys());
     if (clash !== null) throw pathClash(storeId, path, clash);
     const now = nowIso();
-    const memory = buildMemory({
-      id: newId("mem"),
-      memory_store_id: storeId,
-      path,
-      content,
-      created_at: now,
-      updated_at: now,
-    });
+    const memory = newMemory(storeId, path, content, now);
     state.byPath.set(path, memory);
     return structuredClone(memory);
   }
@@ -199,14 +193,7 @@ export class InMemoryAdapter implements StorageAdapter {
       }
       const memory = current
         ? buildMemory({ ...current, content: write.content, updated_at: now })
-        : buildMemory({
-            id: newId("mem"),
-            memory_store_id: storeId,
-            path: write.path,
-            content: write.content,
-            created_at: now,
-            updated_at: now,
-          });
+        : newMemory(storeId, write.path, write.content, now);
       next.set(write.path, memory);
       written.push(memory);
     }

@@ -7,6 +7,8 @@ import { assertMemoryPath } from "../schemas/memory-path.js";
 import type { MemoryStore } from "../schemas/memory-store.js";
 import { Session } from "../schemas/session.js";
 import { sha256, utf8Bytes } from "../util/hash.js";
+import { newId } from "../util/ids.js";
+import { nowIso } from "../util/time.js";
 
 /**
  * Checks and helpers every adapter applies the same way, so that behaviour (and error codes and messages) match
@@ -115,6 +117,11 @@ export function buildMemory(fields: {
   updated_at: string;
 }): Memory {
   return { ...fields, content_sha256: sha256(fields.content), content_size_bytes: utf8Bytes(fields.content) };
+}
+
+/** A new memory at `path` with a fresh `mem_` id, created and updated at `now`. */
+export function newMemory(storeId: string, path: string, content: string, now: string = nowIso()): Memory {
+  return buildMemory({ id: newId("mem"), memory_store_id: storeId, path, content, created_at: now, updated_at: now });
 }
 
 /** `memory_store_not_found`. */
