@@ -10,6 +10,7 @@ import {
   emptyUsage,
   type Memory,
   type Nocturne,
+  readAllMemories,
   type StorageAdapter,
   type Tokenizer,
   type Usage,
@@ -87,18 +88,6 @@ export async function seedStorage(scenario: Scenario): Promise<SeededStorage> {
   }
   for (const session of scenario.sessions) await storage.putSession(session);
   return { storage, storeId: store.id, sessionIds: scenario.sessions.map((session) => session.id) };
-}
-
-/** Every memory of a store. */
-export async function listAll(storage: StorageAdapter, storeId: string): Promise<Memory[]> {
-  const memories: Memory[] = [];
-  let after: string | undefined;
-  do {
-    const page = await storage.listMemories(storeId, { limit: 1000, after });
-    memories.push(...page.data);
-    after = page.next_cursor ?? undefined;
-  } while (after !== undefined);
-  return memories;
 }
 
 /** The engine and its metered model for a scenario. */
@@ -199,8 +188,8 @@ export async function runDream(
     totalCalls: Object.values(calls).reduce((sum, count) => sum + count, 0),
     maxInFlight: meter.maxInFlight,
     report,
-    inputMemories: await listAll(nocturne.storage, input.storeId),
-    outputMemories: await listAll(nocturne.storage, outputStoreId),
+    inputMemories: await readAllMemories(nocturne.storage, input.storeId),
+    outputMemories: await readAllMemories(nocturne.storage, outputStoreId),
     outputStoreId,
     events,
   };
