@@ -29,6 +29,7 @@ export * as storageRules from "./adapters/storage-rules.js";
 export { createNocturne } from "./engine/create-nocturne.js";
 export { dreamErrorOf } from "./engine/dream-error.js";
 export { dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./engine/dream-lifecycle-errors.js";
+export { pendingDream } from "./engine/pending-dream.js";
 export { OFFLINE_DEFAULT_NOTICE } from "./engine/resolve-model.js";
 export type * from "./engine/types.js";
 export { createTiktokenTokenizer } from "./tokenizer/tiktoken-tokenizer.js";

@@ -10,13 +10,12 @@ import {
   dreamNotArchivable,
   dreamNotCancelable,
   dreamNotFound,
-  emptyUsage,
   initialReportInputs,
   isTerminalStatus,
   type ListArchivableOptions,
-  newId,
   OFFLINE_MODEL_ID,
   type Page,
+  pendingDream,
   type StorageAdapter,
   sleep,
   snapshotInputs,
@@ -84,21 +83,7 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
       const request = validateDreamRequest(input);
       const read = await snapshotInputs(storage, request, options.limits);
       const snapshot = applyIncremental(read, { force: createOptions.force === true });
-      const now = new Date().toISOString();
-      const dream: Dream = {
-        id: newId("drm"),
-        type: "dream",
-        status: "pending",
-        inputs: request.inputs,
-        outputs: [],
-        model: { id: request.model ?? options.modelId ?? OFFLINE_MODEL_ID },
-        instructions: request.instructions,
-        usage: emptyUsage(),
-        error: null,
-        created_at: now,
-        ended_at: null,
-        archived_at: null,
-      };
+      const dream = pendingDream(request, options.modelId ?? OFFLINE_MODEL_ID);
       await storage.putDreamRecord({
         dream,
         report: reportOf(dream, initialReportInputs(dream, snapshot)),

@@ -7,18 +7,18 @@ import { runPipeline } from "../pipeline/run-pipeline.js";
 import { type InputSnapshot, snapshotInputs, validateDreamRequest } from "../pipeline/snapshot-inputs.js";
 import type { DreamRecord, ListArchivableOptions } from "../ports/storage-adapter.js";
 import type { Tokenizer } from "../ports/tokenizer.js";
-import { addUsage, emptyUsage, type Page } from "../schemas/common.js";
+import { addUsage, type Page } from "../schemas/common.js";
 import { type CreateDreamInput, type Dream, isTerminalStatus } from "../schemas/dream.js";
 import type { DreamEvent, DreamEventBody } from "../schemas/dream-event.js";
 import type { ConsolidationReport } from "../schemas/report.js";
 import { redactSecrets } from "../security/redact-secrets.js";
 import { createTiktokenTokenizer } from "../tokenizer/tiktoken-tokenizer.js";
-import { newId } from "../util/ids.js";
 import { abortedError, sleep, withRetry } from "../util/retry.js";
 import { nowIso, timeOf } from "../util/time.js";
 import { dreamErrorOf } from "./dream-error.js";
 import { dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./dream-lifecycle-errors.js";
 import { EventLog } from "./event-log.js";
+import { pendingDream } from "./pending-dream.js";
 import { resolveModel } from "./resolve-model.js";
 import type { CreateDreamOptions, DreamsApi, Nocturne, NocturneOptions } from "./types.js";
 
@@ -231,20 +231,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
     async create(input: CreateDreamInput, createOptions: CreateDreamOptions = {}) {
       const request = validateDreamRequest(input);
       const snapshot = applyIncremental(await snapshotInputs(storage, request, options.limits), createOptions);
-      const dream: Dream = {
-        id: newId("drm"),
-        type: "dream",
-        status: "pending",
-        inputs: request.inputs,
-        outputs: [],
-        model: { id: request.model ?? model.id },
-        instructions: request.instructions,
-        usage: emptyUsage(),
-        error: null,
-        created_at: nowIso(),
-        ended_at: null,
-        archived_at: null,
-      };
+      const dream = pendingDream(request, model.id);
       const state = initialReportInputs(dream, snapshot);
       const controller = new AbortController();
       setMaxListeners(0, controller.signal);
