@@ -9,6 +9,7 @@ export * from "./schemas/common.js";
 export * from "./schemas/dream.js";
 export * from "./schemas/dream-event.js";
 export * from "./schemas/facts.js";
+export * from "./schemas/lineage.js";
 export * from "./schemas/memory.js";
 export * from "./schemas/memory-path.js";
 export * from "./schemas/memory-store.js";

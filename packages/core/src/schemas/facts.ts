@@ -56,6 +56,19 @@ export const Chunk = z.object({
 });
 export type Chunk = z.infer<typeof Chunk>;
 
+/**
+ * How many values an attribute holds at once. `single`: one current value that a newer one replaces (home city,
+ * current employer, test runner). `multi`: a set whose members accumulate (hobbies, languages, pets, team members);
+ * a new member never replaces the others, only an explicit retraction removes one. Unknown is `multi`: Nocturne
+ * never silently replaces a value it was not told is exclusive.
+ */
+export const Cardinality = z.enum(["single", "multi"]);
+export type Cardinality = z.infer<typeof Cardinality>;
+
+/** Whether a statement asserts its value (`positive`) or retracts it (`negative`: "no longer plays chess"). */
+export const Polarity = z.enum(["positive", "negative"]);
+export type Polarity = z.infer<typeof Polarity>;
+
 /** Evidence as a model cites it: an event id from the chunk and the span of its text the fact rests on. */
 export const CitedEvidence = z.object({ event_id: z.string().min(1), quote: z.string().min(1).max(500) });
 export type CitedEvidence = z.infer<typeof CitedEvidence>;
@@ -68,6 +81,12 @@ export const ExtractedFact = z.object({
   topic: z.string().min(1).max(200),
   statement: z.string().min(1).max(2000),
   kind: FactKind,
+  /** One value or a set member; omitted means `multi` (never replace silently). */
+  cardinality: Cardinality.optional(),
+  /** The value the statement gives its subject, as short as the text allows: `Lisbon`, `Postgres 16`, `chess`. */
+  value: z.string().min(1).max(200).optional(),
+  /** `negative` for a retraction ("no longer uses Jest"); omitted means `positive`. */
+  polarity: Polarity.optional(),
   evidence: z.array(CitedEvidence).min(1),
 });
 export type ExtractedFact = z.infer<typeof ExtractedFact>;
@@ -79,6 +98,11 @@ export const CandidateFact = z.object({
   topic: z.string(),
   statement: z.string(),
   kind: FactKind,
+  cardinality: Cardinality,
+  polarity: Polarity,
+  /** The statement's value when the extractor named it. */
+  value: z.string().nullable(),
+  /** When the fact was first observed: its source event's time, or for a memory line the time its lineage records. */
   observedAt: Timestamp,
   trust: Trust,
   evidence: z.array(Evidence).min(1),
@@ -100,6 +124,9 @@ export const ConsolidatedFact = z.object({
   topic: z.string(),
   statement: z.string(),
   kind: FactKind,
+  cardinality: Cardinality,
+  polarity: Polarity,
+  value: z.string().nullable(),
   observedAt: Timestamp,
   trust: Trust,
   evidence: z.array(Evidence).min(1),

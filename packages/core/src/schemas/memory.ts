@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { utf8Bytes } from "../util/hash.js";
 import { Timestamp } from "./common.js";
+import { MemoryLineage } from "./lineage.js";
 import { MemoryPath } from "./memory-path.js";
 
 /** Largest memory content, in UTF-8 bytes (100 KiB). */
@@ -21,6 +22,8 @@ export const Memory = z.object({
   content_size_bytes: z.number().int().nonnegative(),
   created_at: Timestamp,
   updated_at: Timestamp,
+  /** Nocturne's bookkeeping beside the content (absent on memories no dream wrote); see {@link MemoryLineage}. */
+  lineage: MemoryLineage.nullable().optional(),
 });
 export type Memory = z.infer<typeof Memory>;
 
@@ -29,13 +32,19 @@ export const Precondition = z.object({ content_sha256: z.string().regex(/^[0-9a-
 export type Precondition = z.infer<typeof Precondition>;
 
 /** What a caller gives to create a memory. */
-export const CreateMemoryInput = z.object({ path: MemoryPath, content: MemoryContent });
+export const CreateMemoryInput = z.object({
+  path: MemoryPath,
+  content: MemoryContent,
+  lineage: MemoryLineage.nullable().optional(),
+});
 export type CreateMemoryInput = z.infer<typeof CreateMemoryInput>;
 
 /** A change to an existing memory: a new path, new content, or both, optionally guarded by a precondition. */
 export const UpdateMemoryInput = z.object({
   path: MemoryPath.optional(),
   content: MemoryContent.optional(),
+  /** New lineage; omitted keeps the current one (lines that no longer match it are read afresh), null clears it. */
+  lineage: MemoryLineage.nullable().optional(),
   precondition: Precondition.optional(),
 });
 export type UpdateMemoryInput = z.infer<typeof UpdateMemoryInput>;
@@ -49,6 +58,7 @@ export const MemoryWrite = z.discriminatedUnion("op", [
     op: z.literal("upsert"),
     path: MemoryPath,
     content: MemoryContent,
+    lineage: MemoryLineage.nullable().optional(),
     precondition: Precondition.optional(),
   }),
   z.object({ op: z.literal("delete"), path: MemoryPath, precondition: Precondition.optional() }),
