@@ -159,6 +159,7 @@ function report(
     outputs,
     inputs: [],
     dropped: [],
+    declined: [],
     insights,
     notices: [],
     stats: { chunks: 0, candidateFacts: 0, clusters: 0, judgeCalls: 0, redactions: 0 },

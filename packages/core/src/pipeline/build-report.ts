@@ -42,6 +42,8 @@ export interface ReportInputs {
   /** Content of each output memory, by path. */
   outputContent: Map<string, string>;
   dropped: DroppedFact[];
+  /** Sentences the model declined, by reason. */
+  declined: Map<string, { count: number; examples: string[] }>;
   notices: string[];
   stats: ConsolidationReport["stats"];
   usage: Usage;
@@ -175,6 +177,9 @@ export function buildReport(inputs: ReportInputs): ConsolidationReport {
     outputs,
     inputs: reportedInputs,
     dropped: inputs.dropped,
+    declined: [...inputs.declined.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([reason, entry]) => ({ reason, count: entry.count, examples: entry.examples })),
     insights: inputs.consolidated
       .filter((fact) => fact.kind === "insight")
       .map((fact) => ({
@@ -222,6 +227,7 @@ export function initialReportInputs(dream: Dream, snapshot: InputSnapshot): Repo
     written: new Map(),
     outputContent: new Map(),
     dropped: [],
+    declined: new Map(),
     notices: [],
     stats: { chunks: 0, candidateFacts: 0, clusters: 0, judgeCalls: 0, redactions: 0 },
     usage: dream.usage,

@@ -63,6 +63,12 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
     signal,
     instructions: context.instructions,
     reportUsage: (usage) => context.addUsage(usage),
+    decline: ({ reason, text }) => {
+      const entry = state.declined.get(reason) ?? { count: 0, examples: [] };
+      entry.count++;
+      if (entry.examples.length < 3) entry.examples.push(context.redact(text.slice(0, 200)).text);
+      state.declined.set(reason, entry);
+    },
   };
   const callModel = <T>(call: () => Promise<T>): Promise<T> =>
     withRetry(() => limiter.run(call, { signal }), {

@@ -8,6 +8,11 @@ export interface ModelCallContext {
   instructions: string;
   /** Report the tokens a call used; the engine sums them into the dream's usage. */
   reportUsage(usage: Partial<Usage>): void;
+  /**
+   * Report a sentence that looked like a statement but was not extracted, with a short stable reason
+   * (`question`, `hypothetical`, `pleasantry`, …). The report counts them by reason, so users see what was declined.
+   */
+  decline?(entry: { reason: string; text: string }): void;
 }
 
 /** An existing memory as the extractor reads it. */

@@ -63,6 +63,14 @@ export const DroppedFact = z.object({
 });
 export type DroppedFact = z.infer<typeof DroppedFact>;
 
+/** Sentences a model declined to extract, by reason, with a few (redacted) examples. */
+export const DeclinedSentences = z.object({
+  reason: z.string(),
+  count: z.number().int().nonnegative(),
+  examples: z.array(z.string()).max(3),
+});
+export type DeclinedSentences = z.infer<typeof DeclinedSentences>;
+
 /** A cross-session insight that was written, with the sessions it rests on. */
 export const ReportedInsight = z.object({
   key: z.string(),
@@ -103,6 +111,8 @@ export const ConsolidationReport = z.object({
   outputs: z.array(ReportedOutput),
   inputs: z.array(ReportedInput),
   dropped: z.array(DroppedFact),
+  /** What the model declined to extract, by reason (absent in reports written before it existed). */
+  declined: z.array(DeclinedSentences).default([]),
   insights: z.array(ReportedInsight),
   notices: z.array(z.string()),
   stats: z.object({

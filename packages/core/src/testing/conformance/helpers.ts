@@ -193,6 +193,7 @@ export function sampleReport(dream: Dream): ConsolidationReport {
     ],
     inputs: [],
     dropped: [],
+    declined: [],
     insights: [],
     notices: ["offline model"],
     stats: { chunks: 1, candidateFacts: 1, clusters: 1, judgeCalls: 0, redactions: 0 },
