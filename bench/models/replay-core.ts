@@ -84,6 +84,8 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
           topic: subject.topic,
           statement: canonical(subject, item.value),
           kind: subject.kind,
+          cardinality: "single",
+          value: item.value,
           evidence,
         };
       }
@@ -95,11 +97,20 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
           topic: subject.topic,
           statement: canonical(subject, item.value),
           kind: subject.kind,
+          cardinality: "single",
+          value: item.value,
           evidence,
         };
       }
       case "noise":
-        return { key: item.key, topic: topicOfKey(item.key), statement: item.statement, kind: "transient", evidence };
+        return {
+          key: item.key,
+          topic: topicOfKey(item.key),
+          statement: item.statement,
+          kind: "transient",
+          cardinality: "multi",
+          evidence,
+        };
       case "occurrence": {
         const pattern = truth.patterns.get(item.patternKey);
         return {
@@ -107,6 +118,7 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
           topic: pattern?.topic ?? topicOfKey(item.key),
           statement: item.statement,
           kind: "transient",
+          cardinality: "multi",
           evidence,
         };
       }

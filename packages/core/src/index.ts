@@ -41,21 +41,26 @@ export { buildReport, initialReportInputs } from "./pipeline/build-report.js";
 export { checkEvidence, indexChunk, indexMemories, trustRank } from "./pipeline/check-evidence.js";
 export { checkInsights, INSIGHTS_TOPIC } from "./pipeline/check-insights.js";
 export { chunkTranscript, LINE_OVERHEAD_TOKENS } from "./pipeline/chunk-transcript.js";
-export type { DeduplicateOptions, DeduplicateResult } from "./pipeline/deduplicate.js";
+export type { DeduplicateOptions, DeduplicateResult, RefusedMerge } from "./pipeline/deduplicate.js";
 export { AMBIGUOUS_SIMILARITY, deduplicate, SAME_SUBJECT_SIMILARITY } from "./pipeline/deduplicate.js";
-export type { IncrementalPlan, LedgerEntry } from "./pipeline/incremental.js";
+export type { IncrementalPlan } from "./pipeline/incremental.js";
 export {
   applyIncremental,
+  attachLedger,
   isLedgerPath,
   LEDGER_PATH,
   parseLedger,
-  renderLedger,
   skippedNotice,
 } from "./pipeline/incremental.js";
+export type { LineageRead } from "./pipeline/lineage.js";
+export { lineageLine, lineageOf, readLineage } from "./pipeline/lineage.js";
 export type { RenderedMemory } from "./pipeline/render-memories.js";
 export { renderMemories, topicPath } from "./pipeline/render-memories.js";
 export { renderTranscript } from "./pipeline/render-transcript.js";
-export { resolveByRecency } from "./pipeline/resolve-by-recency.js";
+export type { Resolution } from "./pipeline/resolve-by-recency.js";
+export { clausesOf, resolveByRecency } from "./pipeline/resolve-by-recency.js";
+export { compatibleSubjects, rolesSwapped, sameValue, viewOf } from "./pipeline/same-subject.js";
+export { anchorsOf } from "./util/anchors.js";
 export type { PipelineContext, PipelineSettings, Redactor } from "./pipeline/run-pipeline.js";
 export { batchMemories, batchSynthesisFacts, runPipeline } from "./pipeline/run-pipeline.js";
 export type { InputSnapshot, ValidDreamRequest } from "./pipeline/snapshot-inputs.js";

@@ -7,7 +7,14 @@ import type {
 } from "../ports/storage-adapter.js";
 import type { Page, PageOptions } from "../schemas/common.js";
 import type { Dream } from "../schemas/dream.js";
-import type { ListMemoriesOptions, Memory, MemoryWrite, Precondition, UpdateMemoryInput } from "../schemas/memory.js";
+import type {
+  CreateMemoryInput,
+  ListMemoriesOptions,
+  Memory,
+  MemoryWrite,
+  Precondition,
+  UpdateMemoryInput,
+} from "../schemas/memory.js";
 import { MemoryWrite as MemoryWriteSchema } from "../schemas/memory.js";
 import { CreateMemoryStoreInput, type MemoryStore, UpdateMemoryStoreInput } from "../schemas/memory-store.js";
 import type { Session, SessionSummary } from "../schemas/session.js";
@@ -24,6 +31,7 @@ import {
   compareUtf8,
   memoryNotFound,
   newMemory,
+  nextLineage,
   pageOf,
   parseInput,
   pathClash,
@@ -109,14 +117,14 @@ export class InMemoryAdapter implements StorageAdapter {
     this.requireStore(id).lock = dreamId;
   }
 
-  async createMemory(storeId: string, input: { path: string; content: string }): Promise<Memory> {
-    const { path, content } = checkCreateMemory(input);
+  async createMemory(storeId: string, input: CreateMemoryInput): Promise<Memory> {
+    const { path, content, lineage } = checkCreateMemory(input);
     const state = this.requireWritableStore(storeId);
     if (state.byPath.has(path)) throw pathConflict(storeId, path);
     const clash = clashingPath(path, state.byPath.keys());
     if (clash !== null) throw pathClash(storeId, path, clash);
     const now = nowIso();
-    const memory = newMemory(storeId, path, content, now);
+    const memory = newMemory(storeId, path, content, now, lineage ?? null);
     state.byPath.set(path, memory);
     return structuredClone(memory);
   }
@@ -147,7 +155,13 @@ export class InMemoryAdapter implements StorageAdapter {
       const clash = clashingPath(path, others);
       if (clash !== null) throw pathClash(storeId, path, clash);
     }
-    const updated = buildMemory({ ...current, path, content: patch.content ?? current.content, updated_at: nowIso() });
+    const updated = buildMemory({
+      ...current,
+      path,
+      content: patch.content ?? current.content,
+      updated_at: nowIso(),
+      lineage: nextLineage(patch.lineage, current.lineage),
+    });
     state.byPath.delete(current.path);
     state.byPath.set(path, updated);
     return structuredClone(updated);
@@ -192,8 +206,13 @@ export class InMemoryAdapter implements StorageAdapter {
         if (clash !== null) throw pathClash(storeId, write.path, clash);
       }
       const memory = current
-        ? buildMemory({ ...current, content: write.content, updated_at: now })
-        : newMemory(storeId, write.path, write.content, now);
+        ? buildMemory({
+            ...current,
+            content: write.content,
+            updated_at: now,
+            lineage: nextLineage(write.lineage, current.lineage),
+          })
+        : newMemory(storeId, write.path, write.content, now, write.lineage ?? null);
       next.set(write.path, memory);
       written.push(memory);
     }

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { NocturneError } from "../errors.js";
 import type { Page } from "../schemas/common.js";
 import { Dream } from "../schemas/dream.js";
+import type { MemoryLineage } from "../schemas/lineage.js";
 import { CreateMemoryInput, type Memory, UpdateMemoryInput } from "../schemas/memory.js";
 import { assertMemoryPath } from "../schemas/memory-path.js";
 import type { MemoryStore } from "../schemas/memory-store.js";
@@ -107,7 +108,7 @@ export function checkPath(path: string): string {
   return assertMemoryPath(path);
 }
 
-/** Builds a memory resource from its parts, deriving hash and size. */
+/** Builds a memory resource from its parts, deriving hash and size; no lineage is `null`. */
 export function buildMemory(fields: {
   id: string;
   memory_store_id: string;
@@ -115,13 +116,44 @@ export function buildMemory(fields: {
   content: string;
   created_at: string;
   updated_at: string;
+  lineage?: MemoryLineage | null;
 }): Memory {
-  return { ...fields, content_sha256: sha256(fields.content), content_size_bytes: utf8Bytes(fields.content) };
+  return {
+    ...fields,
+    content_sha256: sha256(fields.content),
+    content_size_bytes: utf8Bytes(fields.content),
+    lineage: fields.lineage ?? null,
+  };
 }
 
 /** A new memory at `path` with a fresh `mem_` id, created and updated at `now`. */
-export function newMemory(storeId: string, path: string, content: string, now: string = nowIso()): Memory {
-  return buildMemory({ id: newId("mem"), memory_store_id: storeId, path, content, created_at: now, updated_at: now });
+export function newMemory(
+  storeId: string,
+  path: string,
+  content: string,
+  now: string = nowIso(),
+  lineage: MemoryLineage | null = null,
+): Memory {
+  return buildMemory({
+    id: newId("mem"),
+    memory_store_id: storeId,
+    path,
+    content,
+    created_at: now,
+    updated_at: now,
+    lineage,
+  });
+}
+
+/**
+ * The lineage a memory keeps after a write: the one given, or — when the write gives none — the one it had (lines
+ * the write changed no longer match it and are read afresh by the next dream). `null` clears it.
+ */
+export function nextLineage(
+  given: MemoryLineage | null | undefined,
+  current: MemoryLineage | null | undefined,
+): MemoryLineage | null {
+  return given === undefined ? (current ?? null) : given;
 }
 
 /** `memory_store_not_found`. */

@@ -1,15 +1,21 @@
 import type { CandidateFact, JudgePair, JudgeVerdict } from "../schemas/facts.js";
 import { minHashBands } from "../util/min-hash.js";
-import { contentWords, jaccard } from "../util/text.js";
+import { jaccard, normalizeKey } from "../util/text.js";
 import { UnionFind } from "../util/union-find.js";
+import { byAuthority } from "./fact-order.js";
+import { compatibleSubjects, type FactView, SAME_VALUE_SIMILARITY, sameAnchors, viewOf } from "./same-subject.js";
 
-/** Statements at least this similar (Jaccard of content words) are the same subject without asking the model. */
-export const SAME_SUBJECT_SIMILARITY = 0.8;
-/** Statements in `[AMBIGUOUS_SIMILARITY, SAME_SUBJECT_SIMILARITY)` are asked of the model, in batches. */
+/** Statements at least this similar (Jaccard of content words) are the same fact without asking the model. */
+export const SAME_SUBJECT_SIMILARITY = SAME_VALUE_SIMILARITY;
+/** Statements in `[AMBIGUOUS_SIMILARITY, SAME_SUBJECT_SIMILARITY)` may be one subject: the model is asked. */
 export const AMBIGUOUS_SIMILARITY = 0.3;
+/** Keys whose character trigrams are at least this similar may name one subject in other words. */
+export const SIMILAR_KEY = 0.5;
 /** Above this many members, a shared band is too common to compare all pairs; each member meets only its neighbours. */
 const LARGE_BUCKET = 64;
 const NEIGHBOURS_IN_LARGE_BUCKET = 16;
+/** Key words that name a namespace, not a subject. */
+const GENERIC_KEY_WORDS = new Set(["user", "users", "project", "projects", "team", "the", "current", "my", "our"]);
 
 /** How deduplication asks a model about ambiguous pairs. */
 export interface DeduplicateOptions {
@@ -17,111 +23,275 @@ export interface DeduplicateOptions {
   judge: (pairs: JudgePair[]) => Promise<JudgeVerdict[]>;
   /** Pairs per judge call. Default 25. */
   batchSize?: number;
-  /** Cap on pairs asked in total, as a multiple of the number of key groups. Default 2. */
+  /** Cap on pairs asked in total, as a multiple of the number of groups. Default 2. */
   maxPairsPerGroup?: number;
+  /** Pairs already settled as different (e.g. both read back from one consolidated store): never asked, never merged. */
+  settled?: (a: CandidateFact, b: CandidateFact) => boolean;
 }
 
-/** Facts grouped by subject, and how many model calls that took. */
+/** A merge the model proposed that the rules refused, for the report. */
+export interface RefusedMerge {
+  left: string;
+  right: string;
+  reason: string;
+}
+
+/** Facts grouped by subject, how many model calls that took, and the merges refused. */
 export interface DeduplicateResult {
   clusters: CandidateFact[][];
   judgeCalls: number;
   judgedPairs: number;
+  refused: RefusedMerge[];
 }
 
-/**
- * Groups candidate facts that are about the same subject. Deterministic blocking first — equal normalized keys,
- * then near-duplicate statements met through MinHash bands — and the model only for the ambiguous remainder, in
- * batches, with the number of pairs bounded linearly in the number of groups: never O(n²) model calls.
- */
-export async function deduplicate(facts: CandidateFact[], options: DeduplicateOptions): Promise<DeduplicateResult> {
-  const groupOfKey = new Map<string, number>();
-  const groupKeys: string[] = [];
-  const groupOfFact = facts.map((fact) => {
-    let group = groupOfKey.get(fact.key);
-    if (group === undefined) {
-      group = groupKeys.length;
-      groupOfKey.set(fact.key, group);
-      groupKeys.push(fact.key);
-    }
-    return group;
-  });
-  const sets = new UnionFind(groupKeys.length);
-  const words = facts.map((fact) => new Set(contentWords(fact.statement)));
+interface Group {
+  members: number[];
+  /** The most authoritative fact: what a merge is checked against. */
+  head: number;
+}
 
+/** The words of a key that name its subject, for comparing keys written differently. */
+function keyGrams(key: string): Set<string> {
+  const words = key
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word !== "" && !GENERIC_KEY_WORDS.has(word));
+  const text = ` ${words.join(" ")} `;
+  const grams = new Set<string>();
+  for (let i = 0; i + 3 <= text.length; i++) grams.add(text.slice(i, i + 3));
+  return grams;
+}
+
+function cardinalityOf(facts: readonly CandidateFact[]): "single" | "multi" {
+  return facts.every((fact) => fact.cardinality === "single") ? "single" : "multi";
+}
+
+function forEachBucketPair(buckets: Map<string, number[]>, visit: (a: number, b: number) => void): void {
+  for (const members of buckets.values()) {
+    if (members.length < 2) continue;
+    const reach = members.length > LARGE_BUCKET ? NEIGHBOURS_IN_LARGE_BUCKET : members.length;
+    for (let x = 0; x < members.length; x++) {
+      for (let y = x + 1; y < Math.min(members.length, x + 1 + reach); y++) visit(members[x] ?? 0, members[y] ?? 0);
+    }
+  }
+}
+
+function bucketsOf(sets: readonly Set<string>[]): Map<string, number[]> {
   const buckets = new Map<string, number[]>();
-  for (const [index, set] of words.entries()) {
+  for (const [index, set] of sets.entries()) {
     for (const band of minHashBands(set)) {
       const bucket = buckets.get(band);
       if (bucket) bucket.push(index);
       else buckets.set(band, [index]);
     }
   }
-
-  const ambiguous = new Map<string, { a: number; b: number; similarity: number }>();
-  const consider = (i: number, j: number) => {
-    const groupA = groupOfFact[i] ?? 0;
-    const groupB = groupOfFact[j] ?? 0;
-    if (sets.find(groupA) === sets.find(groupB)) return;
-    const similarity = jaccard(words[i] ?? new Set(), words[j] ?? new Set());
-    if (similarity >= SAME_SUBJECT_SIMILARITY) {
-      sets.union(groupA, groupB);
-      return;
-    }
-    if (similarity < AMBIGUOUS_SIMILARITY) return;
-    const pairKey = groupA < groupB ? `${groupA}:${groupB}` : `${groupB}:${groupA}`;
-    const seen = ambiguous.get(pairKey);
-    if (!seen || similarity > seen.similarity) ambiguous.set(pairKey, { a: groupA, b: groupB, similarity });
-  };
-  for (const members of buckets.values()) {
-    if (members.length < 2) continue;
-    const reach = members.length > LARGE_BUCKET ? NEIGHBOURS_IN_LARGE_BUCKET : members.length;
-    for (let x = 0; x < members.length; x++) {
-      for (let y = x + 1; y < Math.min(members.length, x + 1 + reach); y++) {
-        consider(members[x] ?? 0, members[y] ?? 0);
-      }
-    }
-  }
-
-  const statementsOf = groupStatements(facts, groupOfFact, groupKeys.length);
-  const maxPairs = groupKeys.length * (options.maxPairsPerGroup ?? 2);
-  const pending = [...ambiguous.values()]
-    .filter((pair) => sets.find(pair.a) !== sets.find(pair.b))
-    .sort((x, y) => y.similarity - x.similarity || x.a - y.a || x.b - y.b)
-    .slice(0, maxPairs)
-    .map(
-      (pair, index): JudgePair => ({
-        id: `p${index}`,
-        left: { key: groupKeys[pair.a] ?? "", statements: statementsOf[pair.a] ?? [] },
-        right: { key: groupKeys[pair.b] ?? "", statements: statementsOf[pair.b] ?? [] },
-      }),
-    );
-  const groupsOfPair = new Map(
-    pending.map((pair) => [pair.id, [groupOfKey.get(pair.left.key), groupOfKey.get(pair.right.key)]]),
-  );
-  const batchSize = options.batchSize ?? 25;
-  const batches: JudgePair[][] = [];
-  for (let start = 0; start < pending.length; start += batchSize) batches.push(pending.slice(start, start + batchSize));
-  const verdicts = (await Promise.all(batches.map((batch) => options.judge(batch)))).flat();
-  for (const verdict of verdicts) {
-    const [a, b] = groupsOfPair.get(verdict.id) ?? [];
-    if (verdict.same && a !== undefined && b !== undefined) sets.union(a, b);
-  }
-
-  const clusters = new Map<number, CandidateFact[]>();
-  for (const [index, fact] of facts.entries()) {
-    const root = sets.find(groupOfFact[index] ?? 0);
-    const cluster = clusters.get(root);
-    if (cluster) cluster.push(fact);
-    else clusters.set(root, [fact]);
-  }
-  return { clusters: [...clusters.values()], judgeCalls: batches.length, judgedPairs: pending.length };
+  return buckets;
 }
 
-function groupStatements(facts: CandidateFact[], groupOfFact: number[], groups: number): string[][] {
-  const statements: string[][] = Array.from({ length: groups }, () => []);
-  for (const [index, fact] of facts.entries()) {
-    const list = statements[groupOfFact[index] ?? 0];
-    if (list && list.length < 3 && !list.includes(fact.statement)) list.push(fact.statement);
+/**
+ * Groups candidate facts that are about the same subject, so that resolution can pick the current value.
+ *
+ * 1. Facts with the same normalized key form a group when their subjects are compatible: same roles, same named
+ *    entities (`alpha-1` and `alpha-2` stay apart, so do "A mentors B" and "B mentors A"). Each fact is checked
+ *    against the group's most authoritative fact, never only a neighbour.
+ * 2. Near-identical statements (same words, same anchors in the same order) join across keys.
+ * 3. Candidate pairs for the model come from several signals — similar statements (MinHash over words), similar keys
+ *    (character trigrams, so `deploy_region` meets `deployment-region`) — and never pair facts whose named entities
+ *    differ. Pairs are asked in batches, bounded linearly in the number of groups.
+ * 4. A "same" verdict merges two groups only when both are still as the model saw them (no A~B, B~C ⇒ A~C chains;
+ *    a group that changed is asked again once, against its new head), when their cardinality agrees and their
+ *    heads' subjects are compatible; otherwise the merge is refused and reported.
+ */
+export async function deduplicate(facts: CandidateFact[], options: DeduplicateOptions): Promise<DeduplicateResult> {
+  const views = facts.map(viewOf);
+  const settled = options.settled ?? (() => false);
+  const groups: Group[] = [];
+  const groupOf = new Int32Array(facts.length);
+  const byKey = new Map<string, number[]>();
+  const order = facts.map((_, index) => index).sort((a, b) => byAuthority(facts[a], facts[b]));
+  for (const index of order) {
+    const key = normalizeKey(facts[index]?.key ?? "");
+    const candidates = byKey.get(key) ?? [];
+    const view = views[index] as FactView;
+    const home = candidates.find((group) => compatibleSubjects(views[groups[group]?.head ?? 0] as FactView, view));
+    if (home === undefined) {
+      groupOf[index] = groups.length;
+      candidates.push(groups.length);
+      byKey.set(key, candidates);
+      groups.push({ members: [index], head: index });
+    } else {
+      groupOf[index] = home;
+      groups[home]?.members.push(index);
+    }
   }
-  return statements;
+
+  const clusters = new GroupClusters(groups, facts);
+  const headOf = (group: number) => views[clusters.head(group)] as FactView;
+  const ambiguous = new Map<string, { a: number; b: number; score: number }>();
+  const propose = (a: number, b: number, score: number) => {
+    const pairKey = a < b ? `${a}:${b}` : `${b}:${a}`;
+    const seen = ambiguous.get(pairKey);
+    if (!seen || score > seen.score) ambiguous.set(pairKey, { a: Math.min(a, b), b: Math.max(a, b), score });
+  };
+  const related = (i: number, j: number): boolean => {
+    const a = views[i] as FactView;
+    const b = views[j] as FactView;
+    return !settled(a.fact, b.fact) && compatibleSubjects(a, b);
+  };
+  forEachBucketPair(bucketsOf(views.map((view) => view.words)), (i, j) => {
+    const groupA = groupOf[i] ?? 0;
+    const groupB = groupOf[j] ?? 0;
+    if (clusters.root(groupA) === clusters.root(groupB) || !related(i, j)) return;
+    const a = views[i] as FactView;
+    const b = views[j] as FactView;
+    const similarity = jaccard(a.words, b.words);
+    if (similarity >= SAME_SUBJECT_SIMILARITY && sameAnchors(a, b) && a.fact.cardinality === b.fact.cardinality) {
+      clusters.merge(groupA, groupB);
+    } else if (similarity >= AMBIGUOUS_SIMILARITY) {
+      propose(groupA, groupB, similarity);
+    }
+  });
+
+  const headKeys = groups.map((group) => keyGrams(facts[group.head]?.key ?? ""));
+  forEachBucketPair(bucketsOf(headKeys), (groupA, groupB) => {
+    if (clusters.root(groupA) === clusters.root(groupB)) return;
+    const score = jaccard(headKeys[groupA] ?? new Set(), headKeys[groupB] ?? new Set());
+    if (score >= SIMILAR_KEY && related(groups[groupA]?.head ?? 0, groups[groupB]?.head ?? 0)) {
+      propose(groupA, groupB, score);
+    }
+  });
+
+  const maxPairs = groups.length * (options.maxPairsPerGroup ?? 2);
+  const batchSize = options.batchSize ?? 25;
+  const refused: RefusedMerge[] = [];
+  let judgeCalls = 0;
+  let judgedPairs = 0;
+  let round = [...ambiguous.values()].sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b);
+  for (let pass = 0; pass < 2 && round.length > 0; pass++) {
+    const asked = new Set<string>();
+    const roots = new Map<string, { a: number; b: number }>();
+    const pairs: JudgePair[] = [];
+    for (const pair of round) {
+      const rootA = clusters.root(pair.a);
+      const rootB = clusters.root(pair.b);
+      const pairKey = rootA < rootB ? `${rootA}:${rootB}` : `${rootB}:${rootA}`;
+      if (rootA === rootB || asked.has(pairKey) || judgedPairs + pairs.length >= maxPairs) continue;
+      asked.add(pairKey);
+      const id = `p${judgedPairs + pairs.length}`;
+      roots.set(id, { a: rootA, b: rootB });
+      pairs.push({ id, left: clusters.side(rootA), right: clusters.side(rootB) });
+    }
+    const batches: JudgePair[][] = [];
+    for (let start = 0; start < pairs.length; start += batchSize) batches.push(pairs.slice(start, start + batchSize));
+    judgeCalls += batches.length;
+    judgedPairs += pairs.length;
+    const verdicts = (await Promise.all(batches.map((batch) => options.judge(batch)))).flat();
+    const position = new Map(pairs.map((pair, index) => [pair.id, index]));
+    const changed = new Set<number>();
+    const deferred: Array<{ a: number; b: number; score: number }> = [];
+    verdicts.sort((x, y) => (position.get(x.id) ?? 0) - (position.get(y.id) ?? 0));
+    for (const verdict of verdicts) {
+      const pair = roots.get(verdict.id);
+      if (!verdict.same || pair === undefined) continue;
+      if (changed.has(pair.a) || changed.has(pair.b)) {
+        deferred.push({ a: pair.a, b: pair.b, score: 0 });
+        continue;
+      }
+      const headA = headOf(pair.a);
+      const headB = headOf(pair.b);
+      const reason = refusal(clusters.cardinality(pair.a), clusters.cardinality(pair.b), headA, headB);
+      if (reason !== null) {
+        refused.push({ left: headA.fact.statement, right: headB.fact.statement, reason });
+        continue;
+      }
+      changed.add(pair.a).add(pair.b).add(clusters.merge(pair.a, pair.b));
+    }
+    round = deferred;
+  }
+
+  return { clusters: clusters.all(), judgeCalls, judgedPairs, refused };
+}
+
+function refusal(
+  cardinalityA: "single" | "multi",
+  cardinalityB: "single" | "multi",
+  headA: FactView,
+  headB: FactView,
+): string | null {
+  if (cardinalityA !== cardinalityB) {
+    return `refused a merge the model proposed: one side holds a single value, the other a set (${cardinalityA} vs ${cardinalityB})`;
+  }
+  if (!compatibleSubjects(headA, headB)) {
+    return "refused a merge the model proposed: the two statements name different entities or swap their roles";
+  }
+  return null;
+}
+
+/** Key groups joined into clusters: each cluster's members and most authoritative fact, kept as clusters merge. */
+class GroupClusters {
+  private readonly sets: UnionFind;
+  private readonly members = new Map<number, number[]>();
+  private readonly heads = new Map<number, number>();
+
+  constructor(
+    groups: readonly Group[],
+    private readonly facts: readonly CandidateFact[],
+  ) {
+    this.sets = new UnionFind(groups.length);
+    for (const [index, group] of groups.entries()) {
+      this.members.set(index, [...group.members]);
+      this.heads.set(index, group.head);
+    }
+  }
+
+  root(group: number): number {
+    return this.sets.find(group);
+  }
+
+  /** Index of the cluster's most authoritative fact. */
+  head(group: number): number {
+    return this.heads.get(this.root(group)) ?? 0;
+  }
+
+  cardinality(group: number): "single" | "multi" {
+    return cardinalityOf((this.members.get(this.root(group)) ?? []).map((index) => this.facts[index] as CandidateFact));
+  }
+
+  /** Joins two clusters; returns the new root. */
+  merge(a: number, b: number): number {
+    const rootA = this.root(a);
+    const rootB = this.root(b);
+    if (rootA === rootB) return rootA;
+    const members = [...(this.members.get(rootA) ?? []), ...(this.members.get(rootB) ?? [])];
+    const heads = [this.heads.get(rootA) ?? 0, this.heads.get(rootB) ?? 0];
+    heads.sort((x, y) => byAuthority(this.facts[x] as CandidateFact, this.facts[y] as CandidateFact));
+    this.sets.union(rootA, rootB);
+    const root = this.root(rootA);
+    for (const old of [rootA, rootB]) {
+      this.members.delete(old);
+      this.heads.delete(old);
+    }
+    this.members.set(root, members);
+    this.heads.set(root, heads[0] ?? 0);
+    return root;
+  }
+
+  /** One side of a judge pair: the cluster's key and up to three statements, most authoritative first. */
+  side(group: number): JudgePair["left"] {
+    const members = (this.members.get(this.root(group)) ?? [])
+      .map((index) => this.facts[index] as CandidateFact)
+      .sort(byAuthority);
+    const statements: string[] = [];
+    for (const fact of members) {
+      if (statements.length < 3 && !statements.includes(fact.statement)) statements.push(fact.statement);
+    }
+    return { key: members[0]?.key ?? "", statements };
+  }
+
+  /** Every cluster's facts, in input order within a cluster. */
+  all(): CandidateFact[][] {
+    return [...this.members.values()].map((members) =>
+      [...members].sort((a, b) => a - b).map((index) => this.facts[index] as CandidateFact),
+    );
+  }
 }

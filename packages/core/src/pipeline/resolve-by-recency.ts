@@ -1,89 +1,24 @@
 import type { CandidateFact, ConsolidatedFact, SupersededFact } from "../schemas/facts.js";
 import type { DroppedFact } from "../schemas/report.js";
 import { contentWords, jaccard, normalizeText } from "../util/text.js";
-import { timeOf } from "../util/time.js";
+import { UnionFind } from "../util/union-find.js";
 import { trustRank } from "./check-evidence.js";
-import { SAME_SUBJECT_SIMILARITY } from "./deduplicate.js";
+import { byAuthority, byObservation } from "./fact-order.js";
+import { type FactView, normalizeValue, sameValue, viewOf } from "./same-subject.js";
 
-/** One cluster resolved: the fact that stays, and facts of lower trust that were kept out of memory. */
+export { byObservation } from "./fact-order.js";
+
+/** One cluster resolved: the facts that stay (one per value of a set), and facts kept out of memory, with reasons. */
 export interface Resolution {
-  fact: ConsolidatedFact;
+  facts: ConsolidatedFact[];
   dropped: DroppedFact[];
 }
 
+/** Above this many facts, a cluster's values are told apart by exact value or wording only (no pairwise compare). */
+const PAIRWISE_LIMIT = 200;
+
 function asHistory(fact: CandidateFact): SupersededFact {
   return { factId: fact.id, statement: fact.statement, observedAt: fact.observedAt, evidence: fact.evidence };
-}
-
-function evidenceKey(item: CandidateFact["evidence"][number]): string {
-  return item.type === "event"
-    ? `event:${item.sessionId}:${item.eventId}`
-    : `memory:${item.memoryId}:${item.quote ?? ""}`;
-}
-
-/** Two facts hold the same value when they say it in (nearly) the same words, or rest on the very same source span. */
-function sameValue(a: CandidateFact, b: CandidateFact): boolean {
-  if (normalizeText(a.statement) === normalizeText(b.statement)) return true;
-  const sources = new Set(b.evidence.map(evidenceKey));
-  if (a.evidence.some((item) => sources.has(evidenceKey(item)))) return true;
-  return jaccard(new Set(contentWords(a.statement)), new Set(contentWords(b.statement))) >= SAME_SUBJECT_SIMILARITY;
-}
-
-/** Oldest first; ties broken by id so every run orders the same way. */
-export function byObservation(a: CandidateFact, b: CandidateFact): number {
-  return timeOf(a.observedAt) - timeOf(b.observedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/**
- * Resolves one cluster of facts about the same subject: the latest observation among the most trusted sources wins.
- * Older facts with the same value are merged into it (their evidence supports it); older facts with another value
- * are superseded and kept as history for the report. A newer fact from a less trusted source (text that only came
- * back from a tool, say) never overrides what the user said: it is dropped, with the reason.
- */
-export function resolveByRecency(cluster: CandidateFact[]): Resolution {
-  const ordered = [...cluster].sort(byObservation);
-  const topRank = Math.max(...ordered.map((fact) => trustRank(fact.trust)));
-  const winner = ordered.filter((fact) => trustRank(fact.trust) === topRank).at(-1);
-  if (!winner) throw new RangeError("cannot resolve an empty cluster");
-  const merged: SupersededFact[] = [];
-  const superseded: SupersededFact[] = [];
-  const dropped: DroppedFact[] = [];
-  const evidence = [...winner.evidence];
-  for (const fact of ordered) {
-    if (fact === winner) continue;
-    if (sameValue(fact, winner)) {
-      merged.push(asHistory(fact));
-      evidence.push(...fact.evidence);
-    } else if (byObservation(fact, winner) > 0) {
-      dropped.push({
-        statement: fact.statement,
-        key: fact.key,
-        kind: fact.kind,
-        reason: `lower-trust source (${fact.trust}) does not override "${winner.statement}" (${winner.trust})`,
-        evidence: fact.evidence,
-      });
-    } else {
-      superseded.push(asHistory(fact));
-    }
-  }
-  return {
-    fact: {
-      key: winner.key,
-      topic: winner.topic,
-      statement: winner.statement,
-      kind: winner.kind,
-      cardinality: winner.cardinality,
-      polarity: winner.polarity,
-      value: winner.value,
-      observedAt: winner.observedAt,
-      trust: winner.trust,
-      evidence: dedupeEvidence(evidence),
-      sourceFactIds: [winner.id, ...merged.map((fact) => fact.factId), ...superseded.map((fact) => fact.factId)],
-      merged,
-      superseded,
-    },
-    dropped,
-  };
 }
 
 function dedupeEvidence<T extends { type: string }>(evidence: T[]): T[] {
@@ -94,4 +29,194 @@ function dedupeEvidence<T extends { type: string }>(evidence: T[]): T[] {
     seen.add(key);
     return true;
   });
+}
+
+/** The facts of a cluster partitioned by value: each part is one value (or one member of a set), in any polarity. */
+function partitionByValue(views: FactView[]): FactView[][] {
+  const sets = new UnionFind(views.length);
+  if (views.length <= PAIRWISE_LIMIT) {
+    for (let i = 0; i < views.length; i++) {
+      for (let j = i + 1; j < views.length; j++) {
+        if (sameValue(views[i] as FactView, views[j] as FactView)) sets.union(i, j);
+      }
+    }
+  } else {
+    const first = new Map<string, number>();
+    for (const [index, view] of views.entries()) {
+      const id =
+        view.fact.value === null ? `s:${normalizeText(view.fact.statement)}` : `v:${normalizeValue(view.fact.value)}`;
+      const seen = first.get(id);
+      if (seen === undefined) first.set(id, index);
+      else sets.union(seen, index);
+    }
+  }
+  const parts = new Map<number, FactView[]>();
+  for (const [index, view] of views.entries()) {
+    const root = sets.find(index);
+    const part = parts.get(root);
+    if (part) part.push(view);
+    else parts.set(root, [view]);
+  }
+  return [...parts.values()];
+}
+
+const CLAUSE_BREAK = /;\s+|(?<=[.!?])\s+(?=\p{Lu})/u;
+
+/** The clauses of a compound statement ("Tests run with Jest; integration tests need docker compose"). */
+export function clausesOf(statement: string): string[] {
+  const clauses: string[] = [];
+  for (const piece of statement.split(CLAUSE_BREAK)) {
+    const text = piece.trim();
+    if (text === "") continue;
+    const previous = clauses.at(-1);
+    if (previous !== undefined && text.split(/\s+/).length < 3) clauses[clauses.length - 1] = `${previous}; ${text}`;
+    else clauses.push(text);
+  }
+  return clauses;
+}
+
+/** A clause as a sentence of its own: capitalised, ending in a full stop. */
+function sentenceOf(clause: string): string {
+  const text = clause.charAt(0).toUpperCase() + clause.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/**
+ * The parts of a superseded compound statement that the update did not touch: every clause but the one holding the
+ * old value (or, without a value, the one closest in words to the new statement). They stay in memory as facts of
+ * their own, so "switched to Vitest" replaces "Tests run with Jest" and keeps "integration tests need docker compose".
+ */
+function untouchedClauses(old: CandidateFact, winner: CandidateFact): ConsolidatedFact[] {
+  const clauses = clausesOf(old.statement);
+  if (clauses.length < 2) return [];
+  const winnerWords = new Set(contentWords(winner.statement));
+  const scores = clauses.map((clause) => {
+    if (old.value !== null && normalizeText(clause).includes(normalizeText(old.value))) return 2;
+    return jaccard(new Set(contentWords(clause)), winnerWords);
+  });
+  const replaced = scores.indexOf(Math.max(...scores));
+  return clauses.flatMap((clause, index) => {
+    if (index === replaced) return [];
+    const id = `${old.id}~clause${index + 1}`;
+    return [
+      {
+        key: `${old.key}.clause_${index + 1}`,
+        topic: old.topic,
+        statement: sentenceOf(clause),
+        kind: old.kind,
+        cardinality: "multi" as const,
+        polarity: "positive" as const,
+        value: null,
+        observedAt: old.observedAt,
+        trust: old.trust,
+        evidence: old.evidence,
+        sourceFactIds: [id],
+        merged: [],
+        superseded: [],
+      },
+    ];
+  });
+}
+
+function consolidated(
+  winner: CandidateFact,
+  merged: CandidateFact[],
+  superseded: CandidateFact[],
+  cardinality: ConsolidatedFact["cardinality"],
+): ConsolidatedFact {
+  return {
+    key: winner.key,
+    topic: winner.topic,
+    statement: winner.statement,
+    kind: winner.kind,
+    cardinality,
+    polarity: winner.polarity,
+    value: winner.value,
+    observedAt: winner.observedAt,
+    trust: winner.trust,
+    evidence: dedupeEvidence([...winner.evidence, ...merged.flatMap((fact) => fact.evidence)]),
+    sourceFactIds: [winner.id, ...merged.map((fact) => fact.id), ...superseded.map((fact) => fact.id)],
+    merged: [...merged].sort(byObservation).map(asHistory),
+    superseded: [...superseded].sort(byObservation).map(asHistory),
+  };
+}
+
+function lowerTrust(fact: CandidateFact, winner: CandidateFact, verb = "override"): DroppedFact {
+  return {
+    factId: fact.id,
+    statement: fact.statement,
+    key: fact.key,
+    kind: fact.kind,
+    reason: `lower-trust source (${fact.trust}) does not ${verb} "${winner.statement}" (${winner.trust})`,
+    evidence: fact.evidence,
+  };
+}
+
+/**
+ * Resolves one cluster of facts about the same subject.
+ *
+ * - The facts are split into values (one value said in several words, or retracted, is one value).
+ * - A value's state is its most authoritative observation: the most trusted source, then the latest. Its other
+ *   wordings are merged into it; when that observation is a retraction ("no longer plays chess"), the retraction is
+ *   what stays, and the earlier assertions are superseded by it.
+ * - `single` (every fact says the attribute holds one value): the most authoritative asserted value wins; other
+ *   values are superseded — a compound statement loses only the clause that held the old value — and retractions of
+ *   other values are kept as history. A newer value from a less trusted source (text that only came back from a
+ *   tool) never overrides what the user said: it is dropped, with the reason.
+ * - `multi` (a set, or unknown): every value stays; a new member never replaces another. Members resting only on
+ *   a less trusted source than the set's best (a tool result adding to what the user said) are dropped, with the
+ *   reason.
+ */
+export function resolveByRecency(cluster: CandidateFact[]): Resolution {
+  if (cluster.length === 0) throw new RangeError("cannot resolve an empty cluster");
+  const cardinality = cluster.every((fact) => fact.cardinality === "single") ? "single" : "multi";
+  const values = partitionByValue(cluster.map(viewOf)).map((part) => part.map((view) => view.fact).sort(byAuthority));
+  values.sort((a, b) => byAuthority(a[0], b[0]));
+  const settle = (facts: CandidateFact[]) => {
+    const state = facts[0] as CandidateFact;
+    const rest = facts.slice(1);
+    if (state.polarity === "negative") {
+      return {
+        state,
+        merged: rest.filter((fact) => fact.polarity === "negative"),
+        superseded: rest.filter((fact) => fact.polarity === "positive"),
+      };
+    }
+    return { state, merged: rest, superseded: [] as CandidateFact[] };
+  };
+
+  if (cardinality === "multi") {
+    const topRank = Math.max(...cluster.map((fact) => trustRank(fact.trust)));
+    const kept = values.filter((facts) => trustRank((facts[0] as CandidateFact).trust) === topRank);
+    const anchor = (kept[0] ?? [])[0] as CandidateFact;
+    return {
+      facts: kept.map((facts) => {
+        const { state, merged, superseded } = settle(facts);
+        return consolidated(state, merged, superseded, cardinality);
+      }),
+      dropped: values
+        .filter((facts) => !kept.includes(facts))
+        .flat()
+        .map((fact) => lowerTrust(fact, anchor, "add to")),
+    };
+  }
+
+  const winning = values.find((facts) => facts[0]?.polarity === "positive") ?? values[0] ?? [];
+  const { state: winner, merged, superseded } = settle(winning);
+  const facts: ConsolidatedFact[] = [];
+  const dropped: DroppedFact[] = [];
+  const replaced = [...superseded];
+  for (const other of values) {
+    if (other === winning) continue;
+    for (const fact of other) {
+      if (trustRank(fact.trust) < trustRank(winner.trust) && byObservation(fact, winner) > 0) {
+        dropped.push(lowerTrust(fact, winner));
+        continue;
+      }
+      replaced.push(fact);
+      if (fact.polarity === "positive") facts.push(...untouchedClauses(fact, winner));
+    }
+  }
+  facts.unshift(consolidated(winner, merged, replaced, cardinality));
+  return { facts, dropped };
 }

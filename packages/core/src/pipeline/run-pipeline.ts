@@ -17,7 +17,8 @@ import { checkEvidence, type EvidenceIndex, indexChunk, indexMemories } from "./
 import { checkInsights, type SessionEventIndex } from "./check-insights.js";
 import { chunkTranscript, LINE_OVERHEAD_TOKENS } from "./chunk-transcript.js";
 import { deduplicate } from "./deduplicate.js";
-import { renderLedger, skippedNotice, skipSettledPairs } from "./incremental.js";
+import { attachLedger, settledTogether, skippedNotice } from "./incremental.js";
+import { readLineage } from "./lineage.js";
 import { renderMemories } from "./render-memories.js";
 import { resolveByRecency } from "./resolve-by-recency.js";
 import { ensureInputsAvailable, type InputSnapshot } from "./snapshot-inputs.js";
@@ -49,6 +50,9 @@ export interface PipelineContext {
   /** Creates (and locks) the output store; returns its id. */
   createOutputStore(): Promise<string>;
 }
+
+/** Refused merges named one by one in notices; the rest are counted in one. */
+const MAX_REFUSAL_NOTICES = 20;
 
 const TRANSIENT_REASON = "transient: a one-off note, not kept in memory (used only to spot patterns across sessions)";
 
@@ -96,13 +100,16 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
       state.stats.redactions += clean.redactions;
     }
   }
-  const memories: MemorySnippet[] = snapshot.memories.map((memory) => {
+  state.redactedMemories ??= new Map();
+  for (const memory of snapshot.memories) {
     const clean = context.redact(memory.content);
     state.stats.redactions += clean.redactions;
-    state.redactedMemories ??= new Map();
     state.redactedMemories.set(memory.id, clean.text);
-    return { id: memory.id, path: memory.path, content: clean.text, updatedAt: memory.updated_at };
-  });
+  }
+  const lineage = readLineage(snapshot.memories, (memory) => state.redactedMemories?.get(memory.id) ?? "");
+  for (const fact of lineage.facts) fact.statement = context.redact(fact.statement).text;
+  const fromLineage = new Set(lineage.facts.map((fact) => fact.id));
+  const memories = lineage.toExtract;
   state.stats.chunks = chunks.length;
   const chunksBySession = new Map<string, number>();
   for (const chunk of chunks) chunksBySession.set(chunk.sessionId, (chunksBySession.get(chunk.sessionId) ?? 0) + 1);
@@ -110,7 +117,8 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
 
   await context.checkpoint("extract");
   await ensureInputsAvailable(context.storage, snapshot);
-  const candidates: CandidateFact[] = [];
+  const candidates: CandidateFact[] = [...lineage.facts];
+  state.memoryFacts.push(...lineage.facts);
   const accept = (
     facts: ExtractedFact[],
     index: EvidenceIndex,
@@ -143,7 +151,10 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
     });
   };
   const extractMemories = async (batch: MemorySnippet[], batchIndex: number) => {
-    const facts = await callModel(() => context.model.extract({ type: "memories", memories: batch }, callContext));
+    const extracted = await callModel(() => context.model.extract({ type: "memories", memories: batch }, callContext));
+    const facts = extracted.filter(
+      (fact) => !fact.evidence.every((cited) => lineage.covered(cited.event_id, cited.quote)),
+    );
     const ids = new Set(batch.map((memory) => memory.id));
     const accepted = accept(facts, indexMemories(batch), `memories#${batchIndex}`, (dropped, fact) => {
       for (const cited of fact.evidence) {
@@ -167,6 +178,7 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   for (const fact of transient) {
     state.dropReasons.set(fact.id, TRANSIENT_REASON);
     state.dropped.push({
+      factId: fact.id,
       statement: fact.statement,
       key: fact.key,
       kind: fact.kind,
@@ -175,18 +187,29 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
     });
   }
   const lasting = candidates.filter((fact) => fact.kind !== "transient");
-  const { clusters, judgeCalls } = await deduplicate(lasting, {
-    judge: skipSettledPairs(snapshot, lasting, (pairs) => callModel(() => context.model.judge(pairs, callContext))),
+  const { clusters, judgeCalls, refused } = await deduplicate(lasting, {
+    judge: (pairs) => callModel(() => context.model.judge(pairs, callContext)),
+    settled: (a, b) => settledTogether(a, b, fromLineage),
   });
   state.stats.clusters = clusters.length;
   state.stats.judgeCalls = judgeCalls;
+  for (const merge of refused.slice(0, MAX_REFUSAL_NOTICES)) {
+    context.emit({ type: "notice", message: `${merge.reason}: "${merge.left}" / "${merge.right}"` });
+  }
+  if (refused.length > MAX_REFUSAL_NOTICES) {
+    context.emit({
+      type: "notice",
+      message: `${refused.length - MAX_REFUSAL_NOTICES} more merges the model proposed were refused (different cardinality, entities or roles).`,
+    });
+  }
 
   await context.checkpoint("resolve");
   const consolidated: ConsolidatedFact[] = [];
   for (const cluster of clusters) {
     const resolution = resolveByRecency(cluster);
-    consolidated.push(resolution.fact);
+    consolidated.push(...resolution.facts);
     state.dropped.push(...resolution.dropped);
+    for (const dropped of resolution.dropped) if (dropped.factId) state.dropReasons.set(dropped.factId, dropped.reason);
   }
 
   await context.checkpoint("synthesize");
@@ -197,9 +220,15 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   await context.checkpoint("write");
   await ensureInputsAvailable(context.storage, snapshot);
   const outputStoreId = state.outputStoreId;
-  for (const memory of [...renderMemories(facts), ...renderLedger(snapshot, state.sessions, state.dreamId)]) {
+  const rendered = renderMemories(facts, state.dreamId);
+  attachLedger(rendered, snapshot, state.sessions, state.dreamId);
+  for (const memory of rendered) {
     if (signal.aborted) throw abortedError(signal);
-    const written = await context.storage.createMemory(outputStoreId, { path: memory.path, content: memory.content });
+    const written = await context.storage.createMemory(outputStoreId, {
+      path: memory.path,
+      content: memory.content,
+      lineage: memory.lineage,
+    });
     state.written.set(written.path, written.id);
     state.outputContent.set(written.path, memory.content);
     context.emit({ type: "memory.written", memory_id: written.id, path: written.path });

@@ -18,6 +18,8 @@ export const LineageFact = z.object({
   /** The line's text exactly as written in the memory, without the list marker. */
   line: z.string().min(1),
   key: z.string().min(1),
+  /** The topic the fact was filed under (which memory file it renders into). */
+  topic: z.string().min(1),
   kind: FactKind,
   cardinality: Cardinality,
   polarity: Polarity,

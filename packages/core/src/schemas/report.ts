@@ -55,6 +55,8 @@ export type ReportedInput = z.infer<typeof ReportedInput>;
 
 /** A candidate fact that did not make it into memory, and why. */
 export const DroppedFact = z.object({
+  /** The candidate fact's id, when the fact got as far as having one. */
+  factId: z.string().optional(),
   statement: z.string(),
   key: z.string(),
   kind: FactKind,

@@ -8,6 +8,8 @@ interface Rule {
   key: string;
   topic: string;
   kind: "preference" | "fact" | "procedure" | "transient";
+  /** Every attribute here holds one value at a time (a transient note is a set of one-offs). */
+  cardinality?: "single" | "multi";
   statement: (match: RegExpMatchArray) => string;
 }
 
@@ -69,6 +71,8 @@ function factsFrom(id: string, text: string) {
         key: rule.key,
         topic: rule.topic,
         kind: rule.kind,
+        cardinality: rule.cardinality ?? (rule.kind === "transient" ? "multi" : "single"),
+        value: match[1],
         statement: rule.statement(match),
         evidence: [{ event_id: id, quote: match[0] }],
       },

@@ -4,11 +4,12 @@ import {
   type DreamEvent,
   type ExtractionSource,
   isLedgerPath,
-  LEDGER_PATH,
+  type LedgerEntry,
   parseLedger,
-  renderLedger,
+  readAllMemories,
   type Session,
   type StorageAdapter,
+  topicPath,
 } from "@nocturne/core";
 import { createInMemoryAdapter } from "@nocturne/core/testing";
 import { describe, expect, it } from "vitest";
@@ -47,6 +48,8 @@ function recordingModel(): ConsolidationModel & {
             topic: "project",
             statement,
             kind: "fact" as const,
+            cardinality: "single" as const,
+            value: match[2],
             evidence: [{ event_id: item.id, quote: match[0] }],
           },
         ];
@@ -87,6 +90,15 @@ async function dream(
   return { ended, report, events, outputId };
 }
 
+/** The ledger a store carries: the sessions listed in its memories' lineage. */
+async function ledgerOf(storage: StorageAdapter, storeId: string): Promise<LedgerEntry[]> {
+  const byHash = new Map<string, LedgerEntry>();
+  for (const memory of await readAllMemories(storage, storeId)) {
+    for (const entry of memory.lineage?.sessions ?? []) byHash.set(entry.content_sha256, entry);
+  }
+  return [...byHash.values()];
+}
+
 describe("incremental dreams", () => {
   const sessions: Session[] = [
     sessionOf("sesn_a", 1, ["remember database is postgres"]),
@@ -100,23 +112,24 @@ describe("incremental dreams", () => {
     return { storage, storeId };
   }
 
-  it("writes a ledger of the sessions it folded in, and a repeat dream skips them", async () => {
+  it("keeps a ledger of the sessions it folded in beside its memories, and a repeat dream skips them", async () => {
     const { storage, storeId } = await seeded();
     const first = await dream(storage, recordingModel(), storeId, ["sesn_a", "sesn_b"]);
     expect(first.ended.status).toBe("completed");
-    const ledger = await storage.getMemoryByPath(first.outputId, LEDGER_PATH);
-    const entries = parseLedger(ledger?.content ?? "");
-    expect(entries.map((entry) => entry.sessionId).sort()).toEqual(["sesn_a", "sesn_b"]);
-    expect(entries.map((entry) => entry.contentSha256).sort()).toEqual(
+    const entries = await ledgerOf(storage, first.outputId);
+    expect(entries.map((entry) => entry.session_id).sort()).toEqual(["sesn_a", "sesn_b"]);
+    expect(entries.map((entry) => entry.content_sha256).sort()).toEqual(
       (first.report?.sessions ?? []).map((session) => session.contentSha256).sort(),
     );
     expect(first.report?.sessions.every((session) => !session.skipped)).toBe(true);
+    const written = await readAllMemories(storage, first.outputId);
+    expect(written.some((memory) => isLedgerPath(memory.path) || memory.content.includes("sha256"))).toBe(false);
 
     const model = recordingModel();
     const second = await dream(storage, model, first.outputId, ["sesn_a", "sesn_b"]);
     expect(second.ended.status).toBe("completed");
     expect(model.sessionsRead).toEqual([]);
-    expect(model.reads).toEqual(["memories"]);
+    expect(model.reads).toEqual([]);
     expect(second.report?.sessions.map((session) => [session.sessionId, session.skipped, session.chunks])).toEqual([
       ["sesn_a", true, 0],
       ["sesn_b", true, 0],
@@ -128,8 +141,8 @@ describe("incremental dreams", () => {
 
     const facts = (second.report?.outputs ?? []).flatMap((output) => output.facts.map((fact) => fact.statement));
     expect(facts.sort()).toEqual(["The database is postgres.", "The owner is payments.", "The region is lisbon."]);
-    const carried = parseLedger((await storage.getMemoryByPath(second.outputId, LEDGER_PATH))?.content ?? "");
-    expect(carried.map((entry) => entry.sessionId).sort()).toEqual(["sesn_a", "sesn_b"]);
+    const carried = await ledgerOf(storage, second.outputId);
+    expect(carried.map((entry) => entry.session_id).sort()).toEqual(["sesn_a", "sesn_b"]);
   });
 
   it("extracts a session again when forced, or when its content changed", async () => {
@@ -153,8 +166,7 @@ describe("incremental dreams", () => {
     const facts = (third.report?.outputs ?? []).flatMap((output) => output.facts.map((fact) => fact.statement));
     expect(facts).toContain("The region is osaka.");
     expect(facts).not.toContain("The region is lisbon.");
-    const ledger = parseLedger((await storage.getMemoryByPath(third.outputId, LEDGER_PATH))?.content ?? "");
-    expect(ledger).toHaveLength(3);
+    expect(await ledgerOf(storage, third.outputId)).toHaveLength(3);
   });
 
   it("does not ask the model again about pairs the dream that wrote the input store already settled", async () => {
@@ -184,35 +196,36 @@ describe("incremental dreams", () => {
     expect(mixedModel.judged.every((pair) => pair.includes("project.dbdelta"))).toBe(true);
   });
 
-  it("renders and parses ledger lines, splitting a long ledger into files that fit a memory", () => {
-    const snapshot = {
-      store: { id: "memstore_x" },
-      memories: [],
-      sessions: [],
-      sessionHashes: new Map<string, string>(),
-      incremental: {
-        skip: new Set<string>(),
-        carried: Array.from({ length: 1500 }, (_, i) => ({
-          sessionId: `sesn with space ${i}`,
-          contentSha256: i.toString(16).padStart(64, "0"),
-          dreamId: "drm_old",
-        })),
-      },
-    } as unknown as Parameters<typeof renderLedger>[0];
-    const files = renderLedger(snapshot, [], "drm_new");
-    expect(files.length).toBeGreaterThan(1);
-    expect(files.map((file) => file.path)).toEqual(
-      files.map((_, i) => (i === 0 ? LEDGER_PATH : `/nocturne/consolidated-sessions-${i + 1}.md`)),
-    );
-    for (const file of files) expect(isLedgerPath(file.path)).toBe(true);
-    for (const file of files) expect(Buffer.byteLength(file.content)).toBeLessThanOrEqual(100 * 1024);
-    const parsed = files.flatMap((file) => parseLedger(file.content));
-    expect(parsed).toHaveLength(1500);
-    expect(parsed[7]).toEqual({
-      sessionId: "sesn with space 7",
-      contentSha256: (7).toString(16).padStart(64, "0"),
-      dreamId: "drm_old",
+  it("still reads the ledger file of a store written before lineage existed, and never writes one", async () => {
+    const storage = createInMemoryAdapter();
+    for (const session of sessions) await storage.putSession(session);
+    const hashes = new Map<string, string>();
+    const probe = await dream(storage, recordingModel(), await storeWith(storage, {}), ["sesn_a"]);
+    for (const session of probe.report?.sessions ?? []) hashes.set(session.sessionId, session.contentSha256);
+    const legacy = `# Consolidated sessions\n\n- sesn_a sha256=${hashes.get("sesn_a")} dream=drm_old\n`;
+    const storeId = await storeWith(storage, {
+      "/nocturne/consolidated-sessions.md": legacy,
+      "/notes.md": "- remember owner is payments\n",
     });
+    const model = recordingModel();
+    const next = await dream(storage, model, storeId, ["sesn_a", "sesn_b"]);
+    expect(model.sessionsRead).toEqual(["sesn_b"]);
+    expect(next.report?.inputs.some((input) => isLedgerPath(input.path))).toBe(false);
+    const written = await readAllMemories(storage, next.outputId);
+    expect(written.some((memory) => isLedgerPath(memory.path))).toBe(false);
+    expect((await ledgerOf(storage, next.outputId)).map((entry) => entry.session_id).sort()).toEqual([
+      "sesn_a",
+      "sesn_b",
+    ]);
+  });
+
+  it("parses legacy ledger lines, and no topic can render to a ledger path", () => {
+    const hash = (7).toString(16).padStart(64, "0");
+    expect(
+      parseLedger(`# Consolidated sessions\n\n- sesn%20with%20space sha256=${hash} dream=drm_old\nnoise\n`),
+    ).toEqual([{ session_id: "sesn with space", content_sha256: hash, dream_id: "drm_old" }]);
+    expect(isLedgerPath("/nocturne/consolidated-sessions-2.md")).toBe(true);
     expect(isLedgerPath("/nocturne/other.md")).toBe(false);
+    expect(topicPath("nocturne/consolidated-sessions-2")).toBe("/general.md");
   });
 });

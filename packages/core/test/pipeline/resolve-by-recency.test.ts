@@ -1,7 +1,13 @@
-import { type CandidateFact, resolveByRecency, type Trust } from "@nocturne/core";
+import { type CandidateFact, clausesOf, resolveByRecency, type Trust } from "@nocturne/core";
 import { describe, expect, it } from "vitest";
 
-function fact(id: string, statement: string, day: number, trust: Trust = "user"): CandidateFact {
+function fact(
+  id: string,
+  statement: string,
+  day: number,
+  trust: Trust = "user",
+  extra: Partial<CandidateFact> = {},
+): CandidateFact {
   return {
     id,
     key: "home.city",
@@ -14,47 +20,129 @@ function fact(id: string, statement: string, day: number, trust: Trust = "user")
     observedAt: new Date(Date.UTC(2026, 0, day)).toISOString(),
     trust,
     evidence: [{ type: "event", sessionId: `s${day}`, eventId: `e_${id}` }],
+    ...extra,
   };
 }
 
-describe("resolveByRecency", () => {
+const statements = (facts: { statement: string }[]) => facts.map((f) => f.statement).sort();
+
+describe("resolveByRecency: single-valued attributes", () => {
   it("lets the latest observation win and keeps what it replaced as history", () => {
-    const { fact: winner, dropped } = resolveByRecency([
+    const { facts, dropped } = resolveByRecency([
       fact("b", "User lives in Lisbon.", 20),
       fact("a", "User lives in Berlin.", 3),
       fact("c", "User lives in Porto.", 11),
     ]);
-    expect(winner.statement).toBe("User lives in Lisbon.");
-    expect(winner.superseded.map((old) => old.statement)).toEqual(["User lives in Berlin.", "User lives in Porto."]);
-    expect(winner.sourceFactIds[0]).toBe("b");
+    expect(facts).toHaveLength(1);
+    const [winner] = facts;
+    expect(winner?.statement).toBe("User lives in Lisbon.");
+    expect(winner?.superseded.map((old) => old.statement)).toEqual(["User lives in Berlin.", "User lives in Porto."]);
+    expect(winner?.sourceFactIds[0]).toBe("b");
     expect(dropped).toEqual([]);
   });
 
   it("merges restatements of the same value and pools their evidence", () => {
-    const { fact: winner } = resolveByRecency([
-      fact("a", "User lives in Lisbon.", 3),
-      fact("b", "user lives in lisbon", 9),
+    const { facts } = resolveByRecency([fact("a", "User lives in Lisbon.", 3), fact("b", "user lives in lisbon", 9)]);
+    expect(facts[0]?.merged.map((m) => m.factId)).toEqual(["a"]);
+    expect(facts[0]?.superseded).toEqual([]);
+    expect(facts[0]?.evidence).toHaveLength(2);
+  });
+
+  it("tells values apart by the value the extractor named, whatever the wording", () => {
+    const { facts } = resolveByRecency([
+      fact("a", "The user is based in Lisbon.", 3, "user", { value: "Lisbon" }),
+      fact("b", "Home is Lisbon these days.", 9, "user", { value: "lisbon" }),
+      fact("c", "The user lives in Berlin.", 1, "user", { value: "Berlin" }),
     ]);
-    expect(winner.merged.map((m) => m.factId)).toEqual(["a"]);
-    expect(winner.superseded).toEqual([]);
-    expect(winner.evidence).toHaveLength(2);
+    expect(facts).toHaveLength(1);
+    expect(facts[0]?.merged.map((m) => m.factId)).toEqual(["a"]);
+    expect(facts[0]?.superseded.map((m) => m.factId)).toEqual(["c"]);
   });
 
   it("never lets a newer tool-sourced value override what the user said", () => {
-    const { fact: winner, dropped } = resolveByRecency([
+    const { facts, dropped } = resolveByRecency([
       fact("u", "User lives in Berlin.", 3),
       fact("t", "User lives in Atlantis.", 9, "tool"),
     ]);
-    expect(winner.statement).toBe("User lives in Berlin.");
-    expect(winner.trust).toBe("user");
+    expect(facts[0]?.statement).toBe("User lives in Berlin.");
+    expect(facts[0]?.trust).toBe("user");
     expect(dropped.map((d) => d.statement)).toEqual(["User lives in Atlantis."]);
+    expect(dropped[0]?.factId).toBe("t");
     expect(dropped[0]?.reason).toMatch(/lower-trust/);
   });
 
-  it("breaks ties in time by fact id so every run resolves the same way", () => {
+  it("resolves ties in time the same way whatever the input order or ids", () => {
     const a = resolveByRecency([fact("x", "User lives in Oslo.", 5), fact("y", "User lives in Rome.", 5)]);
-    const b = resolveByRecency([fact("y", "User lives in Rome.", 5), fact("x", "User lives in Oslo.", 5)]);
-    expect(a.fact.statement).toBe(b.fact.statement);
+    const b = resolveByRecency([fact("q", "User lives in Rome.", 5), fact("p", "User lives in Oslo.", 5)]);
+    expect(a.facts[0]?.statement).toBe(b.facts[0]?.statement);
+  });
+
+  it("keeps the retraction when the current value is retracted, superseding the assertion", () => {
+    const { facts } = resolveByRecency([
+      fact("a", "The project uses Jest.", 3, "user", { value: "Jest", key: "tests.runner" }),
+      fact("b", "The project no longer uses Jest.", 9, "user", {
+        value: "Jest",
+        key: "tests.runner",
+        polarity: "negative",
+      }),
+    ]);
+    expect(statements(facts)).toEqual(["The project no longer uses Jest."]);
+    expect(facts[0]?.superseded.map((m) => m.factId)).toEqual(["a"]);
+  });
+
+  it("does not let the retraction of an older value unseat the current one", () => {
+    const { facts } = resolveByRecency([
+      fact("a", "Tests run with Jest.", 1, "user", { value: "Jest" }),
+      fact("b", "Tests run with Vitest.", 5, "user", { value: "Vitest" }),
+      fact("c", "We no longer use Jest.", 9, "user", { value: "Jest", polarity: "negative" }),
+    ]);
+    expect(statements(facts)).toEqual(["Tests run with Vitest."]);
+    expect(facts[0]?.superseded.map((m) => m.factId).sort()).toEqual(["a", "c"]);
+  });
+
+  it("replaces only the clause of a compound statement that held the old value", () => {
+    const { facts } = resolveByRecency([
+      fact("a", "Tests run with Jest; integration tests need docker compose.", 1, "memory", { key: "tests.runner" }),
+      fact("b", "The project switched its tests to Vitest.", 9, "user", { key: "tests.runner" }),
+    ]);
+    expect(statements(facts)).toEqual([
+      "The project switched its tests to Vitest.",
+      "integration tests need docker compose.",
+    ]);
+    expect(facts.find((f) => f.statement.startsWith("The project"))?.superseded.map((m) => m.factId)).toEqual(["a"]);
+  });
+});
+
+describe("resolveByRecency: sets", () => {
+  const hobby = (id: string, statement: string, day: number, extra: Partial<CandidateFact> = {}) =>
+    fact(id, statement, day, "user", { key: "user.hobbies", cardinality: "multi", ...extra });
+
+  it("keeps every member: a new member never replaces the others", () => {
+    const { facts } = resolveByRecency([
+      hobby("a", "The user plays chess.", 1, { value: "chess" }),
+      hobby("b", "The user took up climbing.", 5, { value: "climbing" }),
+      hobby("c", "The user enjoys chess.", 7, { value: "chess" }),
+    ]);
+    expect(statements(facts)).toEqual(["The user enjoys chess.", "The user took up climbing."]);
+    expect(facts.flatMap((f) => f.superseded)).toEqual([]);
+  });
+
+  it("removes a member only on an explicit retraction, which is kept so an older mention cannot revive it", () => {
+    const { facts } = resolveByRecency([
+      hobby("a", "The user plays chess.", 1, { value: "chess" }),
+      hobby("b", "The user took up climbing.", 5, { value: "climbing" }),
+      hobby("c", "The user does not play chess any more.", 7, { value: "chess", polarity: "negative" }),
+    ]);
+    expect(statements(facts)).toEqual(["The user does not play chess any more.", "The user took up climbing."]);
+    expect(facts.find((f) => f.polarity === "negative")?.superseded.map((m) => m.factId)).toEqual(["a"]);
+  });
+
+  it("treats a cluster with any fact of unknown cardinality as a set (never replaces silently)", () => {
+    const { facts } = resolveByRecency([
+      fact("a", "User speaks Portuguese.", 1),
+      fact("b", "User speaks Italian.", 5, "user", { cardinality: "multi" }),
+    ]);
+    expect(statements(facts)).toEqual(["User speaks Italian.", "User speaks Portuguese."]);
   });
 });
 
@@ -62,8 +150,25 @@ describe("resolveByRecency: the same source span", () => {
   it("merges two wordings drawn from the same event instead of calling one superseded", () => {
     const a = fact("a", "The team switched to pnpm.", 9);
     const b = { ...fact("b", "Use pnpm instead of npm for everything.", 9), evidence: a.evidence };
-    const { fact: winner } = resolveByRecency([a, b]);
-    expect(winner.superseded).toEqual([]);
-    expect(winner.merged).toHaveLength(1);
+    const { facts } = resolveByRecency([a, b]);
+    expect(facts[0]?.superseded).toEqual([]);
+    expect(facts[0]?.merged).toHaveLength(1);
+  });
+
+  it("never merges statements that swap roles, even from one span", () => {
+    const a = fact("a", "Alice mentors Bob.", 9, "user", { cardinality: "multi" });
+    const b = { ...fact("b", "Bob mentors Alice.", 9, "user", { cardinality: "multi" }), evidence: a.evidence };
+    expect(statements(resolveByRecency([a, b]).facts)).toEqual(["Alice mentors Bob.", "Bob mentors Alice."]);
+  });
+});
+
+describe("clausesOf", () => {
+  it("splits on semicolons and sentence breaks, keeping short tails with their clause", () => {
+    expect(clausesOf("Tests run with Jest; integration tests need docker compose")).toEqual([
+      "Tests run with Jest",
+      "integration tests need docker compose",
+    ]);
+    expect(clausesOf("Uses pnpm. It is fast.")).toEqual(["Uses pnpm.", "It is fast."]);
+    expect(clausesOf("Deploys on Fridays; rarely")).toEqual(["Deploys on Fridays; rarely"]);
   });
 });

@@ -54,11 +54,13 @@ export function extractFromMemories(memories: readonly MemorySnippet[]): Extract
         const transient = item.log || isTransient(statement, { dated: pathDated || item.dated });
         const kind: FactKind = transient ? "transient" : insights ? "insight" : statementKind(statement, subject);
         const pieceSubject = statement === full ? subject : subjectKey(statement);
+        const single = pieceSubject.category !== undefined && !transient && !insights;
         facts.push({
           key: boundedKey(transient ? `transient.${pieceSubject.key}` : pieceSubject.key),
           topic,
           statement: statement.trim(),
           kind,
+          ...(single ? { cardinality: "single" as const } : {}),
           evidence: [{ event_id: memory.id, quote }],
         });
       }

@@ -35,7 +35,10 @@ class FactCollector {
   readonly facts: ExtractedFact[] = [];
   private readonly index = new Map<string, ExtractedFact>();
 
-  constructor(private readonly filter: FactFilter) {}
+  constructor(
+    private readonly filter: FactFilter,
+    private readonly decline: (reason: string, text: string) => void,
+  ) {}
 
   add(given: FactKind, statement: string, eventId: string, quote: string): void {
     if (statement === "" || statement.length > 2000 || looksLikeCredential(statement)) return;
@@ -43,7 +46,10 @@ class FactCollector {
     const kind = given === "procedure" && subject.category !== undefined ? "preference" : given;
     const key = boundedKey(kind === "transient" ? `transient.${subject.key}` : subject.key);
     const topic = transcriptTopic(statement, subject, kind);
-    if (!this.filter.allows({ key, topic, statement, kind })) return;
+    if (!this.filter.allows({ key, topic, statement, kind })) {
+      this.decline("instructions", statement);
+      return;
+    }
     const cited = clip(quote, MAX_QUOTE).trim();
     if (cited === "") return;
     const id = `${key}\u0000${statement}`;
@@ -54,7 +60,15 @@ class FactCollector {
         existing.evidence.push({ event_id: eventId, quote: cited });
       return;
     }
-    const fact: ExtractedFact = { key, topic, statement, kind, evidence: [{ event_id: eventId, quote: cited }] };
+    const single = subject.category !== undefined && kind !== "transient";
+    const fact: ExtractedFact = {
+      key,
+      topic,
+      statement,
+      kind,
+      ...(single ? { cardinality: "single" as const } : {}),
+      evidence: [{ event_id: eventId, quote: cited }],
+    };
     this.index.set(id, fact);
     this.facts.push(fact);
   }
@@ -201,10 +215,17 @@ function readUserText(text: string, eventId: string, into: FactCollector): void 
 
 /**
  * Facts in a transcript chunk, read only from the user's own lines: agent, tool and system text is never a source of
- * memory for the offline model. Each fact cites the event it was read from, with an exact span of its text.
+ * memory for the offline model. Each fact cites the event it was read from, with an exact span of its text. A fact
+ * the dream's instructions leave out is declined (reason `instructions`), so the report counts it.
+ * A fact about a subject the lexicon knows (home city, package manager, editor…) holds one value (`single`); any
+ * other is a set member, so nothing is replaced on a guess.
  */
-export function extractFromTranscript(chunk: Chunk, filter: FactFilter): ExtractedFact[] {
-  const collector = new FactCollector(filter);
+export function extractFromTranscript(
+  chunk: Chunk,
+  filter: FactFilter,
+  decline: (reason: string, text: string) => void = () => {},
+): ExtractedFact[] {
+  const collector = new FactCollector(filter, decline);
   for (const line of chunk.lines) {
     if (line.role !== "user") continue;
     readUserText(line.text, line.eventId, collector);

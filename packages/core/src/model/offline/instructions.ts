@@ -22,7 +22,7 @@ type Matcher = ((fact: FilterableFact) => boolean) & { kind?: FactKind };
 const IGNORE =
   /^(?:please\s+)?(?:ignore|skip|exclude|drop|omit|forget(?:\s+about)?|(?:do not|don't|never)\s+(?:remember|keep|store|include|record|extract|save))\s+(?:(?:anything|everything|all|any)\s+)?(?:(?:about|on|related to|regarding|concerning|from|in|of)\s+)?(.+)$/;
 const ONLY =
-  /^(?:please\s+)?(?:only\s+(?:(?:keep|extract|remember|include|store|consider|record|save)\s+)?|(?:keep|extract|remember|include|store|record|save)\s+only\s+|focus(?:\s+only)?\s+on\s+)(?:(?:anything|everything|all)\s+)?(?:(?:about|on|related to|regarding)\s+)?(.+)$/;
+  /^(?:please\s+)?(?:only\s+(?:(?:keep|extract|remember|include|store|consider|record|save)\s+)?|(?:keep|extract|remember|include|store|record|save)\s+only\s+|focus\s+only\s+on\s+)(?:(?:anything|everything|all)\s+)?(?:(?:about|on|related to|regarding)\s+)?(.+)$/;
 const KIND_WORDS: ReadonlyArray<[RegExp, FactKind]> = [
   [/\b(?:preferences?|prefs?)\b/, "preference"],
   [/\b(?:procedures?|workflows?|rules?|instructions?|how-?tos?|conventions?)\b/, "procedure"],
@@ -71,7 +71,7 @@ function itemsOf(list: string): Matcher[] {
 /**
  * Reads the forms of steering instructions the offline model understands, one per sentence or line:
  * - "ignore X", "skip X", "exclude X", "don't remember/keep/store X" (also "… anything about X");
- * - "only X", "only keep X", "focus on X".
+ * - "only X", "only keep X", "focus only on X" ("focus on X" steers without excluding anything).
  * X is a list (commas, "and", "or") of kinds — preferences, facts, procedures/rules/workflows, insights,
  * transient/one-off/debugging notes — or topics and words: a topic or topic prefix (`tooling`, `projects/atlas`), a
  * segment of a key (`package_manager`), or a word or phrase the statement contains. Everything else in the

@@ -52,7 +52,9 @@ export function createOfflineConsolidationModel(options: OfflineModelOptions = {
     async extract(source, context) {
       ensureNotAborted(context);
       if (source.type === "memories") return extractFromMemories(source.memories);
-      return extractFromTranscript(source.chunk, parseInstructions(context.instructions));
+      return extractFromTranscript(source.chunk, parseInstructions(context.instructions), (reason, text) =>
+        context.decline?.({ reason, text }),
+      );
     },
     async judge(pairs, context) {
       ensureNotAborted(context);

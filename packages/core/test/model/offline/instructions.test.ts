@@ -22,6 +22,20 @@ async function statementsWith(instructions: string): Promise<string[]> {
 }
 
 describe("offline model: the instructions it understands", () => {
+  it("declines every fact the instructions leave out, so the report counts it (nothing vanishes silently)", async () => {
+    const declined: Array<{ reason: string; text: string }> = [];
+    const context = {
+      ...callContext("Only keep preferences."),
+      decline: (entry: { reason: string; text: string }) => declined.push(entry),
+    };
+    const kept = await model.extract({ type: "transcript", chunk: userChunk("sesn_i", SAID) }, context);
+    expect(declined.length).toBeGreaterThan(0);
+    expect(declined.every((entry) => entry.reason === "instructions")).toBe(true);
+    expect([...kept.map((fact) => fact.statement), ...declined.map((entry) => entry.text)].sort()).toEqual(
+      (await statementsWith("")).sort(),
+    );
+  });
+
   it("reads everything when the instructions say nothing it understands", async () => {
     const all = await statementsWith("");
     expect(all).toHaveLength(6);
@@ -45,16 +59,17 @@ describe("offline model: the instructions it understands", () => {
     ]);
   });
 
-  it("'only <kinds>' / 'focus on <kinds>' keeps those kinds, and transient notes (they never become memories)", async () => {
+  it("'only <kinds>' / 'focus only on <kinds>' keeps those kinds, and transient notes (they never become memories)", async () => {
     expect(await statementsWith("Only keep preferences and procedures.")).toEqual([
       "User prefers tabs for indentation.",
       "Never force-push to main.",
       "Today the atlas build failed again with ECONNREFUSED.",
     ]);
-    expect(await statementsWith("Focus on coding-style preferences")).toEqual([
+    expect(await statementsWith("Focus only on coding-style preferences")).toEqual([
       "User prefers tabs for indentation.",
       "Today the atlas build failed again with ECONNREFUSED.",
     ]);
+    expect(await statementsWith("Focus on coding-style preferences")).toEqual(await statementsWith(""));
     expect(await statementsWith("Drop one-off debugging noise.")).toEqual(await statementsWith(""));
   });
 

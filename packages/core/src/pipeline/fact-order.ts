@@ -1,0 +1,29 @@
+import type { CandidateFact } from "../schemas/facts.js";
+import { timeOf } from "../util/time.js";
+import { trustRank } from "./check-evidence.js";
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Most authoritative first: the most trusted source, then the latest observation, then the statement's text, so
+ * every run — whatever order the facts arrived in, whatever ids they were given — picks the same fact.
+ */
+export function byAuthority(a: CandidateFact | undefined, b: CandidateFact | undefined): number {
+  if (a === undefined || b === undefined) return a === undefined ? (b === undefined ? 0 : 1) : -1;
+  return (
+    trustRank(b.trust) - trustRank(a.trust) ||
+    timeOf(b.observedAt) - timeOf(a.observedAt) ||
+    compareText(a.statement, b.statement) ||
+    compareText(a.key, b.key) ||
+    compareText(a.id, b.id)
+  );
+}
+
+/** Oldest first, ties broken by statement then id, so the order does not depend on arrival. */
+export function byObservation(a: CandidateFact, b: CandidateFact): number {
+  return (
+    timeOf(a.observedAt) - timeOf(b.observedAt) || compareText(a.statement, b.statement) || compareText(a.id, b.id)
+  );
+}

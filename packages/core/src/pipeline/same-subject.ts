@@ -1,0 +1,130 @@
+import type { CandidateFact } from "../schemas/facts.js";
+import { anchorsOf, anchorTokensOf } from "../util/anchors.js";
+import { contentWords, jaccard, normalizeText } from "../util/text.js";
+
+/** Statements at least this similar (Jaccard of content words) say the same thing, when their anchors agree. */
+export const SAME_VALUE_SIMILARITY = 0.8;
+
+/** Words that turn a statement into its retraction; ignored when comparing what two statements are about. */
+const NEGATION_WORDS = new Set([
+  "no",
+  "not",
+  "longer",
+  "never",
+  "anymore",
+  "any",
+  "more",
+  "stopped",
+  "quit",
+  "dropped",
+  "don",
+  "doesn",
+  "didn",
+  "isn",
+  "aren",
+  "won",
+  "t",
+]);
+
+/** What the subject and value rules read of a fact, computed once per fact. */
+export interface FactView {
+  fact: CandidateFact;
+  /** Anchors of the statement, in order. */
+  anchors: string[];
+  /** Anchors of the value, when the extractor named one. */
+  valueAnchors: Set<string> | null;
+  /** Content words without negations. */
+  words: Set<string>;
+  /** Every word in anchor form: an anchor of another statement written here in lowercase is still named here. */
+  tokens: Set<string>;
+}
+
+/** Reads the anchors and words of a fact. */
+export function viewOf(fact: CandidateFact): FactView {
+  return {
+    fact,
+    anchors: anchorsOf(fact.statement),
+    valueAnchors: fact.value === null ? null : new Set(anchorsOf(fact.value)),
+    words: new Set(contentWords(fact.statement).filter((word) => !NEGATION_WORDS.has(word))),
+    tokens: anchorTokensOf(fact.statement),
+  };
+}
+
+/** The comparable form of a value: `EU-West 3` and `eu-west-3` are one value. */
+export function normalizeValue(value: string): string {
+  return value
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/^(?:the|a|an)\s+/, "")
+    .replace(/[^\p{L}\p{N}]+/gu, "");
+}
+
+/** True when both statements name two or more of the same anchors in a different order: "A mentors B" / "B mentors A". */
+export function rolesSwapped(a: readonly string[], b: readonly string[]): boolean {
+  const inB = new Set(b);
+  const shared = a.filter((anchor) => inB.has(anchor));
+  if (shared.length < 2) return false;
+  const sharedSet = new Set(shared);
+  const orderInB = b.filter((anchor) => sharedSet.has(anchor));
+  return shared.some((anchor, index) => orderInB[index] !== anchor);
+}
+
+function isSubset(small: readonly string[], large: ReadonlySet<string>): boolean {
+  return small.every((item) => large.has(item));
+}
+
+/**
+ * Whether two facts can be about the same subject, judging by what they name. Roles must agree. When both name their
+ * value, the anchors outside the values (the subject's own names and identifiers) must agree — one side may be more
+ * specific. Otherwise the statements may differ in one anchor each (the value: Berlin → Lisbon, Postgres 15 → 16),
+ * but not both in two or more (`alpha-1 … 10.0.0.1` and `alpha-2 … 10.0.0.2` are two servers).
+ */
+export function compatibleSubjects(a: FactView, b: FactView): boolean {
+  if (rolesSwapped(a.anchors, b.anchors)) return false;
+  if (a.valueAnchors !== null && b.valueAnchors !== null) {
+    const subjectA = a.anchors.filter((anchor) => !a.valueAnchors?.has(anchor));
+    const subjectB = b.anchors.filter((anchor) => !b.valueAnchors?.has(anchor));
+    return isSubset(subjectA, new Set(subjectB)) || isSubset(subjectB, new Set(subjectA));
+  }
+  return onlyIn(a, b).length < 2 || onlyIn(b, a).length < 2;
+}
+
+/** Anchors of `a` that `b` does not name at all (not even in lowercase). */
+function onlyIn(a: FactView, b: FactView): string[] {
+  return a.anchors.filter((anchor) => !b.tokens.has(anchor));
+}
+
+/** True when both statements name the same anchors (in any case) in the same order. */
+export function sameAnchors(a: FactView, b: FactView): boolean {
+  return onlyIn(a, b).length === 0 && onlyIn(b, a).length === 0 && !rolesSwapped(a.anchors, b.anchors);
+}
+
+function bareText(statement: string): string {
+  return normalizeText(statement).replace(/[.!?\s]+$/, "");
+}
+
+function evidenceKey(item: CandidateFact["evidence"][number]): string {
+  return item.type === "event"
+    ? `event:${item.sessionId}:${item.eventId}:${item.quote ?? ""}`
+    : `memory:${item.memoryId}:${item.quote ?? ""}`;
+}
+
+/** Evidence precise enough to identify one statement: an event, or a quoted line of a memory. */
+function isSpan(item: CandidateFact["evidence"][number]): boolean {
+  return item.type === "event" || item.quote !== undefined;
+}
+
+/**
+ * Whether two facts about one subject hold the same value (whatever their polarity): the same named value, or —
+ * when a value is missing — the same words with the same anchors in the same order, or the very same quoted span.
+ */
+export function sameValue(a: FactView, b: FactView): boolean {
+  if (rolesSwapped(a.anchors, b.anchors)) return false;
+  if (a.fact.value !== null && b.fact.value !== null) {
+    return normalizeValue(a.fact.value) === normalizeValue(b.fact.value);
+  }
+  if (bareText(a.fact.statement) === bareText(b.fact.statement)) return true;
+  if (sameAnchors(a, b) && jaccard(a.words, b.words) >= SAME_VALUE_SIMILARITY) return true;
+  const spans = new Set(b.fact.evidence.filter(isSpan).map(evidenceKey));
+  return a.fact.evidence.some((item) => isSpan(item) && spans.has(evidenceKey(item)));
+}
