@@ -7,6 +7,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import {
   type AdapterCapabilities,
+  type CreateMemoryInput,
   CreateMemoryStoreInput,
   type Dream,
   type DreamRecord,
@@ -128,14 +129,14 @@ export class JsonFileAdapter implements StorageAdapter {
 
   // — memories
 
-  async createMemory(storeId: string, input: { path: string; content: string }): Promise<Memory> {
-    const { path, content } = storageRules.checkCreateMemory(input);
+  async createMemory(storeId: string, input: CreateMemoryInput): Promise<Memory> {
+    const { path, content, lineage } = storageRules.checkCreateMemory(input);
     return this.change((state) => {
       const entry = requireWritable(state, storeId);
       if (entry.memories[path]) throw storageRules.pathConflict(storeId, path);
       assertNoClash(entry, storeId, path);
       const at = now();
-      const memory = storageRules.newMemory(storeId, path, content, at);
+      const memory = storageRules.newMemory(storeId, path, content, at, lineage ?? null);
       entry.memories[path] = memory;
       return memory;
     });
@@ -166,6 +167,7 @@ export class JsonFileAdapter implements StorageAdapter {
         path,
         content: patch.content ?? current.content,
         updated_at: now(),
+        lineage: storageRules.nextLineage(patch.lineage, current.lineage),
       });
       entry.memories[path] = updated;
       return updated;
@@ -210,7 +212,12 @@ export class JsonFileAdapter implements StorageAdapter {
         if (!current) assertNoClash(entry, storeId, write.path);
         const memory = storageRules.buildMemory(
           current
-            ? { ...current, content: write.content, updated_at: at }
+            ? {
+                ...current,
+                content: write.content,
+                updated_at: at,
+                lineage: storageRules.nextLineage(write.lineage, current.lineage),
+              }
             : {
                 id: newId("mem"),
                 memory_store_id: storeId,
@@ -218,6 +225,7 @@ export class JsonFileAdapter implements StorageAdapter {
                 content: write.content,
                 created_at: at,
                 updated_at: at,
+                lineage: write.lineage ?? null,
               },
         );
         entry.memories[write.path] = memory;

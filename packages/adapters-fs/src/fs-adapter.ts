@@ -2,6 +2,7 @@ import { mkdir, readFile, realpath, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import {
   type AdapterCapabilities,
+  type CreateMemoryInput,
   CreateMemoryStoreInput,
   type Dream,
   type DreamRecord,
@@ -266,8 +267,8 @@ export class FsAdapter implements StorageAdapter {
 
   // — memories
 
-  async createMemory(storeId: string, input: { path: string; content: string }): Promise<Memory> {
-    const { path, content } = storageRules.checkCreateMemory(input);
+  async createMemory(storeId: string, input: CreateMemoryInput): Promise<Memory> {
+    const { path, content, lineage } = storageRules.checkCreateMemory(input);
     checkFsPath(path);
     return this.write(storeId, "create a memory", async (plan, folder) => {
       const found = await plan.current(path);
@@ -276,7 +277,7 @@ export class FsAdapter implements StorageAdapter {
       await plan.assertNoLinks(path);
       await plan.assertNoClash(path);
       const now = nowIso();
-      const memory = storageRules.newMemory(storeId, path, content, now);
+      const memory = storageRules.newMemory(storeId, path, content, now, lineage ?? null);
       plan.put(memory);
       return memory;
     });
@@ -327,6 +328,7 @@ export class FsAdapter implements StorageAdapter {
         path,
         content: patch.content ?? current.content,
         updated_at: nowIso(),
+        lineage: storageRules.nextLineage(patch.lineage, current.lineage),
       });
       plan.put(updated);
       return updated;
@@ -403,8 +405,13 @@ export class FsAdapter implements StorageAdapter {
         await plan.assertNoLinks(write.path);
         if (!current) await plan.assertNoClash(write.path);
         const memory = current
-          ? storageRules.buildMemory({ ...current, content: write.content, updated_at: now })
-          : storageRules.newMemory(storeId, write.path, write.content, now);
+          ? storageRules.buildMemory({
+              ...current,
+              content: write.content,
+              updated_at: now,
+              lineage: storageRules.nextLineage(write.lineage, current.lineage),
+            })
+          : storageRules.newMemory(storeId, write.path, write.content, now, write.lineage ?? null);
         plan.put(memory);
         written.push(memory);
       }

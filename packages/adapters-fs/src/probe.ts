@@ -1,7 +1,13 @@
 import type { Dirent } from "node:fs";
 import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { MAX_MEMORY_CONTENT_BYTES, type Memory, memoryPathProblem, storageRules } from "@nocturne/core";
+import {
+  MAX_MEMORY_CONTENT_BYTES,
+  type Memory,
+  type MemoryLineage,
+  memoryPathProblem,
+  storageRules,
+} from "@nocturne/core";
 import { isErrno } from "./fs-errors.js";
 import {
   derivedMemoryId,
@@ -15,13 +21,17 @@ import {
   symlinkEscape,
 } from "./store-folder.js";
 
-/** What the adapter remembers about a memory beside its file: id, timestamps, and the hash they belong to. */
+/**
+ * What the adapter remembers about a memory beside its file: id, timestamps, the hash they belong to, and the
+ * lineage a dream wrote (kept when a person edits the file: lines they changed simply no longer match it).
+ */
 export interface MetaRecord {
   id: string;
   path: string;
   created_at: string;
   updated_at: string;
   content_sha256: string;
+  lineage?: MemoryLineage;
 }
 
 /** What is found at a memory path in a store folder. */
@@ -103,6 +113,7 @@ export async function probeMemory(folder: StoreFolder, path: string): Promise<Pr
     content,
     created_at: "",
     updated_at: "",
+    lineage: storageRules.parseLineage(meta?.lineage),
   });
   if (meta) {
     draft.created_at = meta.created_at;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { type Memory, NocturneError, storageRules } from "@nocturne/core";
 import { isErrno } from "./fs-errors.js";
 import type { JournalOp } from "./journal.js";
-import { type Probe, probeMemory } from "./probe.js";
+import { type MetaRecord, type Probe, probeMemory } from "./probe.js";
 import { fileOf, pathOfSegments, type StoreFolder, segmentsOf, symlinkWrite } from "./store-folder.js";
 
 /** The refusal for a path that holds a file this adapter cannot read as a memory; that file is left alone. */
@@ -120,7 +120,9 @@ export class WritePlan {
         continue;
       }
       const { id, created_at, updated_at, content_sha256, content } = memory;
-      puts.push({ op: "put", path, content, meta: { id, path, created_at, updated_at, content_sha256 } });
+      const meta: MetaRecord = { id, path, created_at, updated_at, content_sha256 };
+      if (memory.lineage) meta.lineage = memory.lineage;
+      puts.push({ op: "put", path, content, meta });
     }
     return [...removals, ...puts];
   }

@@ -64,6 +64,11 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "memory lineage",
+    sql: (s) => `ALTER TABLE ${s}.memories ADD COLUMN lineage text;`,
+  },
 ];
 
 /** The schema version this package's code expects. */

@@ -1,5 +1,6 @@
 import {
   type AdapterCapabilities,
+  type CreateMemoryInput,
   CreateMemoryStoreInput,
   type Dream,
   type DreamRecord,
@@ -38,7 +39,9 @@ import { inTransaction } from "./transaction.js";
 
 const {
   buildMemory,
+  lineageJson,
   newMemory,
+  nextLineage,
   checkCreateMemory,
   checkDreamRecord,
   checkPath,
@@ -222,8 +225,8 @@ export class PostgresAdapter implements StorageAdapter {
     });
   }
 
-  async createMemory(storeId: string, input: { path: string; content: string }): Promise<Memory> {
-    const { path, content } = checkCreateMemory(input);
+  async createMemory(storeId: string, input: CreateMemoryInput): Promise<Memory> {
+    const { path, content, lineage } = checkCreateMemory(input);
     return this.transaction("create a memory", async (client) => {
       await this.lockWritableStore(client, storeId);
       await lockPathTrees(client, storeId, [path]);
@@ -232,12 +235,21 @@ export class PostgresAdapter implements StorageAdapter {
       const clash = clashingPath(path, near);
       if (clash !== null) throw pathClash(storeId, path, clash);
       const now = new Date().toISOString();
-      const memory = newMemory(storeId, path, content, now);
+      const memory = newMemory(storeId, path, content, now, lineage ?? null);
       const result = await client
         .query<MemoryRow>(
-          `INSERT INTO ${this.s}.memories (${MEMORY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+          `INSERT INTO ${this.s}.memories (${MEMORY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)
            RETURNING ${MEMORY_COLUMNS}`,
-          [storeId, memory.id, path, content, memory.content_sha256, memory.content_size_bytes, now],
+          [
+            storeId,
+            memory.id,
+            path,
+            content,
+            memory.content_sha256,
+            memory.content_size_bytes,
+            now,
+            lineageJson(memory.lineage),
+          ],
         )
         .catch((error: unknown) => {
           throw pgCode(error) === UNIQUE_VIOLATION ? pathConflict(storeId, path) : error;
@@ -274,12 +286,27 @@ export class PostgresAdapter implements StorageAdapter {
         if (clash !== null) throw pathClash(storeId, path, clash);
       }
       const now = new Date().toISOString();
-      const next = buildMemory({ ...current, path, content: patch.content ?? current.content, updated_at: now });
+      const next = buildMemory({
+        ...current,
+        path,
+        content: patch.content ?? current.content,
+        updated_at: now,
+        lineage: nextLineage(patch.lineage, current.lineage),
+      });
       try {
         const result = await client.query<MemoryRow>(
-          `UPDATE ${this.s}.memories SET path = $3, content = $4, content_sha256 = $5, content_size_bytes = $6, updated_at = $7
-           WHERE store_id = $1 AND id = $2 RETURNING ${MEMORY_COLUMNS}`,
-          [storeId, memoryId, path, next.content, next.content_sha256, next.content_size_bytes, now],
+          `UPDATE ${this.s}.memories SET path = $3, content = $4, content_sha256 = $5, content_size_bytes = $6, updated_at = $7,
+           lineage = $8 WHERE store_id = $1 AND id = $2 RETURNING ${MEMORY_COLUMNS}`,
+          [
+            storeId,
+            memoryId,
+            path,
+            next.content,
+            next.content_sha256,
+            next.content_size_bytes,
+            now,
+            lineageJson(next.lineage),
+          ],
         );
         return toMemory(this.first(result.rows));
       } catch (error) {
@@ -361,8 +388,13 @@ export class PostgresAdapter implements StorageAdapter {
           if (clash !== null) throw pathClash(storeId, write.path, clash);
         }
         const memory = current
-          ? buildMemory({ ...current, content: write.content, updated_at: now })
-          : newMemory(storeId, write.path, write.content, now);
+          ? buildMemory({
+              ...current,
+              content: write.content,
+              updated_at: now,
+              lineage: nextLineage(write.lineage, current.lineage),
+            })
+          : newMemory(storeId, write.path, write.content, now, write.lineage ?? null);
         next.set(write.path, memory);
         written.push(memory);
       }
@@ -501,9 +533,9 @@ export class PostgresAdapter implements StorageAdapter {
     const column = <K extends keyof Memory>(key: K) => upserts.map((memory) => memory[key]);
     const result = await client.query<MemoryRow>(
       `INSERT INTO ${this.s}.memories (${MEMORY_COLUMNS})
-       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::timestamptz[], $8::timestamptz[])
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::timestamptz[], $8::timestamptz[], $9::text[])
        ON CONFLICT (store_id, path) DO UPDATE SET content = EXCLUDED.content, content_sha256 = EXCLUDED.content_sha256,
-         content_size_bytes = EXCLUDED.content_size_bytes, updated_at = EXCLUDED.updated_at
+         content_size_bytes = EXCLUDED.content_size_bytes, updated_at = EXCLUDED.updated_at, lineage = EXCLUDED.lineage
        RETURNING ${MEMORY_COLUMNS}`,
       [
         storeId,
@@ -514,6 +546,7 @@ export class PostgresAdapter implements StorageAdapter {
         column("content_size_bytes"),
         column("created_at"),
         column("updated_at"),
+        upserts.map((memory) => lineageJson(memory.lineage)),
       ],
     );
     return new Map(result.rows.map((row) => [row.path, toMemory(row)]));

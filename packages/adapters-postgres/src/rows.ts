@@ -1,4 +1,4 @@
-import type { Memory, MemoryStore, Metadata } from "@nocturne/core";
+import { type Memory, type MemoryStore, type Metadata, storageRules } from "@nocturne/core";
 
 /** A `memory_stores` row as `pg` returns it. */
 export interface StoreRow {
@@ -22,12 +22,15 @@ export interface MemoryRow {
   content_size_bytes: number;
   created_at: Date;
   updated_at: Date;
+  /** The lineage as JSON text, or null. */
+  lineage: string | null;
 }
 
 /** Columns selected for a store. */
 export const STORE_COLUMNS = "id, name, description, metadata, lock_dream_id, created_at, updated_at, archived_at";
 /** Columns selected for a memory. */
-export const MEMORY_COLUMNS = "store_id, id, path, content, content_sha256, content_size_bytes, created_at, updated_at";
+export const MEMORY_COLUMNS =
+  "store_id, id, path, content, content_sha256, content_size_bytes, created_at, updated_at, lineage";
 
 /** The public resource for a store row. */
 export function toMemoryStore(row: StoreRow): MemoryStore {
@@ -54,6 +57,7 @@ export function toMemory(row: MemoryRow): Memory {
     content_size_bytes: row.content_size_bytes,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
+    lineage: storageRules.parseLineage(row.lineage),
   };
 }
 

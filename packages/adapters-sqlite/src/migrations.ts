@@ -47,6 +47,10 @@ export const MIGRATIONS: readonly string[] = [
     owner TEXT
   ) STRICT;
   `,
+  `
+  -- Version 2: the lineage a dream keeps beside a memory (JSON), null for memories no dream wrote.
+  ALTER TABLE memories ADD COLUMN lineage TEXT;
+  `,
 ];
 
 /** The schema version this adapter writes. */

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import {
   type AdapterCapabilities,
+  type CreateMemoryInput,
   CreateMemoryStoreInput,
   type Dream,
   type DreamRecord,
@@ -61,6 +62,7 @@ interface MemoryRow {
   content_size_bytes: number;
   created_at: string;
   updated_at: string;
+  lineage: string | null;
 }
 
 interface DreamRow {
@@ -94,6 +96,7 @@ function memoryOf(row: MemoryRow): Memory {
     content_size_bytes: row.content_size_bytes,
     created_at: row.created_at,
     updated_at: row.updated_at,
+    lineage: storageRules.parseLineage(row.lineage),
   };
 }
 
@@ -104,7 +107,8 @@ function pageFrom<T>(rows: T[], size: number, keyOf: (row: T) => string): Page<T
   return { data, next_cursor: rows.length > size && last !== undefined ? keyOf(last) : null };
 }
 
-const MEMORY_COLUMNS = "id, store_id, path, content, content_sha256, content_size_bytes, created_at, updated_at";
+const MEMORY_COLUMNS =
+  "id, store_id, path, content, content_sha256, content_size_bytes, created_at, updated_at, lineage";
 
 /**
  * A StorageAdapter over one SQLite database file (better-sqlite3): stores, memories, sessions and dream records
@@ -232,14 +236,14 @@ export class SqliteAdapter implements StorageAdapter {
 
   // — memories
 
-  async createMemory(storeId: string, input: { path: string; content: string }): Promise<Memory> {
-    const { path, content } = storageRules.checkCreateMemory(input);
+  async createMemory(storeId: string, input: CreateMemoryInput): Promise<Memory> {
+    const { path, content, lineage } = storageRules.checkCreateMemory(input);
     return this.write("create a memory", () => {
       this.requireWritableStore(storeId);
       if (this.memoryRowByPath(storeId, path)) throw storageRules.pathConflict(storeId, path);
       this.assertNoClash(storeId, path);
       const now = nowIso();
-      const memory = storageRules.newMemory(storeId, path, content, now);
+      const memory = storageRules.newMemory(storeId, path, content, now, lineage ?? null);
       this.insertMemory(memory);
       return memory;
     });
@@ -285,11 +289,20 @@ export class SqliteAdapter implements StorageAdapter {
         path,
         content: patch.content ?? row.content,
         updated_at: nowIso(),
+        lineage: storageRules.nextLineage(patch.lineage, storageRules.parseLineage(row.lineage)),
       });
       this.sql(
-        `UPDATE memories SET path = ?, content = ?, content_sha256 = ?, content_size_bytes = ?, updated_at = ?
-         WHERE id = ?`,
-      ).run(path, updated.content, updated.content_sha256, updated.content_size_bytes, updated.updated_at, row.id);
+        `UPDATE memories SET path = ?, content = ?, content_sha256 = ?, content_size_bytes = ?, updated_at = ?,
+         lineage = ? WHERE id = ?`,
+      ).run(
+        path,
+        updated.content,
+        updated.content_sha256,
+        updated.content_size_bytes,
+        updated.updated_at,
+        storageRules.lineageJson(updated.lineage),
+        row.id,
+      );
       return updated;
     });
   }
@@ -350,15 +363,28 @@ export class SqliteAdapter implements StorageAdapter {
           continue;
         }
         if (row) {
-          const memory = storageRules.buildMemory({ ...memoryOf(row), content: write.content, updated_at: now });
+          const current = memoryOf(row);
+          const memory = storageRules.buildMemory({
+            ...current,
+            content: write.content,
+            updated_at: now,
+            lineage: storageRules.nextLineage(write.lineage, current.lineage),
+          });
           this.sql(
-            "UPDATE memories SET content = ?, content_sha256 = ?, content_size_bytes = ?, updated_at = ? WHERE id = ?",
-          ).run(memory.content, memory.content_sha256, memory.content_size_bytes, now, row.id);
+            "UPDATE memories SET content = ?, content_sha256 = ?, content_size_bytes = ?, updated_at = ?, lineage = ? WHERE id = ?",
+          ).run(
+            memory.content,
+            memory.content_sha256,
+            memory.content_size_bytes,
+            now,
+            storageRules.lineageJson(memory.lineage),
+            row.id,
+          );
           written.push(memory);
           continue;
         }
         this.assertNoClash(storeId, write.path);
-        const memory = storageRules.newMemory(storeId, write.path, write.content, now);
+        const memory = storageRules.newMemory(storeId, write.path, write.content, now, write.lineage ?? null);
         this.insertMemory(memory);
         written.push(memory);
       }
@@ -503,7 +529,7 @@ export class SqliteAdapter implements StorageAdapter {
   }
 
   private insertMemory(memory: Memory): void {
-    this.sql(`INSERT INTO memories (${MEMORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(
+    this.sql(`INSERT INTO memories (${MEMORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       memory.id,
       memory.memory_store_id,
       memory.path,
@@ -512,6 +538,7 @@ export class SqliteAdapter implements StorageAdapter {
       memory.content_size_bytes,
       memory.created_at,
       memory.updated_at,
+      storageRules.lineageJson(memory.lineage),
     );
   }
 

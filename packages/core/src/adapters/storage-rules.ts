@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { NocturneError } from "../errors.js";
 import type { Page } from "../schemas/common.js";
 import { Dream } from "../schemas/dream.js";
-import type { MemoryLineage } from "../schemas/lineage.js";
+import { type MemoryLineage, MemoryLineage as MemoryLineageSchema } from "../schemas/lineage.js";
 import { CreateMemoryInput, type Memory, UpdateMemoryInput } from "../schemas/memory.js";
 import { assertMemoryPath } from "../schemas/memory-path.js";
 import type { MemoryStore } from "../schemas/memory-store.js";
@@ -143,6 +143,26 @@ export function newMemory(
     updated_at: now,
     lineage,
   });
+}
+
+/** Lineage as adapters store it: JSON text, or null for none. */
+export function lineageJson(lineage: MemoryLineage | null | undefined): string | null {
+  return lineage ? JSON.stringify(lineage) : null;
+}
+
+/** Lineage read back from storage: anything that is not valid lineage (or none) is null, never an error. */
+export function parseLineage(stored: unknown): MemoryLineage | null {
+  if (stored === null || stored === undefined) return null;
+  let value: unknown = stored;
+  if (typeof stored === "string") {
+    try {
+      value = JSON.parse(stored);
+    } catch {
+      return null;
+    }
+  }
+  const parsed = MemoryLineageSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
 /**

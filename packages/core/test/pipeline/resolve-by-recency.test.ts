@@ -106,8 +106,8 @@ describe("resolveByRecency: single-valued attributes", () => {
       fact("b", "The project switched its tests to Vitest.", 9, "user", { key: "tests.runner" }),
     ]);
     expect(statements(facts)).toEqual([
+      "Integration tests need docker compose.",
       "The project switched its tests to Vitest.",
-      "integration tests need docker compose.",
     ]);
     expect(facts.find((f) => f.statement.startsWith("The project"))?.superseded.map((m) => m.factId)).toEqual(["a"]);
   });

@@ -4,6 +4,7 @@ import { concurrencyTests } from "./concurrency-tests.js";
 import { dreamTests } from "./dream-tests.js";
 import { type AdapterConformanceOptions, type ConformanceFactory, useHarness } from "./harness.js";
 import { limitsTests } from "./limits-tests.js";
+import { lineageTests } from "./lineage-tests.js";
 import { listTests } from "./list-tests.js";
 import { memoryTests } from "./memory-tests.js";
 import { capabilityTests, multiProcessTests, persistenceTests } from "./persistence-tests.js";
@@ -38,6 +39,7 @@ export function runAdapterConformance(
     capabilityTests(harness, options);
     storeTests(harness);
     memoryTests(harness);
+    lineageTests(harness);
     limitsTests(harness);
     listTests(harness);
     batchTests(harness);

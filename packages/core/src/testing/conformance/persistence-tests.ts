@@ -4,6 +4,7 @@ import { newId } from "../../util/ids.js";
 import { raceChecks } from "./concurrency-tests.js";
 import type { AdapterConformanceOptions, Harness } from "./harness.js";
 import { expectCode, listAll, newStore, sampleDreamRecord, sampleSession } from "./helpers.js";
+import { sampleLineage } from "./lineage-tests.js";
 
 /** Checks that declared capabilities match the options the suite runs with. */
 export function capabilityTests(h: Harness, options: AdapterConformanceOptions): void {
@@ -36,7 +37,7 @@ export function persistenceTests(h: Harness, options: AdapterConformanceOptions)
       await first.setMemoryStoreLock(locked.id, "drm_running");
       const memory = await first.createMemory(store.id, { path: "/notes/café 😀.md", content: "Ünïcödé\r\n" });
       await first.writeMemories(store.id, [
-        { op: "upsert", path: "/notes/b.md", content: "b" },
+        { op: "upsert", path: "/notes/b.md", content: "b", lineage: sampleLineage() },
         { op: "upsert", path: "/c.md", content: "" },
       ]);
       const moved = await first.updateMemory(store.id, memory.id, { path: "/moved/café 😀.md" });
@@ -52,6 +53,7 @@ export function persistenceTests(h: Harness, options: AdapterConformanceOptions)
       expect(await second.getMemoryStore(store.id)).toEqual(store);
       expect((await second.getMemoryStore(archived.id))?.archived_at).not.toBeNull();
       expect(await listAll(second, store.id)).toEqual(memories);
+      expect((await second.getMemoryByPath(store.id, "/notes/b.md"))?.lineage).toEqual(sampleLineage());
       expect(await second.getMemory(store.id, memory.id)).toEqual(moved);
       expect(await second.getMemoryByPath(store.id, "/notes/café 😀.md")).toBeNull();
       expect(await second.getSession("sesn_kept")).toEqual(session);
