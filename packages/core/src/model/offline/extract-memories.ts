@@ -11,11 +11,25 @@ import { memoryTopic } from "./topics.js";
 import { hasIsoDate, isTransient } from "./transient.js";
 
 /**
+ * Notes often leave out their subject: "Lives in Berlin", "Prefers tabs". Such an item (starting with a capitalised
+ * verb and no subject) is keyed as if it said "User lives in Berlin" — but only when that reading lands on a subject
+ * the lexicon knows, so a guess never changes how anything else is keyed.
+ */
+function userSubjectOf(text: string): SubjectKey | null {
+  const first = /^(\p{Lu}\p{Ll}+s)\b/u.exec(text)?.[1];
+  if (first === undefined) return null;
+  const plain = subjectKey(text);
+  if (plain.category !== undefined) return null;
+  const asUser = subjectKey(`User ${first.toLowerCase()}${text.slice(first.length)}`);
+  return asUser.category !== undefined ? asUser : null;
+}
+
+/**
  * A short item under a heading that names its subject ("pnpm" under "## Package manager", "Sam" under "## Name") is
  * read as "Heading: item", when the heading names the item's own category or a category without listed values.
  */
 function withHeading(item: MemoryItem): { statement: string; subject: SubjectKey } {
-  const subject = subjectKey(item.text);
+  const subject = userSubjectOf(item.text) ?? subjectKey(item.text);
   const tokens = tokenize(item.text);
   if (item.heading === null || tokens.length > 3) return { statement: item.text, subject };
   const labelled = `${item.heading}: ${item.text}`;
