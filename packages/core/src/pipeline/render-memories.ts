@@ -35,6 +35,10 @@ export function topicPath(topic: string): string {
   return isLedgerPath(path) ? "/general.md" : path;
 }
 
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function titleOf(path: string): string {
   const name = path.slice(path.lastIndexOf("/") + 1).replace(/\.md$/, "");
   const words = name.replace(/[-_]+/g, " ").trim();
@@ -46,7 +50,7 @@ function bullet(fact: ConsolidatedFact): string {
 }
 
 /**
- * Groups consolidated facts into readable markdown memory files, one per topic, facts ordered by kind then key so
+ * Groups consolidated facts into readable markdown memory files, one per topic, facts ordered by kind, key and text so
  * the same facts always render the same bytes. A topic too large for one memory continues in `-2`, `-3` … files.
  */
 export function renderMemories(facts: ConsolidatedFact[], dreamId: string | null = null): RenderedMemory[] {
@@ -59,7 +63,9 @@ export function renderMemories(facts: ConsolidatedFact[], dreamId: string | null
   }
   const rendered: RenderedMemory[] = [];
   for (const [path, list] of [...byPath.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    list.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    list.sort(
+      (a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compare(a.key, b.key) || compare(a.statement, b.statement),
+    );
     let part = 1;
     const start = (memoryPath: string, title: string): RenderedMemory => ({
       path: memoryPath,

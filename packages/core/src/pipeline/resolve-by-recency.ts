@@ -160,8 +160,9 @@ function lowerTrust(fact: CandidateFact, winner: CandidateFact, verb = "override
  *   wordings are merged into it; when that observation is a retraction ("no longer plays chess"), the retraction is
  *   what stays, and the earlier assertions are superseded by it.
  * - `single` (every fact says the attribute holds one value): the most authoritative asserted value wins; other
- *   values are superseded — a compound statement loses only the clause that held the old value — and retractions of
- *   other values are kept as history. A newer value from a less trusted source (text that only came back from a
+ *   values are superseded — a compound statement loses only the clause that held the old value. A retraction of
+ *   another value said after the current value was (or with no current value at all) stays, so an older assertion
+ *   of that value dreamed later cannot come back; older retractions are kept as history. A newer value from a less trusted source (text that only came back from a
  *   tool) never overrides what the user said: it is dropped, with the reason.
  * - `multi` (a set, or unknown): every value stays; a new member never replaces another. Members resting only on
  *   a less trusted source than the set's best (a tool result adding to what the user said) are dropped, with the
@@ -201,13 +202,25 @@ export function resolveByRecency(cluster: CandidateFact[]): Resolution {
     };
   }
 
-  const winning = values.find((facts) => facts[0]?.polarity === "positive") ?? values[0] ?? [];
-  const { state: winner, merged, superseded } = settle(winning);
+  const current = cluster.filter((fact) => fact.polarity === "positive").sort(byAuthority)[0];
+  const winning = values.find((facts) => current !== undefined && facts.includes(current));
   const facts: ConsolidatedFact[] = [];
   const dropped: DroppedFact[] = [];
+  const tombstones = values.filter(
+    (group) =>
+      group !== winning &&
+      group[0]?.polarity === "negative" &&
+      (current === undefined || byAuthority(group[0], current) < 0),
+  );
+  for (const group of tombstones) {
+    const { state, merged, superseded } = settle(group);
+    facts.push(consolidated(state, merged, superseded, cardinality));
+  }
+  if (winning === undefined) return { facts, dropped };
+  const { state: winner, merged, superseded } = settle(winning);
   const replaced = [...superseded];
   for (const other of values) {
-    if (other === winning) continue;
+    if (other === winning || tombstones.includes(other)) continue;
     for (const fact of other) {
       if (trustRank(fact.trust) < trustRank(winner.trust) && byObservation(fact, winner) > 0) {
         dropped.push(lowerTrust(fact, winner));

@@ -273,9 +273,10 @@ async function synthesize(
   );
   const { insights, dropped } = checkInsights(proposed, events);
   state.dropped.push(...dropped);
-  const byKey = new Map(consolidated.map((fact) => [fact.key, fact]));
+  const result = [...consolidated];
   for (const insight of insights) {
-    const previous = byKey.get(insight.key);
+    const at = result.findIndex((fact) => fact.key === insight.key && fact.kind === "insight");
+    const previous = at === -1 ? undefined : result[at];
     if (previous) {
       insight.superseded.push({
         factId: previous.sourceFactIds[0] ?? previous.key,
@@ -284,10 +285,12 @@ async function synthesize(
         evidence: previous.evidence,
       });
       insight.sourceFactIds.push(...previous.sourceFactIds);
+      result[at] = insight;
+    } else {
+      result.push(insight);
     }
-    byKey.set(insight.key, insight);
   }
-  return [...byKey.values()];
+  return result;
 }
 
 /**

@@ -90,14 +90,21 @@ describe("resolveByRecency: single-valued attributes", () => {
     expect(facts[0]?.superseded.map((m) => m.factId)).toEqual(["a"]);
   });
 
-  it("does not let the retraction of an older value unseat the current one", () => {
+  it("does not let the retraction of another value unseat the current one, and keeps it if said later", async () => {
     const { facts } = resolveByRecency([
       fact("a", "Tests run with Jest.", 1, "user", { value: "Jest" }),
       fact("b", "Tests run with Vitest.", 5, "user", { value: "Vitest" }),
       fact("c", "We no longer use Jest.", 9, "user", { value: "Jest", polarity: "negative" }),
     ]);
-    expect(statements(facts)).toEqual(["Tests run with Vitest."]);
-    expect(facts[0]?.superseded.map((m) => m.factId).sort()).toEqual(["a", "c"]);
+    expect(statements(facts)).toEqual(["Tests run with Vitest.", "We no longer use Jest."]);
+    expect(facts.find((f) => f.polarity === "negative")?.superseded.map((m) => m.factId)).toEqual(["a"]);
+    const older = resolveByRecency([
+      fact("a", "Tests run with Jest.", 1, "user", { value: "Jest" }),
+      fact("c", "We no longer use Jest.", 3, "user", { value: "Jest", polarity: "negative" }),
+      fact("b", "Tests run with Vitest.", 5, "user", { value: "Vitest" }),
+    ]);
+    expect(statements(older.facts)).toEqual(["Tests run with Vitest."]);
+    expect(older.facts[0]?.superseded.map((m) => m.factId).sort()).toEqual(["a", "c"]);
   });
 
   it("replaces only the clause of a compound statement that held the old value", () => {
