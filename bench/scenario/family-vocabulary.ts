@@ -50,7 +50,7 @@ export const USER_SET_ATTRIBUTES: readonly AttributeDef[] = [
     wordings: [
       (_e, v) => `I've been getting into ${v} lately.`,
       (_e, v) => `On weekends I mostly do ${v}.`,
-      (_e, v) => `${v} is one of my hobbies, by the way.`,
+      (_e, v) => `By the way, ${v} is one of my hobbies.`,
     ],
     changes: [(_e, v, d) => `Since ${d} I've picked up ${v} as a hobby.`],
     history: (_e, v) => `I did some ${v} as a kid.`,
