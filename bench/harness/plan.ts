@@ -525,7 +525,9 @@ function qualityFigures(job: DreamJob, run: RunSummary | undefined, extractor: k
       scenario,
       extractor,
       ...(goals[name] ? { goal: goals[name] } : {}),
-      note: quality ? `${note}; counts ${JSON.stringify(quality.counts)}` : note,
+      note: quality
+        ? `${note}; counts ${JSON.stringify(quality.counts)}${name === "stale_rate" || name === "current_fact_recall" ? `; examples ${JSON.stringify(run?.examples ?? {})}` : ""}`
+        : note,
     }),
   );
 }
