@@ -1,5 +1,6 @@
 import { writeFile } from "node:fs/promises";
-import { runDreamJob } from "./dream-job.js";
+import { DreamJob, runDreamJob } from "./dream-job.js";
+import { runFamilyJob } from "./family-job.js";
 
 /**
  * Entry point of a benchmark child process: `child.ts <job JSON> <result file>`. Runs the job and writes its result
@@ -8,7 +9,8 @@ import { runDreamJob } from "./dream-job.js";
 async function main(): Promise<void> {
   const [job, out] = process.argv.slice(2);
   if (!job || !out) throw new Error("usage: child.ts <job JSON> <result file>");
-  const result = await runDreamJob(JSON.parse(job));
+  const parsed = DreamJob.parse(JSON.parse(job));
+  const result = parsed.family ? await runFamilyJob(parsed) : await runDreamJob(parsed);
   await writeFile(out, JSON.stringify(result));
 }
 

@@ -3,7 +3,8 @@ import { createTiktokenTokenizer, renderTranscript, type Tokenizer, type Usage }
 import { z } from "zod";
 import { measureQuality, type QualityMetrics } from "../metrics/quality.js";
 import type { CallMeter } from "../models/call-meter.js";
-import { NOISY, type NoiseProfile, PERFECT } from "../models/noise-profile.js";
+import { EXTRACTOR_PROFILES, type NoiseProfile, PERFECT } from "../models/noise-profile.js";
+import { FamilyName } from "../scenario/families/index.js";
 import { generateScenario } from "../scenario/generate.js";
 import type { Scenario } from "../scenario/ground-truth.js";
 import { createBenchEngine, type DreamRun, type DreamRunOptions, runDream, seedStorage } from "./run-dream.js";
@@ -18,7 +19,12 @@ export const DreamJob = z.object({
   sessions: z.number().int().min(1).max(100),
   tokensPerSession: z.number().int().min(0).max(100_000),
   memories: z.number().int().min(0).max(10_000),
-  extractor: z.enum(["perfect", "noisy"]),
+  extractor: z.enum(["perfect", "noisy", "reworded", "eager-judge"]),
+  /**
+   * Run a resolution family (`bench/scenario/families/`) instead of the generated scale scenario; `sessions` and
+   * `memories` are then the family's own, and `tokensPerSession` sizes its transcripts.
+   */
+  family: FamilyName.optional(),
   /** Run once per concurrency (fresh engine, same inputs). Empty: the engine's default. */
   concurrency: z.array(z.number().int().min(1)).default([]),
   latencyMs: z.number().nonnegative().optional(),
@@ -56,14 +62,29 @@ export interface RunSummary {
   examples: QualityMetrics["examples"] | null;
 }
 
+/** What a family job adds: how many dreams its chain took and, for the chained family, the one-dream comparison. */
+export interface FamilyResult {
+  description: string;
+  dreams: number;
+  /** Jaccard agreement of the chain's and the single dream's current values (1 = identical); null if not compared. */
+  agreement: number | null;
+  /** Current values only the chain's output states, and only the single dream's (a few, for reading). */
+  onlyChain: string[];
+  onlySingle: string[];
+  /** The single dream over every session, measured like the chain's last dream. */
+  single: RunSummary | null;
+}
+
 /** What a job reports back. */
 export interface DreamJobResult {
   job: z.infer<typeof DreamJob>;
   transcriptTokens: number;
   generateMs: number;
+  /** For a family job: the chain's last dream, measured against every session of the chain. */
   runs: RunSummary[];
   repeat: RunSummary | null;
   peakRssMb: number;
+  family?: FamilyResult;
 }
 
 /** Tokens of every transcript line exactly as the engine reads them. */
@@ -75,9 +96,9 @@ export function transcriptTokensOf(scenario: Scenario, tokenizer: Tokenizer): nu
   return total;
 }
 
-function profileOf(job: z.infer<typeof DreamJob>): NoiseProfile {
-  const base = job.extractor === "noisy" ? NOISY : PERFECT;
-  return job.noise ? { ...PERFECT, ...job.noise } : base;
+/** The noise profile a job's replay uses: its extractor's, or only the ablation's rates. */
+export function profileOf(job: z.infer<typeof DreamJob>): NoiseProfile {
+  return job.noise ? { ...PERFECT, ...job.noise } : EXTRACTOR_PROFILES[job.extractor];
 }
 
 /** Runs a job: generate, seed, dream (per concurrency, then optionally again over the output), measure. */
@@ -126,20 +147,25 @@ export async function runDreamJob(input: DreamJob): Promise<DreamJobResult> {
   return { job, transcriptTokens, generateMs, runs, repeat, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
-function summarize(
+/**
+ * Measures one dream. Quality counts `sessionIds` as the dream's inputs (with the input store) and checks memory
+ * evidence against `inputMemories` (default: the dream's own input store).
+ */
+export function summarize(
   run: DreamRun,
   scenario: Scenario,
   sessionIds: string[],
   quality: boolean,
   concurrency: number | null,
   meter: CallMeter,
+  inputMemories: DreamRun["inputMemories"] = run.inputMemories,
 ): RunSummary {
   const selfMsByTask = meter.selfMsByTask;
   const metrics = quality
     ? measureQuality({
         truth: scenario.truth,
         sessionIds,
-        inputMemories: run.inputMemories,
+        inputMemories,
         report: run.report,
         outputMemories: run.outputMemories,
       })

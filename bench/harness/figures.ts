@@ -13,7 +13,7 @@ export const Figure = z.object({
   /** What was run: sizes, model, latency, concurrency, seed. */
   scenario: z.string(),
   /** For quality figures: which replay extractor answered. */
-  extractor: z.enum(["perfect", "noisy"]).optional(),
+  extractor: z.enum(["perfect", "noisy", "reworded", "eager-judge"]).optional(),
   goal: Goal.optional(),
   /** Whether `value` meets `goal`; null without a goal or a value. */
   meets_goal: z.boolean().nullable(),

@@ -1,3 +1,4 @@
+import { FamilyName } from "../scenario/families/index.js";
 import type { DreamJob, DreamJobResult, RunSummary } from "./dream-job.js";
 import { type Figure, figure, growthExponent } from "./figures.js";
 
@@ -5,6 +6,10 @@ import { type Figure, figure, growthExponent } from "./figures.js";
 export interface BenchPlan {
   scale: DreamJob;
   noisy: DreamJob;
+  /** The scale scenario under the other noisy extractors (`reworded`, `eager-judge`). */
+  profiles: DreamJob[];
+  /** One job per resolution family, with the perfect extractor. */
+  families: DreamJob[];
   wall: DreamJob;
   sweep: DreamJob | null;
   sessionsGrowth: DreamJob[];
@@ -31,6 +36,20 @@ export function benchPlan(quick: boolean): BenchPlan {
   return {
     scale: { label: "scale-perfect", ...big, extractor: "perfect", repeat: true },
     noisy: { label: "scale-noisy", ...big, extractor: "noisy" },
+    profiles: (["reworded", "eager-judge"] as const).map((extractor) => ({
+      label: `scale-${extractor}`,
+      ...big,
+      extractor,
+    })),
+    families: FamilyName.options.map((family) => ({
+      label: `family-${family}`,
+      family,
+      // A family sets its own sessions and memories; these two are not read.
+      sessions: 1,
+      memories: 0,
+      tokensPerSession: 2_000,
+      extractor: "perfect" as const,
+    })),
     wall: {
       label: "wall-c8",
       ...big,
@@ -89,6 +108,8 @@ export function planJobs(plan: BenchPlan): DreamJob[] {
   return [
     plan.scale,
     plan.noisy,
+    ...plan.profiles,
+    ...plan.families,
     ...plan.memoriesGrowth,
     ...plan.sessionsGrowth,
     ...(plan.sweep ? [plan.sweep] : []),
@@ -333,6 +354,10 @@ export function figuresOf(plan: BenchPlan, results: Results): Figure[] {
 
   figures.push(...qualityFigures(plan.scale, scaleRun, "perfect"));
   figures.push(...qualityFigures(plan.noisy, first(plan.noisy), "noisy"));
+  for (const job of plan.profiles) {
+    figures.push(...qualityFigures(job, first(job), job.extractor as keyof typeof QUALITY_GOALS));
+  }
+  for (const job of plan.families) figures.push(...familyFigures(job, results.get(job.label)));
   if (repeat?.quality) {
     for (const [name, value] of [
       ["duplicate_rate", repeat.quality.duplicateRate],
@@ -389,9 +414,92 @@ const QUALITY_GOALS = {
     insight_support: { op: "==", value: 1 },
     evidence_validity: { op: "==", value: 1 },
   },
+  reworded: {
+    stale_rate: { op: "<", value: 0.05 },
+    current_fact_recall: { op: ">", value: 0.9 },
+    insight_support: { op: "==", value: 1 },
+    evidence_validity: { op: "==", value: 1 },
+  },
+  "eager-judge": {
+    current_fact_recall: { op: ">", value: 0.95 },
+    insight_support: { op: "==", value: 1 },
+    evidence_validity: { op: "==", value: 1 },
+  },
 } as const satisfies Record<string, Record<string, Figure["goal"]>>;
 
-function qualityFigures(job: DreamJob, run: RunSummary | undefined, extractor: "perfect" | "noisy"): Figure[] {
+/** Goals of every resolution family with the perfect extractor. */
+const FAMILY_GOALS: Record<string, Figure["goal"]> = {
+  duplicate_rate: { op: "==", value: 0 },
+  stale_rate: { op: "==", value: 0 },
+  current_fact_recall: { op: "==", value: 1 },
+};
+
+function familyFigures(job: DreamJob, result: DreamJobResult | undefined): Figure[] {
+  const family = job.family ?? job.label;
+  const run = result?.runs[0];
+  const quality = run?.quality ?? null;
+  const scenario = result?.family?.description ?? `${family} family, perfect replay, seed ${job.seed ?? 1}`;
+  const dreams = result?.family?.dreams ?? null;
+  const entries: Array<[string, number | null, string]> = [
+    ["duplicate_rate", quality?.duplicateRate ?? null, "facts about a subject (a set member) beyond the first"],
+    [
+      "stale_rate",
+      quality?.staleRate ?? null,
+      "changed subjects, and retracted set members, whose output still states the old value (or the old state)",
+    ],
+    ["current_fact_recall", quality?.currentFactRecall ?? null, "current values and current set members in the output"],
+    ["precision", quality?.precision ?? null, "output facts grounded in a true durable statement"],
+  ];
+  const figures = entries.map(([name, value, note]) =>
+    figure({
+      name: `family.${family}.${name}`,
+      value,
+      unit: "rate",
+      scenario,
+      extractor: "perfect",
+      ...(FAMILY_GOALS[name] ? { goal: FAMILY_GOALS[name] } : {}),
+      note: quality
+        ? `${note}; ${dreams} dream(s), measured on the last; counts ${JSON.stringify(quality.counts)}; examples ${JSON.stringify(run?.examples ?? {})}`
+        : note,
+    }),
+  );
+  if (job.family === "chained") {
+    const single = result?.family?.single?.quality ?? null;
+    figures.push(
+      figure({
+        name: "chained_vs_single_agreement",
+        value: result?.family?.agreement ?? null,
+        unit: "ratio",
+        scenario,
+        extractor: "perfect",
+        goal: { op: "==", value: 1 },
+        note: result?.family
+          ? `Jaccard agreement of the current values the chain's last output and the single dream's output state; only in the chain: ${JSON.stringify(result.family.onlyChain)}; only in the single dream: ${JSON.stringify(result.family.onlySingle)}`
+          : "Jaccard agreement of the current values of ten chained dreams and of one dream over the same sessions",
+      }),
+      ...(
+        [
+          ["duplicate_rate", single?.duplicateRate ?? null],
+          ["stale_rate", single?.staleRate ?? null],
+          ["current_fact_recall", single?.currentFactRecall ?? null],
+        ] as const
+      ).map(([name, value]) =>
+        figure({
+          name: `family.chained.single_dream.${name}`,
+          value,
+          unit: "rate",
+          scenario: `${scenario}; the one dream over all sessions`,
+          extractor: "perfect",
+          goal: FAMILY_GOALS[name],
+          ...(single ? { note: `counts ${JSON.stringify(single.counts)}` } : {}),
+        }),
+      ),
+    );
+  }
+  return figures;
+}
+
+function qualityFigures(job: DreamJob, run: RunSummary | undefined, extractor: keyof typeof QUALITY_GOALS): Figure[] {
   const quality = run?.quality ?? null;
   const goals: Record<string, Figure["goal"]> = QUALITY_GOALS[extractor];
   const scenario = describe(job);
@@ -417,7 +525,9 @@ function qualityFigures(job: DreamJob, run: RunSummary | undefined, extractor: "
       scenario,
       extractor,
       ...(goals[name] ? { goal: goals[name] } : {}),
-      note: quality ? `${note}; counts ${JSON.stringify(quality.counts)}` : note,
+      note: quality
+        ? `${note}; counts ${JSON.stringify(quality.counts)}${name === "stale_rate" || name === "current_fact_recall" ? `; examples ${JSON.stringify(run?.examples ?? {})}` : ""}`
+        : note,
     }),
   );
 }

@@ -17,14 +17,13 @@ import {
 } from "@nocturne/core";
 import { type CallMeter, createCallMeter } from "../models/call-meter.js";
 import { type LatencyProfile, withConsolidationLatency, withLatency } from "../models/latency.js";
-import { NOISY, type NoiseProfile, PERFECT } from "../models/noise-profile.js";
+import { EXTRACTOR_PROFILES, type ExtractorName, type NoiseProfile } from "../models/noise-profile.js";
 import { createReplayCore } from "../models/replay-core.js";
 import { createReplayLanguageModel } from "../models/replay-language-model.js";
 import { createReplayModel } from "../models/replay-model.js";
 import type { Scenario } from "../scenario/ground-truth.js";
 
-/** Which replay model answers the engine. */
-export type ExtractorName = "perfect" | "noisy";
+export type { ExtractorName } from "../models/noise-profile.js";
 
 /** How to run one dream over a scenario. */
 export interface DreamRunOptions {
@@ -99,7 +98,7 @@ export interface BenchEngine {
 /** Builds an engine over seeded storage whose model replays the scenario's ground truth. */
 export function createBenchEngine(scenario: Scenario, storage: StorageAdapter, options: DreamRunOptions): BenchEngine {
   const meter = createCallMeter();
-  const profile: NoiseProfile = options.profile ?? (options.extractor === "noisy" ? NOISY : PERFECT);
+  const profile: NoiseProfile = options.profile ?? EXTRACTOR_PROFILES[options.extractor];
   const core = createReplayCore(scenario.truth, { profile, seed: options.seed ?? scenario.options.seed });
   const count = (text: string) => options.tokenizer.count(text);
   let model: ConsolidationModel;

@@ -1,11 +1,15 @@
+import { anchorOf, attributeById } from "../scenario/attributes.js";
+import { RETRACTION_CUES } from "../scenario/family-vocabulary.js";
 import type { GroundTruth, NoiseItem, TruthPattern, TruthSubject } from "../scenario/ground-truth.js";
-import { NOISE_ERRORS, PROJECT_ATTRIBUTES, USER_ATTRIBUTES } from "../scenario/vocabulary.js";
+import { NOISE_ERRORS } from "../scenario/vocabulary.js";
 
 /** What a statement says, according to the ground truth. A statement may say several things. */
 export type StatementMatch =
   | { type: "value"; subjectKey: string; value: string }
   /** A value the subject never held: invented. */
   | { type: "wrong_value"; subjectKey: string; value: string }
+  /** A `multi` subject's member stated as removed ("no longer plays chess"): not a claim that it is current. */
+  | { type: "retraction"; subjectKey: string; value: string }
   | { type: "noise"; noiseId: string }
   | { type: "occurrence"; patternKey: string }
   | { type: "insight"; patternKey: string };
@@ -28,37 +32,61 @@ export function containsMarker(text: string, marker: string): boolean {
 
 const ENTITY_PATTERN = /(?<![\p{L}\p{N}])([A-Za-z]+-\d+)(?![\p{L}\p{N}])/gu;
 
+/** True when the text carries one of the phrases that retract a set member. */
+export function hasRetractionCue(text: string): boolean {
+  return RETRACTION_CUES.some((cue) => containsMarker(text, cue));
+}
+
 /** Classifies statements against a scenario's ground truth by the markers they carry (project, value, phrase). */
 export interface Matcher {
-  classify(statement: string): StatementMatch[];
+  /**
+   * What a statement says. `context` (a memory path or a subject key) names the entity for a sentence that names
+   * none itself, as the second clause of "Orchid-12 unit tests run with Jest; integration tests need LocalStack".
+   */
+  classify(statement: string, context?: string): StatementMatch[];
 }
 
 /** Builds a matcher over a ground truth. */
 export function createMatcher(truth: GroundTruth): Matcher {
   const subjectsByEntity = new Map<string, TruthSubject[]>();
   const userSubjects: TruthSubject[] = [];
+  const phraseSubjects: Array<{ anchor: string; subject: TruthSubject }> = [];
   for (const subject of truth.subjects.values()) {
-    if (subject.entity === null) userSubjects.push(subject);
-    else push(subjectsByEntity, subject.entity.toLowerCase(), subject);
+    const anchor = anchorOf(subject.entity, attributeById(subject.attribute));
+    if (anchor === null) userSubjects.push(subject);
+    else if (new RegExp(`^${ENTITY_PATTERN.source}$`, "u").test(anchor)) {
+      push(subjectsByEntity, anchor.toLowerCase(), subject);
+    } else phraseSubjects.push({ anchor, subject });
   }
   const patternsByEntity = new Map<string, TruthPattern[]>();
   for (const pattern of truth.patterns.values()) push(patternsByEntity, pattern.entity.toLowerCase(), pattern);
   const noiseByError = new Map<string, NoiseItem[]>();
   for (const item of truth.items.values()) if (item.type === "noise") push(noiseByError, item.error, item);
 
-  const valuesOf = (subject: TruthSubject): readonly string[] => {
-    const list = subject.entity === null ? USER_ATTRIBUTES : PROJECT_ATTRIBUTES;
-    return list.find((attribute) => attribute.id === subject.attribute)?.values ?? [];
-  };
   const matchSubject = (subject: TruthSubject, statement: string, out: StatementMatch[]) => {
-    for (const value of valuesOf(subject)) {
-      if (!containsMarker(statement, value)) continue;
+    let retracting: boolean | undefined;
+    for (const value of attributeById(subject.attribute).values) {
+      if (value === subject.entity || !containsMarker(statement, value)) continue;
+      if (subject.cardinality === "multi") {
+        retracting ??= hasRetractionCue(statement);
+        if (retracting) {
+          out.push({ type: "retraction", subjectKey: subject.key, value });
+          continue;
+        }
+      }
       const held = subject.history.some((entry) => entry.value === value);
       out.push({ type: held ? "value" : "wrong_value", subjectKey: subject.key, value });
     }
   };
+  const entitiesIn = (text: string): Set<string> => {
+    const entities = new Set<string>();
+    for (const found of text.normalize("NFC").matchAll(ENTITY_PATTERN)) {
+      entities.add((found[1] as string).toLowerCase());
+    }
+    return entities;
+  };
 
-  const classifySentence = (statement: string): StatementMatch[] => {
+  const classifySentence = (statement: string, context: string | undefined): StatementMatch[] => {
     const out: StatementMatch[] = [];
     for (const error of NOISE_ERRORS) {
       if (!containsMarker(statement, error)) continue;
@@ -67,10 +95,8 @@ export function createMatcher(truth: GroundTruth): Matcher {
       }
     }
     if (out.length > 0) return out;
-    const entities = new Set<string>();
-    for (const found of statement.normalize("NFC").matchAll(ENTITY_PATTERN)) {
-      entities.add((found[1] as string).toLowerCase());
-    }
+    let entities = entitiesIn(statement);
+    if (entities.size === 0 && context !== undefined) entities = entitiesIn(context);
     for (const entity of entities) {
       for (const pattern of patternsByEntity.get(entity) ?? []) {
         if (containsMarker(statement, pattern.marker)) out.push({ type: "insight", patternKey: pattern.key });
@@ -80,16 +106,19 @@ export function createMatcher(truth: GroundTruth): Matcher {
       }
       for (const subject of subjectsByEntity.get(entity) ?? []) matchSubject(subject, statement, out);
     }
+    for (const { anchor, subject } of phraseSubjects) {
+      if (containsMarker(statement, anchor)) matchSubject(subject, statement, out);
+    }
     for (const subject of userSubjects) matchSubject(subject, statement, out);
     return out;
   };
 
   return {
-    classify(statement) {
+    classify(statement, context) {
       const seen = new Set<string>();
       const out: StatementMatch[] = [];
       for (const sentence of sentencesOf(statement)) {
-        for (const match of classifySentence(sentence)) {
+        for (const match of classifySentence(sentence, context)) {
           const id = JSON.stringify(match);
           if (seen.has(id)) continue;
           seen.add(id);

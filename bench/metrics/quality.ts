@@ -63,20 +63,63 @@ function inScope(item: TruthItem, sessions: ReadonlySet<string>): boolean {
   return item.source.type === "memory" || sessions.has(item.source.sessionId);
 }
 
+/** A subject as the dream's inputs show it. */
+interface ScopedSubject {
+  cardinality: "single" | "multi";
+  /** `single`: the latest value. */
+  current: string;
+  order: number;
+  /** Every value observed (for `multi`, every member ever added). */
+  values: Set<string>;
+  /** `multi`: each member's latest state, and whether it was ever retracted. */
+  members: Map<string, { order: number; present: boolean; retractedOnce: boolean }>;
+}
+
 /** The value each subject holds and every value it held, counting only the dream's inputs. */
-function scopedSubjects(truth: GroundTruth, sessions: ReadonlySet<string>) {
-  const scoped = new Map<string, { current: string; order: number; values: Set<string> }>();
+function scopedSubjects(truth: GroundTruth, sessions: ReadonlySet<string>): Map<string, ScopedSubject> {
+  const scoped = new Map<string, ScopedSubject>();
   for (const item of truth.items.values()) {
-    if (item.type !== "observation" || !inScope(item, sessions)) continue;
-    const entry = scoped.get(item.subjectKey) ?? { current: item.value, order: -1, values: new Set<string>() };
-    entry.values.add(item.value);
-    if (item.order >= entry.order) {
+    if ((item.type !== "observation" && item.type !== "retraction") || !inScope(item, sessions)) continue;
+    const cardinality = truth.subjects.get(item.subjectKey)?.cardinality ?? "single";
+    const entry = scoped.get(item.subjectKey) ?? {
+      cardinality,
+      current: item.value,
+      order: -1,
+      values: new Set<string>(),
+      members: new Map(),
+    };
+    const present = item.type === "observation";
+    if (present) entry.values.add(item.value);
+    if (cardinality === "multi") {
+      const member = entry.members.get(item.value);
+      const retractedOnce = (member?.retractedOnce ?? false) || !present;
+      if (!member || item.order >= member.order)
+        entry.members.set(item.value, { order: item.order, present, retractedOnce });
+      else member.retractedOnce = retractedOnce;
+    }
+    if (present && item.order >= entry.order) {
       entry.current = item.value;
       entry.order = item.order;
     }
     scoped.set(item.subjectKey, entry);
   }
   return scoped;
+}
+
+/**
+ * The units recall and staleness count. A `single` subject is one unit (`key`), current when it states the latest
+ * value, changed when it held more than one. A `multi` subject has one unit per member (`key=value`): current when
+ * the member's latest statement adds it, changed when it was ever retracted.
+ */
+function unitOf(key: string, value: string, subject: ScopedSubject): string {
+  return subject.cardinality === "multi" ? `${key}=${value}` : key;
+}
+
+/** Whether `match` (a value stated as held, or a retraction) states the subject's current state. */
+function isCurrent(match: { type: "value" | "retraction"; value: string }, subject: ScopedSubject): boolean {
+  if (subject.cardinality === "single") return match.type === "value" && match.value === subject.current;
+  const present = subject.members.get(match.value)?.present ?? false;
+  return match.type === "value" ? present : !present;
 }
 
 /** Computes every quality metric of a dream's output against the ground truth. */
@@ -87,9 +130,9 @@ export function measureQuality(input: QualityInput): QualityMetrics {
   const scoped = scopedSubjects(truth, sessions);
   const facts = report.outputs.flatMap((output) => output.facts.map((fact) => ({ ...fact, path: output.path })));
 
-  const perSubject = new Map<string, number>();
-  const staleSubjects = new Set<string>();
-  const recalledSubjects = new Set<string>();
+  const perUnit = new Map<string, number>();
+  const staleUnits = new Set<string>();
+  const recalledUnits = new Set<string>();
   const examples: QualityMetrics["examples"] = { stale: [], duplicate: [], missing: [], invented: [] };
   let valueFacts = 0;
   let precise = 0;
@@ -97,10 +140,12 @@ export function measureQuality(input: QualityInput): QualityMetrics {
   let noiseFacts = 0;
 
   for (const fact of facts) {
-    const matches = matcher.classify(fact.statement).map((match) => scopeMatch(match, scoped));
+    const matches = matcher.classify(fact.statement, fact.path).map((match) => scopeMatch(match, scoped));
     const values = matches.filter((match) => match.type === "value");
+    const retractions = matches.filter((match) => match.type === "retraction" && scoped.has(match.subjectKey));
     if (values.length > 0) valueFacts++;
-    const grounded = values.length > 0 || matches.some((match) => match.type === "occurrence");
+    const grounded =
+      values.length > 0 || retractions.length > 0 || matches.some((match) => match.type === "occurrence");
     const noisy = matches.some((match) => match.type === "noise");
     const wrong = matches.some((match) => match.type === "wrong_value");
     if (noisy) noiseFacts++;
@@ -109,55 +154,71 @@ export function measureQuality(input: QualityInput): QualityMetrics {
       invented++;
       if (examples.invented.length < 5) examples.invented.push(fact.statement);
     }
-    for (const match of values) {
+    for (const match of [...values, ...retractions]) {
+      if (match.type !== "value" && match.type !== "retraction") continue;
       const subject = scoped.get(match.subjectKey);
       if (!subject) continue;
-      perSubject.set(match.subjectKey, (perSubject.get(match.subjectKey) ?? 0) + 1);
-      if (match.value === subject.current) recalledSubjects.add(match.subjectKey);
-      else {
-        staleSubjects.add(match.subjectKey);
-        if (examples.stale.length < 5) examples.stale.push(`${match.subjectKey}: "${fact.statement}"`);
+      const unit = unitOf(match.subjectKey, match.value, subject);
+      if (match.type === "value") perUnit.set(unit, (perUnit.get(unit) ?? 0) + 1);
+      if (isCurrent(match, subject)) {
+        if (match.type === "value") recalledUnits.add(unit);
+      } else {
+        staleUnits.add(unit);
+        if (examples.stale.length < 5) examples.stale.push(`${unit}: "${fact.statement}"`);
       }
     }
   }
 
   for (const memory of input.outputMemories) {
     for (const line of memory.content.split("\n")) {
-      for (const match of matcher.classify(line)) {
+      for (const match of matcher.classify(line, memory.path)) {
         const scopedMatch = scopeMatch(match, scoped);
-        if (scopedMatch.type !== "value") continue;
+        if (scopedMatch.type !== "value" && scopedMatch.type !== "retraction") continue;
         const subject = scoped.get(scopedMatch.subjectKey);
-        if (subject && scopedMatch.value !== subject.current && !staleSubjects.has(scopedMatch.subjectKey)) {
-          staleSubjects.add(scopedMatch.subjectKey);
-          if (examples.stale.length < 5) examples.stale.push(`${scopedMatch.subjectKey} in ${memory.path}: "${line}"`);
+        if (!subject) continue;
+        const unit = unitOf(scopedMatch.subjectKey, scopedMatch.value, subject);
+        if (!isCurrent(scopedMatch, subject) && !staleUnits.has(unit)) {
+          staleUnits.add(unit);
+          if (examples.stale.length < 5) examples.stale.push(`${unit} in ${memory.path}: "${line}"`);
         }
       }
     }
   }
 
   let duplicates = 0;
-  for (const [key, count] of perSubject) {
+  for (const [key, count] of perUnit) {
     if (count <= 1) continue;
     duplicates += count - 1;
     if (examples.duplicate.length < 5) examples.duplicate.push(`${key} ×${count}`);
   }
   let durable = 0;
-  let changed = 0;
+  const changedUnits = new Set<string>();
   for (const [key, subject] of scoped) {
-    durable++;
-    if (subject.values.size > 1) changed++;
-    if (!recalledSubjects.has(key) && examples.missing.length < 5) examples.missing.push(`${key} = ${subject.current}`);
+    if (subject.cardinality === "single") {
+      durable++;
+      if (subject.values.size > 1) changedUnits.add(key);
+      if (!recalledUnits.has(key) && examples.missing.length < 5) examples.missing.push(`${key} = ${subject.current}`);
+      continue;
+    }
+    for (const [value, member] of subject.members) {
+      const unit = `${key}=${value}`;
+      if (member.retractedOnce) changedUnits.add(unit);
+      if (!member.present) continue;
+      durable++;
+      if (!recalledUnits.has(unit) && examples.missing.length < 5) examples.missing.push(unit);
+    }
   }
 
   const insights = measureInsights(input, matcher, sessions);
   const evidence = measureEvidence(input, facts);
   const consistency = measureConsistency(input, facts);
-  const staleChanged = [...staleSubjects].filter((key) => (scoped.get(key)?.values.size ?? 0) > 1).length;
+  const staleChanged = [...staleUnits].filter((unit) => changedUnits.has(unit)).length;
+  const changed = changedUnits.size;
 
   return {
     duplicateRate: ratio(duplicates, valueFacts),
     staleRate: ratio(staleChanged, changed),
-    currentFactRecall: ratio(recalledSubjects.size, durable),
+    currentFactRecall: ratio(recalledUnits.size, durable),
     precision: ratio(precise, facts.length),
     noiseRate: ratio(noiseFacts, facts.length),
     insightSupport: insights.support,
@@ -171,7 +232,7 @@ export function measureQuality(input: QualityInput): QualityMetrics {
       durableSubjects: durable,
       changedSubjects: changed,
       staleSubjects: staleChanged,
-      recalled: recalledSubjects.size,
+      recalled: recalledUnits.size,
       duplicates,
       invented,
       noiseFacts,
@@ -185,10 +246,7 @@ export function measureQuality(input: QualityInput): QualityMetrics {
 }
 
 /** A value match for a value the subject never held within the dream's inputs counts as invented. */
-function scopeMatch(
-  match: StatementMatch,
-  scoped: Map<string, { current: string; values: Set<string> }>,
-): StatementMatch {
+function scopeMatch(match: StatementMatch, scoped: Map<string, ScopedSubject>): StatementMatch {
   if (match.type !== "value") return match;
   const subject = scoped.get(match.subjectKey);
   return subject?.values.has(match.value) ? match : { ...match, type: "wrong_value" };

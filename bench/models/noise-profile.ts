@@ -23,6 +23,13 @@ export interface NoiseProfile {
   judgeError: number;
   /** Per synthesis call: an extra insight proposed from a single session. */
   unsupportedInsight: number;
+  /** Per judged pair about two different subjects: the judge wrongly says "same" (on top of `judgeError`). */
+  judgeFalseSame: number;
+  /**
+   * Per update (a fact announcing a changed value): the statement is paraphrased with words the base templates never
+   * use (`bench/scenario/paraphrase-vocabulary.ts`), so only the entity and the value link it to the older value.
+   */
+  updateParaphrase: number;
 }
 
 /** Every rate at zero: the perfect extractor. */
@@ -36,6 +43,8 @@ export const PERFECT: NoiseProfile = {
   historyMisread: 0,
   judgeError: 0,
   unsupportedInsight: 0,
+  judgeFalseSame: 0,
+  updateParaphrase: 0,
 };
 
 /** The default noisy extractor: roughly what a mid-sized model does without few-shot examples. */
@@ -49,7 +58,34 @@ export const NOISY: NoiseProfile = {
   historyMisread: 0.3,
   judgeError: 0.05,
   unsupportedInsight: 0.3,
+  judgeFalseSame: 0,
+  updateParaphrase: 0,
 };
+
+/** Every rate of a profile multiplied by `factor`, capped at 1. */
+export function scaleProfile(profile: NoiseProfile, factor: number): NoiseProfile {
+  const scaled = { ...profile };
+  for (const name of Object.keys(scaled) as Array<keyof NoiseProfile>)
+    scaled[name] = Math.min(1, profile[name] * factor);
+  return scaled;
+}
+
+/** The noisy extractor's errors at 1.5× their rates, and every update reworded in vocabulary of its own. */
+export const REWORDED: NoiseProfile = { ...scaleProfile(NOISY, 1.5), updateParaphrase: 1 };
+
+/** The noisy extractor with a judge that wrongly says "same" for 20% of pairs about different subjects. */
+export const EAGER_JUDGE: NoiseProfile = { ...NOISY, judgeFalseSame: 0.2 };
+
+/** The replay extractors the bench reports, by name. */
+export const EXTRACTOR_PROFILES = {
+  perfect: PERFECT,
+  noisy: NOISY,
+  reworded: REWORDED,
+  "eager-judge": EAGER_JUDGE,
+} as const satisfies Record<string, NoiseProfile>;
+
+/** A replay extractor's name. */
+export type ExtractorName = keyof typeof EXTRACTOR_PROFILES;
 
 const KEY_SYNONYMS: Record<string, readonly string[]> = {
   deploy_region: ["region", "deployment_region", "deploy_target"],

@@ -1,8 +1,9 @@
 import type { ExtractedFact, JudgePair, JudgeVerdict, ProposedInsight, SynthesisFact } from "@nocturne/core";
 import { createRandom, type Random } from "../lib/random.js";
 import { createMatcher } from "../metrics/match.js";
+import { attributeById } from "../scenario/attributes.js";
 import type { GroundTruth, TruthItem, TruthSubject } from "../scenario/ground-truth.js";
-import { PROJECT_ATTRIBUTES, USER_ATTRIBUTES } from "../scenario/vocabulary.js";
+import { PARAPHRASES } from "../scenario/paraphrase-vocabulary.js";
 import { type NoiseProfile, PERFECT, paraphraseKey } from "./noise-profile.js";
 
 /** One line of a transcript as the replay model sees it. */
@@ -49,10 +50,7 @@ export function normalizeForQuote(text: string): string {
 }
 
 function attributeOf(subject: TruthSubject) {
-  const list = subject.entity === null ? USER_ATTRIBUTES : PROJECT_ATTRIBUTES;
-  const found = list.find((attribute) => attribute.id === subject.attribute);
-  if (!found) throw new Error(`unknown attribute ${subject.attribute}`);
-  return found;
+  return attributeById(subject.attribute);
 }
 
 interface Located {
@@ -71,6 +69,28 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
     subject.history.find((entry) => entry.value === value)?.statement ??
     attributeOf(subject).canonical(subject.entity ?? "", value);
 
+  const retracted = (subject: TruthSubject, value: string): string => {
+    const phrase = attributeOf(subject).retraction?.canonical;
+    return phrase ? phrase(subject.entity ?? "", value) : `No longer true: ${canonical(subject, value)}`;
+  };
+
+  /** The fact a subject's value gives: its key, kind, cardinality, value and polarity as the truth knows them. */
+  const subjectFact = (
+    subject: TruthSubject,
+    value: string,
+    polarity: "positive" | "negative",
+    evidence: ExtractedFact["evidence"],
+  ): ExtractedFact => ({
+    key: subject.key,
+    topic: subject.topic,
+    statement: polarity === "positive" ? canonical(subject, value) : retracted(subject, value),
+    kind: subject.kind,
+    cardinality: subject.cardinality,
+    value,
+    polarity,
+    evidence,
+  });
+
   /** The fact a perfect model reads from an item, or null when there is none to read. */
   const baseFact = (located: Located, random: Random): ExtractedFact | null => {
     const { item, citeId } = located;
@@ -78,29 +98,16 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
     switch (item.type) {
       case "observation": {
         const subject = truth.subjects.get(item.subjectKey);
-        if (!subject) return null;
-        return {
-          key: subject.key,
-          topic: subject.topic,
-          statement: canonical(subject, item.value),
-          kind: subject.kind,
-          cardinality: "single",
-          value: item.value,
-          evidence,
-        };
+        return subject ? subjectFact(subject, item.value, "positive", evidence) : null;
+      }
+      case "retraction": {
+        const subject = truth.subjects.get(item.subjectKey);
+        return subject ? subjectFact(subject, item.value, "negative", evidence) : null;
       }
       case "history": {
         const subject = truth.subjects.get(item.subjectKey);
         if (!subject || !random.chance(profile.historyMisread)) return null;
-        return {
-          key: subject.key,
-          topic: subject.topic,
-          statement: canonical(subject, item.value),
-          kind: subject.kind,
-          cardinality: "single",
-          value: item.value,
-          evidence,
-        };
+        return subjectFact(subject, item.value, "positive", evidence);
       }
       case "noise":
         return {
@@ -109,6 +116,8 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
           statement: item.statement,
           kind: "transient",
           cardinality: "multi",
+          value: `${item.error} at ${item.time}`,
+          polarity: "positive",
           evidence,
         };
       case "occurrence": {
@@ -119,6 +128,8 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
           statement: item.statement,
           kind: "transient",
           cardinality: "multi",
+          value: pattern?.occurrenceMarker ?? item.statement.slice(0, 200),
+          polarity: "positive",
           evidence,
         };
       }
@@ -127,10 +138,22 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
 
   const reword = (located: Located, fact: ExtractedFact, random: Random): string => {
     const item = located.item;
-    if (item.type !== "observation" && item.type !== "history") return fact.statement;
+    if (item.type !== "observation" && item.type !== "history" && item.type !== "retraction") return fact.statement;
     const subject = truth.subjects.get(item.subjectKey);
     if (!subject) return fact.statement;
-    return random.pick(attributeOf(subject).wordings)(subject.entity ?? "", item.value);
+    const def = attributeOf(subject);
+    const wordings = item.type === "retraction" ? (def.retraction?.wordings ?? []) : def.wordings;
+    return wordings.length > 0 ? random.pick(wordings)(subject.entity ?? "", item.value) : fact.statement;
+  };
+
+  /** An update stated in the paraphrase vocabulary, or null when the attribute has none. */
+  const paraphraseUpdate = (located: Located, random: Random): string | null => {
+    const item = located.item;
+    if (item.type !== "observation" || item.act !== "change") return null;
+    const subject = truth.subjects.get(item.subjectKey);
+    const phrases = subject ? PARAPHRASES[subject.attribute] : undefined;
+    if (!subject || !phrases || phrases.length === 0 || !random.chance(profile.updateParaphrase)) return null;
+    return random.pick(phrases)(subject.entity ?? "", item.value);
   };
 
   const distort = (located: Located[], sourceKey: string, attempt: number): ExtractedFact[] => {
@@ -145,6 +168,10 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
       if (random.chance(profile.kindError)) fact.kind = fact.kind === "transient" ? "fact" : "transient";
       if (random.chance(profile.keyParaphrase)) fact.key = paraphraseKey(fact.key, random);
       if (random.chance(profile.statementParaphrase)) fact.statement = reword(entry, fact, random);
+      if (profile.updateParaphrase > 0) {
+        const paraphrased = paraphraseUpdate(entry, randomFor(sourceKey, entry.item.id, "update"));
+        if (paraphrased !== null) fact.statement = paraphrased;
+      }
       if (random.chance(profile.badEvidence)) {
         if (attempt > 0) continue;
         const cited = fact.evidence[0];
@@ -184,9 +211,12 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
       const line = raw.replace(/^\s*[-*]\s+/, "").trim();
       if (line === "" || line.startsWith("#")) continue;
       const base = { quote: line, source: { type: "memory" as const, path: memory.path }, order: 0 };
-      for (const [n, match] of matcher.classify(line).entries()) {
+      for (const [n, match] of matcher.classify(line, memory.path).entries()) {
         const id = `${memory.path}#${index}.${n}`;
-        if (match.type === "value" || match.type === "wrong_value") {
+        if (match.type === "retraction") {
+          const item: TruthItem = { ...base, id, type: "retraction", subjectKey: match.subjectKey, value: match.value };
+          located.push({ item, citeId: memory.id });
+        } else if (match.type === "value" || match.type === "wrong_value") {
           const item: TruthItem = {
             ...base,
             id,
@@ -217,6 +247,9 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
             topic: "insights",
             statement: line,
             kind: "insight",
+            cardinality: "multi",
+            value: pattern.marker,
+            polarity: "positive",
             evidence: [{ event_id: memory.id, quote: line }],
           });
         }
@@ -259,10 +292,13 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
     },
     judge(pairs) {
       return pairs.map((pair) => {
-        const left = identities(matcher, pair.left.statements);
-        const right = identities(matcher, pair.right.statements);
+        const left = identities(matcher, truth, pair.left.statements, pair.left.key);
+        const right = identities(matcher, truth, pair.right.statements, pair.right.key);
         let same = [...left].some((identity) => right.has(identity));
         if (randomFor("judge", pair.left.key, pair.right.key).chance(profile.judgeError)) same = !same;
+        if (!same && profile.judgeFalseSame > 0) {
+          same = randomFor("judge-eager", pair.left.key, pair.right.key).chance(profile.judgeFalseSame);
+        }
         return { id: pair.id, same };
       });
     },
@@ -316,12 +352,23 @@ function topicOfKey(key: string): string {
   return parts[0] === "projects" && parts[1] ? `projects/${parts[1]}` : "general";
 }
 
-function identities(matcher: ReturnType<typeof createMatcher>, statements: readonly string[]): Set<string> {
+/**
+ * What a group of statements is about: its subjects — for a `multi` subject, the subject and the member, since two
+ * members of one set are two facts that one memory entry must not merge.
+ */
+function identities(
+  matcher: ReturnType<typeof createMatcher>,
+  truth: GroundTruth,
+  statements: readonly string[],
+  key: string,
+): Set<string> {
   const out = new Set<string>();
   for (const statement of statements) {
-    for (const match of matcher.classify(statement)) {
-      if (match.type === "value" || match.type === "wrong_value") out.add(`s:${match.subjectKey}`);
-      else if (match.type === "noise") out.add(`n:${match.noiseId}`);
+    for (const match of matcher.classify(statement, key)) {
+      if (match.type === "value" || match.type === "wrong_value" || match.type === "retraction") {
+        const multi = truth.subjects.get(match.subjectKey)?.cardinality === "multi";
+        out.add(multi ? `s:${match.subjectKey}=${match.value}` : `s:${match.subjectKey}`);
+      } else if (match.type === "noise") out.add(`n:${match.noiseId}`);
       else out.add(`p:${match.patternKey}`);
     }
   }

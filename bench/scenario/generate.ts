@@ -1,17 +1,9 @@
-import type { Session, SessionEvent } from "@nocturne/core";
+import type { Session } from "@nocturne/core";
 import { createRandom, type Random } from "../lib/random.js";
-import { type EventClock, fillerBlock, fillerSentence } from "./filler.js";
-import type {
-  GroundTruth,
-  ObservationItem,
-  Scenario,
-  ScenarioOptions,
-  SeedMemory,
-  SourceRef,
-  TruthItem,
-  TruthPattern,
-  TruthSubject,
-} from "./ground-truth.js";
+import { slugOf, subjectKeyOf } from "./attributes.js";
+import type { Scenario, ScenarioOptions, SeedMemory, TruthPattern, TruthSubject } from "./ground-truth.js";
+import { buildSession } from "./session-builder.js";
+import { attributeOfSubject, observation, push, type Statement, TruthBuilder } from "./truth-builder.js";
 import {
   type AttributeDef,
   CODENAMES,
@@ -32,115 +24,14 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-/** A project's slug, as used in keys and paths: `Atlas-17` → `atlas-17`. */
-export function slugOf(entity: string): string {
-  return entity.toLowerCase();
-}
-
-/** The subject key of an attribute of a project, or of the user when `entity` is null. */
-export function subjectKeyOf(entity: string | null, attribute: string): string {
-  return entity === null ? `user.${attribute}` : `projects.${slugOf(entity)}.${attribute}`;
-}
-
-function topicOf(entity: string | null, attribute: AttributeDef): string {
-  if (entity !== null) return `projects/${slugOf(entity)}`;
-  return attribute.kind === "preference" ? "preferences" : "profile";
-}
+export { slugOf, subjectKeyOf } from "./attributes.js";
 
 function attributeOf(subject: TruthSubject): AttributeDef {
-  const list = subject.entity === null ? USER_ATTRIBUTES : PROJECT_ATTRIBUTES;
-  const found = list.find((attribute) => attribute.id === subject.attribute);
-  if (!found) throw new Error(`unknown attribute ${subject.attribute}`);
-  return found;
+  return attributeOfSubject(subject);
 }
 
 function label(subject: TruthSubject): string {
   return subject.entity ?? "";
-}
-
-/** A sentence placed in a session, with what it states. */
-interface Statement {
-  sentence: string;
-  role: "user" | "agent";
-  record: (source: SourceRef, order: number) => TruthItem;
-}
-
-/** Builds the scenario's ground truth as the timeline unfolds. */
-class TruthBuilder {
-  readonly truth: GroundTruth = {
-    subjects: new Map(),
-    patterns: new Map(),
-    items: new Map(),
-    byEvent: new Map(),
-    byMemoryPath: new Map(),
-    eventIds: new Map(),
-  };
-  private counter = 0;
-
-  nextItemId(prefix: string): string {
-    this.counter++;
-    return `${prefix}_${this.counter}`;
-  }
-
-  subject(entity: string | null, attribute: AttributeDef): TruthSubject {
-    const key = subjectKeyOf(entity, attribute.id);
-    let subject = this.truth.subjects.get(key);
-    if (!subject) {
-      subject = {
-        key,
-        topic: topicOf(entity, attribute),
-        kind: attribute.kind,
-        entity,
-        attribute: attribute.id,
-        history: [],
-        current: "",
-        lastOrder: -1,
-      };
-      this.truth.subjects.set(key, subject);
-    }
-    return subject;
-  }
-
-  /** Records that `subject` was observed holding `value` at `order`. */
-  observe(subject: TruthSubject, value: string, order: number): void {
-    if (!subject.history.some((entry) => entry.value === value)) {
-      subject.history.push({
-        value,
-        statement: attributeOf(subject).canonical(label(subject), value),
-        firstOrder: order,
-      });
-    }
-    if (order >= subject.lastOrder) {
-      subject.current = value;
-      subject.lastOrder = order;
-    }
-  }
-
-  add(item: TruthItem): TruthItem {
-    this.truth.items.set(item.id, item);
-    if (item.source.type === "event") push(this.truth.byEvent, item.source.eventId, item);
-    else push(this.truth.byMemoryPath, item.source.path, item);
-    if (item.type === "observation") {
-      const subject = this.truth.subjects.get(item.subjectKey);
-      if (subject) this.observe(subject, item.value, item.order);
-    }
-    if (item.type === "occurrence") {
-      const pattern = this.truth.patterns.get(item.patternKey);
-      if (pattern) {
-        pattern.occurrences.push(item.id);
-        if (item.source.type === "event" && !pattern.sessionIds.includes(item.source.sessionId)) {
-          pattern.sessionIds.push(item.source.sessionId);
-        }
-      }
-    }
-    return item;
-  }
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 /** Hands out unique project names. */
@@ -389,30 +280,6 @@ function planNoise(
   };
 }
 
-function observation(
-  builder: TruthBuilder,
-  subject: TruthSubject,
-  value: string,
-  act: ObservationItem["act"],
-  sentence: string,
-  role: "user" | "agent",
-): Statement {
-  return {
-    sentence,
-    role,
-    record: (source, order) => ({
-      id: builder.nextItemId("obs"),
-      type: "observation",
-      subjectKey: subject.key,
-      value,
-      act,
-      quote: sentence,
-      source,
-      order,
-    }),
-  };
-}
-
 function planStatements(
   options: ScenarioOptions,
   random: Random,
@@ -525,86 +392,4 @@ function introduce(
   taken.add(attribute.id);
   entityAttributes.set(entity, taken);
   return { subject: builder.subject(entity, attribute) };
-}
-
-function buildSession(
-  random: Random,
-  builder: TruthBuilder,
-  meta: { id: string; index: number; createdAt: number; title: string },
-  statements: Statement[],
-  tokensPerSession: number,
-  count: (text: string) => number,
-): { session: Session; tokens: number } {
-  let eventNumber = 0;
-  let at = meta.createdAt;
-  const tag = String(meta.index + 1).padStart(3, "0");
-  const clock: EventClock = {
-    nextId: () => `sevt_${tag}_${String(++eventNumber).padStart(5, "0")}`,
-    nextAt: () => {
-      at += 2000;
-      return new Date(at).toISOString();
-    },
-  };
-  const ids = new Set<string>();
-  builder.truth.eventIds.set(meta.id, ids);
-
-  const factMessages: Array<Statement[]> = [];
-  for (let i = 0; i < statements.length; i++) {
-    const first = statements[i] as Statement;
-    const next = statements[i + 1];
-    if (next && next.role === first.role && random.chance(0.3)) {
-      factMessages.push([first, next]);
-      i++;
-    } else factMessages.push([first]);
-  }
-
-  const events: SessionEvent[] = [];
-  let tokens = 0;
-  const estimatedFillerBlocks = Math.max(0, Math.ceil(tokensPerSession / 600));
-  const slots = factMessages.map(() => random.int(0, estimatedFillerBlocks));
-  slots.sort((a, b) => a - b);
-  let slot = 0;
-  let block = 0;
-  const placeFacts = (upTo: number) => {
-    while (slot < factMessages.length && (slots[slot] as number) <= upTo) {
-      const group = factMessages[slot] as Statement[];
-      const role = (group[0] as Statement).role;
-      const prefix = random.chance(0.5) ? `${fillerSentence(random)} ` : "";
-      const text = `${prefix}${group.map((statement) => statement.sentence).join(" ")}`;
-      const id = clock.nextId();
-      const order = (meta.index + 1) * 1_000_000 + eventNumber;
-      events.push({
-        id,
-        type: role === "user" ? "user.message" : "agent.message",
-        processed_at: clock.nextAt(),
-        content: [{ type: "text", text }],
-      });
-      tokens += count(text);
-      for (const statement of group)
-        builder.add(statement.record({ type: "event", sessionId: meta.id, eventId: id, role }, order));
-      slot++;
-    }
-  };
-  while (tokens < tokensPerSession || slot < factMessages.length) {
-    placeFacts(block);
-    if (tokens >= tokensPerSession) {
-      placeFacts(Number.POSITIVE_INFINITY);
-      break;
-    }
-    const filler = fillerBlock(random, clock);
-    events.push(...filler.events);
-    tokens += count(filler.text);
-    block++;
-  }
-  for (const event of events) ids.add(event.id);
-  return {
-    session: {
-      id: meta.id,
-      title: meta.title,
-      created_at: new Date(meta.createdAt).toISOString(),
-      metadata: {},
-      events,
-    },
-    tokens,
-  };
 }

@@ -1,4 +1,4 @@
-import type { FactKind, Session } from "@nocturne/core";
+import type { Cardinality, FactKind, Session } from "@nocturne/core";
 
 /** Where a ground-truth statement appears: an event of a session, or a line of an input memory. */
 export type SourceRef =
@@ -22,6 +22,13 @@ export interface ObservationItem extends ItemBase {
   value: string;
   /** How it was said: introduced, restated in other words, or changed to a new value. */
   act: "introduce" | "restate" | "change" | "store";
+}
+
+/** An explicit removal of one member from a `multi` subject's set ("I don't play chess any more"). */
+export interface RetractionItem extends ItemBase {
+  type: "retraction";
+  subjectKey: string;
+  value: string;
 }
 
 /** A mention of a value the subject held before (not an observation of its current value). */
@@ -49,7 +56,7 @@ export interface OccurrenceItem extends ItemBase {
 }
 
 /** Anything the ground truth knows a source says. */
-export type TruthItem = ObservationItem | HistoryItem | NoiseItem | OccurrenceItem;
+export type TruthItem = ObservationItem | RetractionItem | HistoryItem | NoiseItem | OccurrenceItem;
 
 /** One value a subject held, in the order values were first observed. */
 export interface TruthValue {
@@ -60,19 +67,37 @@ export interface TruthValue {
   firstOrder: number;
 }
 
-/** A subject (`projects.atlas-17.deploy_region`, `user.editor`) and its full history. */
+/** A subject (`projects.atlas-17.deploy_region`, `user.editor`, `user.hobbies`) and its full history. */
 export interface TruthSubject {
   key: string;
   topic: string;
   kind: Exclude<FactKind, "insight" | "transient">;
-  /** The project it is about, or null for the user. */
+  /** `single`: one current value. `multi`: a set of members, each added or retracted on its own. */
+  cardinality: Cardinality;
+  /** The entity it is about (project, person, server), or null for the user. */
   entity: string | null;
   attribute: string;
-  /** Every value, oldest first; the last one observed is `current`. */
+  /** Every value, oldest first; for `single`, the last one observed is `current`. */
   history: TruthValue[];
+  /** The latest value observed (for `multi`, the latest member added). */
   current: string;
   /** Order of the latest observation. */
   lastOrder: number;
+  /** For `multi`: each member's latest state (observed → present, retracted → absent) and its order. */
+  memberStates: Map<string, { order: number; present: boolean }>;
+}
+
+/** The current members of a `multi` subject (for `single`, its current value), in first-observed order. */
+export function currentValues(subject: TruthSubject): string[] {
+  if (subject.cardinality === "single") return subject.current === "" ? [] : [subject.current];
+  return subject.history
+    .map((entry) => entry.value)
+    .filter((value) => subject.memberStates.get(value)?.present === true);
+}
+
+/** Members of a `multi` subject whose latest state is a retraction. */
+export function retractedValues(subject: TruthSubject): string[] {
+  return [...subject.memberStates.entries()].filter(([, state]) => !state.present).map(([value]) => value);
 }
 
 /** A pattern that only shows across sessions, and the insight it supports. */
@@ -155,5 +180,6 @@ export interface Scenario {
 export function kindOfItem(item: TruthItem, truth: GroundTruth): FactKind {
   if (item.type === "noise") return "transient";
   if (item.type === "occurrence") return "fact";
+  if (item.type === "retraction") return truth.subjects.get(item.subjectKey)?.kind ?? "fact";
   return truth.subjects.get(item.subjectKey)?.kind ?? "fact";
 }

@@ -1,17 +1,20 @@
-import type { FactKind } from "@nocturne/core";
+import type { Cardinality, FactKind } from "@nocturne/core";
 
 /** Render a sentence about an entity (or the user, when `entity` is null) holding a value. */
-type Phrase = (entity: string, value: string) => string;
+export type Phrase = (entity: string, value: string) => string;
 /** Render a dated change of value. */
-type ChangePhrase = (entity: string, value: string, date: string) => string;
+export type ChangePhrase = (entity: string, value: string, date: string) => string;
 
 /**
  * One attribute a subject can have. Values are disjoint across attributes, so a value's text (with its entity)
  * identifies the subject it belongs to; statements are built so those markers always survive rewording.
  */
 export interface AttributeDef {
+  /** Unique across every vocabulary (base and families). */
   id: string;
   kind: Exclude<FactKind, "insight" | "transient">;
+  /** `single`: a newer value replaces the older one. `multi`: values are members of a set that accumulate. */
+  cardinality: Cardinality;
   values: readonly string[];
   /** The normalized statement a perfect extractor returns. */
   canonical: Phrase;
@@ -21,6 +24,17 @@ export interface AttributeDef {
   changes: readonly ChangePhrase[];
   /** A mention of a value the subject no longer has (a perfect extractor ignores it). */
   history: Phrase;
+  /** For `multi` attributes: how a member is explicitly removed from the set. */
+  retraction?: { canonical: Phrase; wordings: readonly Phrase[] };
+  /**
+   * The phrase that names the subject in a sentence, when it is not the entity itself (a relation's subject is
+   * "Priya mentors", not "Priya", so that "Tomasz mentors Priya" is another subject).
+   */
+  anchor?: (entity: string) => string;
+  /** The first segment of the subject key for an entity. Default `projects`. */
+  namespace?: string;
+  /** The topic of every subject of this attribute. Default: the entity's project topic. */
+  topic?: string;
 }
 
 /** Codenames for generated projects; a project is `<Codename>-<number>`, e.g. `Atlas-17`. */
@@ -62,6 +76,7 @@ export const PROJECT_ATTRIBUTES: readonly AttributeDef[] = [
   {
     id: "deploy_region",
     kind: "fact",
+    cardinality: "single",
     values: ["us-east-1", "eu-west-3", "ap-south-2", "ca-central-1", "sa-east-1", "eu-north-1", "me-central-1"],
     canonical: (e, v) => `${e} deploys to ${v}.`,
     wordings: [
@@ -79,6 +94,7 @@ export const PROJECT_ATTRIBUTES: readonly AttributeDef[] = [
   {
     id: "database",
     kind: "fact",
+    cardinality: "single",
     values: ["PostgreSQL 16", "MySQL 8", "CockroachDB", "MongoDB 7", "DynamoDB", "MariaDB 11", "ScyllaDB"],
     canonical: (e, v) => `${e} stores its data in ${v}.`,
     wordings: [
@@ -95,6 +111,7 @@ export const PROJECT_ATTRIBUTES: readonly AttributeDef[] = [
   {
     id: "language",
     kind: "fact",
+    cardinality: "single",
     values: ["TypeScript", "Golang", "Rust", "Kotlin", "Elixir", "Python 3.12", "Scala 3"],
     canonical: (e, v) => `${e} is written in ${v}.`,
     wordings: [
@@ -111,6 +128,7 @@ export const PROJECT_ATTRIBUTES: readonly AttributeDef[] = [
   {
     id: "ci",
     kind: "fact",
+    cardinality: "single",
     values: ["GitHub Actions", "Buildkite", "CircleCI", "GitLab CI", "Jenkins", "Drone CI"],
     canonical: (e, v) => `${e} runs its CI on ${v}.`,
     wordings: [
@@ -124,6 +142,7 @@ export const PROJECT_ATTRIBUTES: readonly AttributeDef[] = [
   {
     id: "test_command",
     kind: "procedure",
+    cardinality: "single",
     values: ["make check", "cargo nextest run", "just test", "bazel test //...", "tox -e py312", "rake spec"],
     canonical: (e, v) => `To test ${e}, run \`${v}\`.`,
     wordings: [
@@ -140,6 +159,7 @@ export const PROJECT_ATTRIBUTES: readonly AttributeDef[] = [
   {
     id: "owner",
     kind: "fact",
+    cardinality: "single",
     values: ["team Payments", "team Search", "team Growth", "team Platform", "team Identity", "team Mobile"],
     canonical: (e, v) => `${e} is owned by ${v}.`,
     wordings: [
@@ -153,6 +173,7 @@ export const PROJECT_ATTRIBUTES: readonly AttributeDef[] = [
   {
     id: "release_cadence",
     kind: "fact",
+    cardinality: "single",
     values: ["weekly releases", "biweekly releases", "monthly releases", "continuous deployment", "quarterly releases"],
     canonical: (e, v) => `${e} ships on ${v}.`,
     wordings: [
@@ -170,6 +191,7 @@ export const USER_ATTRIBUTES: readonly AttributeDef[] = [
   {
     id: "indentation",
     kind: "preference",
+    cardinality: "single",
     values: ["tabs", "2-space indentation", "4-space indentation"],
     canonical: (_e, v) => `The user prefers ${v} in code.`,
     wordings: [
@@ -186,6 +208,7 @@ export const USER_ATTRIBUTES: readonly AttributeDef[] = [
   {
     id: "answer_style",
     kind: "preference",
+    cardinality: "single",
     values: ["bullet-point answers", "short prose answers", "code-first answers", "step-by-step answers"],
     canonical: (_e, v) => `The user wants ${v}.`,
     wordings: [(_e, v) => `I prefer ${v}.`, (_e, v) => `Give me ${v}, please.`, (_e, v) => `${v} work best for me.`],
@@ -195,6 +218,7 @@ export const USER_ATTRIBUTES: readonly AttributeDef[] = [
   {
     id: "home_city",
     kind: "fact",
+    cardinality: "single",
     values: ["Lisbon", "Montreal", "Osaka", "Nairobi", "Tallinn", "Kraków"],
     canonical: (_e, v) => `The user lives in ${v}.`,
     wordings: [(_e, v) => `I live in ${v}.`, (_e, v) => `I am based in ${v}.`, (_e, v) => `My home is ${v}.`],
@@ -204,6 +228,7 @@ export const USER_ATTRIBUTES: readonly AttributeDef[] = [
   {
     id: "commit_style",
     kind: "preference",
+    cardinality: "single",
     values: ["Conventional Commits", "gitmoji commits", "one-line imperative commits"],
     canonical: (_e, v) => `The user writes ${v}.`,
     wordings: [
@@ -217,6 +242,7 @@ export const USER_ATTRIBUTES: readonly AttributeDef[] = [
   {
     id: "editor",
     kind: "preference",
+    cardinality: "single",
     values: ["Neovim", "VS Code", "Zed", "Helix", "Emacs"],
     canonical: (_e, v) => `The user edits code in ${v}.`,
     wordings: [

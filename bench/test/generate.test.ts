@@ -109,7 +109,9 @@ describe("generateScenario", () => {
         expect(matches, item.quote).toContainEqual({ type: "value", subjectKey: item.subjectKey, value: item.value });
         expect(matches.filter((match) => match.type !== "value" || match.subjectKey !== item.subjectKey)).toEqual([]);
       } else if (item.type === "noise") expect(matches).toEqual([{ type: "noise", noiseId: item.id }]);
-      else expect(matches).toEqual([{ type: "occurrence", patternKey: item.patternKey }]);
+      else if (item.type === "occurrence")
+        expect(matches).toEqual([{ type: "occurrence", patternKey: item.patternKey }]);
+      else throw new Error(`the base scenario has no ${item.type} items`);
     }
     for (const pattern of scenario.truth.patterns.values()) {
       expect(matcher.classify(pattern.insight)).toEqual([{ type: "insight", patternKey: pattern.key }]);

@@ -11,11 +11,13 @@ function handMadeTruth(): GroundTruth {
     key,
     topic: entity ? `projects/${entity.toLowerCase()}` : "preferences",
     kind: entity ? "fact" : "preference",
+    cardinality: "single",
     entity,
     attribute,
     history: values.map((value, index) => ({ value, statement: value, firstOrder: index })),
     current: values.at(-1) ?? "",
     lastOrder: values.length - 1,
+    memberStates: new Map(),
   });
   const event = (sessionId: string, eventId: string) => ({
     type: "event" as const,

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { benchPlan, figuresOf, planJobs } from "../harness/plan.js";
+import { FamilyName } from "../scenario/families/index.js";
+
+describe("the bench plan", () => {
+  for (const quick of [true, false]) {
+    it(`runs the new extractors and every family in the ${quick ? "quick" : "full"} run, with their goals`, () => {
+      const plan = benchPlan(quick);
+      const labels = planJobs(plan).map((job) => job.label);
+      expect(new Set(labels).size).toBe(labels.length);
+      for (const label of [
+        "scale-reworded",
+        "scale-eager-judge",
+        ...FamilyName.options.map((name) => `family-${name}`),
+      ]) {
+        expect(labels).toContain(label);
+      }
+      const figures = figuresOf(plan, new Map());
+      const goal = (name: string, extractor: string) =>
+        figures.find((entry) => entry.name === name && entry.extractor === extractor)?.goal;
+      expect(goal("stale_rate", "reworded")).toEqual({ op: "<", value: 0.05 });
+      expect(goal("current_fact_recall", "reworded")).toEqual({ op: ">", value: 0.9 });
+      expect(goal("current_fact_recall", "eager-judge")).toEqual({ op: ">", value: 0.95 });
+      expect(goal("duplicate_rate", "noisy")).toEqual({ op: "<", value: 0.03 });
+      for (const name of FamilyName.options) {
+        expect(goal(`family.${name}.stale_rate`, "perfect")).toEqual({ op: "==", value: 0 });
+        expect(goal(`family.${name}.duplicate_rate`, "perfect")).toEqual({ op: "==", value: 0 });
+        expect(goal(`family.${name}.current_fact_recall`, "perfect")).toEqual({ op: "==", value: 1 });
+      }
+      expect(goal("chained_vs_single_agreement", "perfect")).toEqual({ op: "==", value: 1 });
+    });
+  }
+});
