@@ -320,12 +320,12 @@ describe("resolution properties (fast-check)", () => {
           ),
           ...report.dropped.map((fact) => fact.statement),
         ]);
-        for (const session of sessionsOf(history)) {
-          if (!last.report.sessions.some((reported) => reported.sessionId === session.id)) continue;
-          for (const event of session.events) {
-            const text = event.content[0]?.type === "text" ? event.content[0].text : "";
-            expect(accounted.has(text), `"${text}" is neither written nor reported`).toBe(true);
-          }
+        const read = new Set(report.sessions.map((session) => session.sessionId));
+        for (const [at, observation] of history.observations.entries()) {
+          if (!read.has(`sesn_${history.sessionOf[at]}`)) continue;
+          const subject = history.subjects[observation.subject] as Subject;
+          const text = statementOf(subject, observation.value, observation.polarity);
+          expect(accounted.has(text), `"${text}" is neither written nor reported`).toBe(true);
         }
       }),
       RUNS,
