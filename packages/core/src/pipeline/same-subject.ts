@@ -1,5 +1,5 @@
 import type { CandidateFact } from "../schemas/facts.js";
-import { anchorsOf, anchorTokensOf } from "../util/anchors.js";
+import { anchorsOf, anchorTokensOf, normalizeAnchor } from "../util/anchors.js";
 import { contentWords, jaccard, normalizeText } from "../util/text.js";
 
 /** Statements at least this similar (Jaccard of content words) say the same thing, when their anchors agree. */
@@ -31,8 +31,8 @@ export interface FactView {
   fact: CandidateFact;
   /** Anchors of the statement, in order. */
   anchors: string[];
-  /** Anchors of the value, when the extractor named one. */
-  valueAnchors: Set<string> | null;
+  /** The value in anchor form (lowercase, no hyphens or backticks), when the extractor named one. */
+  valueText: string | null;
   /** Content words without negations. */
   words: Set<string>;
   /** Every word in anchor form: an anchor of another statement written here in lowercase is still named here. */
@@ -44,7 +44,7 @@ export function viewOf(fact: CandidateFact): FactView {
   return {
     fact,
     anchors: anchorsOf(fact.statement),
-    valueAnchors: fact.value === null ? null : new Set(anchorsOf(fact.value)),
+    valueText: fact.value === null ? null : normalizeAnchor(fact.value.replace(/`/g, "")),
     words: new Set(contentWords(fact.statement).filter((word) => !NEGATION_WORDS.has(word))),
     tokens: anchorTokensOf(fact.statement),
   };
@@ -69,6 +69,11 @@ export function rolesSwapped(a: readonly string[], b: readonly string[]): boolea
   return shared.some((anchor, index) => orderInB[index] !== anchor);
 }
 
+/** Whether an anchor is (part of) the value: `16` in `Postgres 16`, `bazel test //...` in `` `bazel test //...` ``. */
+function inValue(anchor: string, value: string | null): boolean {
+  return value !== null && value !== "" && (value.includes(anchor) || anchor.includes(value));
+}
+
 function isSubset(small: readonly string[], large: ReadonlySet<string>): boolean {
   return small.every((item) => large.has(item));
 }
@@ -81,9 +86,9 @@ function isSubset(small: readonly string[], large: ReadonlySet<string>): boolean
  */
 export function compatibleSubjects(a: FactView, b: FactView): boolean {
   if (rolesSwapped(a.anchors, b.anchors)) return false;
-  if (a.valueAnchors !== null && b.valueAnchors !== null) {
-    const subjectA = a.anchors.filter((anchor) => !a.valueAnchors?.has(anchor));
-    const subjectB = b.anchors.filter((anchor) => !b.valueAnchors?.has(anchor));
+  if (a.valueText !== null && b.valueText !== null) {
+    const subjectA = a.anchors.filter((anchor) => !inValue(anchor, a.valueText));
+    const subjectB = b.anchors.filter((anchor) => !inValue(anchor, b.valueText));
     return isSubset(subjectA, new Set(subjectB)) || isSubset(subjectB, new Set(subjectA));
   }
   return onlyIn(a, b).length < 2 || onlyIn(b, a).length < 2;
