@@ -59,6 +59,7 @@ export { renderMemories, topicPath } from "./pipeline/render-memories.js";
 export { renderTranscript } from "./pipeline/render-transcript.js";
 export type { Resolution } from "./pipeline/resolve-by-recency.js";
 export { clausesOf, resolveByRecency } from "./pipeline/resolve-by-recency.js";
+export { isPastMention, mentionsAsPast } from "./pipeline/past-mention.js";
 export { compatibleSubjects, rolesSwapped, sameValue, viewOf } from "./pipeline/same-subject.js";
 export { anchorsOf } from "./util/anchors.js";
 export type { PipelineContext, PipelineSettings, Redactor } from "./pipeline/run-pipeline.js";

@@ -6,15 +6,22 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** 1 when a fact rests on a session's event, 0 when only on memories. */
+function fromSession(fact: CandidateFact): number {
+  return fact.evidence.some((item) => item.type === "event") ? 1 : 0;
+}
+
 /**
- * Most authoritative first: the most trusted source, then the latest observation, then the statement's text, so
- * every run — whatever order the facts arrived in, whatever ids they were given — picks the same fact.
+ * Most authoritative first: the most trusted source, then the latest observation, then — at the same instant — what
+ * a session said over what a memory held (sessions are the news being folded in), then the statement's text, so
+ * every run, whatever order the facts arrived in and whatever ids they were given, picks the same fact.
  */
 export function byAuthority(a: CandidateFact | undefined, b: CandidateFact | undefined): number {
   if (a === undefined || b === undefined) return a === undefined ? (b === undefined ? 0 : 1) : -1;
   return (
     trustRank(b.trust) - trustRank(a.trust) ||
     timeOf(b.observedAt) - timeOf(a.observedAt) ||
+    fromSession(b) - fromSession(a) ||
     compareText(a.statement, b.statement) ||
     compareText(a.key, b.key) ||
     compareText(a.id, b.id)

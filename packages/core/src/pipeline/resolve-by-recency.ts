@@ -4,6 +4,7 @@ import { contentWords, jaccard, normalizeText } from "../util/text.js";
 import { UnionFind } from "../util/union-find.js";
 import { trustRank } from "./check-evidence.js";
 import { byAuthority, byObservation } from "./fact-order.js";
+import { isPastMention } from "./past-mention.js";
 import { type FactView, normalizeValue, sameValue, viewOf } from "./same-subject.js";
 
 export { byObservation } from "./fact-order.js";
@@ -60,19 +61,33 @@ function partitionByValue(views: FactView[]): FactView[][] {
   return [...parts.values()];
 }
 
-const CLAUSE_BREAK = /;\s+|(?<=[.!?])\s+(?=\p{Lu})/u;
+const CLAUSE_BREAK = /;\s+|(?<=[.!?])\s+(?=\p{Lu})/gu;
+const MIN_CLAUSE_WORDS = 3;
 
-/** The clauses of a compound statement ("Tests run with Jest; integration tests need docker compose"). */
+/**
+ * The clauses of a compound statement ("Tests run with Jest; integration tests need docker compose"), each an exact
+ * slice of the statement. A piece of fewer than three words ("Dr.", "rarely") stays joined to its neighbour.
+ */
 export function clausesOf(statement: string): string[] {
-  const clauses: string[] = [];
-  for (const piece of statement.split(CLAUSE_BREAK)) {
-    const text = piece.trim();
-    if (text === "") continue;
-    const previous = clauses.at(-1);
-    if (previous !== undefined && text.split(/\s+/).length < 3) clauses[clauses.length - 1] = `${previous}; ${text}`;
-    else clauses.push(text);
+  const pieces: Array<{ start: number; end: number }> = [];
+  let start = 0;
+  for (const match of statement.matchAll(CLAUSE_BREAK)) {
+    pieces.push({ start, end: match.index ?? 0 });
+    start = (match.index ?? 0) + match[0].length;
   }
-  return clauses;
+  pieces.push({ start, end: statement.length });
+  const wordsIn = (piece: { start: number; end: number }) =>
+    statement.slice(piece.start, piece.end).trim().split(/\s+/).filter(Boolean).length;
+  const merged: Array<{ start: number; end: number }> = [];
+  for (const piece of pieces) {
+    const previous = merged.at(-1);
+    if (previous !== undefined && (wordsIn(piece) < MIN_CLAUSE_WORDS || wordsIn(previous) < MIN_CLAUSE_WORDS)) {
+      previous.end = piece.end;
+    } else {
+      merged.push({ ...piece });
+    }
+  }
+  return merged.map((piece) => statement.slice(piece.start, piece.end).trim()).filter((text) => text !== "");
 }
 
 /** A clause as a sentence of its own: capitalised, ending in a full stop. */
@@ -162,7 +177,9 @@ function lowerTrust(fact: CandidateFact, winner: CandidateFact, verb = "override
  * - `single` (every fact says the attribute holds one value): the most authoritative asserted value wins; other
  *   values are superseded — a compound statement loses only the clause that held the old value. A retraction of
  *   another value said after the current value was (or with no current value at all) stays, so an older assertion
- *   of that value dreamed later cannot come back; older retractions are kept as history. A newer value from a less trusted source (text that only came back from a
+ *   of that value dreamed later cannot come back; older retractions are kept as history. A fact whose quotes only
+ *   mention its value as past ("used to run in us-east-1") never becomes the current value while another assertion
+ *   exists (see `past-mention.ts`). A newer value from a less trusted source (text that only came back from a
  *   tool) never overrides what the user said: it is dropped, with the reason.
  * - `multi` (a set, or unknown): every value stays; a new member never replaces another. Members resting only on
  *   a less trusted source than the set's best (a tool result adding to what the user said) are dropped, with the
@@ -202,7 +219,8 @@ export function resolveByRecency(cluster: CandidateFact[]): Resolution {
     };
   }
 
-  const current = cluster.filter((fact) => fact.polarity === "positive").sort(byAuthority)[0];
+  const positives = cluster.filter((fact) => fact.polarity === "positive").sort(byAuthority);
+  const current = positives.find((fact) => !isPastMention(fact)) ?? positives[0];
   const winning = values.find((facts) => current !== undefined && facts.includes(current));
   const facts: ConsolidatedFact[] = [];
   const dropped: DroppedFact[] = [];

@@ -12,6 +12,7 @@ import type { DreamEventBody, DreamStage } from "../schemas/dream-event.js";
 import type { CandidateFact, Chunk, ConsolidatedFact, ExtractedFact } from "../schemas/facts.js";
 import type { DroppedFact } from "../schemas/report.js";
 import { abortedError, type RetryOptions, withRetry } from "../util/retry.js";
+import { atomizeFacts } from "./atomize-facts.js";
 import type { ReportInputs } from "./build-report.js";
 import { checkEvidence, type EvidenceIndex, indexChunk, indexMemories } from "./check-evidence.js";
 import { checkInsights, type SessionEventIndex } from "./check-insights.js";
@@ -186,7 +187,8 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
       evidence: fact.evidence,
     });
   }
-  const lasting = candidates.filter((fact) => fact.kind !== "transient");
+  const lasting = atomizeFacts(candidates.filter((fact) => fact.kind !== "transient"));
+  state.memoryFacts = atomizeFacts(state.memoryFacts);
   const { clusters, judgeCalls, refused } = await deduplicate(lasting, {
     judge: (pairs) => callModel(() => context.model.judge(pairs, callContext)),
     settled: (a, b) => settledTogether(a, b, fromLineage),

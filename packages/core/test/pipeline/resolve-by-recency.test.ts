@@ -175,7 +175,9 @@ describe("clausesOf", () => {
       "Tests run with Jest",
       "integration tests need docker compose",
     ]);
-    expect(clausesOf("Uses pnpm. It is fast.")).toEqual(["Uses pnpm.", "It is fast."]);
+    expect(clausesOf("The team uses pnpm. It installs fast.")).toEqual(["The team uses pnpm.", "It installs fast."]);
+    expect(clausesOf("Uses pnpm. It is fast.")).toEqual(["Uses pnpm. It is fast."]);
     expect(clausesOf("Deploys on Fridays; rarely")).toEqual(["Deploys on Fridays; rarely"]);
+    expect(clausesOf("Dr. Smith leads the platform team.")).toEqual(["Dr. Smith leads the platform team."]);
   });
 });

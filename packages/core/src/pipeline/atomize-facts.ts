@@ -1,0 +1,65 @@
+import type { CandidateFact } from "../schemas/facts.js";
+import { jaccard, normalizeText } from "../util/text.js";
+import { clausesOf } from "./resolve-by-recency.js";
+
+const GENERIC_KEY_WORDS = new Set(["user", "users", "project", "projects", "team", "the", "current", "my", "our"]);
+
+function grams(text: string): Set<string> {
+  const padded = ` ${normalizeText(text)
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim()} `;
+  const set = new Set<string>();
+  for (let i = 0; i + 3 <= padded.length; i++) set.add(padded.slice(i, i + 3));
+  return set;
+}
+
+function keyWords(key: string): string {
+  return key
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word !== "" && !GENERIC_KEY_WORDS.has(word.toLowerCase()))
+    .join(" ");
+}
+
+/** The clause a fact's key and value belong to: the one holding the value, else the one closest to the key's words. */
+function mainClause(fact: CandidateFact, clauses: readonly string[]): number {
+  if (fact.value !== null) {
+    const value = normalizeText(fact.value).replace(/`/g, "");
+    const holding = clauses.findIndex((clause) => normalizeText(clause).replace(/`/g, "").includes(value));
+    if (holding !== -1) return holding;
+  }
+  const key = grams(keyWords(fact.key));
+  const scores = clauses.map((clause) => jaccard(grams(clause), key));
+  return scores.indexOf(Math.max(...scores));
+}
+
+function sentence(clause: string): string {
+  const text = clause.charAt(0).toUpperCase() + clause.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/**
+ * Splits compound statements into one fact per clause before resolution ("Tests run with Jest; integration tests
+ * need docker compose" is two facts), so that an update replaces only the clause it changes and a statement an
+ * extractor built from two facts cannot keep an old value alive under another subject's key. The clause holding the
+ * fact's value (or closest to its key) keeps the fact's id, key and value; each other clause becomes a fact of its
+ * own under a derived key, with the same kind, cardinality, time, trust and evidence, for blocking and the model to
+ * place. Facts that are one clause are returned as they are.
+ */
+export function atomizeFacts(facts: readonly CandidateFact[]): CandidateFact[] {
+  return facts.flatMap((fact) => {
+    if (fact.kind === "insight" || fact.kind === "transient") return [fact];
+    const clauses = clausesOf(fact.statement);
+    if (clauses.length < 2) return [fact];
+    const main = mainClause(fact, clauses);
+    return clauses.map((clause, index): CandidateFact => {
+      if (index === main) return { ...fact, statement: sentence(clause) };
+      return {
+        ...fact,
+        id: `${fact.id}~${index + 1}`,
+        key: `${fact.key}.clause_${index + 1}`,
+        statement: sentence(clause),
+        value: null,
+      };
+    });
+  });
+}
