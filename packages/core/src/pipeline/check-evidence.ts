@@ -60,23 +60,44 @@ export function indexMemories(memories: MemorySnippet[]): EvidenceIndex {
 }
 
 /**
+ * The one source of the batch whose text holds `quote`, when exactly one does (the quote is still checked to be in
+ * it). Null when none or several.
+ */
+function soleSourceOf(index: EvidenceIndex, quote: string): Citable | null {
+  let found: Citable | null = null;
+  for (const source of index.values()) {
+    if (!source.texts.some((text) => text.includes(quote))) continue;
+    if (found !== null) return null;
+    found = source;
+  }
+  return found;
+}
+
+/**
  * Turns a model's extracted fact into a candidate, keeping only evidence that exists: the cited id must be in the
  * batch the model was shown, and the quoted span must occur in that source's text. A fact left with no evidence is
- * rejected. The fact is observed at its latest cited source and carries the highest trust among them.
+ * rejected. With `repairs` (memory batches only: every source there is the store's own text, of one trust), a
+ * citation whose id is wrong but whose quote occurs in exactly one memory of the batch cites that memory. In a
+ * transcript a wrong citation stays fatal: it is how a fabricated or injected fact gives itself away.
+ * The fact is observed at its latest cited source and carries the highest trust among them.
  */
 export function checkEvidence(
   fact: ExtractedFact,
   index: EvidenceIndex,
   sourceKey: string,
   ordinal: number,
+  repairs = false,
 ): { candidate: CandidateFact } | { rejected: DroppedFact } {
   const evidence: Evidence[] = [];
   let observedAt = "";
   let trust: Trust = "tool";
   for (const cited of fact.evidence) {
-    const source = index.get(cited.event_id);
     const quote = normalizeText(cited.quote);
-    if (!source || quote === "" || !source.texts.some((text) => text.includes(quote))) continue;
+    if (quote === "") continue;
+    const named = index.get(cited.event_id);
+    const quoted = named?.texts.some((text) => text.includes(quote)) === true;
+    const source = quoted ? named : repairs ? soleSourceOf(index, quote) : undefined;
+    if (!source) continue;
     evidence.push(source.evidence(cited.quote));
     if (observedAt === "" || timeOf(source.at) > timeOf(observedAt)) observedAt = source.at;
     if (TRUST_RANK[source.trust] > TRUST_RANK[trust]) trust = source.trust;

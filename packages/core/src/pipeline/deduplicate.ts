@@ -1,4 +1,5 @@
 import type { CandidateFact, JudgePair, JudgeVerdict } from "../schemas/facts.js";
+import { normalizeAnchor } from "../util/anchors.js";
 import { minHashBands } from "../util/min-hash.js";
 import { jaccard, normalizeKey } from "../util/text.js";
 import { UnionFind } from "../util/union-find.js";
@@ -50,14 +51,23 @@ interface Group {
   head: number;
 }
 
-/** The words of a key that name its subject, for comparing keys written differently. */
-function keyGrams(key: string): Set<string> {
+/**
+ * Character trigrams of a key's attribute words: namespace words and the names the statement itself anchors (the
+ * entity, checked separately) are left out, so `projects.atlas-17.deploy_region` meets `atlas17.deployment-region`
+ * but not `projects.atlas-17.database`.
+ */
+function keyGrams(key: string, anchors: readonly string[]): Set<string> {
+  const named = new Set(anchors);
   const words = key
     .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word !== "" && !GENERIC_KEY_WORDS.has(word));
-  const text = ` ${words.join(" ")} `;
+    .split(/[^\p{L}\p{N}-]+/u)
+    .filter((word) => word !== "" && !GENERIC_KEY_WORDS.has(word))
+    .filter((word) => !named.has(normalizeAnchor(word)) && !/\p{N}/u.test(word))
+    .flatMap((word) => word.split("-"))
+    .filter((word) => word !== "");
   const grams = new Set<string>();
+  if (words.length === 0) return grams;
+  const text = ` ${words.join(" ")} `;
   for (let i = 0; i + 3 <= text.length; i++) grams.add(text.slice(i, i + 3));
   return grams;
 }
@@ -152,7 +162,7 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
     }
   });
 
-  const headKeys = groups.map((group) => keyGrams(facts[group.head]?.key ?? ""));
+  const headKeys = groups.map((group) => keyGrams(facts[group.head]?.key ?? "", views[group.head]?.anchors ?? []));
   forEachBucketPair(bucketsOf(headKeys), (groupA, groupB) => {
     if (clusters.root(groupA) === clusters.root(groupB)) return;
     const score = jaccard(headKeys[groupA] ?? new Set(), headKeys[groupB] ?? new Set());

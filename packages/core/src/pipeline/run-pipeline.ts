@@ -12,8 +12,10 @@ import type { DreamEventBody, DreamStage } from "../schemas/dream-event.js";
 import type { CandidateFact, Chunk, ConsolidatedFact, ExtractedFact } from "../schemas/facts.js";
 import type { DroppedFact } from "../schemas/report.js";
 import { abortedError, type RetryOptions, withRetry } from "../util/retry.js";
+import { normalizeText } from "../util/text.js";
 import { atomizeFacts } from "./atomize-facts.js";
 import type { ReportInputs } from "./build-report.js";
+import { carryUnreadLines } from "./carry-unread-lines.js";
 import { checkEvidence, type EvidenceIndex, indexChunk, indexMemories } from "./check-evidence.js";
 import { checkInsights, type SessionEventIndex } from "./check-insights.js";
 import { chunkTranscript, LINE_OVERHEAD_TOKENS } from "./chunk-transcript.js";
@@ -128,7 +130,7 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   ) => {
     const accepted: CandidateFact[] = [];
     for (const [ordinal, fact] of facts.entries()) {
-      const checked = checkEvidence(fact, index, sourceKey, ordinal);
+      const checked = checkEvidence(fact, index, sourceKey, ordinal, sourceKey.startsWith("memories#"));
       if ("rejected" in checked) onReject(checked.rejected, fact);
       else accepted.push(checked.candidate);
     }
@@ -166,11 +168,32 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
       state.dropped.push(dropped);
     });
     state.memoryFacts.push(...accepted);
+    const quotes = accepted.flatMap((fact) =>
+      fact.evidence.flatMap((item) =>
+        item.type === "memory" && item.quote !== undefined ? [[item.memoryId, normalizeText(item.quote)] as const] : [],
+      ),
+    );
+    const carried = carryUnreadLines(batch, (memoryId, line) => {
+      const text = normalizeText(line);
+      if (lineage.covered(memoryId, line)) return true;
+      return quotes.some(([id, quote]) => id === memoryId && (text.includes(quote) || quote.includes(text)));
+    });
+    if (carried.length > 0) {
+      candidates.push(...carried);
+      state.memoryFacts.push(...carried);
+      state.stats.carriedLines = (state.stats.carriedLines ?? 0) + carried.length;
+    }
   };
   await Promise.all([
     ...batchMemories(memories, context.tokenizer, settings.chunkTokens).map(extractMemories),
     ...chunks.map(extractChunk),
   ]);
+  if ((state.stats.carriedLines ?? 0) > 0) {
+    context.emit({
+      type: "notice",
+      message: `${state.stats.carriedLines} lines of the input memories yielded no fact from the model; they are carried over unchanged (see the report's inputs).`,
+    });
+  }
   candidates.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   state.stats.candidateFacts = candidates.length;
 

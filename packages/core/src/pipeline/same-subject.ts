@@ -37,17 +37,28 @@ export interface FactView {
   words: Set<string>;
   /** Every word in anchor form: an anchor of another statement written here in lowercase is still named here. */
   tokens: Set<string>;
+  /**
+   * The anchors that can carry roles: outside the fact's own value, and not acronyms (`CI`, `AWS` name kinds of
+   * things, not participants).
+   */
+  roleAnchors: string[];
 }
 
 /** Reads the anchors and words of a fact. */
 export function viewOf(fact: CandidateFact): FactView {
-  return {
+  const view: FactView = {
     fact,
     anchors: anchorsOf(fact.statement),
     valueText: fact.value === null ? null : normalizeAnchor(fact.value.replace(/`/g, "")),
     words: new Set(contentWords(fact.statement).filter((word) => !NEGATION_WORDS.has(word))),
     tokens: anchorTokensOf(fact.statement),
+    roleAnchors: [],
   };
+  const acronyms = new Set(
+    [...fact.statement.matchAll(/\b\p{Lu}{2,5}s?\b/gu)].map((match) => normalizeAnchor(match[0].replace(/s$/, ""))),
+  );
+  view.roleAnchors = view.anchors.filter((anchor) => !inValue(anchor, view.valueText) && !acronyms.has(anchor));
+  return view;
 }
 
 /** The comparable form of a value: `EU-West 3` and `eu-west-3` are one value. */
@@ -59,7 +70,11 @@ export function normalizeValue(value: string): string {
     .replace(/[^\p{L}\p{N}]+/gu, "");
 }
 
-/** True when both statements name two or more of the same anchors in a different order: "A mentors B" / "B mentors A". */
+/**
+ * True when both statements name two or more of the same anchors in a different order (callers pass the anchors
+ * outside each fact's value, acronyms left out: "CI for Harbor-193 is on CircleCI" and "Harbor-193 runs its CI on
+ * CircleCI" swap nothing), as in "A mentors B" / "B mentors A".
+ */
 export function rolesSwapped(a: readonly string[], b: readonly string[]): boolean {
   const inB = new Set(b);
   const shared = a.filter((anchor) => inB.has(anchor));
@@ -85,7 +100,7 @@ function isSubset(small: readonly string[], large: ReadonlySet<string>): boolean
  * but not both in two or more (`alpha-1 … 10.0.0.1` and `alpha-2 … 10.0.0.2` are two servers).
  */
 export function compatibleSubjects(a: FactView, b: FactView): boolean {
-  if (rolesSwapped(a.anchors, b.anchors)) return false;
+  if (rolesSwapped(a.roleAnchors, b.roleAnchors)) return false;
   if (a.valueText !== null && b.valueText !== null) {
     const subjectA = a.anchors.filter((anchor) => !inValue(anchor, a.valueText));
     const subjectB = b.anchors.filter((anchor) => !inValue(anchor, b.valueText));
@@ -101,7 +116,7 @@ function onlyIn(a: FactView, b: FactView): string[] {
 
 /** True when both statements name the same anchors (in any case) in the same order. */
 export function sameAnchors(a: FactView, b: FactView): boolean {
-  return onlyIn(a, b).length === 0 && onlyIn(b, a).length === 0 && !rolesSwapped(a.anchors, b.anchors);
+  return onlyIn(a, b).length === 0 && onlyIn(b, a).length === 0 && !rolesSwapped(a.roleAnchors, b.roleAnchors);
 }
 
 function bareText(statement: string): string {
@@ -124,7 +139,7 @@ function isSpan(item: CandidateFact["evidence"][number]): boolean {
  * when a value is missing — the same words with the same anchors in the same order, or the very same quoted span.
  */
 export function sameValue(a: FactView, b: FactView): boolean {
-  if (rolesSwapped(a.anchors, b.anchors)) return false;
+  if (rolesSwapped(a.roleAnchors, b.roleAnchors)) return false;
   if (a.fact.value !== null && b.fact.value !== null) {
     return normalizeValue(a.fact.value) === normalizeValue(b.fact.value);
   }

@@ -123,6 +123,8 @@ export const ConsolidationReport = z.object({
     clusters: z.number().int(),
     judgeCalls: z.number().int(),
     redactions: z.number().int(),
+    /** Lines of input memories the model read no fact from, carried over unchanged (absent in older reports). */
+    carriedLines: z.number().int().optional(),
   }),
   usage: Usage,
   error: DreamError.nullable(),

@@ -181,3 +181,13 @@ describe("clausesOf", () => {
     expect(clausesOf("Dr. Smith leads the platform team.")).toEqual(["Dr. Smith leads the platform team."]);
   });
 });
+
+describe("roles and values", () => {
+  it("does not read a rephrasing around the value as a role swap", () => {
+    const a = fact("a", "CI for Harbor-193 is on CircleCI.", 3, "user", { key: "ci", value: "CircleCI" });
+    const b = fact("b", "Harbor-193 runs its CI on CircleCI.", 5, "user", { key: "ci", value: "CircleCI" });
+    const { facts } = resolveByRecency([a, b]);
+    expect(facts).toHaveLength(1);
+    expect(facts[0]?.merged.map((m) => m.factId)).toEqual(["a"]);
+  });
+});
