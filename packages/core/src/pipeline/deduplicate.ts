@@ -4,7 +4,14 @@ import { minHashBands } from "../util/min-hash.js";
 import { jaccard, normalizeKey } from "../util/text.js";
 import { UnionFind } from "../util/union-find.js";
 import { byAuthority } from "./fact-order.js";
-import { compatibleSubjects, type FactView, SAME_VALUE_SIMILARITY, sameAnchors, viewOf } from "./same-subject.js";
+import {
+  compatibleSubjects,
+  type FactView,
+  SAME_VALUE_SIMILARITY,
+  sameAnchors,
+  sameValue,
+  viewOf,
+} from "./same-subject.js";
 
 /** Statements at least this similar (Jaccard of content words) are the same fact without asking the model. */
 export const SAME_SUBJECT_SIMILARITY = SAME_VALUE_SIMILARITY;
@@ -196,13 +203,12 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
     judgeCalls += batches.length;
     judgedPairs += pairs.length;
     const verdicts = (await Promise.all(batches.map((batch) => options.judge(batch)))).flat();
-    const position = new Map(pairs.map((pair, index) => [pair.id, index]));
+    const accepted = await confirmReplacements(pairs, verdicts, roots, clusters, headOf, options.judge, batchSize);
+    judgeCalls += accepted.calls;
+    judgedPairs += accepted.asked;
     const changed = new Set<number>();
     const deferred: Array<{ a: number; b: number; score: number }> = [];
-    verdicts.sort((x, y) => (position.get(x.id) ?? 0) - (position.get(y.id) ?? 0));
-    for (const verdict of verdicts) {
-      const pair = roots.get(verdict.id);
-      if (!verdict.same || pair === undefined) continue;
+    for (const pair of accepted.pairs) {
       if (changed.has(pair.a) || changed.has(pair.b)) {
         deferred.push({ a: pair.a, b: pair.b, score: 0 });
         continue;
@@ -220,6 +226,47 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
   }
 
   return { clusters: clusters.all(), judgeCalls, judgedPairs, refused };
+}
+
+/**
+ * The "same" verdicts to act on, in the order the pairs were asked. A verdict that would make one single value replace
+ * another (both clusters single-valued, their heads holding different values) destroys information if it is wrong,
+ * so it is asked once more with the sides swapped and acted on only if the model says "same" again; a merge of two
+ * wordings of one value, or of set members, needs no second answer.
+ */
+async function confirmReplacements(
+  pairs: readonly JudgePair[],
+  verdicts: readonly JudgeVerdict[],
+  roots: ReadonlyMap<string, { a: number; b: number }>,
+  clusters: GroupClusters,
+  headOf: (group: number) => FactView,
+  judge: DeduplicateOptions["judge"],
+  batchSize: number,
+): Promise<{ pairs: Array<{ a: number; b: number }>; calls: number; asked: number }> {
+  const same = new Set(verdicts.filter((verdict) => verdict.same).map((verdict) => verdict.id));
+  const replacing = (pair: { a: number; b: number }) =>
+    clusters.cardinality(pair.a) === "single" &&
+    clusters.cardinality(pair.b) === "single" &&
+    !sameValue(headOf(pair.a), headOf(pair.b));
+  const recheck = pairs
+    .filter((pair) => same.has(pair.id) && replacing(roots.get(pair.id) ?? { a: 0, b: 0 }))
+    .map((pair) => ({ id: pair.id, left: pair.right, right: pair.left }));
+  const batches: JudgePair[][] = [];
+  for (let start = 0; start < recheck.length; start += batchSize) batches.push(recheck.slice(start, start + batchSize));
+  const again = new Set(
+    (await Promise.all(batches.map((batch) => judge(batch))))
+      .flat()
+      .filter((verdict) => verdict.same)
+      .map((verdict) => verdict.id),
+  );
+  const rechecked = new Set(recheck.map((pair) => pair.id));
+  const accepted = pairs
+    .filter((pair) => same.has(pair.id) && (!rechecked.has(pair.id) || again.has(pair.id)))
+    .flatMap((pair) => {
+      const found = roots.get(pair.id);
+      return found ? [found] : [];
+    });
+  return { pairs: accepted, calls: batches.length, asked: recheck.length };
 }
 
 function refusal(

@@ -60,9 +60,37 @@ describe("deduplicate", () => {
         return pairs.map((pair) => ({ id: pair.id, same: true }));
       },
     });
-    expect(judgeCalls).toBe(1);
-    expect(asked.flat().map((pair) => [pair.left.key, pair.right.key].sort())).toEqual([["go.indent", "indentation"]]);
+    expect(judgeCalls).toBe(2);
+    expect(asked[0]?.map((pair) => [pair.left.key, pair.right.key].sort())).toEqual([["go.indent", "indentation"]]);
+    expect(asked[1]?.map((pair) => [pair.right.key, pair.left.key])).toEqual(
+      asked[0]?.map((pair) => [pair.left.key, pair.right.key]),
+    );
     expect(clusters.map((c) => c.length).sort()).toEqual([1, 2]);
+  });
+
+  it("acts on a verdict that would replace one single value by another only if the model repeats it, sides swapped", async () => {
+    const facts = [
+      fact("indentation", "User prefers tabs for indentation in Go code."),
+      fact("go.indent", "For Go code the user prefers spaces for indentation."),
+    ];
+    let call = 0;
+    const { clusters, judgeCalls } = await deduplicate(facts, {
+      judge: async (pairs) => pairs.map((pair) => ({ id: pair.id, same: call++ === 0 })),
+    });
+    expect(judgeCalls).toBe(2);
+    expect(clusters).toHaveLength(2);
+  });
+
+  it("merges two wordings of one value, or two set members, on one answer", async () => {
+    const members = [
+      { ...fact("hobbies", "User plays chess on weekends."), cardinality: "multi" as const },
+      { ...fact("user.hobby", "User plays go on weekends too."), cardinality: "multi" as const },
+    ];
+    const { clusters, judgeCalls } = await deduplicate(members, {
+      judge: async (pairs) => pairs.map((pair) => ({ id: pair.id, same: true })),
+    });
+    expect(judgeCalls).toBe(1);
+    expect(clusters).toHaveLength(1);
   });
 
   it("keeps model calls linear in the number of facts, never quadratic", async () => {
