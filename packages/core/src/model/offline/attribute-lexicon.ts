@@ -94,5 +94,8 @@ export function isSingleValued(attribute: string): boolean {
 export function valueCategory(value: string): string | undefined {
   const tokens = tokenize(value);
   const hit = findValues(tokens)[0];
-  return hit !== undefined && hit.index === 0 ? hit.category.key : undefined;
+  if (hit === undefined || hit.index !== 0) return undefined;
+  // "vim keybindings" is about keybindings; "Postgres 16", "Yarn 4" are still the value.
+  const rest = tokens.slice(hit.length);
+  return rest.every((token) => /^v?\d/.test(token.raw)) ? hit.category.key : undefined;
 }

@@ -1,5 +1,5 @@
 import type { Chunk, ExtractedFact, FactKind } from "../../schemas/facts.js";
-import { isSingleValued } from "./attribute-lexicon.js";
+import { isSingleValued, SPOKEN_LANGUAGES } from "./attribute-lexicon.js";
 import { looksLikeCredential } from "./credentials.js";
 import { boundedKey, MAX_QUOTE } from "./fact-limits.js";
 import type { FactFilter } from "./instructions.js";
@@ -94,6 +94,13 @@ class FactCollector {
   }
 }
 
+/** The value word of a communication preference without listed values ("Reply in German" → German). */
+const COMMUNICATION_VALUE: Record<string, RegExp> = {
+  "communication.language": new RegExp(`\\b(?:${[...SPOKEN_LANGUAGES].join("|")})\\b`, "i"),
+  "communication.verbosity":
+    /\b(?:short|shorter|brief|concise|terse|succinct|detailed|thorough|long|longer|verbose)\b/i,
+};
+
 /** Value and cardinality of a rule-form statement: the known value it chooses ("Use Vitest …" → Vitest, single). */
 function shapeOf(statement: string, kind: FactKind): Shape {
   if (kind === "transient") return {};
@@ -105,6 +112,10 @@ function shapeOf(statement: string, kind: FactKind): Shape {
   const last = hit ? tokens[hit.index + hit.length - 1] : undefined;
   const shape: Shape = {};
   if (first && last) shape.value = statement.slice(first.start, last.end);
+  else {
+    const word = COMMUNICATION_VALUE[subject.category.key]?.exec(statement);
+    if (word) shape.value = word[0];
+  }
   if (isSingleValued(subject.key)) shape.cardinality = "single";
   return shape;
 }
@@ -152,9 +163,10 @@ function splitClauses(tokens: readonly Token[]): Token[][] {
   return clauses.map((clause) => trimPunctuation(clause)).filter((clause) => clause.length > 0);
 }
 
+/** A clause without trailing commas and dashes (its final `.`, `!` stays, so the quote reads as written). */
 function trimPunctuation(tokens: Token[]): Token[] {
   let end = tokens.length;
-  while (end > 0 && tokens[end - 1]?.pos === "PUNCT" && !/^[)\]"'`]$/.test(tokens[end - 1]?.text ?? "")) end--;
+  while (end > 0 && /^[,;:—–-]+$/.test(tokens[end - 1]?.text ?? "")) end--;
   return tokens.slice(0, end);
 }
 

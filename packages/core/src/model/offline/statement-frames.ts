@@ -137,7 +137,7 @@ function nounPhrase(
     if (TIME_STOP.has(token.low) || DEICTIC.has(token.low)) break;
     const inner = end > start;
     const activity = options.activity === true && token.pos === "VERB" && token.low.endsWith("ing");
-    if (VALUE_POS.has(token.pos) || activity) {
+    if (VALUE_POS.has(token.pos) || activity || isNameLike(clause, end)) {
       end++;
       continue;
     }
@@ -154,10 +154,18 @@ function nounPhrase(
     }
     break;
   }
+  while (end > start && clause.tokens[end - 1]?.pos === "ADJ") end--;
   if (end === start) return null;
   const head = clause.tokens[end - 1];
-  if (!head || head.pos === "ADJ" || DEICTIC.has(head.low)) return null;
+  if (!head || DEICTIC.has(head.low)) return null;
   return { start, end };
+}
+
+/** A capitalised word inside a clause ("Go", "Fly"), or a number-like word ("3rd"): a value whatever its tag. */
+function isNameLike(clause: Clause, index: number): boolean {
+  const token = clause.tokens[index];
+  if (!token || index === 0 || token.low === "i") return false;
+  return /^\p{Lu}[\p{L}\p{N}]*$/u.test(token.text) || /^\d/.test(token.text);
 }
 
 /** A list of noun phrases: "Spanish and Italian", "English, Hindi and Tamil". */
@@ -189,12 +197,12 @@ class Builder {
     key: string,
     kind: FrameFact["kind"],
     value: Range,
-    options: { negative?: boolean; prefixEnd?: number } = {},
+    options: { negative?: boolean; prefixEnd?: number; through?: number; single?: boolean } = {},
   ): void {
     const { source, tokens } = this.clause;
     const first = tokens[this.subjectStart];
     const valueStart = tokens[value.start];
-    let last = value.end;
+    let last = Math.max(value.end, options.through ?? 0);
     const negative = options.negative ?? this.negated;
     if (negative) {
       if (low(this.clause, last) === "anymore") last++;
@@ -205,12 +213,13 @@ class Builder {
     const prefixEnd = tokens[(options.prefixEnd ?? value.start) - 1];
     const prefix = prefixEnd ? source.slice(first.start, prefixEnd.end) : "";
     const spanEnd = source.slice(valueStart.start, valueEnd.end);
-    const raw = prefix === "" ? spanEnd : `${prefix}${source.slice(prefixEnd?.end ?? 0, valueStart.start)}${spanEnd}`;
+    const gap = options.prefixEnd !== undefined ? " " : source.slice(prefixEnd?.end ?? 0, valueStart.start);
+    const raw = prefix === "" ? spanEnd : `${prefix}${gap}${spanEnd}`;
     const statement = finishStatement(thirdPerson(raw.replace(/\s+/g, " ")));
     const text = slice(this.clause, value);
     if (statement === "" || text === "") return;
     const fact: FrameFact = { key, kind, statement, value: text };
-    if (isSingleValued(key)) fact.cardinality = "single";
+    if (options.single ?? isSingleValued(key)) fact.cardinality = "single";
     if (negative) fact.polarity = "negative";
     this.facts.push(fact);
   }
@@ -251,6 +260,11 @@ function subjectAt(
 export function readFrames(source: string, tokens: readonly Token[]): FrameResult {
   const clause: Clause = { source, tokens };
   const start = skipLeadIn(clause);
+  if (low(clause, start) === "call" && low(clause, start + 1) === "me" && clause.tokens[start + 2]?.pos === "PROPN") {
+    const builder = new Builder(clause, start, false);
+    builder.add("profile.name", "fact", { start: start + 2, end: start + 3 });
+    return { facts: builder.facts, subject: "user" };
+  }
   const subject = subjectAt(clause, start);
   if (!subject) return readEntity(clause, start);
   if ("possessive" in subject) return readPossessive(clause, start, subject.possessive, subject.next);
@@ -312,8 +326,8 @@ function listFacts(
   from: number,
   options: { negative?: boolean; activity?: boolean } = {},
 ): void {
-  for (const phrase of nounPhraseList(clause, from, { activity: options.activity })) {
-    out.add(key, kind, phrase, { negative: options.negative, prefixEnd: from });
+  for (const [position, phrase] of nounPhraseList(clause, from, { activity: options.activity }).entries()) {
+    out.add(key, kind, phrase, { negative: options.negative, prefixEnd: position === 0 ? undefined : from });
   }
 }
 
@@ -447,7 +461,7 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
         }
       }
       if (lemma === "get" && ["rid"].includes(next) && low(clause, index + 2) === "of") {
-        dropFact(clause, out, index + 3);
+        dropFact(clause, out, index + 3, who);
         return;
       }
       if (lemma === "take" && next === "up") {
@@ -487,12 +501,12 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
     case "ditch":
     case "abandon": {
       const verb = clause.tokens[index + 1];
-      if (lemma === "stop" && verb?.lemma === "use") dropFact(clause, out, index + 2);
+      if (lemma === "stop" && verb?.lemma === "use") dropFact(clause, out, index + 2, who);
       else if (lemma === "stop" && verb?.lemma === "play")
         listFacts(clause, out, "user.hobby", "fact", index + 2, { negative: true });
       else if (lemma === "stop" && verb?.pos === "VERB") {
         if (user) out.add("user.hobby", "fact", { start: index + 1, end: index + 2 }, { negative: true });
-      } else dropFact(clause, out, index + 1);
+      } else dropFact(clause, out, index + 1, who);
       return;
     }
     case "use":
@@ -625,18 +639,27 @@ function roleFact(clause: Clause, out: Builder, from: number, negated: boolean, 
   }
 }
 
+/** "I'm Priya, backend engineer at Fernhill": the role after a name, with its words up to the clause end. */
+function roleAfterName(clause: Clause, out: Builder, from: number): void {
+  const role = nounPhrase(clause, from);
+  if (!role || !ROLE_HEADS.has(clause.tokens[role.end - 1]?.low ?? "")) return;
+  let end = clause.tokens.length;
+  while (end > role.end && clause.tokens[end - 1]?.pos === "PUNCT") end--;
+  out.add("profile.role", "fact", role, { prefixEnd: from - 2, through: end });
+}
+
 function petFact(clause: Clause, out: Builder, from: number, negated: boolean): void {
   const pet = nounPhrase(clause, from);
   if (pet && PETS.has(clause.tokens[pet.end - 1]?.low ?? "")) out.add("user.pet", "fact", pet, { negative: negated });
 }
 
-function dropFact(clause: Clause, out: Builder, from: number): void {
+function dropFact(clause: Clause, out: Builder, from: number, who: Who): void {
   const value = nounPhrase(clause, from);
   if (!value) return;
   let end = value.end;
   if (clause.tokens[end - 1]?.low === "support" && end - value.start > 1) end--;
   const trimmed = { start: value.start, end };
-  const key = toolKey(clause, trimmed, null, null);
+  const key = toolKey(clause, trimmed, null, null) ?? (isProper(clause, trimmed) ? `${who}.tools` : null);
   if (key) out.add(key, "fact", trimmed, { negative: true });
 }
 
@@ -669,9 +692,21 @@ function readUse(clause: Clause, out: Builder, who: Who, lemma: string, index: n
       return;
     }
   }
-  const key = toolKey(clause, value, null, who === "team" || lemma !== "use" ? purpose : null);
+  if (lemma === "run" && who === "user" && !valueCategory(slice(clause, value))) {
+    const head = clause.tokens[value.end - 1];
+    if (head?.pos === "NOUN" && head.low.endsWith("s")) out.add("user.hobby", "fact", value, { negative: negated });
+    return;
+  }
+  const key =
+    toolKey(clause, value, null, who === "team" || lemma !== "use" ? purpose : null) ??
+    (lemma === "use" && !purpose && isProper(clause, value) ? `${who}.tools` : null);
   if (!key) return;
   if (lemma === "run" && who === "user" && !key.startsWith("profile.os")) return;
+  if (purpose && key.startsWith("tooling.")) {
+    out.add(key, "fact", value, { negative: negated, single: true });
+    return;
+  }
+  if (lemma === "run" && who === "user" && !key.startsWith("profile.")) return;
   out.add(key, "fact", value, { negative: negated });
 }
 
@@ -692,7 +727,27 @@ function readLike(clause: Clause, out: Builder, from: number, negated: boolean):
     return;
   }
   if (low(clause, object.end) === "when") return;
+  const category = valueCategory(slice(clause, object));
+  const through = comparison(clause, object.end);
+  if (category && (through !== undefined || !category.startsWith("tooling.language"))) {
+    out.add(category, "preference", object, { through });
+    return;
+  }
   listFacts(clause, out, "user.likes", "preference", from, { activity: true });
+}
+
+/** End of "over Y" / "to Y" / "instead of Y" / "rather than Y" / "better than Y" after a chosen value, if any. */
+function comparison(clause: Clause, from: number): number | undefined {
+  let at = from;
+  if (["better", "more"].includes(low(clause, at)) && low(clause, at + 1) === "than") at += 2;
+  else if (low(clause, at) === "over" || low(clause, at) === "to") at += 1;
+  else if (
+    (low(clause, at) === "instead" && low(clause, at + 1) === "of") ||
+    (low(clause, at) === "rather" && low(clause, at + 1) === "than")
+  )
+    at += 2;
+  else return undefined;
+  return nounPhrase(clause, at, { through: ["."] })?.end;
 }
 
 function readPreference(clause: Clause, out: Builder, from: number, who: Who): void {
@@ -700,8 +755,9 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
   if (!object) return;
   const next = low(clause, object.end);
   const category = valueCategory(slice(clause, object));
+  const through = comparison(clause, object.end);
   if (category) {
-    out.add(category, "preference", object);
+    out.add(category, "preference", object, { through });
     return;
   }
   if (next === "for") {
@@ -717,10 +773,10 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
   const head = words[words.length - 1];
   if (words.length >= 2 && head && head.pos === "NOUN") {
     const noun = head.lemma.replace(/[^\p{L}\p{N}]/gu, "");
-    out.add(`user.${noun}`, "preference", object);
+    out.add(`user.${noun}`, "preference", object, { through, single: true });
     return;
   }
-  out.add("user.preferences", "preference", object);
+  out.add("user.preferences", "preference", object, { through });
 }
 
 function readCopula(clause: Clause, out: Builder, who: Who, index: number, negated: boolean): void {
@@ -737,9 +793,9 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
   if (token.pos === "VERB" && word.endsWith("ing")) {
     if (token.lemma === "use") readUse(clause, out, who, "use", index, negated);
     else if (token.lemma === "learn" && user) {
-      listFacts(clause, out, "user.learning", "fact", low(clause, index + 1) === "to" ? index + 2 : index + 1, {
-        activity: true,
-      });
+      if (low(clause, index + 1) === "to" && clause.tokens[index + 2]?.pos === "VERB") {
+        out.add("user.learning", "fact", { start: index + 2, end: index + 3 });
+      } else listFacts(clause, out, "user.learning", "fact", index + 1);
     }
     return;
   }
@@ -764,12 +820,13 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
     out.add("user.diet", "fact", { start: index, end: index + 1 }, { negative: negated });
     return;
   }
-  const pair = `${word} ${low(clause, index + 1)}`;
-  const condition = CONDITIONS.get(pair) ?? CONDITIONS.get(word);
-  if (condition) {
-    const length = CONDITIONS.has(pair) ? 2 : 1;
-    if (clause.tokens.length <= index + length + 2) {
-      out.add(condition, "fact", { start: index, end: index + length }, { negative: negated });
+  for (const length of [3, 2, 1]) {
+    const range = { start: index, end: index + length };
+    if (range.end > clause.tokens.length) continue;
+    const condition = CONDITIONS.get(slice(clause, range).toLowerCase());
+    if (condition === undefined) continue;
+    if (clause.tokens.slice(range.end).every((token) => token.pos === "PUNCT" || TIME_STOP.has(token.low))) {
+      out.add(condition, "fact", range, { negative: negated });
     }
     return;
   }
@@ -791,8 +848,10 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
   }
   if (token.pos === "PROPN" && /^\p{Lu}[\p{Ll}-]+$/u.test(token.text) && !NOT_NAMES.has(word) && !negated) {
     const following = clause.tokens[index + 1];
-    if (!following || following.text === "," || following.pos === "PUNCT")
+    if (!following || following.text === "," || following.pos === "PUNCT") {
       out.add("profile.name", "fact", { start: index, end: index + 1 });
+      if (following?.text === ",") roleAfterName(clause, out, index + 2);
+    }
   }
 }
 
@@ -800,27 +859,26 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
 function readPossessive(clause: Clause, start: number, who: Who, from: number): FrameResult {
   let index = from;
   const holder: Token[] = [];
-  while (
-    clause.tokens[index] &&
-    !["be", "run", "use"].includes(clause.tokens[index]?.lemma ?? "") &&
-    holder.length < 6
-  ) {
+  while (clause.tokens[index] && holder.length < 6) {
     const token = clause.tokens[index];
-    if (!token || token.pos === "PUNCT" || token.pos === "VERB" || token.pos === "ADP") break;
+    if (!token || ["be", "run", "use"].includes(token.lemma)) break;
+    if (token.pos === "PUNCT" || token.pos === "VERB" || token.pos === "ADP") break;
+    if (token.low === "'s" && holder.length > 0 && clause.tokens[index + 1]?.pos !== "NOUN") break;
     holder.push(token);
     index++;
   }
   const verb = clause.tokens[index];
   const words = holder.filter((token) => token.low !== "'s").map((token) => token.low);
   if (words.length === 0) return { facts: [], subject: "none" };
-  const personal = words.findIndex((word) => PERSON_NOUNS.has(word));
+  const known = nounCategory(tokenize(words.join(" ")));
+  const personal = known ? -1 : words.findIndex((word) => PERSON_NOUNS.has(word));
   const nameOf = personal >= 0 && holder.some((token) => token.low === "'s") && words[words.length - 1] === "name";
   if (personal >= 0 && !nameOf) return { facts: [], subject: "third_party" };
   if (!verb) return { facts: [], subject: who };
   const builder = new Builder(clause, start, false);
   let at = index + 1;
   let suffix = "";
-  if (verb.lemma === "be") {
+  if (verb.lemma === "be" || verb.low === "'s") {
     const after = skipModifiers(clause, at);
     at = after.index;
     if (low(clause, at) === "called") {
@@ -833,33 +891,54 @@ function readPossessive(clause: Clause, start: number, who: Who, from: number): 
     else if (["in", "on", "at"].includes(low(clause, at))) return { facts: [], subject: who };
   } else if (verb.lemma === "run" && low(clause, at) === "on") at++;
   else if (verb.lemma !== "use") return { facts: [], subject: who };
-  const value = nounPhrase(clause, at, { through: ["."] });
+  if (words.join(" ") === "pronouns" && who === "user") {
+    const pronouns = /^(?:she|he|they|xe|ze)\/(?:her|him|them|they|she|he|xem|zir)$/i.exec(
+      clause.source.slice(clause.tokens[at]?.start ?? 0, clause.tokens[at + 2]?.end ?? 0),
+    );
+    if (pronouns) builder.add("profile.pronouns", "fact", { start: at, end: at + 3 });
+    return { facts: builder.facts, subject: who };
+  }
+  const value = nounPhrase(clause, at, { through: ["."] }) ?? lexiconWord(clause, at);
   if (!value) return { facts: [], subject: who };
-  const holderText = words.join(" ");
-  const category = nounCategory(
-    tokenize(holderText.replace(/\b(?:favou?rite|preferred|main|default|usual|current|primary)\b/g, "").trim()),
-  );
-  let key: string;
-  if (holderText === "name") key = "profile.name";
-  else if (suffix !== "") key = `project.${words.join("_")}.${suffix}`;
-  else if (category && words.length === 1) key = category.key;
-  else if (category && who === "team" && !category.key.startsWith("profile.")) {
-    const scope = words.slice(0, -1).filter((word) => !["main", "default", "primary"].includes(word));
-    const last = category.key.split(".").pop() ?? "value";
-    key = scope.length > 0 && !nounCategory(tokenize(holderText)) ? `project.${scope.join("_")}.${last}` : category.key;
-    if (nounCategory(tokenize(holderText))) key = category.key;
-    else if (scope.length > 0) key = `project.${scope.join("_")}.${last}`;
-  } else if (category) key = category.key;
-  else key = `${who === "user" ? "user" : "team"}.${words.join("_").replace(/[^\p{L}\p{N}_-]/gu, "")}`;
   if (
     !clause.tokens
       .slice(value.start, value.end)
-      .some((token) => ["NOUN", "PROPN", "NUM", "X", "SYM"].includes(token.pos))
+      .some((token) => VALUE_POS.has(token.pos) || isNameLike(clause, value.start))
   ) {
     return { facts: [], subject: who };
   }
-  builder.add(key, "fact", value);
+  builder.add(possessiveKey(words, who, suffix), "fact", value);
   return { facts: builder.facts, subject: who };
+}
+
+/** A single word that is a known value ("main" as a branch), whatever its tag. */
+function lexiconWord(clause: Clause, at: number): Range | null {
+  const token = clause.tokens[at];
+  return token && valueCategory(token.text) !== undefined ? { start: at, end: at + 1 } : null;
+}
+
+/**
+ * Key of "my/our <holder> is …": the profile name, a known category ("package manager", "default branch"), a
+ * project-scoped category ("staging database" → `project.staging.database`), a favourite (`user.favourite_band`),
+ * or the holder's words under `user.` / `team.`.
+ */
+function possessiveKey(words: string[], who: Who, suffix: string): string {
+  const holderText = words.join(" ");
+  const plain = words.map((word) => word.replace(/[^\p{L}\p{N}_-]/gu, "")).join("_");
+  if (holderText === "name") return "profile.name";
+  if (suffix !== "") return `project.${plain}.${suffix}`;
+  if (/\bfavou?rite\b/.test(holderText)) return `user.${plain}`;
+  const whole = nounCategory(tokenize(holderText));
+  if (whole) return whole.key;
+  const modifiers = new Set(["main", "default", "primary", "current", "usual", "preferred"]);
+  for (let cut = 1; cut < words.length; cut++) {
+    const tail = nounCategory(tokenize(words.slice(cut).join(" ")));
+    if (!tail) continue;
+    const scope = words.slice(0, cut).filter((word) => !modifiers.has(word));
+    if (scope.length === 0 || who === "user") return tail.key;
+    return `project.${scope.join("_")}.${tail.key.split(".").pop() ?? "value"}`;
+  }
+  return `${who === "user" ? "user" : "team"}.${plain}`;
 }
 
 /** "The atlas API runs on Postgres 16", "Server alpha-1's IP is 10.0.4.12": facts about a named thing of the team. */
@@ -901,7 +980,24 @@ function readEntity(clause: Clause, start: number): FrameResult {
   }
   const named = name.map((token) => token.low);
   const head = named[named.length - 1] ?? "";
+  const nameEnd = index;
+  const modifiers = skipModifiers(clause, index);
+  index = modifiers.index;
   const verb = clause.tokens[index];
+  // "Priya joined our team", "Kenji is on our team now"
+  const onTeam =
+    (verb?.lemma === "join" && ["our", "the"].includes(low(clause, index + 1)) && low(clause, index + 2) === "team") ||
+    (verb?.lemma === "be" &&
+      low(clause, index + 1) === "on" &&
+      low(clause, index + 2) === "our" &&
+      low(clause, index + 3) === "team");
+  if (onTeam && name.every((token) => token.pos === "PROPN") && name.length <= 2 && !modifiers.negated) {
+    const member = new Builder(clause, start, false);
+    let end = clause.tokens.length;
+    while (end > index && clause.tokens[end - 1]?.pos === "PUNCT") end--;
+    member.add("team.member", "fact", { start: nameEnd - name.length, end: nameEnd }, { through: end });
+    return { facts: member.facts, subject: "team" };
+  }
   const thing =
     GENERIC_ENTITY.has(head) || ["worker", "table", "cluster", "frontend", "backend", "site", "docs"].includes(head);
   const person = name.some((token) => token.pos === "PROPN") && !thing;

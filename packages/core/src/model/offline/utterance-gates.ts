@@ -1,4 +1,4 @@
-import type { AnalyzedSentence, Token } from "./nlp-analysis.js";
+import type { AnalyzedSentence } from "./nlp-analysis.js";
 
 /** Why a sentence that might look like a statement gives no fact; counted in the dream report. */
 export type DeclineReason =
@@ -44,26 +44,33 @@ const ENGLISH = new Set(
    was were be been being have has had do does did not no yes and or but so if to of in on at by for with from up out
    about into over after before as than then there here what when where who why how all any some more most just also
    very really now still too again always never use used using work works live lives moved move prefer like love
-   hate please thanks thank can will would should could may might must let let's don't i'm i've we're it's that's
-   new old good great day time way team project code test tests run runs go going get got make made keep want need
-   know think see look one two three back last next today week month year morning night long short`.split(/\s+/),
+   hate please thanks thank can will would should could may might must let let's don't i'm i've we're it's that's`.split(
+    /\s+/,
+  ),
 );
+/** Very frequent function words of other languages written in Latin script (none of them English words). */
+const FOREIGN = new Set(
+  `ich du er sie wir ihr und der die das ist nicht ein eine mit bei auf für von zu im immer bin je tu il nous vous
+   ils et le la les est une des du chez moi avec pour dans pas très el los las es y en con por para yo soy estoy
+   muy eu em não nós você é um uma com pela pelo obrigado obrigada ik het een zijn niet ook altijd jag och är det
+   inte jeg og er ikke mi ti sono di che della gli w z się jest nie jestem mam bonjour gracias merci danke hola
+   ciao olá bom dia`.split(/\s+/),
+);
+const DIACRITIC = /[ãõçéèêëàâäöüßñåøæłśżźćńąęřšžčěůíóúì]/i;
 const NON_LATIN =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Greek}\p{Script=Thai}\p{Script=Devanagari}]/u;
 
-function alphabetic(tokens: readonly Token[]): Token[] {
-  return tokens.filter((token) => /^[\p{L}'’-]+$/u.test(token.text));
-}
-
-/** True when a sentence is not English: another script, or few of its lower-case words are common English words. */
+/**
+ * True when a sentence is not English: another script, or a function word of another language (or a word with its
+ * diacritics) in a sentence where under half of the words are common English words.
+ */
 export function isNonEnglish(sentence: AnalyzedSentence): boolean {
   if (NON_LATIN.test(sentence.text)) return true;
-  const words = alphabetic(sentence.tokens).filter(
-    (token, index) => index === 0 || token.text === token.low || token.low === "i",
-  );
-  if (words.length < 2) return false;
-  const english = words.filter((token) => ENGLISH.has(token.low) || ENGLISH.has(token.lemma)).length;
-  return english / words.length < 0.34 && english < 2;
+  const words = sentence.tokens.filter((token) => /^[\p{L}'’-]+$/u.test(token.text));
+  if (words.length === 0) return false;
+  const foreign = words.filter((token) => FOREIGN.has(token.low) || DIACRITIC.test(token.text)).length;
+  const english = words.filter((token) => ENGLISH.has(token.low)).length;
+  return foreign > 0 && english / words.length < 0.5;
 }
 
 /** True when a sentence asks something: a question mark, or a question word or inverted auxiliary first. */
