@@ -154,7 +154,7 @@ function nounPhrase(
     }
     break;
   }
-  while (end > start && clause.tokens[end - 1]?.pos === "ADJ") end--;
+  while (end > start && clause.tokens[end - 1]?.pos === "ADJ" && !/^\d/.test(clause.tokens[end - 1]?.text ?? "")) end--;
   if (end === start) return null;
   const head = clause.tokens[end - 1];
   if (!head || DEICTIC.has(head.low)) return null;
@@ -607,6 +607,10 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
         if (subject) out.add("user.study", "fact", subject, { negative: negated });
       }
       return;
+    case "drink":
+    case "eat":
+      if (user) listFacts(clause, out, "user.likes", "preference", index + 1, { negative: negated });
+      return;
     case "knit":
     case "swim":
     case "cook":
@@ -756,15 +760,25 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
   const next = low(clause, object.end);
   const category = valueCategory(slice(clause, object));
   const through = comparison(clause, object.end);
-  if (category) {
+  if (category && next !== "for") {
     out.add(category, "preference", object, { through });
     return;
   }
   if (next === "for") {
-    const purpose = nounPhrase(clause, object.end + 1);
+    const purpose = nounPhrase(clause, object.end + 1, { activity: true });
     const known = nounCategory(tokenize(purpose ? slice(clause, purpose) : ""));
     if (known) {
       out.add(known.key, "preference", object);
+      return;
+    }
+    const scope = entityOf(clause, purpose);
+    if (purpose && scope && who === "user") {
+      const last = category?.split(".").pop() ?? "choice";
+      out.add(`user.${scope}_${last}`, "preference", object, { through: purpose.end, single: true });
+      return;
+    }
+    if (category) {
+      out.add(category, "preference", object);
       return;
     }
   }
@@ -935,7 +949,8 @@ function possessiveKey(words: string[], who: Who, suffix: string): string {
     const tail = nounCategory(tokenize(words.slice(cut).join(" ")));
     if (!tail) continue;
     const scope = words.slice(0, cut).filter((word) => !modifiers.has(word));
-    if (scope.length === 0 || who === "user") return tail.key;
+    if (scope.length === 0) return tail.key;
+    if (who === "user") return `user.${plain}`;
     return `project.${scope.join("_")}.${tail.key.split(".").pop() ?? "value"}`;
   }
   return `${who === "user" ? "user" : "team"}.${plain}`;
@@ -999,7 +1014,8 @@ function readEntity(clause: Clause, start: number): FrameResult {
     return { facts: member.facts, subject: "team" };
   }
   const thing =
-    GENERIC_ENTITY.has(head) || ["worker", "table", "cluster", "frontend", "backend", "site", "docs"].includes(head);
+    GENERIC_ENTITY.has(head) ||
+    ["worker", "table", "cluster", "frontend", "backend", "site", "docs", "tests"].includes(head);
   const person = name.some((token) => token.pos === "PROPN") && !thing;
   if (!verb || (!thing && (person || PERSON_NOUNS.has(head)))) {
     return { facts: [], subject: verb && (person || PERSON_NOUNS.has(head)) ? "third_party" : "none" };
@@ -1009,7 +1025,7 @@ function readEntity(clause: Clause, start: number): FrameResult {
   let at = after.index;
   let attribute: string | null = null;
   if (verb.lemma === "use") attribute = "";
-  else if (verb.lemma === "run" && low(clause, at) === "on") {
+  else if (verb.lemma === "run" && ["on", "with"].includes(low(clause, at))) {
     at++;
     attribute = "";
   } else if (verb.lemma === "be" && low(clause, at) === "written" && low(clause, at + 1) === "in") {
@@ -1024,7 +1040,7 @@ function readEntity(clause: Clause, start: number): FrameResult {
   if (attribute === "language") {
     if (scopeKey) builder.add(`project.${scopeKey}.language`, "fact", value);
   } else {
-    const key = toolKey(clause, value, { start: index - name.length, end: index }, null);
+    const key = toolKey(clause, value, { start: nameEnd - name.length, end: nameEnd }, null);
     if (key) builder.add(key, "fact", value);
   }
   return { facts: builder.facts, subject: "entity" };

@@ -50,11 +50,11 @@ const ENGLISH = new Set(
 );
 /** Very frequent function words of other languages written in Latin script (none of them English words). */
 const FOREIGN = new Set(
-  `ich du er sie wir ihr und der die das ist nicht ein eine mit bei auf für von zu im immer bin je tu il nous vous
+  `ich du er sie wir ihr und der das ist nicht ein eine mit bei auf für von zu im immer bin je tu il nous vous
    ils et le la les est une des du chez moi avec pour dans pas très el los las es y en con por para yo soy estoy
-   muy eu em não nós você é um uma com pela pelo obrigado obrigada ik het een zijn niet ook altijd jag och är det
-   inte jeg og er ikke mi ti sono di che della gli w z się jest nie jestem mam bonjour gracias merci danke hola
-   ciao olá bom dia`.split(/\s+/),
+   muy eu em não nós você é uma com pela pelo obrigado obrigada ik het een zijn niet ook altijd jag och är det
+   inte jeg og er ikke mi sono di che della gli w z się nie jestem mam bonjour gracias merci danke hola
+   ciao olá`.split(/\s+/),
 );
 const DIACRITIC = /[ãõçéèêëàâäöüßñåøæłśżźćńąęřšžčěůíóúì]/i;
 const NON_LATIN =
