@@ -38,6 +38,13 @@ const CLAUSE_PUNCT = new Set([";", ":", "—", "–", "--"]);
 const SUBJECT_START = new Set(["i", "we", "my", "our"]);
 const RULE_START = new Set(["always", "never", "please", "remember"]);
 
+/**
+ * A clause about software: a debugging note is only kept as transient when it names something technical ("the
+ * staging deploy failed again"), not when the coffee machine broke again.
+ */
+const TECHNICAL =
+  /`|\b(?:build|builds|test|tests|deploy|deploys|deployment|ci|pipeline|server|servers|api|db|database|migration|migrations|staging|prod|production|job|jobs|container|pod|pods|service|endpoint|query|cache|queue|worker|cron|webhook|webhooks|lint|bundle|branch|merge|release|docker|k8s|kubernetes|cluster|npm|pnpm|yarn|node|script|timeout|exception|error|errors|stack|crash|crashes|bug|login|auth|[A-Z][A-Za-z]+(?:Error|Exception))\b|\w\.\w|\/\w/i;
+
 /** A regex match that ends on a word boundary, so "Remember" never matches the start of "Remembering". */
 function wholeMatch(pattern: RegExp, text: string): RegExpExecArray | null {
   const match = pattern.exec(text);
@@ -202,7 +209,7 @@ class MessageReader {
       this.decline({ reason: "pleasantry", text: span.text });
       return;
     }
-    if (isTransient(span.text)) {
+    if (isTransient(span.text) && TECHNICAL.test(span.text)) {
       this.into.add("transient", finishStatement(thirdPerson(span.text), { keepTime: true }), this.eventId, span.text);
       return;
     }
