@@ -43,7 +43,7 @@ const RULE_START = new Set(["always", "never", "please", "remember"]);
  * staging deploy failed again"), not when the coffee machine broke again.
  */
 const TECHNICAL =
-  /`|\b(?:build|builds|test|tests|deploy|deploys|deployment|ci|pipeline|server|servers|api|db|database|migration|migrations|staging|prod|production|job|jobs|container|pod|pods|service|endpoint|query|cache|queue|worker|cron|webhook|webhooks|lint|bundle|branch|merge|release|docker|k8s|kubernetes|cluster|npm|pnpm|yarn|node|script|timeout|exception|error|errors|stack|crash|crashes|bug|login|auth|[A-Z][A-Za-z]+(?:Error|Exception))\b|\w\.\w|\/\w/i;
+  /`|\b(?:build|builds|test|tests|deploy|deploys|deployment|ci|pipeline|server|servers|api|db|database|migration|migrations|staging|prod|production|job|jobs|container|pod|pods|service|endpoint|query|cache|queue|worker|cron|webhook|webhooks|lint|bundle|branch|merge|release|docker|k8s|kubernetes|cluster|npm|pnpm|yarn|node|script|timeout|exception|error|errors|stack|crash|crashes|bug|login|auth|runner|flaky|e2e|snapshot|pr|rollback|rolled|econn\w*|[A-Z][A-Za-z]+(?:Error|Exception))\b|\w\.\w|\/\w/i;
 
 /** A regex match that ends on a word boundary, so "Remember" never matches the start of "Remembering". */
 function wholeMatch(pattern: RegExp, text: string): RegExpExecArray | null {
@@ -91,7 +91,7 @@ class FactCollector {
       return true;
     }
     const fact: ExtractedFact = { key, topic, statement, kind, evidence: [{ event_id: eventId, quote: cited }] };
-    const shaped = shape.key !== undefined ? shape : shapeOf(statement, kind);
+    const shaped = shape.key !== undefined || shape.value !== undefined ? shape : shapeOf(statement, kind);
     if (shaped.value !== undefined) fact.value = clip(shaped.value, 200);
     if (shaped.cardinality === "single" && kind !== "transient") fact.cardinality = "single";
     if (shaped.polarity === "negative") fact.polarity = "negative";
@@ -138,7 +138,7 @@ function spanOf(source: string, tokens: readonly Token[]): Span {
  * "and"/"but"/"so" followed by a new first-person subject or a rule ("I live in Lisbon and I work at Fernhill",
  * "Always run the tests, and never skip the linter").
  */
-function splitClauses(tokens: readonly Token[]): Token[][] {
+export function splitClauses(tokens: readonly Token[]): Token[][] {
   const clauses: Token[][] = [];
   let current: Token[] = [];
   const startsStatement = (at: number) => {
@@ -187,6 +187,11 @@ class MessageReader {
   ) {}
 
   sentence(sentence: AnalyzedSentence): void {
+    if (isTransient(sentence.text) && TECHNICAL.test(sentence.text) && sentence.text.length <= MAX_CLAUSE) {
+      const statement = finishStatement(thirdPerson(sentence.text), { keepTime: true });
+      this.into.add("transient", statement, this.eventId, sentence.text);
+      return;
+    }
     const gate = sentenceGate(sentence);
     if (gate) {
       if (gate !== "non_english" || /\p{L}{2}/u.test(sentence.text))
@@ -260,7 +265,8 @@ class MessageReader {
   }
 
   private framed(fact: FrameFact, span: Span): void {
-    const shape: Shape = { key: fact.key, value: fact.value };
+    const shape: Shape = { value: fact.value };
+    if (fact.key !== "") shape.key = fact.key;
     if (fact.cardinality) shape.cardinality = fact.cardinality;
     if (fact.polarity) shape.polarity = fact.polarity;
     this.into.add(fact.kind, fact.statement, this.eventId, span.text, shape);

@@ -37,6 +37,10 @@ const LEAD = new Set(
     " ",
   ),
 );
+const TIME_LEAD = new Set("today yesterday tonight recently lately earlier".split(" "));
+const PERIODS = new Set(
+  "week weekend month year night morning afternoon evening spring summer autumn fall winter".split(" "),
+);
 const SKIP_ADVERBS = new Set(
   "also really mostly mainly just now recently still finally actually currently usually totally absolutely personally generally definitely even only basically officially happily primarily".split(
     " ",
@@ -50,8 +54,9 @@ const TIME_STOP = new Set(
 const DEICTIC = new Set("this that it these those them something anything everything stuff things one".split(" "));
 const VALUE_POS = new Set(["ADJ", "NOUN", "PROPN", "NUM", "X", "SYM"]);
 const GENERIC_ENTITY = new Set(
-  "api service services app repo repository project codebase package module the".split(" "),
+  "api service services app repo repository project codebase package module the tests test".split(" "),
 );
+const SCOPE_NOUNS = new Set("project repo repository codebase monorepo service app package".split(" "));
 const ENTITY_KINDS = new Set("server host machine node cluster bucket instance vm box database db".split(" "));
 const RUNTIMES = new Set(["node", "node.js", "nodejs", "deno"]);
 const PROGRAMMING = new Set(["go"]);
@@ -94,7 +99,8 @@ function skipLeadIn(clause: Clause): number {
   while (index < clause.tokens.length) {
     const token = clause.tokens[index];
     if (!token) break;
-    if (token.pos === "PUNCT" || LEAD.has(token.low) || token.pos === "INTJ") index++;
+    if (token.pos === "PUNCT" || LEAD.has(token.low) || TIME_LEAD.has(token.low) || token.pos === "INTJ") index++;
+    else if (["last", "this", "earlier"].includes(token.low) && PERIODS.has(low(clause, index + 1))) index += 2;
     else if (token.low === "by" && low(clause, index + 1) === "the" && low(clause, index + 2) === "way") index += 3;
     else break;
   }
@@ -227,6 +233,19 @@ class Builder {
 
 type Who = "user" | "team";
 
+/** "In the atlas repo, …" / "For the billing service …": the project a clause is scoped to, and where it ends. */
+function scopeLead(clause: Clause, start: number): { name: string; next: number } | null {
+  if (!["in", "for", "on", "within"].includes(low(clause, start))) return null;
+  let index = start + 1;
+  if (low(clause, index) === "the") index++;
+  const name = clause.tokens[index];
+  const noun = low(clause, index + 1);
+  if (!name || !SCOPE_NOUNS.has(noun.replace(/s$/, ""))) return null;
+  let next = index + 2;
+  if (low(clause, next) === ",") next++;
+  return { name: name.low.replace(/[^\p{L}\p{N}_-]/gu, ""), next };
+}
+
 function subjectAt(
   clause: Clause,
   index: number,
@@ -265,7 +284,18 @@ export function readFrames(source: string, tokens: readonly Token[]): FrameResul
     builder.add("profile.name", "fact", { start: start + 2, end: start + 3 });
     return { facts: builder.facts, subject: "user" };
   }
-  const subject = subjectAt(clause, start);
+  const scope = scopeLead(clause, start);
+  const subject = subjectAt(clause, scope ? scope.next : start);
+  if (scope && subject && "who" in subject) {
+    const { index, negated } = skipModifiers(clause, subject.next);
+    const builder = new Builder(clause, start, negated);
+    readVerb(clause, builder, subject.who, index, negated);
+    for (const fact of builder.facts) {
+      const attribute = fact.key.split(".").pop() ?? fact.key;
+      if (fact.key.startsWith("tooling.")) fact.key = `project.${scope.name}.${attribute}`;
+    }
+    return { facts: builder.facts, subject: subject.who };
+  }
   if (!subject) return readEntity(clause, start);
   if ("possessive" in subject) return readPossessive(clause, start, subject.possessive, subject.next);
   const { index, negated } = skipModifiers(clause, subject.next);
@@ -519,7 +549,10 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
     case "write":
     case "code":
     case "program": {
-      const value = nounPhrase(clause, lemma === "write" ? index + 1 : index + 2);
+      let at = lemma === "write" ? index + 1 : index + 2;
+      const object = nounPhrase(clause, at);
+      if (lemma === "write" && object && low(clause, object.end) === "in") at = object.end + 1;
+      const value = nounPhrase(clause, at);
       const word = value ? slice(clause, value).toLowerCase() : "";
       if (value && (valueCategory(word) === "tooling.language" || PROGRAMMING.has(word))) {
         out.add("tooling.language", "fact", value, { negative: negated });
@@ -688,7 +721,7 @@ function readUse(clause: Clause, out: Builder, who: Who, lemma: string, index: n
   if (!value) return;
   const as =
     low(clause, value.end) === "as" && low(clause, value.end + 1) === "my" ? nounPhrase(clause, value.end + 2) : null;
-  const purpose = low(clause, value.end) === "for" ? nounPhrase(clause, value.end + 1) : null;
+  const purpose = low(clause, value.end) === "for" ? purposePhrase(clause, value.end + 1) : null;
   if (as) {
     const category = nounCategory(tokenize(slice(clause, as)));
     if (category) {
@@ -712,6 +745,19 @@ function readUse(clause: Clause, out: Builder, who: Who, lemma: string, index: n
   }
   if (lemma === "run" && who === "user" && !key.startsWith("profile.")) return;
   out.add(key, "fact", value, { negative: negated });
+}
+
+/** What a tool is used for: "for the webhook retry queue", "for end-to-end tests" (content words up to a stop). */
+function purposePhrase(clause: Clause, from: number): Range | null {
+  let start = from;
+  while (["the", "a", "an", "our", "my", "all"].includes(low(clause, start))) start++;
+  let end = start;
+  while (end < clause.tokens.length && end - start < 5) {
+    const token = clause.tokens[end];
+    if (!token || TIME_STOP.has(token.low) || !["NOUN", "PROPN", "ADJ", "VERB", "X"].includes(token.pos)) break;
+    end++;
+  }
+  return end > start ? { start, end } : null;
 }
 
 function readLike(clause: Clause, out: Builder, from: number, negated: boolean): void {
@@ -756,6 +802,13 @@ function comparison(clause: Clause, from: number): number | undefined {
 
 function readPreference(clause: Clause, out: Builder, from: number, who: Who): void {
   const object = nounPhrase(clause, from, { through: ["."] });
+  if (!object && low(clause, from) === "to" && clause.tokens[from + 1]?.pos === "VERB") {
+    // "I prefer to keep PRs under 400 lines": a practice, keyed by its words.
+    let end = clause.tokens.length;
+    while (end > from && clause.tokens[end - 1]?.pos === "PUNCT") end--;
+    if (end - from <= 10) out.add("", "preference", { start: from + 1, end });
+    return;
+  }
   if (!object) return;
   const next = low(clause, object.end);
   const category = valueCategory(slice(clause, object));

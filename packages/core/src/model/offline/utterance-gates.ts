@@ -24,6 +24,10 @@ const SUBJECTS = new Set("i you we he she it they there this that".split(" "));
 const HYPOTHETICAL_WORDS = new Set(
   "if suppose supposing imagine imagining maybe perhaps someday wish hopefully unless whether theoretically".split(" "),
 );
+/** Conditions inside an explicit note or rule ("Remember that the build fails if NODE_ENV is unset") are facts. */
+const CONDITIONAL = new Set(["if", "unless", "whether"]);
+const EXPLICIT_START =
+  /^(?:(?:ok(?:ay)?|so|also|btw|oh)[\s,]+)?(?:please\s+)?(?:remember|note|keep in mind|bear in mind|fyi|for the record|don't forget|do not forget|make sure|always|never|from now on|going forward)\b/;
 const MODALS = new Set("might could may would should 'd".split(" "));
 const HYPOTHETICAL_PHRASES =
   /\b(?:one day|some day|at some point|thinking (?:about|of)|considering|planning (?:to|on)|hope to|hoping to|going to|gonna|let's say|in theory|eventually)\b/;
@@ -96,8 +100,9 @@ export function sentenceGate(sentence: AnalyzedSentence): DeclineReason | null {
   if (SARCASM.test(low)) return "sarcasm";
   if (QUOTE_MARKS.test(sentence.text) || REPORTING.test(low)) return "quoted_speech";
   const rule = /\b(?:always|never)\b/.test(low);
+  const explicit = EXPLICIT_START.test(low);
   for (const [index, token] of sentence.tokens.entries()) {
-    if (HYPOTHETICAL_WORDS.has(token.low)) return "hypothetical";
+    if (HYPOTHETICAL_WORDS.has(token.low) && !(explicit && CONDITIONAL.has(token.low))) return "hypothetical";
     if (MODALS.has(token.low) && !rule) {
       const next = sentence.tokens[index + 1]?.low;
       if (next === "rather" || next === "like" || next === "love") continue;
