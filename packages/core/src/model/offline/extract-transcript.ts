@@ -35,8 +35,9 @@ const FUTURE_AT_END =
 /** A label before a colon that makes what follows an explicit note ("Note: …", "Context: …"). */
 const NOTE_LABEL = /^(?:note|notes|important|reminder|fyi|heads[ -]?up|update|context|ps|p\.s|psa|rule|remember|nb)$/i;
 const CLAUSE_PUNCT = new Set([";", ":", "—", "–", "--"]);
+const DASHES = new Set(["—", "–", "--"]);
 const SUBJECT_START = new Set(["i", "we", "my", "our"]);
-const RULE_START = new Set(["always", "never", "please", "remember"]);
+const RULE_START = new Set(["always", "never", "please", "remember", "from", "going"]);
 
 /**
  * A clause about software: a debugging note is only kept as transient when it names something technical ("the
@@ -145,19 +146,26 @@ export function splitClauses(tokens: readonly Token[]): Token[][] {
     let index = at;
     while (["and", "but", "so", "then", ","].includes(tokens[index]?.low ?? "")) index++;
     const word = tokens[index]?.low ?? "";
-    return SUBJECT_START.has(word) || RULE_START.has(word) ? index : -1;
+    const next = tokens[index + 1];
+    if (SUBJECT_START.has(word)) return index;
+    if (!RULE_START.has(word)) return -1;
+    if (word === "from") return next?.low === "now" ? index : -1;
+    if (word === "going") return next?.low === "forward" ? index : -1;
+    if (word === "always" || word === "never") return next?.pos === "VERB" || next?.pos === "AUX" ? index : -1;
+    return index;
   };
   for (let index = 0; index < tokens.length; index++) {
     const token = tokens[index];
     if (!token) continue;
-    if (CLAUSE_PUNCT.has(token.text)) {
+    if (CLAUSE_PUNCT.has(token.text) && !DASHES.has(token.text)) {
       if (current.length > 0) clauses.push(current);
       current = [];
       continue;
     }
-    if ((token.text === "," || token.low === "and" || token.low === "but") && current.length > 0) {
+    if ((token.text === "," || DASHES.has(token.text) || token.low === "and" || token.low === "but") && current.length > 0) {
       const next = startsStatement(index + 1);
-      if (next !== -1) {
+      const dashToRule = DASHES.has(token.text) && !SUBJECT_START.has(tokens[next]?.low ?? "");
+      if (next !== -1 && !dashToRule) {
         clauses.push(current);
         current = [];
         index = next - 1;

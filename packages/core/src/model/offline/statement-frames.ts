@@ -740,7 +740,7 @@ function readUse(clause: Clause, out: Builder, who: Who, lemma: string, index: n
   if (!key) return;
   if (lemma === "run" && who === "user" && !key.startsWith("profile.os")) return;
   if (purpose && key.startsWith("tooling.")) {
-    out.add(key, "fact", value, { negative: negated, single: true });
+    out.add(key, "fact", value, { negative: negated, single: true, through: purpose.end });
     return;
   }
   if (lemma === "run" && who === "user" && !key.startsWith("profile.")) return;
@@ -821,7 +821,7 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
     const purpose = nounPhrase(clause, object.end + 1, { activity: true });
     const known = nounCategory(tokenize(purpose ? slice(clause, purpose) : ""));
     if (known) {
-      out.add(known.key, "preference", object);
+      out.add(known.key, "preference", object, { through: purpose?.end });
       return;
     }
     const scope = entityOf(clause, purpose);

@@ -33,7 +33,7 @@ const HYPOTHETICAL_PHRASES =
   /\b(?:one day|some day|at some point|thinking (?:about|of)|considering|planning (?:to|on)|hope to|hoping to|going to|gonna|let's say|in theory|eventually)\b/;
 
 const REPORTING =
-  /\b(?:said|says|say|saying|told|tells|tell|mentioned|mentions|claimed|claims|wrote|writes|according to|apparently|reportedly|supposedly|keeps saying|heard)\b/;
+  /\b(?:said|says|saying|told|tells|mentioned|mentions|claimed|claims|wrote|writes|according to|apparently|reportedly|supposedly|keeps saying|heard)\b/;
 const QUOTE_MARKS = /["“”«»]|(?:^|\s)'[^']{3,}'(?=[\s.,!?]|$)/;
 
 const SARCASM =
