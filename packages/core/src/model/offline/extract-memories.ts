@@ -68,7 +68,7 @@ function atomicPieces(analyzer: Analyzer, statement: string): Piece[] {
       const last = tokens[tokens.length - 1];
       if (!first || !last) continue;
       const text = statement.slice(first.start, last.end).trim();
-      pieces.push({ text, frames: readFrames(statement, tokens).facts });
+      pieces.push({ text, frames: readFrames(statement, tokens, { memory: true }).facts });
     }
   }
   if (pieces.length <= 1) {

@@ -35,6 +35,8 @@ const FUTURE_AT_END =
 /** A label before a colon that makes what follows an explicit note ("Note: …", "Context: …"). */
 const NOTE_LABEL = /^(?:note|notes|important|reminder|fyi|heads[ -]?up|update|context|ps|p\.s|psa|rule|remember|nb)$/i;
 const CLAUSE_PUNCT = new Set([";", ":", "—", "–", "--"]);
+/** "I prefer …" / "we'd rather …": a preference even when no frame can name its value (keyed by its words). */
+const PREFERENCE_VERB = /^(?:i|we)(?:'d|’d|\s+would)?\s+(?:\w+\s+)?(?:prefer|rather)\b/i;
 const DASHES = new Set(["—", "–", "--"]);
 const SUBJECT_START = new Set(["i", "we", "my", "our"]);
 const RULE_START = new Set(["always", "never", "please", "remember", "from", "going"]);
@@ -162,7 +164,10 @@ export function splitClauses(tokens: readonly Token[]): Token[][] {
       current = [];
       continue;
     }
-    if ((token.text === "," || DASHES.has(token.text) || token.low === "and" || token.low === "but") && current.length > 0) {
+    if (
+      (token.text === "," || DASHES.has(token.text) || token.low === "and" || token.low === "but") &&
+      current.length > 0
+    ) {
       const next = startsStatement(index + 1);
       const dashToRule = DASHES.has(token.text) && !SUBJECT_START.has(tokens[next]?.low ?? "");
       if (next !== -1 && !dashToRule) {
@@ -261,8 +266,8 @@ class MessageReader {
       for (const fact of frames.facts) this.framed(fact, span);
       return;
     }
-    if (explicit) {
-      const recognized = recognize(restText, { explicit: true });
+    if (explicit || PREFERENCE_VERB.test(restText)) {
+      const recognized = recognize(restText, { explicit });
       if (recognized.length > 0) {
         this.recognized(recognized, span);
         return;

@@ -154,6 +154,22 @@ function nounPhrase(
         continue;
       }
     }
+    const following = clause.tokens[end + 1];
+    const participle =
+      token.pos === "VERB" &&
+      token.low.endsWith("ed") &&
+      !["named", "called"].includes(token.low) &&
+      ["NOUN", "PROPN"].includes(following?.pos ?? "");
+    const listedAdjective =
+      inner &&
+      token.text === "," &&
+      clause.tokens[end - 1]?.pos === "ADJ" &&
+      following !== undefined &&
+      (following.pos === "ADJ" || (following.pos === "VERB" && following.low.endsWith("ed")));
+    if (participle || listedAdjective) {
+      end++;
+      continue;
+    }
     if (inner && options.through?.includes(token.low) && VALUE_POS.has(clause.tokens[end + 1]?.pos ?? "")) {
       end++;
       continue;
@@ -162,9 +178,35 @@ function nounPhrase(
   }
   while (end > start && clause.tokens[end - 1]?.pos === "ADJ" && !/^\d/.test(clause.tokens[end - 1]?.text ?? "")) end--;
   if (end === start) return null;
+  end = wordEnd(clause, end);
+  start = wordStart(clause, start);
   const head = clause.tokens[end - 1];
   if (!head || DEICTIC.has(head.low)) return null;
   return { start, end };
+}
+
+/** The end of the written word that token `index - 1` ends in: tokens glued to it ("end-to-end") belong to it. */
+function wordEnd(clause: Clause, index: number): number {
+  let end = index;
+  while (end > 0 && end < clause.tokens.length) {
+    const token = clause.tokens[end];
+    const previous = clause.tokens[end - 1];
+    if (!token || !previous || token.start !== previous.end || /^[.,;:!?)\]"'’]+$/.test(token.text)) break;
+    end++;
+  }
+  return end;
+}
+
+/** The start of the written word that token `index` starts in. */
+function wordStart(clause: Clause, index: number): number {
+  let start = index;
+  while (start > 0) {
+    const token = clause.tokens[start];
+    const previous = clause.tokens[start - 1];
+    if (!token || !previous || token.start !== previous.end || /^[(["'‘]+$/.test(previous.text)) break;
+    start--;
+  }
+  return start;
 }
 
 /** A capitalised word inside a clause ("Go", "Fly"), or a number-like word ("3rd"): a value whatever its tag. */
@@ -207,8 +249,9 @@ class Builder {
   ): void {
     const { source, tokens } = this.clause;
     const first = tokens[this.subjectStart];
+    value = { start: wordStart(this.clause, value.start), end: wordEnd(this.clause, value.end) };
     const valueStart = tokens[value.start];
-    let last = Math.max(value.end, options.through ?? 0);
+    let last = wordEnd(this.clause, Math.max(value.end, options.through ?? 0));
     const negative = options.negative ?? this.negated;
     if (negative) {
       if (low(this.clause, last) === "anymore") last++;
@@ -246,6 +289,25 @@ function scopeLead(clause: Clause, start: number): { name: string; next: number 
   return { name: name.low.replace(/[^\p{L}\p{N}_-]/gu, ""), next };
 }
 
+/**
+ * In a memory file the user is often named ("Priya lives in Lisbon", "Her editor is VS Code"): read a leading name
+ * followed by a verb, or his/her/their, as the user.
+ */
+function namedSubject(
+  clause: Clause,
+  index: number,
+): { who: Who; next: number } | { possessive: Who; next: number } | null {
+  const token = clause.tokens[index];
+  const next = clause.tokens[index + 1];
+  if (!token || !next) return null;
+  if (["her", "his", "their"].includes(token.low)) return { possessive: "user", next: index + 1 };
+  const name = token.pos === "PROPN" && /^\p{Lu}\p{Ll}+$/u.test(token.text) && token.lemma === token.low;
+  if (!name) return null;
+  if (next.low === "'s")
+    return clause.tokens[index + 2]?.pos === "NOUN" ? { possessive: "user", next: index + 2 } : null;
+  return next.pos === "VERB" || next.pos === "AUX" ? { who: "user", next: index + 1 } : null;
+}
+
 function subjectAt(
   clause: Clause,
   index: number,
@@ -276,16 +338,19 @@ function subjectAt(
  * "I like / hate / prefer X", "we use / switched to / dropped X", "my/our X is Y", "the atlas API runs on X" …
  * A clause about anyone else gives nothing (`third_party`).
  */
-export function readFrames(source: string, tokens: readonly Token[]): FrameResult {
+export function readFrames(source: string, tokens: readonly Token[], options: { memory?: boolean } = {}): FrameResult {
   const clause: Clause = { source, tokens };
   const start = skipLeadIn(clause);
-  if (low(clause, start) === "call" && low(clause, start + 1) === "me" && clause.tokens[start + 2]?.pos === "PROPN") {
+  const callee = low(clause, start + 1) === "the" && low(clause, start + 2) === "user" ? start + 3 : start + 2;
+  const calledMe = low(clause, start + 1) === "me" || callee === start + 3;
+  if (low(clause, start) === "call" && calledMe && clause.tokens[callee]?.pos === "PROPN") {
     const builder = new Builder(clause, start, false);
-    builder.add("profile.name", "fact", { start: start + 2, end: start + 3 });
+    builder.add("profile.name", "fact", { start: callee, end: callee + 1 });
     return { facts: builder.facts, subject: "user" };
   }
   const scope = scopeLead(clause, start);
-  const subject = subjectAt(clause, scope ? scope.next : start);
+  const at = scope ? scope.next : start;
+  const subject = subjectAt(clause, at) ?? (options.memory === true ? namedSubject(clause, at) : null);
   if (scope && subject && "who" in subject) {
     const { index, negated } = skipModifiers(clause, subject.next);
     const builder = new Builder(clause, start, negated);
@@ -594,10 +659,11 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
     case "have":
       if (user) {
         const phrases = nounPhraseList(clause, index + 1);
-        for (const phrase of phrases) {
+        for (const [position, phrase] of phrases.entries()) {
           const head = clause.tokens[phrase.end - 1]?.low ?? "";
-          if (PETS.has(head)) out.add("user.pet", "fact", phrase, { negative: negated, prefixEnd: index + 1 });
-          else if (CHILDREN.has(head) && !negated) out.add("user.child", "fact", phrase, { prefixEnd: index + 1 });
+          const prefixEnd = position === 0 ? undefined : index + 1;
+          if (PETS.has(head)) out.add("user.pet", "fact", phrase, { negative: negated, prefixEnd });
+          else if (CHILDREN.has(head) && !negated) out.add("user.child", "fact", phrase, { prefixEnd });
         }
       }
       return;
@@ -752,10 +818,16 @@ function purposePhrase(clause: Clause, from: number): Range | null {
   let start = from;
   while (["the", "a", "an", "our", "my", "all"].includes(low(clause, start))) start++;
   let end = start;
-  while (end < clause.tokens.length && end - start < 5) {
+  while (end < clause.tokens.length) {
     const token = clause.tokens[end];
-    if (!token || TIME_STOP.has(token.low) || !["NOUN", "PROPN", "ADJ", "VERB", "X"].includes(token.pos)) break;
-    end++;
+    if (
+      !token ||
+      end - start >= 8 ||
+      TIME_STOP.has(token.low) ||
+      !["NOUN", "PROPN", "ADJ", "VERB", "X"].includes(token.pos)
+    )
+      break;
+    end = wordEnd(clause, end + 1);
   }
   return end > start ? { start, end } : null;
 }
@@ -839,7 +911,8 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
   const words = clause.tokens.slice(object.start, object.end);
   const head = words[words.length - 1];
   if (words.length >= 2 && head && head.pos === "NOUN") {
-    const noun = head.lemma.replace(/[^\p{L}\p{N}]/gu, "");
+    const pullRequest = head.low.startsWith("request") && words[words.length - 2]?.low === "pull";
+    const noun = pullRequest || /^prs?$/.test(head.low) ? "pr" : head.lemma.replace(/[^\p{L}\p{N}]/gu, "");
     out.add(`user.${noun}`, "preference", object, { through, single: true });
     return;
   }

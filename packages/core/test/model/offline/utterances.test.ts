@@ -85,14 +85,14 @@ const TABLE: Array<[string, Expected[]]> = [
     [{ key: "run_migration_before_deploy", kind: "procedure", statement: "Run migrations before deploying." }],
   ],
   ["I hate long meetings.", [{ key: "user.dislikes", kind: "preference", statement: "User hates long meetings." }]],
-  // The tagger reads "small commits" as adverb + verb: with no value to name, the model declines (precision first).
-  ["I'd rather have small commits.", []],
+  // A preference no frame can name a value for is still read, keyed by its words (no value, multi).
+  [
+    "I'd rather have small commits.",
+    [{ key: "small_commit", kind: "preference", statement: "User would rather have small commits." }],
+  ],
   // A retraction of a member of the team's tools: the key names the attribute, never the value.
   ["We no longer use Redux.", [{ key: "team.tools", kind: "fact", statement: "The team no longer uses Redux." }]],
-  [
-    "we're using Vitest now",
-    [{ key: "tooling.test_framework", kind: "fact", statement: "The team is using Vitest." }],
-  ],
+  ["we're using Vitest now", [{ key: "tooling.test_framework", kind: "fact", statement: "The team is using Vitest." }]],
   [
     "Please always write tests first.",
     [{ key: "write_test", kind: "procedure", statement: "Always write tests first." }],
