@@ -6,7 +6,7 @@ import { splitClauses } from "./extract-transcript.js";
 import { boundedKey, MAX_QUOTE, splitLong } from "./fact-limits.js";
 import { findValues } from "./lexicon.js";
 import { cleanMarkup, type MemoryItem, memoryItems } from "./memory-markdown.js";
-import { type Analyzer, loadAnalyzer } from "./nlp-analysis.js";
+import { type Analyzer, loadAnalyzer, type Token } from "./nlp-analysis.js";
 import { type FrameFact, readFrames } from "./statement-frames.js";
 import { statementKind } from "./statement-kind.js";
 import { type SubjectKey, subjectKey } from "./subject-key.js";
@@ -59,10 +59,12 @@ interface Piece {
  */
 function atomicPieces(analyzer: Analyzer, statement: string): Piece[] {
   const pieces: Piece[] = [];
-  for (const sentence of analyzer.sentences(statement)) {
+  const sentences = analyzer.sentences(statement);
+  // Sentences of one item continue one another ("It is reset every night."): only a single sentence is split.
+  if (sentences.length !== 1) return [{ text: statement, frames: [] }];
+  for (const sentence of sentences) {
     const clauses = splitClauses(sentence.tokens).filter((tokens) => tokens.length > 0);
-    const split =
-      clauses.length > 1 && clauses.every((tokens) => tokens.filter((token) => token.pos !== "PUNCT").length >= 3);
+    const split = clauses.length > 1 && clauses.every(hasOwnSubject);
     for (const tokens of split ? clauses : [sentence.tokens]) {
       const first = tokens[0];
       const last = tokens[tokens.length - 1];
@@ -78,9 +80,19 @@ function atomicPieces(analyzer: Analyzer, statement: string): Piece[] {
   return pieces;
 }
 
+/** A clause that can stand alone: a few words, a verb, and not starting with one (it has its own subject). */
+function hasOwnSubject(tokens: readonly Token[]): boolean {
+  const words = tokens.filter((token) => token.pos !== "PUNCT");
+  const first = words[0];
+  if (words.length < 3 || !first || first.pos === "VERB") return false;
+  return words.slice(1).some((token) => token.pos === "VERB" || token.pos === "AUX");
+}
+
 function shaped(fact: ExtractedFact, frame: FrameFact | undefined): ExtractedFact {
   if (frame === undefined || fact.kind === "transient") return fact;
-  const result: ExtractedFact = { ...fact, key: boundedKey(frame.key), value: frame.value };
+  const kind = fact.kind === "insight" ? fact.kind : frame.kind;
+  const key = frame.key === "" ? fact.key : boundedKey(frame.key);
+  const result: ExtractedFact = { ...fact, kind, key, value: frame.value };
   if (frame.cardinality === "single" || isSingleValued(frame.key)) result.cardinality = "single";
   if (frame.polarity === "negative") result.polarity = "negative";
   return result;
@@ -110,7 +122,8 @@ export async function extractFromMemories(memories: readonly MemorySnippet[]): P
       const quote = clip(item.quote, MAX_QUOTE).trim();
       if (quote === "") continue;
       for (const long of splitLong(full)) {
-        const pieces = item.log || long.length > 600 ? [{ text: long, frames: [] }] : atomicPieces(analyzer, long);
+        const whole = item.log || long.length > 600 || isTransient(long, { dated: pathDated || item.dated });
+        const pieces = whole ? [{ text: long, frames: [] }] : atomicPieces(analyzer, long);
         for (const piece of pieces) {
           const statement = piece.text;
           if (statement.trim() === "" || looksLikeCredential(statement)) continue;

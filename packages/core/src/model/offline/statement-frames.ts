@@ -496,8 +496,10 @@ function readSwitch(clause: Clause, out: Builder, who: Who, verbIndex: number, n
   if (!value) return false;
   const scoped = verb === "replace" ? null : entity;
   const key = toolKey(clause, value, scoped, null);
+  // "switched to Vitest from Jest": the replaced value stays in the statement.
+  const from = !replaced && low(clause, value.end) === "from" ? nounPhrase(clause, value.end + 1) : null;
   if (key) {
-    out.add(key, "fact", value, { negative: negated });
+    out.add(key, "fact", value, { negative: negated, through: from?.end });
     return true;
   }
   if (who === "user" && (verb === "move" || verb === "relocate") && !entity && isProper(clause, value)) {
@@ -916,7 +918,7 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
     out.add(`user.${noun}`, "preference", object, { through, single: true });
     return;
   }
-  out.add("user.preferences", "preference", object, { through });
+  // One plain word ("I prefer tea to coffee") names no attribute: left to the caller, keyed by its words.
 }
 
 function readCopula(clause: Clause, out: Builder, who: Who, index: number, negated: boolean): void {
