@@ -46,6 +46,13 @@ function withHeading(item: MemoryItem): { statement: string; subject: SubjectKey
   return fits ? { statement: labelled, subject: labelledSubject } : { statement: item.text, subject };
 }
 
+/**
+ * A memory line the statement frames may read: one about the user or the team (or a named one of them), a project
+ * or server, or a compound line. Others skip the analyzer, which keeps reading 10,000 memories cheap.
+ */
+const MAY_FRAME =
+  /^(?:[-*\s]*)(?:(?:the\s+)?user|(?:the\s+|our\s+)?team|i|we|my|our|her|his|their|call|server|in the|\p{Lu}\p{Ll}+(?:'s)?\s+(?:\w+\s+)?(?:is|lives|moved|works|worked|prefers|likes|loves|hates|uses|speaks|plays|has|joined|switched|migrated|drives|studies|runs)|the\s+[\w-]+(?:\s+[\w-]+)?\s+(?:api|service|repo|app|worker|tests?|database|db|cluster)s?)\b|;/iu;
+
 /** One atomic statement of a memory item, with the frame facts read from it (if any). */
 interface Piece {
   text: string;
@@ -122,7 +129,11 @@ export async function extractFromMemories(memories: readonly MemorySnippet[]): P
       const quote = clip(item.quote, MAX_QUOTE).trim();
       if (quote === "") continue;
       for (const long of splitLong(full)) {
-        const whole = item.log || long.length > 600 || isTransient(long, { dated: pathDated || item.dated });
+        const whole =
+          item.log ||
+          long.length > 600 ||
+          !MAY_FRAME.test(long) ||
+          isTransient(long, { dated: pathDated || item.dated });
         const pieces = whole ? [{ text: long, frames: [] }] : atomicPieces(analyzer, long);
         for (const piece of pieces) {
           const statement = piece.text;
