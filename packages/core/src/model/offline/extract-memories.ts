@@ -153,6 +153,10 @@ export async function extractFromMemories(memories: readonly MemorySnippet[]): P
             kind,
             evidence: [{ event_id: memory.id, quote: cited }],
           };
+          // A subject the lexicon knows (home city, package manager, editor …) holds one value at a time.
+          if (!transient && !insights && pieceSubject.category !== undefined && isSingleValued(pieceSubject.key)) {
+            base.cardinality = "single";
+          }
           if (piece.frames.length <= 1) {
             facts.push(shaped(base, piece.frames[0]));
             continue;

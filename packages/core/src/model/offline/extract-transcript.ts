@@ -72,7 +72,7 @@ class FactCollector {
 
   constructor(
     private readonly filter: FactFilter,
-    private readonly decline: (reason: string, text: string) => void,
+    private readonly decline: Decline,
   ) {}
 
   add(given: FactKind, statement: string, eventId: string, quote: string, shape: Shape = {}): boolean {
@@ -82,7 +82,10 @@ class FactCollector {
     const baseKey = shape.key ?? subject.key;
     const key = boundedKey(kind === "transient" ? `transient.${subject.key}` : baseKey);
     const topic = transcriptTopic(statement, subject, kind);
-    if (!this.filter.allows({ key, topic, statement, kind })) return false;
+    if (!this.filter.allows({ key, topic, statement, kind })) {
+      this.decline({ reason: "instructions", text: statement });
+      return false;
+    }
     const cited = clip(quote, MAX_QUOTE).trim();
     if (cited === "") return false;
     const id = `${key}\u0000${statement}`;
@@ -336,7 +339,8 @@ function readUserText(
 
 /**
  * Facts in a transcript chunk, read only from the user's own lines: agent, tool and system text is never a source of
- * memory for the offline model. Precision first: a sentence that is a question, a hypothetical, quoted speech,
+ * memory for the offline model. A fact the dream's instructions leave out is declined (reason `instructions`), so the
+ * report counts it. Precision first: a sentence that is a question, a hypothetical, quoted speech,
  * sarcasm, a pleasantry, another language, about someone else, or a first-person statement no frame recognises gives
  * nothing and is reported to `decline` with its reason. Each fact cites the event it was read from, with an exact
  * span of its text as the quote.
@@ -347,7 +351,7 @@ export async function extractFromTranscript(
   decline: Decline = () => {},
 ): Promise<ExtractedFact[]> {
   const analyzer = await loadAnalyzer();
-  const collector = new FactCollector(filter);
+  const collector = new FactCollector(filter, decline);
   for (const line of chunk.lines) {
     if (line.role !== "user") continue;
     const reader = new MessageReader(line.text, line.eventId, collector, decline);

@@ -1,6 +1,9 @@
 import type { AnalyzedSentence } from "./nlp-analysis.js";
 
-/** Why a sentence that might look like a statement gives no fact; counted in the dream report. */
+/**
+ * Why a sentence that might look like a statement gives no fact; counted in the dream report. `instructions`: a fact
+ * was read but the dream's instructions leave it out.
+ */
 export type DeclineReason =
   | "question"
   | "hypothetical"
@@ -9,7 +12,8 @@ export type DeclineReason =
   | "pleasantry"
   | "non_english"
   | "third_party"
-  | "unrecognised";
+  | "unrecognised"
+  | "instructions";
 
 const QUESTION_OPENERS = new Set(
   "what why how where when which who whom whose whether isn't aren't wasn't doesn't don't didn't can't couldn't wouldn't shouldn't any wdyt".split(

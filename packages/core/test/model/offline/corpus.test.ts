@@ -33,7 +33,7 @@ function saidWhole(said: ReadonlySet<string>, word: string): boolean {
   return REWRITE_WORDS.has(word) || bases.some((base) => said.has(base));
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
@@ -59,7 +59,7 @@ describe("offline model: the phrasing corpus", () => {
         expect(added, `${item.id}: words in "${fact.statement}" not said whole in "${item.text}"`).toEqual([]);
         for (const evidence of fact.evidence) expect(item.text).toContain(evidence.quote);
         if (fact.value !== undefined) {
-          const whole = new RegExp(`(?<![\\p{L}\\p{N}])${escape(fact.value)}(?![\\p{L}\\p{N}])`, "u");
+          const whole = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(fact.value)}(?![\\p{L}\\p{N}])`, "u");
           expect(whole.test(item.text), `${item.id}: value "${fact.value}" is not a whole span`).toBe(true);
         }
       }
