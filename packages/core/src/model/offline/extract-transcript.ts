@@ -37,6 +37,8 @@ const NOTE_LABEL = /^(?:note|notes|important|reminder|fyi|heads[ -]?up|update|co
 const CLAUSE_PUNCT = new Set([";", ":", "—", "–", "--"]);
 /** "I prefer …" / "we'd rather …": a preference even when no frame can name its value (keyed by its words). */
 const PREFERENCE_VERB = /^(?:i|we)(?:'d|’d|\s+would)?\s+(?:\w+\s+)?(?:prefer|rather)\b/i;
+const QUESTION_AUX = new Set("can could would will do does did should shall may is are".split(" "));
+const QUESTION_SUBJECT = new Set(["you", "we", "i", "it", "u"]);
 const DASHES = new Set(["—", "–", "--"]);
 const SUBJECT_START = new Set(["i", "we", "my", "our"]);
 const RULE_START = new Set(["always", "never", "please", "remember", "from", "going"]);
@@ -209,6 +211,7 @@ class MessageReader {
       return;
     }
     const gate = sentenceGate(sentence);
+    if (gate === "question" && this.statementBeforeQuestion(sentence)) return;
     if (gate) {
       if (gate !== "non_english" || /\p{L}{2}/u.test(sentence.text))
         this.decline({ reason: gate, text: sentence.text });
@@ -222,6 +225,29 @@ class MessageReader {
       if (explicitNext) continue;
       this.clause(tokens, span, explicit);
     }
+  }
+
+  /**
+   * "Quick context: I moved to Porto, so can you update the address?": a statement before a question in the same
+   * sentence is still read; the question part is declined. A tag question ("I live in Lisbon, right?") is all
+   * question. Returns false when the sentence has no statement before its question.
+   */
+  private statementBeforeQuestion(sentence: AnalyzedSentence): boolean {
+    const tokens = sentence.tokens;
+    const cut = tokens.findIndex((token, index) => {
+      if (index === 0 || tokens[index - 1]?.text !== ",") return false;
+      let at = index;
+      while (["so", "and", "but", "then"].includes(tokens[at]?.low ?? "")) at++;
+      return QUESTION_AUX.has(tokens[at]?.low ?? "") && QUESTION_SUBJECT.has(tokens[at + 1]?.low ?? "");
+    });
+    if (cut <= 1) return false;
+    const before = tokens.slice(0, cut - 1);
+    const statement: AnalyzedSentence = { ...spanOf(this.source, before), tokens: before };
+    if (sentenceGate(statement) !== null) return false;
+    this.sentence(statement);
+    const question = spanOf(this.source, tokens.slice(cut));
+    this.decline({ reason: "question", text: question.text });
+    return true;
   }
 
   private clause(tokens: Token[], span: Span, explicitBefore: boolean): void {

@@ -56,6 +56,16 @@ const VALUE_POS = new Set(["ADJ", "NOUN", "PROPN", "NUM", "X", "SYM"]);
 const GENERIC_ENTITY = new Set(
   "api service services app repo repository project codebase package module the tests test".split(" "),
 );
+/** Heads of a team's things that are not people ("the ingest worker", "the orders table", "tests"). */
+const THING_HEADS = new Set("worker table cluster frontend backend site docs tests".split(" "));
+/** Verbs the frames read; a third-person form the tagger took for a noun ("User lives …") is read back to them. */
+const FRAME_VERBS = new Set(
+  `live reside grow move relocate switch migrate change upgrade transition replace work join start take get quit leave
+   give stop drop ditch abandon use rely run deploy host write code program pick play do speak learn have adopt add
+   hire bring like love enjoy hate dislike detest prefer drive study drink eat knit swim cook paint surf climb`.split(
+    /\s+/,
+  ),
+);
 const SCOPE_NOUNS = new Set("project repo repository codebase monorepo service app package".split(" "));
 const ENTITY_KINDS = new Set("server host machine node cluster bucket instance vm box database db".split(" "));
 const RUNTIMES = new Set(["node", "node.js", "nodejs", "deno"]);
@@ -301,7 +311,12 @@ function namedSubject(
   const next = clause.tokens[index + 1];
   if (!token || !next) return null;
   if (["her", "his", "their"].includes(token.low)) return { possessive: "user", next: index + 1 };
-  const name = token.pos === "PROPN" && /^\p{Lu}\p{Ll}+$/u.test(token.text) && token.lemma === token.low;
+  const name =
+    token.pos === "PROPN" &&
+    /^\p{Lu}\p{Ll}+$/u.test(token.text) &&
+    token.lemma === token.low &&
+    !GENERIC_ENTITY.has(token.low) &&
+    !THING_HEADS.has(token.low);
   if (!name) return null;
   if (next.low === "'s")
     return clause.tokens[index + 2]?.pos === "NOUN" ? { possessive: "user", next: index + 2 } : null;
@@ -398,7 +413,7 @@ function readVerb(clause: Clause, out: Builder, who: Who, from: number, negatedB
   }
   const token = clause.tokens[index];
   if (!token) return;
-  const lemma = token.lemma;
+  const lemma = verbLemma(token);
   if (lemma === "be" || lemma === "'m") {
     const after = skipModifiers(clause, index + 1);
     readCopula(clause, out, who, after.index, negated || after.negated);
@@ -411,6 +426,16 @@ function readVerb(clause: Clause, out: Builder, who: Who, from: number, negatedB
     return;
   }
   readAction(clause, out, who, lemma, index, negated);
+}
+
+/** The dictionary form of the verb after a subject, undoing a third-person "-s" the tagger read as a noun. */
+function verbLemma(token: Token): string {
+  if (token.pos === "VERB" || token.pos === "AUX" || FRAME_VERBS.has(token.lemma)) return token.lemma;
+  const word = token.low;
+  for (const base of [word.replace(/ies$/, "y"), word.replace(/es$/, ""), word.replace(/s$/, "")]) {
+    if (base !== word && FRAME_VERBS.has(base)) return base;
+  }
+  return token.lemma;
 }
 
 function listFacts(
@@ -496,10 +521,10 @@ function readSwitch(clause: Clause, out: Builder, who: Who, verbIndex: number, n
   if (!value) return false;
   const scoped = verb === "replace" ? null : entity;
   const key = toolKey(clause, value, scoped, null);
-  // "switched to Vitest from Jest": the replaced value stays in the statement.
-  const from = !replaced && low(clause, value.end) === "from" ? nounPhrase(clause, value.end + 1) : null;
   if (key) {
-    out.add(key, "fact", value, { negative: negated, through: from?.end });
+    // "switched to Vitest from Jest" is stored as "switched to Vitest": the replaced value is history, which the
+    // engine keeps as the superseded fact; left in, it would read as part of the subject.
+    out.add(key, "fact", value, { negative: negated });
     return true;
   }
   if (who === "user" && (verb === "move" || verb === "relocate") && !entity && isProper(clause, value)) {
@@ -1141,12 +1166,11 @@ function readEntity(clause: Clause, start: number): FrameResult {
     member.add("team.member", "fact", { start: nameEnd - name.length, end: nameEnd }, { through: end });
     return { facts: member.facts, subject: "team" };
   }
-  const thing =
-    GENERIC_ENTITY.has(head) ||
-    ["worker", "table", "cluster", "frontend", "backend", "site", "docs", "tests"].includes(head);
+  const thing = GENERIC_ENTITY.has(head) || THING_HEADS.has(head);
   const person = name.some((token) => token.pos === "PROPN") && !thing;
-  if (!verb || (!thing && (person || PERSON_NOUNS.has(head)))) {
-    return { facts: [], subject: verb && (person || PERSON_NOUNS.has(head)) ? "third_party" : "none" };
+  const verbal = verb !== undefined && (verb.pos === "VERB" || verb.pos === "AUX");
+  if (!verbal || (!thing && (person || PERSON_NOUNS.has(head)))) {
+    return { facts: [], subject: verbal && (person || PERSON_NOUNS.has(head)) ? "third_party" : "none" };
   }
   if (!thing) return { facts: [], subject: "none" };
   const after = skipModifiers(clause, index + 1);

@@ -73,7 +73,7 @@ describe("offline model: a whole dream on the bundled example data", () => {
         "User moved to Berlin.",
         "User's timezone is Europe/Berlin.",
         "Use 2 spaces for indentation.",
-        "The team switched to Vitest from Jest.",
+        "The team switched to Vitest.",
         "The team switched to PostgreSQL 16.",
         "Integration tests need the database from docker compose.",
       ]) {
