@@ -234,7 +234,7 @@ class MessageReader {
    */
   private statementBeforeQuestion(sentence: AnalyzedSentence): boolean {
     const tokens = sentence.tokens;
-    const cut = tokens.findIndex((token, index) => {
+    const cut = tokens.findIndex((_token, index) => {
       if (index === 0 || tokens[index - 1]?.text !== ",") return false;
       let at = index;
       while (["so", "and", "but", "then"].includes(tokens[at]?.low ?? "")) at++;
