@@ -1,14 +1,22 @@
 import type { Chunk, ExtractedFact, FactKind } from "../../schemas/facts.js";
+import { isSingleValued, SPOKEN_LANGUAGES } from "./attribute-lexicon.js";
 import { looksLikeCredential } from "./credentials.js";
 import { boundedKey, MAX_QUOTE } from "./fact-limits.js";
 import type { FactFilter } from "./instructions.js";
+import { findValues } from "./lexicon.js";
+import { type AnalyzedSentence, type Analyzer, loadAnalyzer, type Token } from "./nlp-analysis.js";
 import { finishStatement, thirdPerson } from "./person.js";
-import { type Span, splitClauses, splitSentences } from "./sentences.js";
+import type { Span } from "./sentences.js";
+import { type FrameFact, readFrames } from "./statement-frames.js";
 import { subjectKey } from "./subject-key.js";
-import { clip } from "./text-tokens.js";
+import { clip, tokenize } from "./text-tokens.js";
 import { transcriptTopic } from "./topics.js";
 import { isErrorHeadline, isStackLine, isTransient } from "./transient.js";
-import { recognize } from "./utterance-patterns.js";
+import { type DeclineReason, isPleasantry, sentenceGate } from "./utterance-gates.js";
+import { recognize, recognizeRule } from "./utterance-patterns.js";
+
+/** Reports a sentence that was read but gave no fact, with the reason. */
+export type Decline = (entry: { reason: DeclineReason; text: string }) => void;
 
 /** Clauses longer than this are prose, not a memory statement. */
 const MAX_CLAUSE = 400;
@@ -24,11 +32,40 @@ const FUTURE =
   /^(?:from now on|going forward|moving forward|in the future|in future|henceforth|from here on(?: out)?|starting now|from this point on|for all future (?:sessions|work|projects|tasks|conversations)|in all future (?:sessions|conversations))\b[\s,:]*/i;
 const FUTURE_AT_END =
   /[,\s]+(?:from now on|going forward|moving forward|in the future|in future|henceforth|from here on(?: out)?)\s*[.!]?$/i;
-const QUESTION =
-  /^(?:can|could|would|will|does|did|is|are|was|were|should|shall|may|might|has|have|what|why|how|where|when|which|who|whom|whose|any idea|isn't|aren't|wdyt|do(?!\s+not\b|n't))\b/i;
-const TIME_LEAD =
-  /^(?:today|yesterday|tonight|this (?:morning|afternoon|evening|week)|last (?:night|week|weekend|month|year)|recently|just now|earlier today)\b[\s,]*/i;
-const REMEMBER_QUESTION = /^(?:do|did) you remember\b|^remember (?:when|what|how|why|where|who|the time)\b/i;
+/** A label before a colon that makes what follows an explicit note ("Note: …", "Context: …"). */
+const NOTE_LABEL = /^(?:note|notes|important|reminder|fyi|heads[ -]?up|update|context|ps|p\.s|psa|rule|remember|nb)$/i;
+const CLAUSE_PUNCT = new Set([";", ":", "—", "–", "--"]);
+/** "I prefer …" / "we'd rather …": a preference even when no frame can name its value (keyed by its words). */
+const PREFERENCE_VERB = /^(?:i|we)(?:'d|’d|\s+would)?\s+(?:\w+\s+)?(?:prefer|rather)\b/i;
+const QUESTION_AUX = new Set("can could would will do does did should shall may is are".split(" "));
+const QUESTION_SUBJECT = new Set(["you", "we", "i", "it", "u"]);
+const DASHES = new Set(["—", "–", "--"]);
+const SUBJECT_START = new Set(["i", "we", "my", "our"]);
+const RULE_START = new Set(["always", "never", "please", "remember", "from", "going"]);
+
+/**
+ * A clause about software: a debugging note is only kept as transient when it names something technical ("the
+ * staging deploy failed again"), not when the coffee machine broke again.
+ */
+const TECHNICAL =
+  /`|\b(?:build|builds|test|tests|deploy|deploys|deployment|ci|pipeline|server|servers|api|db|database|migration|migrations|staging|prod|production|job|jobs|container|pod|pods|service|endpoint|query|cache|queue|worker|cron|webhook|webhooks|lint|bundle|branch|merge|release|docker|k8s|kubernetes|cluster|npm|pnpm|yarn|node|script|timeout|exception|error|errors|stack|crash|crashes|bug|login|auth|runner|flaky|e2e|snapshot|pr|rollback|rolled|econn\w*|[A-Z][A-Za-z]+(?:Error|Exception))\b|\w\.\w|\/\w/i;
+
+/** A regex match that ends on a word boundary, so "Remember" never matches the start of "Remembering". */
+function wholeMatch(pattern: RegExp, text: string): RegExpExecArray | null {
+  const match = pattern.exec(text);
+  if (!match || match[0].length === 0) return null;
+  const end = match[0].length;
+  if (/[\p{L}\p{N}]/u.test(text[end - 1] ?? "") && /[\p{L}\p{N}]/u.test(text[end] ?? "")) return null;
+  return match;
+}
+
+/** What a fact carries beyond its statement: its key, value, cardinality and polarity when a frame named them. */
+interface Shape {
+  key?: string;
+  value?: string;
+  cardinality?: "single";
+  polarity?: "negative";
+}
 
 /** Collects facts of one extraction call, merging a statement repeated in several events into one fact. */
 class FactCollector {
@@ -37,142 +74,249 @@ class FactCollector {
 
   constructor(
     private readonly filter: FactFilter,
-    private readonly decline: (reason: string, text: string) => void,
+    private readonly decline: Decline,
   ) {}
 
-  add(given: FactKind, statement: string, eventId: string, quote: string): void {
-    if (statement === "" || statement.length > 2000 || looksLikeCredential(statement)) return;
+  add(given: FactKind, statement: string, eventId: string, quote: string, shape: Shape = {}): boolean {
+    if (statement === "" || statement.length > 2000 || looksLikeCredential(statement)) return false;
     const subject = subjectKey(statement);
     const kind = given === "procedure" && subject.category !== undefined ? "preference" : given;
-    const key = boundedKey(kind === "transient" ? `transient.${subject.key}` : subject.key);
+    const baseKey = shape.key ?? subject.key;
+    const key = boundedKey(kind === "transient" ? `transient.${subject.key}` : baseKey);
     const topic = transcriptTopic(statement, subject, kind);
     if (!this.filter.allows({ key, topic, statement, kind })) {
-      this.decline("instructions", statement);
-      return;
+      this.decline({ reason: "instructions", text: statement });
+      return false;
     }
     const cited = clip(quote, MAX_QUOTE).trim();
-    if (cited === "") return;
+    if (cited === "") return false;
     const id = `${key}\u0000${statement}`;
     const existing = this.index.get(id);
     if (existing) {
       const already = existing.evidence.some((item) => item.event_id === eventId);
       if (!already && existing.evidence.length < MAX_EVIDENCE)
         existing.evidence.push({ event_id: eventId, quote: cited });
-      return;
+      return true;
     }
-    const single = subject.category !== undefined && kind !== "transient";
-    const fact: ExtractedFact = {
-      key,
-      topic,
-      statement,
-      kind,
-      ...(single ? { cardinality: "single" as const } : {}),
-      evidence: [{ event_id: eventId, quote: cited }],
-    };
+    const fact: ExtractedFact = { key, topic, statement, kind, evidence: [{ event_id: eventId, quote: cited }] };
+    const shaped = shape.key !== undefined || shape.value !== undefined ? shape : shapeOf(statement, kind);
+    if (shaped.value !== undefined) fact.value = clip(shaped.value, 200);
+    if (shaped.cardinality === "single" && kind !== "transient") fact.cardinality = "single";
+    if (shaped.polarity === "negative") fact.polarity = "negative";
     this.index.set(id, fact);
     this.facts.push(fact);
+    return true;
   }
 }
 
-function stripLeadIn(source: string, span: Span): Span {
-  const match = LEAD_IN.exec(span.text);
-  if (!match || match[0].length === 0 || match[0].length >= span.text.length) return span;
-  const start = span.start + match[0].length;
-  return { text: source.slice(start, span.end), start, end: span.end };
+/** The value word of a communication preference without listed values ("Reply in German" → German). */
+const COMMUNICATION_VALUE: Record<string, RegExp> = {
+  "communication.language": new RegExp(`\\b(?:${[...SPOKEN_LANGUAGES].join("|")})\\b`, "i"),
+  "communication.verbosity":
+    /\b(?:short|shorter|brief|concise|terse|succinct|detailed|thorough|long|longer|verbose)\b/i,
+};
+
+/** Value and cardinality of a rule-form statement: the known value it chooses ("Use Vitest …" → Vitest, single). */
+function shapeOf(statement: string, kind: FactKind): Shape {
+  if (kind === "transient") return {};
+  const subject = subjectKey(statement);
+  if (!subject.category) return {};
+  const tokens = tokenize(statement);
+  const hit = findValues(tokens).find((found) => found.category === subject.category);
+  const first = hit ? tokens[hit.index] : undefined;
+  const last = hit ? tokens[hit.index + hit.length - 1] : undefined;
+  const shape: Shape = {};
+  if (first && last) shape.value = statement.slice(first.start, last.end);
+  else {
+    const word = COMMUNICATION_VALUE[subject.category.key]?.exec(statement);
+    if (word) shape.value = word[0];
+  }
+  if (isSingleValued(subject.key)) shape.cardinality = "single";
+  return shape;
 }
 
-function after(source: string, span: Span, length: number): Span {
-  let start = span.start + length;
-  while (start < span.end && /\s/.test(source[start] ?? "")) start++;
-  return { text: source.slice(start, span.end).trimEnd(), start, end: span.end };
+function spanOf(source: string, tokens: readonly Token[]): Span {
+  const start = tokens[0]?.start ?? 0;
+  const end = tokens[tokens.length - 1]?.end ?? start;
+  return { text: source.slice(start, end), start, end };
 }
 
-/** Reads the statements of one clause of a user's message into the collector. */
-function readClause(
-  clause: Span,
-  quote: Span,
-  eventId: string,
-  into: FactCollector,
-  options: { explicit: boolean; instruction?: boolean; question: boolean },
-): void {
-  let text = clause.text;
-  let explicit = options.explicit;
-  const atEnd = FUTURE_AT_END.exec(text);
-  if (atEnd) {
-    text = text.slice(0, atEnd.index);
-    explicit = true;
-  }
-  if (text.length > MAX_CLAUSE || text.trim() === "") return;
-  if (isTransient(text)) {
-    into.add("transient", finishStatement(thirdPerson(text), { keepTime: true }), eventId, quote.text);
-    return;
-  }
-  if (!explicit && (options.question || QUESTION.test(text))) return;
-  const undated = text.replace(TIME_LEAD, "");
-  const recognized = recognize(undated, { explicit, instruction: options.instruction === true });
-  for (const fact of recognized) into.add(fact.kind, fact.statement, eventId, quote.text);
-}
-
-/** Reads one sentence: an explicit marker takes the whole rest of the sentence; otherwise clause by clause. */
-function readSentence(source: string, raw: Span & { question: boolean }, eventId: string, into: FactCollector): void {
-  const sentence = stripLeadIn(source, raw);
-  if (REMEMBER_QUESTION.test(sentence.text)) return;
-  const rememberTo = REMEMBER_TO.exec(sentence.text);
-  if (rememberTo) {
-    const rest = after(source, sentence, rememberTo[0].length);
-    readClause(rest, sentence, eventId, into, { explicit: true, instruction: true, question: false });
-    return;
-  }
-  const marker = MARKER.exec(sentence.text);
-  if (marker && marker[0].length > 0) {
-    const rest = after(source, sentence, marker[0].length);
-    if (FUTURE.test(rest.text)) {
-      readClauses(source, after(source, rest, FUTURE.exec(rest.text)?.[0].length ?? 0), eventId, into, true, false);
-    } else {
-      readClause(rest, sentence, eventId, into, { explicit: true, question: false });
+/**
+ * Splits a sentence's tokens into clauses where a new statement starts: at `;`, `:` and dashes, and at a comma or
+ * "and"/"but"/"so" followed by a new first-person subject or a rule ("I live in Lisbon and I work at Fernhill",
+ * "Always run the tests, and never skip the linter").
+ */
+export function splitClauses(tokens: readonly Token[]): Token[][] {
+  const clauses: Token[][] = [];
+  let current: Token[] = [];
+  const startsStatement = (at: number) => {
+    let index = at;
+    while (["and", "but", "so", "then", ","].includes(tokens[index]?.low ?? "")) index++;
+    const word = tokens[index]?.low ?? "";
+    const next = tokens[index + 1];
+    if (SUBJECT_START.has(word)) return index;
+    if (!RULE_START.has(word)) return -1;
+    if (word === "from") return next?.low === "now" ? index : -1;
+    if (word === "going") return next?.low === "forward" ? index : -1;
+    if (word === "always" || word === "never") return next?.pos === "VERB" || next?.pos === "AUX" ? index : -1;
+    return index;
+  };
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index];
+    if (!token) continue;
+    if (CLAUSE_PUNCT.has(token.text) && !DASHES.has(token.text)) {
+      if (current.length > 0) clauses.push(current);
+      current = [];
+      continue;
     }
-    return;
+    if (
+      (token.text === "," || DASHES.has(token.text) || token.low === "and" || token.low === "but") &&
+      current.length > 0
+    ) {
+      const next = startsStatement(index + 1);
+      const dashToRule = DASHES.has(token.text) && !SUBJECT_START.has(tokens[next]?.low ?? "");
+      if (next !== -1 && !dashToRule) {
+        clauses.push(current);
+        current = [];
+        index = next - 1;
+        continue;
+      }
+    }
+    current.push(token);
   }
-  const future = FUTURE.exec(sentence.text);
-  if (future && future[0].length > 0) {
-    readClauses(source, after(source, sentence, future[0].length), eventId, into, true, raw.question);
-    return;
-  }
-  readClauses(source, sentence, eventId, into, false, raw.question);
+  if (current.length > 0) clauses.push(current);
+  return clauses.map((clause) => trimPunctuation(clause)).filter((clause) => clause.length > 0);
 }
 
-function readClauses(
-  source: string,
-  sentence: Span,
-  eventId: string,
-  into: FactCollector,
-  explicit: boolean,
-  question: boolean,
-): void {
-  const clauses = splitClauses(source, sentence);
-  clauses.forEach((raw, index) => {
-    const clause = stripLeadIn(source, raw);
-    const last = index === clauses.length - 1;
-    const rememberTo = REMEMBER_TO.exec(clause.text);
+/** A clause without trailing commas and dashes (its final `.`, `!` stays, so the quote reads as written). */
+function trimPunctuation(tokens: Token[]): Token[] {
+  let end = tokens.length;
+  while (end > 0 && /^[,;:—–-]+$/.test(tokens[end - 1]?.text ?? "")) end--;
+  return tokens.slice(0, end);
+}
+
+/** Reads one user message: sentence gates, then clause by clause explicit rules and statement frames. */
+class MessageReader {
+  constructor(
+    private readonly source: string,
+    private readonly eventId: string,
+    private readonly into: FactCollector,
+    private readonly decline: Decline,
+  ) {}
+
+  sentence(sentence: AnalyzedSentence): void {
+    if (isTransient(sentence.text) && TECHNICAL.test(sentence.text) && sentence.text.length <= MAX_CLAUSE) {
+      const statement = finishStatement(thirdPerson(sentence.text), { keepTime: true });
+      this.into.add("transient", statement, this.eventId, sentence.text);
+      return;
+    }
+    const gate = sentenceGate(sentence);
+    if (gate === "question" && this.statementBeforeQuestion(sentence)) return;
+    if (gate) {
+      if (gate !== "non_english" || /\p{L}{2}/u.test(sentence.text))
+        this.decline({ reason: gate, text: sentence.text });
+      return;
+    }
+    let explicitNext = false;
+    for (const tokens of splitClauses(sentence.tokens)) {
+      const span = spanOf(this.source, tokens);
+      const explicit = explicitNext;
+      explicitNext = NOTE_LABEL.test(span.text.replace(/[\s:]+$/, ""));
+      if (explicitNext) continue;
+      this.clause(tokens, span, explicit);
+    }
+  }
+
+  /**
+   * "Quick context: I moved to Porto, so can you update the address?": a statement before a question in the same
+   * sentence is still read; the question part is declined. A tag question ("I live in Lisbon, right?") is all
+   * question. Returns false when the sentence has no statement before its question.
+   */
+  private statementBeforeQuestion(sentence: AnalyzedSentence): boolean {
+    const tokens = sentence.tokens;
+    const cut = tokens.findIndex((_token, index) => {
+      if (index === 0 || tokens[index - 1]?.text !== ",") return false;
+      let at = index;
+      while (["so", "and", "but", "then"].includes(tokens[at]?.low ?? "")) at++;
+      return QUESTION_AUX.has(tokens[at]?.low ?? "") && QUESTION_SUBJECT.has(tokens[at + 1]?.low ?? "");
+    });
+    if (cut <= 1) return false;
+    const before = tokens.slice(0, cut - 1);
+    const statement: AnalyzedSentence = { ...spanOf(this.source, before), tokens: before };
+    if (sentenceGate(statement) !== null) return false;
+    this.sentence(statement);
+    const question = spanOf(this.source, tokens.slice(cut));
+    this.decline({ reason: "question", text: question.text });
+    return true;
+  }
+
+  private clause(tokens: Token[], span: Span, explicitBefore: boolean): void {
+    if (span.text.length > MAX_CLAUSE) return;
+    if (isPleasantry(span.text)) {
+      this.decline({ reason: "pleasantry", text: span.text });
+      return;
+    }
+    if (isTransient(span.text) && TECHNICAL.test(span.text)) {
+      this.into.add("transient", finishStatement(thirdPerson(span.text), { keepTime: true }), this.eventId, span.text);
+      return;
+    }
+    const lead = LEAD_IN.exec(span.text);
+    const leadLength = lead && lead[0].length < span.text.length ? lead[0].length : 0;
+    const text = span.text.slice(leadLength);
+    const rememberTo = wholeMatch(REMEMBER_TO, text);
     if (rememberTo) {
-      const rest = after(source, clause, rememberTo[0].length);
-      readClause(rest, clause, eventId, into, { explicit: true, instruction: true, question: false });
+      const rest = text.slice(rememberTo[0].length);
+      this.recognized(recognize(rest, { explicit: true, instruction: true }), span);
       return;
     }
-    const marker = MARKER.exec(clause.text);
-    if (marker && marker[0].length > 0) {
-      const rest = after(source, clause, marker[0].length);
-      readClause(rest, clause, eventId, into, { explicit: true, question: false });
+    const marker = wholeMatch(MARKER, text) ?? wholeMatch(FUTURE, text);
+    let explicit = explicitBefore;
+    let restStart = span.start + leadLength;
+    if (marker) {
+      explicit = true;
+      restStart += marker[0].length;
+      const future = wholeMatch(FUTURE, this.source.slice(restStart, span.end));
+      if (future) restStart += future[0].length;
+    }
+    let restText = this.source.slice(restStart, span.end);
+    const atEnd = FUTURE_AT_END.exec(restText);
+    if (atEnd) {
+      restText = restText.slice(0, atEnd.index);
+      explicit = true;
+    }
+    const restTokens = tokens.filter((token) => token.start >= restStart && token.end <= restStart + restText.length);
+    const rules = recognizeRule(restText);
+    if (rules.length > 0) {
+      this.recognized(rules, span);
       return;
     }
-    const future = FUTURE.exec(clause.text);
-    if (future && future[0].length > 0) {
-      const rest = after(source, clause, future[0].length);
-      readClause(rest, clause, eventId, into, { explicit: true, question: false });
+    const frames = readFrames(this.source, restTokens);
+    if (frames.facts.length > 0) {
+      for (const fact of frames.facts) this.framed(fact, span);
       return;
     }
-    readClause(clause, clause, eventId, into, { explicit, question: question && last });
-  });
+    if (explicit || PREFERENCE_VERB.test(restText)) {
+      const recognized = recognize(restText, { explicit });
+      if (recognized.length > 0) {
+        this.recognized(recognized, span);
+        return;
+      }
+    }
+    if (frames.subject === "third_party") this.decline({ reason: "third_party", text: span.text });
+    else if (frames.subject !== "none") this.decline({ reason: "unrecognised", text: span.text });
+  }
+
+  private framed(fact: FrameFact, span: Span): void {
+    const shape: Shape = { value: fact.value };
+    if (fact.key !== "") shape.key = fact.key;
+    if (fact.cardinality) shape.cardinality = fact.cardinality;
+    if (fact.polarity) shape.polarity = fact.polarity;
+    this.into.add(fact.kind, fact.statement, this.eventId, span.text, shape);
+  }
+
+  private recognized(facts: ReturnType<typeof recognize>, span: Span): void {
+    for (const fact of facts) this.into.add(fact.kind, fact.statement, this.eventId, span.text);
+  }
 }
 
 /**
@@ -180,7 +324,13 @@ function readClauses(
  * skipped, except that a stack trace or error log (fenced or pasted) becomes one transient fact citing its headline;
  * every other line is read sentence by sentence.
  */
-function readUserText(text: string, eventId: string, into: FactCollector): void {
+function readUserText(
+  text: string,
+  reader: MessageReader,
+  analyzer: Analyzer,
+  eventId: string,
+  into: FactCollector,
+): void {
   let inFence = false;
   let log: Span[] = [];
   const flushLog = () => {
@@ -204,7 +354,7 @@ function readUserText(text: string, eventId: string, into: FactCollector): void 
     } else {
       flushLog();
       if (!inFence && trimmedLine !== "" && !trimmedLine.startsWith(">") && !/^<\/?[\w:-]+[^>]*>$/.test(trimmedLine)) {
-        for (const sentence of splitSentences(text, start, end)) readSentence(text, sentence, eventId, into);
+        for (const sentence of analyzer.sentences(text, start, end)) reader.sentence(sentence);
       }
     }
     if (newline === -1) break;
@@ -215,20 +365,23 @@ function readUserText(text: string, eventId: string, into: FactCollector): void 
 
 /**
  * Facts in a transcript chunk, read only from the user's own lines: agent, tool and system text is never a source of
- * memory for the offline model. Each fact cites the event it was read from, with an exact span of its text. A fact
- * the dream's instructions leave out is declined (reason `instructions`), so the report counts it.
- * A fact about a subject the lexicon knows (home city, package manager, editor…) holds one value (`single`); any
- * other is a set member, so nothing is replaced on a guess.
+ * memory for the offline model. A fact the dream's instructions leave out is declined (reason `instructions`), so the
+ * report counts it. Precision first: a sentence that is a question, a hypothetical, quoted speech,
+ * sarcasm, a pleasantry, another language, about someone else, or a first-person statement no frame recognises gives
+ * nothing and is reported to `decline` with its reason. Each fact cites the event it was read from, with an exact
+ * span of its text as the quote.
  */
-export function extractFromTranscript(
+export async function extractFromTranscript(
   chunk: Chunk,
   filter: FactFilter,
-  decline: (reason: string, text: string) => void = () => {},
-): ExtractedFact[] {
+  decline: Decline = () => {},
+): Promise<ExtractedFact[]> {
+  const analyzer = await loadAnalyzer();
   const collector = new FactCollector(filter, decline);
   for (const line of chunk.lines) {
     if (line.role !== "user") continue;
-    readUserText(line.text, line.eventId, collector);
+    const reader = new MessageReader(line.text, line.eventId, collector, decline);
+    readUserText(line.text, reader, analyzer, line.eventId, collector);
   }
   return collector.facts;
 }

@@ -52,8 +52,8 @@ export function createOfflineConsolidationModel(options: OfflineModelOptions = {
     async extract(source, context) {
       ensureNotAborted(context);
       if (source.type === "memories") return extractFromMemories(source.memories);
-      return extractFromTranscript(source.chunk, parseInstructions(context.instructions), (reason, text) =>
-        context.decline?.({ reason, text }),
+      return extractFromTranscript(source.chunk, parseInstructions(context.instructions), (entry) =>
+        context.decline?.(entry),
       );
     },
     async judge(pairs, context) {

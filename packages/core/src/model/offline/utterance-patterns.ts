@@ -115,6 +115,23 @@ function withArticle(phrase: string): string {
 }
 
 /**
+ * The rule a clause states in instruction form, if any: always/never ("Never force-push to main", "we always squash"),
+ * a contrastive choice ("use X instead of Y"), how to communicate ("reply in German", "keep answers short").
+ * Plain first-person statements are not read here: the statement frames read them.
+ */
+export function recognizeRule(clause: string): Recognized[] {
+  const text = clause.trim().replace(/[’‘]/g, "'");
+  const low = lower(text);
+  if (RULE.test(low)) return [{ kind: "procedure", statement: instructionOf(text) }];
+  const always = SUBJECT_ALWAYS.exec(low);
+  if (always) return [{ kind: always[1] === "i" ? "preference" : "procedure", statement: statementOf(text) }];
+  if (CONTRAST.test(low) || COMMUNICATION.test(low) || VERBOSITY.test(low)) {
+    return [{ kind: "preference", statement: instructionOf(text) }];
+  }
+  return [];
+}
+
+/**
  * The memory statements a clause of a user's message makes, if any: instructions with always/never, contrastive
  * choices ("use X instead of Y"), how to communicate, who the user is and where they live, what the team uses or
  * switched to, preferences, and — after an explicit marker — any plain statement or instruction. Anything else

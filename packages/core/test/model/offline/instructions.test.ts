@@ -43,10 +43,13 @@ describe("offline model: the instructions it understands", () => {
   });
 
   it("'ignore <topic>' drops facts of that topic, key segment or word", async () => {
+    // The atlas repo's package manager is keyed under its project (`project.atlas.package_manager`), so it does
+    // not supersede the team's own; "ignore tooling" leaves it, "ignore atlas" or "ignore package_manager" drop it.
     expect(await statementsWith("Ignore tooling.")).toEqual([
       "User prefers tabs for indentation.",
       "Never force-push to main.",
       "User moved to Lisbon.",
+      "In the atlas repo the team uses yarn.",
       "Today the atlas build failed again with ECONNREFUSED.",
     ]);
     const withoutAtlas = await statementsWith("Don't remember anything about atlas.");

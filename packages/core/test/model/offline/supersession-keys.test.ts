@@ -42,7 +42,8 @@ const LATER_SUPERSEDES: Array<[string, string, string]> = [
     "Note that the staging DB runs on port 5433.",
     "stag_database.port",
   ],
-  ["We use Redux.", "We no longer use Redux.", "redux"],
+  // The team's tools are a set: the retraction names the attribute (`team.tools`) and carries Redux as its value.
+  ["We use Redux.", "We no longer use Redux.", "team.tools"],
   ["Keep your answers short.", "Going forward, keep your answers detailed.", "communication.verbosity"],
   ["Reply in English.", "From now on, reply in German.", "communication.language"],
   ["My name is Sam.", "Call me Samantha.", "profile.name"],

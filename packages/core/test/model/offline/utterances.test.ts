@@ -62,7 +62,11 @@ const TABLE: Array<[string, Expected[]]> = [
   ],
   [
     "I'm a senior frontend developer at Acme.",
-    [{ key: "profile.role", kind: "fact", statement: "User is a senior frontend developer at Acme." }],
+    // One fact per attribute: the role and the employer are separate facts, each with its own value.
+    [
+      { key: "profile.role", kind: "fact", statement: "User is a senior frontend developer." },
+      { key: "profile.employer", kind: "fact", statement: "User is a senior frontend developer at Acme." },
+    ],
   ],
   ["I work at Globex.", [{ key: "profile.employer", kind: "fact", statement: "User works at Globex." }]],
   ["my timezone is CET", [{ key: "profile.timezone", kind: "fact", statement: "User's timezone is CET." }]],
@@ -80,16 +84,15 @@ const TABLE: Array<[string, Expected[]]> = [
     "remember to run migrations before deploying",
     [{ key: "run_migration_before_deploy", kind: "procedure", statement: "Run migrations before deploying." }],
   ],
-  ["I hate long meetings.", [{ key: "hate_long_meet", kind: "preference", statement: "User hates long meetings." }]],
+  ["I hate long meetings.", [{ key: "user.dislikes", kind: "preference", statement: "User hates long meetings." }]],
+  // A preference no frame can name a value for is still read, keyed by its words (no value, multi).
   [
     "I'd rather have small commits.",
     [{ key: "small_commit", kind: "preference", statement: "User would rather have small commits." }],
   ],
-  ["We no longer use Redux.", [{ key: "redux", kind: "fact", statement: "The team no longer uses Redux." }]],
-  [
-    "we're using Vitest now",
-    [{ key: "tooling.test_framework", kind: "fact", statement: "The team is using Vitest now." }],
-  ],
+  // A retraction of a member of the team's tools: the key names the attribute, never the value.
+  ["We no longer use Redux.", [{ key: "team.tools", kind: "fact", statement: "The team no longer uses Redux." }]],
+  ["we're using Vitest now", [{ key: "tooling.test_framework", kind: "fact", statement: "The team is using Vitest." }]],
   [
     "Please always write tests first.",
     [{ key: "write_test", kind: "procedure", statement: "Always write tests first." }],
@@ -112,14 +115,14 @@ const TABLE: Array<[string, Expected[]]> = [
   ],
   [
     "For the record, my GitHub username is samdev.",
-    [{ key: "github_username", kind: "fact", statement: "User's GitHub username is samdev.", topic: "profile" }],
+    [{ key: "user.github_username", kind: "fact", statement: "User's GitHub username is samdev.", topic: "profile" }],
   ],
   [
     "I always use 4 spaces in Python.",
     [{ key: "style.indentation", kind: "preference", statement: "User always uses 4 spaces in Python." }],
   ],
   ["Also, I prefer dark mode.", [{ key: "style.theme", kind: "preference", statement: "User prefers dark mode." }]],
-  ["Call me Sam.", [{ key: "profile.name", kind: "fact", statement: "User wants to be called Sam." }]],
+  ["Call me Sam.", [{ key: "profile.name", kind: "fact", statement: "Call the user Sam." }]],
   [
     "ok so from now on let's always squash merge",
     [{ key: "squash_merge", kind: "procedure", statement: "Always squash merge." }],
@@ -138,8 +141,8 @@ const TABLE: Array<[string, Expected[]]> = [
   [
     "Hi! I'm Priya, backend engineer on the payments team at Fernhill.",
     [
-      { key: "profile.name", kind: "fact", statement: "User's name is Priya." },
-      { key: "profile.role", kind: "fact", statement: "User is a backend engineer on the payments team at Fernhill." },
+      { key: "profile.name", kind: "fact", statement: "User is Priya." },
+      { key: "profile.role", kind: "fact", statement: "User is backend engineer on the payments team at Fernhill." },
     ],
   ],
   [
@@ -168,14 +171,14 @@ const TABLE: Array<[string, Expected[]]> = [
     "I switched from VS Code to Neovim last month; my editor is Neovim now, so give me Neovim keybindings.",
     [
       { key: "tooling.editor", kind: "fact", statement: "User switched from VS Code to Neovim." },
-      { key: "tooling.editor", kind: "fact", statement: "User's editor is Neovim now." },
+      { key: "tooling.editor", kind: "fact", statement: "User's editor is Neovim." },
     ],
   ],
   [
     "From now on use 2 spaces for indentation; the team adopted Biome's defaults.",
     [
+      // "adopted Biome's defaults" names no value the model can key: declined, not guessed.
       { key: "style.indentation", kind: "preference", statement: "Use 2 spaces for indentation." },
-      { key: "adopt_biome_default", kind: "fact", statement: "The team adopted Biome's defaults." },
     ],
   ],
   [
@@ -194,7 +197,7 @@ const TABLE: Array<[string, Expected[]]> = [
       {
         key: "tooling.webhook_retry_queue",
         kind: "fact",
-        statement: "The team uses BullMQ for the webhook retry queue now.",
+        statement: "The team uses BullMQ for the webhook retry queue.",
       },
     ],
   ],
@@ -214,7 +217,7 @@ const TABLE: Array<[string, Expected[]]> = [
   ],
   [
     "We use Jest with ts-jest btw, don't suggest mocha.",
-    [{ key: "tooling.test_framework", kind: "fact", statement: "The team uses Jest with ts-jest." }],
+    [{ key: "tooling.test_framework", kind: "fact", statement: "The team uses Jest." }],
   ],
 ];
 

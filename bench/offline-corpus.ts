@@ -1,0 +1,72 @@
+/**
+ * Precision and recall of the offline model on the phrasing corpus (packages/core/test/model/offline/corpus), on
+ * its tuning part and its frozen held-aside part, overall and per category. `--misses` lists every wrong or missed
+ * utterance. Run: `npx -y pnpm@10 bench:offline`.
+ */
+import { createOfflineConsolidationModel } from "@nocturne/core";
+import {
+  type CorpusPart,
+  type ItemResult,
+  loadCorpus,
+  rates,
+  runCorpus,
+  tally,
+} from "../packages/core/test/model/offline/corpus/score-corpus.js";
+
+const showMisses = process.argv.includes("--misses");
+const pct = (value: number) => value.toFixed(3);
+
+function print(part: CorpusPart, results: ItemResult[]): void {
+  const tallies = tally(results);
+  console.log(`\n${part} (${results.length} utterances)`);
+  console.log(
+    `${"category".padEnd(20)} ${"items".padStart(5)} ${"expect".padStart(6)} ${"made".padStart(5)} ${"right".padStart(5)}  precision  recall`,
+  );
+  const names = [...tallies.keys()].sort((a, b) => (a === "*" ? 1 : b === "*" ? -1 : a.localeCompare(b)));
+  for (const name of names) {
+    const entry = tallies.get(name);
+    if (!entry) continue;
+    const { precision, recall } = rates(entry);
+    const label = name === "*" ? "ALL" : name;
+    console.log(
+      `${label.padEnd(20)} ${String(entry.items).padStart(5)} ${String(entry.expected).padStart(6)} ${String(entry.produced).padStart(5)} ${String(entry.correct).padStart(5)}  ${pct(precision).padStart(9)}  ${pct(recall).padStart(6)}`,
+    );
+  }
+  if (!showMisses) return;
+  for (const result of results) {
+    if (result.matched === result.item.facts.length && result.facts.length === result.matched) continue;
+    console.log(`  ✗ ${result.item.id}: ${result.item.text}`);
+    for (const fact of result.facts) {
+      console.log(
+        `      got ${fact.key} = ${fact.value ?? "∅"} [${fact.cardinality ?? "multi"}, ${fact.polarity ?? "positive"}, ${fact.kind}] "${fact.statement}"`,
+      );
+    }
+    for (const expected of result.item.facts) {
+      console.log(
+        `      want ${expected.attribute} = ${expected.value ?? "∅"} [${expected.cardinality}, ${expected.polarity}] (${expected.words})`,
+      );
+    }
+  }
+}
+
+const model = createOfflineConsolidationModel();
+// The NLP library loads on the first extraction, not when Nocturne is imported: measure that first call.
+const rssBefore = process.memoryUsage().rss;
+const loadStart = performance.now();
+await runCorpus(model, loadCorpus("tuning").slice(0, 1));
+const loadMs = performance.now() - loadStart;
+const rssAfter = process.memoryUsage().rss;
+console.log(
+  `first extraction (loads wink-nlp + English lite model): ${loadMs.toFixed(0)} ms, RSS +${((rssAfter - rssBefore) / 1e6).toFixed(1)} MB`,
+);
+let utterances = 0;
+const runStart = performance.now();
+for (const part of ["tuning", "held-aside"] as const) {
+  const items = loadCorpus(part);
+  utterances += items.length;
+  print(part, await runCorpus(model, items));
+}
+const runMs = performance.now() - runStart;
+console.log(
+  `\n${utterances} utterances in ${runMs.toFixed(0)} ms (${((runMs / utterances) * 1000).toFixed(0)} µs each)`,
+);

@@ -1,0 +1,1199 @@
+import {
+  CHILDREN,
+  CONDITIONS,
+  DIETS,
+  DO_HOBBIES,
+  isSingleValued,
+  PERSON_NOUNS,
+  PETS,
+  ROLE_HEADS,
+  SPOKEN_LANGUAGES,
+  valueCategory,
+} from "./attribute-lexicon.js";
+import { nounCategory } from "./lexicon.js";
+import type { Token } from "./nlp-analysis.js";
+import { finishStatement, thirdPerson } from "./person.js";
+import { tokenize } from "./text-tokens.js";
+
+/** A fact read from one clause by a statement frame: a subject's attribute and the value the clause gives it. */
+export interface FrameFact {
+  key: string;
+  kind: "fact" | "preference";
+  statement: string;
+  /** The value exactly as written (a whole-token span of the source). */
+  value: string;
+  cardinality?: "single";
+  polarity?: "negative";
+}
+
+/** What the frames made of a clause: its facts, and who the clause is about when it gives none. */
+export interface FrameResult {
+  facts: FrameFact[];
+  subject: "user" | "team" | "entity" | "third_party" | "none";
+}
+
+const LEAD = new Set(
+  "oh ok okay so also and but btw fwiw fyi well anyway anyways hmm umm um uh right yeah yes honestly actually ps plus then alright hey hi sorry".split(
+    " ",
+  ),
+);
+const TIME_LEAD = new Set("today yesterday tonight recently lately earlier".split(" "));
+const PERIODS = new Set(
+  "week weekend month year night morning afternoon evening spring summer autumn fall winter".split(" "),
+);
+const SKIP_ADVERBS = new Set(
+  "also really mostly mainly just now recently still finally actually currently usually totally absolutely personally generally definitely even only basically officially happily primarily".split(
+    " ",
+  ),
+);
+const TIME_STOP = new Set(
+  "now today yesterday tonight tomorrow last next this these those recently again too anymore already lately ago soon then here there since until while when as".split(
+    " ",
+  ),
+);
+const DEICTIC = new Set("this that it these those them something anything everything stuff things one".split(" "));
+const VALUE_POS = new Set(["ADJ", "NOUN", "PROPN", "NUM", "X", "SYM"]);
+const GENERIC_ENTITY = new Set(
+  "api service services app repo repository project codebase package module the tests test".split(" "),
+);
+/** Heads of a team's things that are not people ("the ingest worker", "the orders table", "tests"). */
+const THING_HEADS = new Set("worker table cluster frontend backend site docs tests".split(" "));
+/** Verbs the frames read; a third-person form the tagger took for a noun ("User lives …") is read back to them. */
+const FRAME_VERBS = new Set(
+  `live reside grow move relocate switch migrate change upgrade transition replace work join start take get quit leave
+   give stop drop ditch abandon use rely run deploy host write code program pick play do speak learn have adopt add
+   hire bring like love enjoy hate dislike detest prefer drive study drink eat knit swim cook paint surf climb`.split(
+    /\s+/,
+  ),
+);
+const SCOPE_NOUNS = new Set("project repo repository codebase monorepo service app package".split(" "));
+const ENTITY_KINDS = new Set("server host machine node cluster bucket instance vm box database db".split(" "));
+const RUNTIMES = new Set(["node", "node.js", "nodejs", "deno"]);
+const PROGRAMMING = new Set(["go"]);
+const VERBOSITY_NOUNS = new Set(
+  "answers answer responses response replies reply explanations explanation messages summaries".split(" "),
+);
+const VERBOSITY_WORDS = new Set(
+  "short shorter brief concise terse succinct detailed thorough long longer verbose".split(" "),
+);
+const NOT_NAMES = new Set(
+  `sorry done back here good fine not just still ok okay happy glad sure ready busy free afraid confused lost stuck new
+   going also really actually working trying using looking curious wondering in on at away out off late tired aware
+   home there hungry excited`.split(/\s+/),
+);
+
+interface Clause {
+  source: string;
+  tokens: readonly Token[];
+}
+
+/** A range of token indices, `end` exclusive. */
+interface Range {
+  start: number;
+  end: number;
+}
+
+function low(clause: Clause, index: number): string {
+  return clause.tokens[index]?.low ?? "";
+}
+
+function slice(clause: Clause, range: Range): string {
+  const first = clause.tokens[range.start];
+  const last = clause.tokens[range.end - 1];
+  return first && last ? clause.source.slice(first.start, last.end) : "";
+}
+
+/** Index of the first token after lead-in words ("oh", "so", "btw", "by the way", commas). */
+function skipLeadIn(clause: Clause): number {
+  let index = 0;
+  while (index < clause.tokens.length) {
+    const token = clause.tokens[index];
+    if (!token) break;
+    if (token.pos === "PUNCT" || LEAD.has(token.low) || TIME_LEAD.has(token.low) || token.pos === "INTJ") index++;
+    else if (["last", "this", "earlier"].includes(token.low) && PERIODS.has(low(clause, index + 1))) index += 2;
+    else if (token.low === "by" && low(clause, index + 1) === "the" && low(clause, index + 2) === "way") index += 3;
+    else break;
+  }
+  return index;
+}
+
+/** Skips adverbs and negation after a subject; returns the next index and whether the verb is negated. */
+function skipModifiers(clause: Clause, from: number): { index: number; negated: boolean } {
+  let index = from;
+  let negated = false;
+  for (;;) {
+    const word = low(clause, index);
+    if (word === "no" && low(clause, index + 1) === "longer") {
+      negated = true;
+      index += 2;
+    } else if (word === "not" || word === "n't" || word === "never") {
+      negated = true;
+      index++;
+    } else if (SKIP_ADVERBS.has(word)) index++;
+    else return { index, negated };
+  }
+}
+
+/**
+ * The noun phrase starting at `from` (determiners, "a bit of" skipped): adjectives, nouns, names, numbers and
+ * versions, stopping at time words, punctuation, verbs and prepositions. `activity` also accepts an -ing verb.
+ */
+function nounPhrase(
+  clause: Clause,
+  from: number,
+  options: { activity?: boolean; through?: string[] } = {},
+): Range | null {
+  let start = from;
+  while (["a", "an", "the", "my", "our", "some", "his", "her"].includes(low(clause, start))) start++;
+  if (low(clause, start) === "bit" && low(clause, start + 1) === "of") start += 2;
+  let end = start;
+  for (;;) {
+    const token = clause.tokens[end];
+    if (!token) break;
+    if (TIME_STOP.has(token.low) || DEICTIC.has(token.low)) break;
+    const inner = end > start;
+    const activity = options.activity === true && token.pos === "VERB" && token.low.endsWith("ing");
+    if (VALUE_POS.has(token.pos) || activity || isNameLike(clause, end)) {
+      end++;
+      continue;
+    }
+    if (inner && (token.text === "-" || token.text === ".") && VALUE_POS.has(clause.tokens[end + 1]?.pos ?? "")) {
+      const next = clause.tokens[end + 1];
+      if (next && next.start === token.end && token.start === clause.tokens[end - 1]?.end) {
+        end += 2;
+        continue;
+      }
+    }
+    const following = clause.tokens[end + 1];
+    const participle =
+      token.pos === "VERB" &&
+      token.low.endsWith("ed") &&
+      !["named", "called"].includes(token.low) &&
+      ["NOUN", "PROPN"].includes(following?.pos ?? "");
+    const listedAdjective =
+      inner &&
+      token.text === "," &&
+      clause.tokens[end - 1]?.pos === "ADJ" &&
+      following !== undefined &&
+      (following.pos === "ADJ" || (following.pos === "VERB" && following.low.endsWith("ed")));
+    if (participle || listedAdjective) {
+      end++;
+      continue;
+    }
+    if (inner && options.through?.includes(token.low) && VALUE_POS.has(clause.tokens[end + 1]?.pos ?? "")) {
+      end++;
+      continue;
+    }
+    break;
+  }
+  while (end > start && clause.tokens[end - 1]?.pos === "ADJ" && !/^\d/.test(clause.tokens[end - 1]?.text ?? "")) end--;
+  if (end === start) return null;
+  end = wordEnd(clause, end);
+  start = wordStart(clause, start);
+  const head = clause.tokens[end - 1];
+  if (!head || DEICTIC.has(head.low)) return null;
+  return { start, end };
+}
+
+/** The end of the written word that token `index - 1` ends in: tokens glued to it ("end-to-end") belong to it. */
+function wordEnd(clause: Clause, index: number): number {
+  let end = index;
+  while (end > 0 && end < clause.tokens.length) {
+    const token = clause.tokens[end];
+    const previous = clause.tokens[end - 1];
+    if (!token || !previous || token.start !== previous.end || /^[.,;:!?)\]"'’]+$/.test(token.text)) break;
+    end++;
+  }
+  return end;
+}
+
+/** The start of the written word that token `index` starts in. */
+function wordStart(clause: Clause, index: number): number {
+  let start = index;
+  while (start > 0) {
+    const token = clause.tokens[start];
+    const previous = clause.tokens[start - 1];
+    if (!token || !previous || token.start !== previous.end || /^[(["'‘]+$/.test(previous.text)) break;
+    start--;
+  }
+  return start;
+}
+
+/** A capitalised word inside a clause ("Go", "Fly"), or a number-like word ("3rd"): a value whatever its tag. */
+function isNameLike(clause: Clause, index: number): boolean {
+  const token = clause.tokens[index];
+  if (!token || index === 0 || token.low === "i") return false;
+  return /^\p{Lu}[\p{L}\p{N}]*$/u.test(token.text) || /^\d/.test(token.text);
+}
+
+/** A list of noun phrases: "Spanish and Italian", "English, Hindi and Tamil". */
+function nounPhraseList(clause: Clause, from: number, options: { activity?: boolean } = {}): Range[] {
+  const list: Range[] = [];
+  let index = from;
+  for (;;) {
+    const phrase = nounPhrase(clause, index, options);
+    if (!phrase) break;
+    list.push(phrase);
+    index = phrase.end;
+    if (low(clause, index) === ",") index++;
+    if (low(clause, index) === "and" || low(clause, index) === "or") index++;
+    else if (low(clause, index - 1) !== ",") break;
+  }
+  return list;
+}
+
+/** Collects the facts of one clause, building each statement from whole tokens of the source. */
+class Builder {
+  readonly facts: FrameFact[] = [];
+  constructor(
+    private readonly clause: Clause,
+    private readonly subjectStart: number,
+    private readonly negated: boolean,
+  ) {}
+
+  add(
+    key: string,
+    kind: FrameFact["kind"],
+    value: Range,
+    options: { negative?: boolean; prefixEnd?: number; through?: number; single?: boolean } = {},
+  ): void {
+    const { source, tokens } = this.clause;
+    const first = tokens[this.subjectStart];
+    value = { start: wordStart(this.clause, value.start), end: wordEnd(this.clause, value.end) };
+    const valueStart = tokens[value.start];
+    let last = wordEnd(this.clause, Math.max(value.end, options.through ?? 0));
+    const negative = options.negative ?? this.negated;
+    if (negative) {
+      if (low(this.clause, last) === "anymore") last++;
+      else if (low(this.clause, last) === "any" && ["more", "longer"].includes(low(this.clause, last + 1))) last += 2;
+    }
+    const valueEnd = tokens[last - 1];
+    if (!first || !valueStart || !valueEnd) return;
+    const prefixEnd = tokens[(options.prefixEnd ?? value.start) - 1];
+    const prefix = prefixEnd ? source.slice(first.start, prefixEnd.end) : "";
+    const spanEnd = source.slice(valueStart.start, valueEnd.end);
+    const gap = options.prefixEnd !== undefined ? " " : source.slice(prefixEnd?.end ?? 0, valueStart.start);
+    const raw = prefix === "" ? spanEnd : `${prefix}${gap}${spanEnd}`;
+    const statement = finishStatement(thirdPerson(raw.replace(/\s+/g, " ")));
+    const text = slice(this.clause, value);
+    if (statement === "" || text === "") return;
+    const fact: FrameFact = { key, kind, statement, value: text };
+    if (options.single ?? isSingleValued(key)) fact.cardinality = "single";
+    if (negative) fact.polarity = "negative";
+    this.facts.push(fact);
+  }
+}
+
+type Who = "user" | "team";
+
+/** "In the atlas repo, …" / "For the billing service …": the project a clause is scoped to, and where it ends. */
+function scopeLead(clause: Clause, start: number): { name: string; next: number } | null {
+  if (!["in", "for", "on", "within"].includes(low(clause, start))) return null;
+  let index = start + 1;
+  if (low(clause, index) === "the") index++;
+  const name = clause.tokens[index];
+  const noun = low(clause, index + 1);
+  if (!name || !SCOPE_NOUNS.has(noun.replace(/s$/, ""))) return null;
+  let next = index + 2;
+  if (low(clause, next) === ",") next++;
+  return { name: name.low.replace(/[^\p{L}\p{N}_-]/gu, ""), next };
+}
+
+/**
+ * In a memory file the user is often named ("Priya lives in Lisbon", "Her editor is VS Code"): read a leading name
+ * followed by a verb, or his/her/their, as the user.
+ */
+function namedSubject(
+  clause: Clause,
+  index: number,
+): { who: Who; next: number } | { possessive: Who; next: number } | null {
+  const token = clause.tokens[index];
+  const next = clause.tokens[index + 1];
+  if (!token || !next) return null;
+  if (["her", "his", "their"].includes(token.low)) return { possessive: "user", next: index + 1 };
+  const name =
+    token.pos === "PROPN" &&
+    /^\p{Lu}\p{Ll}+$/u.test(token.text) &&
+    token.lemma === token.low &&
+    !GENERIC_ENTITY.has(token.low) &&
+    !THING_HEADS.has(token.low);
+  if (!name) return null;
+  if (next.low === "'s")
+    return clause.tokens[index + 2]?.pos === "NOUN" ? { possessive: "user", next: index + 2 } : null;
+  return next.pos === "VERB" || next.pos === "AUX" ? { who: "user", next: index + 1 } : null;
+}
+
+function subjectAt(
+  clause: Clause,
+  index: number,
+): { who: Who; next: number } | { possessive: Who; next: number } | null {
+  const word = low(clause, index);
+  const next = low(clause, index + 1);
+  if (word === "i") return { who: "user", next: index + 1 };
+  if (word === "we") return { who: "team", next: index + 1 };
+  if (word === "my") return { possessive: "user", next: index + 1 };
+  if (word === "our" && next === "team" && clause.tokens[index + 2]?.pos !== "PART")
+    return { who: "team", next: index + 2 };
+  if (word === "our") return { possessive: "team", next: index + 1 };
+  if (word === "user" || (word === "the" && next === "user")) {
+    const at = word === "user" ? index + 1 : index + 2;
+    if (low(clause, at) === "'s") return { possessive: "user", next: at + 1 };
+    return { who: "user", next: at };
+  }
+  if ((word === "the" || word === "our") && next === "team") {
+    if (low(clause, index + 2) === "'s") return { possessive: "team", next: index + 3 };
+    return { who: "team", next: index + 2 };
+  }
+  return null;
+}
+
+/**
+ * Reads the facts a clause states about the user or the team (or a named project or server), by statement frames
+ * over its tagged tokens: "I live in / moved to X", "I work at X", "I'm a/an <role>", "I speak / play / have X",
+ * "I like / hate / prefer X", "we use / switched to / dropped X", "my/our X is Y", "the atlas API runs on X" …
+ * A clause about anyone else gives nothing (`third_party`).
+ */
+export function readFrames(source: string, tokens: readonly Token[], options: { memory?: boolean } = {}): FrameResult {
+  const clause: Clause = { source, tokens };
+  const start = skipLeadIn(clause);
+  const callee = low(clause, start + 1) === "the" && low(clause, start + 2) === "user" ? start + 3 : start + 2;
+  const calledMe = low(clause, start + 1) === "me" || callee === start + 3;
+  if (low(clause, start) === "call" && calledMe && clause.tokens[callee]?.pos === "PROPN") {
+    const builder = new Builder(clause, start, false);
+    builder.add("profile.name", "fact", { start: callee, end: callee + 1 });
+    return { facts: builder.facts, subject: "user" };
+  }
+  const scope = scopeLead(clause, start);
+  const at = scope ? scope.next : start;
+  const subject = subjectAt(clause, at) ?? (options.memory === true ? namedSubject(clause, at) : null);
+  if (scope && subject && "who" in subject) {
+    const { index, negated } = skipModifiers(clause, subject.next);
+    const builder = new Builder(clause, start, negated);
+    readVerb(clause, builder, subject.who, index, negated);
+    for (const fact of builder.facts) {
+      const attribute = fact.key.split(".").pop() ?? fact.key;
+      if (fact.key.startsWith("tooling.")) fact.key = `project.${scope.name}.${attribute}`;
+    }
+    return { facts: builder.facts, subject: subject.who };
+  }
+  if (!subject) return readEntity(clause, start);
+  if ("possessive" in subject) return readPossessive(clause, start, subject.possessive, subject.next);
+  const { index, negated } = skipModifiers(clause, subject.next);
+  const builder = new Builder(clause, start, negated);
+  readVerb(clause, builder, subject.who, index, negated);
+  return { facts: builder.facts, subject: subject.who };
+}
+
+function readVerb(clause: Clause, out: Builder, who: Who, from: number, negatedBefore: boolean): void {
+  let index = from;
+  let negated = negatedBefore;
+  let word = low(clause, index);
+  // do(n't) / have (perfect) / can't stand
+  if (clause.tokens[index]?.lemma === "do" && (low(clause, index + 1) === "n't" || low(clause, index + 1) === "not")) {
+    negated = true;
+    const after = skipModifiers(clause, index + 2);
+    index = after.index;
+    word = low(clause, index);
+    if (["like", "enjoy", "love"].includes(clause.tokens[index]?.lemma ?? "")) {
+      listFacts(clause, out, "user.dislikes", "preference", index + 1, { negative: false });
+      return;
+    }
+  }
+  if ((word === "ca" || word === "can") && low(clause, index + 1) === "n't" && low(clause, index + 2) === "stand") {
+    listFacts(clause, out, "user.dislikes", "preference", index + 3, { negative: false });
+    return;
+  }
+  if (["have", "'ve", "has"].includes(word) && clause.tokens[index + 1] && clause.tokens[index]?.pos === "AUX") {
+    const after = skipModifiers(clause, index + 1);
+    const verb = clause.tokens[after.index];
+    if (verb && (verb.pos === "VERB" || verb.lemma === "be") && verb.lemma !== "have") {
+      index = after.index;
+      negated ||= after.negated;
+    }
+  }
+  const token = clause.tokens[index];
+  if (!token) return;
+  const lemma = verbLemma(token);
+  if (lemma === "be" || lemma === "'m") {
+    const after = skipModifiers(clause, index + 1);
+    readCopula(clause, out, who, after.index, negated || after.negated);
+    return;
+  }
+  if ((lemma === "would" || word === "'d") && low(clause, index + 1) === "rather") {
+    let at = index + 2;
+    if (["use", "have", "go"].includes(low(clause, at))) at++;
+    readPreference(clause, out, at, who);
+    return;
+  }
+  readAction(clause, out, who, lemma, index, negated);
+}
+
+/** The dictionary form of the verb after a subject, undoing a third-person "-s" the tagger read as a noun. */
+function verbLemma(token: Token): string {
+  if (token.pos === "VERB" || token.pos === "AUX" || FRAME_VERBS.has(token.lemma)) return token.lemma;
+  const word = token.low;
+  for (const base of [word.replace(/ies$/, "y"), word.replace(/es$/, ""), word.replace(/s$/, "")]) {
+    if (base !== word && FRAME_VERBS.has(base)) return base;
+  }
+  return token.lemma;
+}
+
+function listFacts(
+  clause: Clause,
+  out: Builder,
+  key: string,
+  kind: FrameFact["kind"],
+  from: number,
+  options: { negative?: boolean; activity?: boolean } = {},
+): void {
+  for (const [position, phrase] of nounPhraseList(clause, from, { activity: options.activity }).entries()) {
+    out.add(key, kind, phrase, { negative: options.negative, prefixEnd: position === 0 ? undefined : from });
+  }
+}
+
+function isProper(clause: Clause, range: Range): boolean {
+  return clause.tokens
+    .slice(range.start, range.end)
+    .some((token) => token.pos === "PROPN" || /^\p{Lu}/u.test(token.text));
+}
+
+function entityOf(clause: Clause, range: Range | null): string | null {
+  if (!range) return null;
+  const words = clause.tokens
+    .slice(range.start, range.end)
+    .map((token) => token.low)
+    .filter((word) => !GENERIC_ENTITY.has(word));
+  return words.length > 0 && words.length <= 3 ? words.join("_").replace(/[^\p{L}\p{N}_-]/gu, "") : null;
+}
+
+/** Key of a tool value: its category, scoped to an entity ("the atlas API") when one is named. */
+function toolKey(clause: Clause, value: Range, entity: Range | null, purpose: Range | null): string | null {
+  const text = slice(clause, value);
+  const category = valueCategory(text);
+  const holder = entity ? nounCategory(tokenize(slice(clause, entity))) : undefined;
+  const firstWord = clause.tokens[value.start]?.low ?? "";
+  const attribute = RUNTIMES.has(firstWord)
+    ? "runtime"
+    : ((category ?? holder?.key)?.split(".").pop() ??
+      (entity && /\b(?:database|db)$/.test(slice(clause, entity).toLowerCase()) ? "database" : undefined));
+  if (attribute === undefined) {
+    if (purpose) return `tooling.${entityOf(clause, purpose)}`;
+    return null;
+  }
+  if (holder && !entityOf(clause, entity)?.includes("_") && entity && entity.end - entity.start === 1) {
+    return holder.key;
+  }
+  const scope = entityOf(clause, entity);
+  if (scope && !nounCategory(tokenize(scope.replace(/_/g, " ")))) {
+    const words = scope.split("_").filter((word) => !["database", "db", "frontend", "backend", "ci"].includes(word));
+    if (words.length > 0) return `project.${words.join("_")}.${attribute}`;
+  }
+  return category ?? holder?.key ?? `tooling.${attribute}`;
+}
+
+function after(clause: Clause, from: number, words: string[]): number {
+  return words.includes(low(clause, from)) ? from + 1 : -1;
+}
+
+/** "switched / migrated / moved / upgraded [X] [from A] to B", "replaced A with B". */
+function readSwitch(clause: Clause, out: Builder, who: Who, verbIndex: number, negated: boolean): boolean {
+  let index = verbIndex + 1;
+  if (["back", "over"].includes(low(clause, index))) index++;
+  let entity: Range | null = null;
+  if (!["to", "from", "over"].includes(low(clause, index))) {
+    entity = nounPhrase(clause, index);
+    if (low(clause, index) === "my" || low(clause, index) === "our" || low(clause, index) === "the") {
+      entity = nounPhrase(clause, index) ?? entity;
+    }
+    if (entity) index = entity.end;
+  }
+  let replaced: Range | null = null;
+  if (low(clause, index) === "from") {
+    replaced = nounPhrase(clause, index + 1);
+    if (!replaced) return false;
+    index = replaced.end;
+  }
+  const verb = clause.tokens[verbIndex]?.lemma;
+  const to = verb === "replace" ? after(clause, index, ["with", "by"]) : after(clause, index, ["to"]);
+  if (verb === "replace" && entity) replaced = entity;
+  if (to === -1) return false;
+  const value = nounPhrase(clause, to, { through: ["."] });
+  if (!value) return false;
+  const scoped = verb === "replace" ? null : entity;
+  const key = toolKey(clause, value, scoped, null);
+  if (key) {
+    // "switched to Vitest from Jest" is stored as "switched to Vitest": the replaced value is history, which the
+    // engine keeps as the superseded fact; left in, it would read as part of the subject.
+    out.add(key, "fact", value, { negative: negated });
+    return true;
+  }
+  if (who === "user" && (verb === "move" || verb === "relocate") && !entity && isProper(clause, value)) {
+    out.add("home.location", "fact", value, { negative: negated });
+    return true;
+  }
+  return false;
+}
+
+function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index: number, negated: boolean): void {
+  const next = low(clause, index + 1);
+  const user = who === "user";
+  switch (lemma) {
+    case "live":
+    case "reside":
+      if (user && next === "in") placeFact(clause, out, "home.location", index + 2);
+      return;
+    case "grow":
+      if (user && next === "up" && low(clause, index + 2) === "in") placeFact(clause, out, "user.hometown", index + 3);
+      return;
+    case "move":
+    case "relocate":
+    case "switch":
+    case "migrate":
+    case "change":
+    case "upgrade":
+    case "transition":
+    case "replace":
+      readSwitch(clause, out, who, index, negated);
+      return;
+    case "work": {
+      if (!user) return;
+      if (next === "at" || next === "for") employerFact(clause, out, index + 2, negated);
+      else if (next === "as") roleFact(clause, out, index + 2, negated);
+      else if (next === "remotely" || (next === "from" && low(clause, index + 2) === "home")) {
+        out.add("user.work_mode", "fact", { start: index + 1, end: next === "from" ? index + 3 : index + 2 });
+      }
+      const as = clause.tokens.findIndex((token, at) => at > index + 2 && token.low === "as");
+      if ((next === "at" || next === "for") && as > 0) roleFact(clause, out, as + 1, negated);
+      return;
+    }
+    case "join":
+    case "start":
+    case "take":
+    case "get": {
+      if (!user && lemma !== "get") return;
+      if (lemma === "get" && next === "promoted" && low(clause, index + 2) === "to") {
+        roleFact(clause, out, index + 3, negated, true);
+        return;
+      }
+      if ((lemma === "get" || lemma === "take") && ["a", "the", "new"].includes(next)) {
+        const job = clause.tokens.findIndex((token, at) => at > index && token.low === "job");
+        if (job > 0 && ["at", "with"].includes(low(clause, job + 1))) {
+          employerFact(clause, out, job + 2, negated);
+          return;
+        }
+      }
+      if (lemma === "get" && ["rid"].includes(next) && low(clause, index + 2) === "of") {
+        dropFact(clause, out, index + 3, who);
+        return;
+      }
+      if (lemma === "take" && next === "up") {
+        listFacts(clause, out, "user.hobby", "fact", index + 2, { activity: true });
+        return;
+      }
+      if (lemma === "start" && clause.tokens[index + 1]?.pos === "VERB") {
+        const gerund = clause.tokens[index + 1];
+        if (gerund?.lemma === "learn") listFacts(clause, out, "user.learning", "fact", index + 2);
+        else if (gerund?.low.endsWith("ing")) out.add("user.hobby", "fact", { start: index + 1, end: index + 2 });
+        return;
+      }
+      const at = lemma === "start" && next === "at" ? index + 2 : lemma === "join" ? index + 1 : -1;
+      if (at > 0) {
+        const company = nounPhrase(clause, at);
+        if (company && isProper(clause, company)) out.add("profile.employer", "fact", company, { negative: negated });
+        return;
+      }
+      if (lemma === "get") petFact(clause, out, index + 1, negated);
+      return;
+    }
+    case "quit":
+    case "leave": {
+      const object = nounPhrase(clause, index + 1, { activity: true });
+      if (!object || !user) return;
+      const first = clause.tokens[object.start];
+      if (first?.pos === "VERB" || first?.pos === "NOUN") out.add("user.hobby", "fact", object, { negative: true });
+      else if (isProper(clause, object)) out.add("profile.employer", "fact", object, { negative: true });
+      return;
+    }
+    case "give":
+      if (user && next === "up")
+        listFacts(clause, out, "user.hobby", "fact", index + 2, { negative: true, activity: true });
+      return;
+    case "stop":
+    case "drop":
+    case "ditch":
+    case "abandon": {
+      const verb = clause.tokens[index + 1];
+      if (lemma === "stop" && verb?.lemma === "use") dropFact(clause, out, index + 2, who);
+      else if (lemma === "stop" && verb?.lemma === "play")
+        listFacts(clause, out, "user.hobby", "fact", index + 2, { negative: true });
+      else if (lemma === "stop" && verb?.pos === "VERB") {
+        if (user) out.add("user.hobby", "fact", { start: index + 1, end: index + 2 }, { negative: true });
+      } else dropFact(clause, out, index + 1, who);
+      return;
+    }
+    case "use":
+    case "rely":
+    case "run":
+    case "deploy":
+    case "host":
+      readUse(clause, out, who, lemma, index, negated);
+      return;
+    case "write":
+    case "code":
+    case "program": {
+      let at = lemma === "write" ? index + 1 : index + 2;
+      const object = nounPhrase(clause, at);
+      if (lemma === "write" && object && low(clause, object.end) === "in") at = object.end + 1;
+      const value = nounPhrase(clause, at);
+      const word = value ? slice(clause, value).toLowerCase() : "";
+      if (value && (valueCategory(word) === "tooling.language" || PROGRAMMING.has(word))) {
+        out.add("tooling.language", "fact", value, { negative: negated });
+      }
+      return;
+    }
+    case "pick":
+      if (next === "up") {
+        const value = nounPhrase(clause, index + 2, { activity: true });
+        if (!value) return;
+        const key =
+          valueCategory(slice(clause, value)) === "tooling.language" ? "tooling.language" : user ? "user.hobby" : null;
+        if (key) out.add(key, "fact", value, { negative: negated });
+      }
+      return;
+    case "play":
+      if (user) listFacts(clause, out, "user.hobby", "fact", index + 1, { negative: negated });
+      return;
+    case "do":
+      if (user) {
+        const value = nounPhrase(clause, index + 1, { activity: true });
+        if (value && DO_HOBBIES.has(slice(clause, value).toLowerCase())) {
+          out.add("user.hobby", "fact", value, { negative: negated });
+        }
+      }
+      return;
+    case "speak":
+      if (user) {
+        for (const phrase of nounPhraseList(clause, index + 1)) {
+          if (SPOKEN_LANGUAGES.has(slice(clause, phrase).toLowerCase())) {
+            out.add("user.language", "fact", phrase, { negative: negated, prefixEnd: index + 1 });
+          }
+        }
+      }
+      return;
+    case "learn":
+      if (user) listFacts(clause, out, "user.learning", "fact", index + 1);
+      return;
+    case "have":
+      if (user) {
+        const phrases = nounPhraseList(clause, index + 1);
+        for (const [position, phrase] of phrases.entries()) {
+          const head = clause.tokens[phrase.end - 1]?.low ?? "";
+          const prefixEnd = position === 0 ? undefined : index + 1;
+          if (PETS.has(head)) out.add("user.pet", "fact", phrase, { negative: negated, prefixEnd });
+          else if (CHILDREN.has(head) && !negated) out.add("user.child", "fact", phrase, { prefixEnd });
+        }
+      }
+      return;
+    case "adopt":
+      petFact(clause, out, index + 1, negated);
+      return;
+    case "add":
+    case "hire":
+    case "bring":
+      if (who === "team") {
+        const at = lemma === "bring" && next === "on" ? index + 2 : index + 1;
+        const person = nounPhrase(clause, at);
+        if (person && clause.tokens.slice(person.start, person.end).every((token) => token.pos === "PROPN")) {
+          out.add("team.member", "fact", person);
+        }
+      }
+      return;
+    case "like":
+    case "love":
+    case "enjoy":
+      if (user) readLike(clause, out, index + 1, negated);
+      return;
+    case "hate":
+    case "dislike":
+    case "detest":
+      if (user && !negated) listFacts(clause, out, "user.dislikes", "preference", index + 1, { activity: true });
+      return;
+    case "prefer":
+      readPreference(clause, out, index + 1, who);
+      return;
+    case "drive":
+      if (user) {
+        const car = nounPhrase(clause, index + 1);
+        if (car && isProper(clause, car)) out.add("user.car", "fact", car, { negative: negated });
+      }
+      return;
+    case "study":
+      if (user) {
+        const subject = nounPhrase(clause, index + 1, { through: ["at"] });
+        if (subject) out.add("user.study", "fact", subject, { negative: negated });
+      }
+      return;
+    case "drink":
+    case "eat":
+      if (user) listFacts(clause, out, "user.likes", "preference", index + 1, { negative: negated });
+      return;
+    case "knit":
+    case "swim":
+    case "cook":
+    case "paint":
+    case "surf":
+    case "climb":
+      if (user && clause.tokens.length <= index + 3) out.add("user.hobby", "fact", { start: index, end: index + 1 });
+      return;
+    default:
+      return;
+  }
+}
+
+function placeFact(clause: Clause, out: Builder, key: string, from: number): void {
+  const place = nounPhrase(clause, from, { through: ["near", "outside", "of"] });
+  if (place && isProper(clause, place)) out.add(key, "fact", place);
+}
+
+function employerFact(clause: Clause, out: Builder, from: number, negated: boolean): void {
+  const company = nounPhrase(clause, from);
+  if (company) out.add("profile.employer", "fact", company, { negative: negated });
+}
+
+function roleFact(clause: Clause, out: Builder, from: number, negated: boolean, bare = false): void {
+  const role = nounPhrase(clause, from);
+  if (!role) return;
+  const head = clause.tokens[role.end - 1]?.low.replace(/s$/, "") ?? "";
+  if (bare || ROLE_HEADS.has(head) || ROLE_HEADS.has(clause.tokens[role.end - 1]?.low ?? "")) {
+    out.add("profile.role", "fact", role, { negative: negated });
+  }
+}
+
+/** "I'm Priya, backend engineer at Fernhill": the role after a name, with its words up to the clause end. */
+function roleAfterName(clause: Clause, out: Builder, from: number): void {
+  const role = nounPhrase(clause, from);
+  if (!role || !ROLE_HEADS.has(clause.tokens[role.end - 1]?.low ?? "")) return;
+  let end = clause.tokens.length;
+  while (end > role.end && clause.tokens[end - 1]?.pos === "PUNCT") end--;
+  out.add("profile.role", "fact", role, { prefixEnd: from - 2, through: end });
+}
+
+function petFact(clause: Clause, out: Builder, from: number, negated: boolean): void {
+  const pet = nounPhrase(clause, from);
+  if (pet && PETS.has(clause.tokens[pet.end - 1]?.low ?? "")) out.add("user.pet", "fact", pet, { negative: negated });
+}
+
+function dropFact(clause: Clause, out: Builder, from: number, who: Who): void {
+  const value = nounPhrase(clause, from);
+  if (!value) return;
+  let end = value.end;
+  if (clause.tokens[end - 1]?.low === "support" && end - value.start > 1) end--;
+  const trimmed = { start: value.start, end };
+  const key = toolKey(clause, trimmed, null, null) ?? (isProper(clause, trimmed) ? `${who}.tools` : null);
+  if (key) out.add(key, "fact", trimmed, { negative: true });
+}
+
+function readUse(clause: Clause, out: Builder, who: Who, lemma: string, index: number, negated: boolean): void {
+  let at = index + 1;
+  if (lemma === "rely" && low(clause, at) === "on") at++;
+  if (lemma === "deploy" && ["to", "on"].includes(low(clause, at))) {
+    const cloud = nounPhrase(clause, at + 1, { through: ["."] });
+    if (cloud && isProper(clause, cloud))
+      out.add(toolKey(clause, cloud, null, null) ?? "tooling.cloud", "fact", cloud, { negative: negated });
+    return;
+  }
+  if (lemma === "host") {
+    const what = nounPhrase(clause, at);
+    if (!what || !["on", "with", "at"].includes(low(clause, what.end))) return;
+    const where = nounPhrase(clause, what.end + 1, { through: ["."] });
+    const scope = entityOf(clause, what);
+    if (where && scope) out.add(`project.${scope}.hosting`, "fact", where, { negative: negated });
+    return;
+  }
+  const value = nounPhrase(clause, at, { through: ["."] });
+  if (!value) return;
+  const as =
+    low(clause, value.end) === "as" && low(clause, value.end + 1) === "my" ? nounPhrase(clause, value.end + 2) : null;
+  const purpose = low(clause, value.end) === "for" ? purposePhrase(clause, value.end + 1) : null;
+  if (as) {
+    const category = nounCategory(tokenize(slice(clause, as)));
+    if (category) {
+      out.add(category.key, "fact", value, { negative: negated });
+      return;
+    }
+  }
+  if (lemma === "run" && who === "user" && !valueCategory(slice(clause, value))) {
+    const head = clause.tokens[value.end - 1];
+    if (head?.pos === "NOUN" && head.low.endsWith("s")) out.add("user.hobby", "fact", value, { negative: negated });
+    return;
+  }
+  const key =
+    toolKey(clause, value, null, who === "team" || lemma !== "use" ? purpose : null) ??
+    (lemma === "use" && !purpose && isProper(clause, value) ? `${who}.tools` : null);
+  if (!key) return;
+  if (lemma === "run" && who === "user" && !key.startsWith("profile.os")) return;
+  if (purpose && key.startsWith("tooling.")) {
+    out.add(key, "fact", value, { negative: negated, single: true, through: purpose.end });
+    return;
+  }
+  if (lemma === "run" && who === "user" && !key.startsWith("profile.")) return;
+  out.add(key, "fact", value, { negative: negated });
+}
+
+/** What a tool is used for: "for the webhook retry queue", "for end-to-end tests" (content words up to a stop). */
+function purposePhrase(clause: Clause, from: number): Range | null {
+  let start = from;
+  while (["the", "a", "an", "our", "my", "all"].includes(low(clause, start))) start++;
+  let end = start;
+  while (end < clause.tokens.length) {
+    const token = clause.tokens[end];
+    if (
+      !token ||
+      end - start >= 8 ||
+      TIME_STOP.has(token.low) ||
+      !["NOUN", "PROPN", "ADJ", "VERB", "X"].includes(token.pos)
+    )
+      break;
+    end = wordEnd(clause, end + 1);
+  }
+  return end > start ? { start, end } : null;
+}
+
+function readLike(clause: Clause, out: Builder, from: number, negated: boolean): void {
+  if (negated) return;
+  const object = nounPhrase(clause, from, { activity: true });
+  if (!object) return;
+  const words = clause.tokens.slice(object.start, object.end);
+  const head = words[words.length - 1]?.low ?? "";
+  const modifier = words[0]?.low ?? "";
+  if (VERBOSITY_NOUNS.has(head) && VERBOSITY_WORDS.has(modifier)) {
+    out.add("communication.verbosity", "preference", { start: object.start, end: object.start + 1 });
+    return;
+  }
+  if (low(clause, from) === "my" && clause.tokens[object.end]?.pos === "ADJ") {
+    const noun = words.map((token) => token.low).join("_");
+    out.add(`user.${noun}`, "preference", { start: object.end, end: object.end + 1 });
+    return;
+  }
+  if (low(clause, object.end) === "when") return;
+  const category = valueCategory(slice(clause, object));
+  const through = comparison(clause, object.end);
+  if (category && (through !== undefined || !category.startsWith("tooling.language"))) {
+    out.add(category, "preference", object, { through });
+    return;
+  }
+  listFacts(clause, out, "user.likes", "preference", from, { activity: true });
+}
+
+/** End of "over Y" / "to Y" / "instead of Y" / "rather than Y" / "better than Y" after a chosen value, if any. */
+function comparison(clause: Clause, from: number): number | undefined {
+  let at = from;
+  if (["better", "more"].includes(low(clause, at)) && low(clause, at + 1) === "than") at += 2;
+  else if (low(clause, at) === "over" || low(clause, at) === "to") at += 1;
+  else if (
+    (low(clause, at) === "instead" && low(clause, at + 1) === "of") ||
+    (low(clause, at) === "rather" && low(clause, at + 1) === "than")
+  )
+    at += 2;
+  else return undefined;
+  return nounPhrase(clause, at, { through: ["."] })?.end;
+}
+
+function readPreference(clause: Clause, out: Builder, from: number, who: Who): void {
+  const object = nounPhrase(clause, from, { through: ["."] });
+  if (!object && low(clause, from) === "to" && clause.tokens[from + 1]?.pos === "VERB") {
+    // "I prefer to keep PRs under 400 lines": a practice, keyed by its words.
+    let end = clause.tokens.length;
+    while (end > from && clause.tokens[end - 1]?.pos === "PUNCT") end--;
+    if (end - from <= 10) out.add("", "preference", { start: from + 1, end });
+    return;
+  }
+  if (!object) return;
+  const next = low(clause, object.end);
+  const category = valueCategory(slice(clause, object));
+  const through = comparison(clause, object.end);
+  if (category && next !== "for") {
+    out.add(category, "preference", object, { through });
+    return;
+  }
+  if (next === "for") {
+    const purpose = nounPhrase(clause, object.end + 1, { activity: true });
+    const known = nounCategory(tokenize(purpose ? slice(clause, purpose) : ""));
+    if (known) {
+      out.add(known.key, "preference", object, { through: purpose?.end });
+      return;
+    }
+    const scope = entityOf(clause, purpose);
+    if (purpose && scope && who === "user") {
+      const last = category?.split(".").pop() ?? "choice";
+      out.add(`user.${scope}_${last}`, "preference", object, { through: purpose.end, single: true });
+      return;
+    }
+    if (category) {
+      out.add(category, "preference", object);
+      return;
+    }
+  }
+  if (who !== "user") return;
+  const words = clause.tokens.slice(object.start, object.end);
+  const head = words[words.length - 1];
+  if (words.length >= 2 && head && head.pos === "NOUN") {
+    const pullRequest = head.low.startsWith("request") && words[words.length - 2]?.low === "pull";
+    const noun = pullRequest || /^prs?$/.test(head.low) ? "pr" : head.lemma.replace(/[^\p{L}\p{N}]/gu, "");
+    out.add(`user.${noun}`, "preference", object, { through, single: true });
+    return;
+  }
+  // One plain word ("I prefer tea to coffee") names no attribute: left to the caller, keyed by its words.
+}
+
+function readCopula(clause: Clause, out: Builder, who: Who, index: number, negated: boolean): void {
+  const token = clause.tokens[index];
+  if (!token) return;
+  const word = token.low;
+  const user = who === "user";
+  // I'm based / living / located in X
+  if (user && ["based", "living", "located", "residing"].includes(word) && low(clause, index + 1) === "in") {
+    placeFact(clause, out, "home.location", index + 2);
+    return;
+  }
+  // we're using X / I'm learning X
+  if (token.pos === "VERB" && word.endsWith("ing")) {
+    if (token.lemma === "use") readUse(clause, out, who, "use", index, negated);
+    else if (token.lemma === "learn" && user) {
+      if (low(clause, index + 1) === "to" && clause.tokens[index + 2]?.pos === "VERB") {
+        out.add("user.learning", "fact", { start: index + 2, end: index + 3 });
+      } else listFacts(clause, out, "user.learning", "fact", index + 1);
+    }
+    return;
+  }
+  if (word === "on") {
+    const value = nounPhrase(clause, index + 1, { through: ["."] });
+    if (!value) return;
+    const text = slice(clause, value).toLowerCase();
+    if (user && /\btime$/.test(text)) {
+      out.add("profile.timezone", "fact", value);
+      return;
+    }
+    const key = toolKey(clause, value, null, null);
+    if (key) out.add(key, "fact", value, { negative: negated });
+    return;
+  }
+  if (!user) return;
+  if (word === "allergic" && low(clause, index + 1) === "to") {
+    listFacts(clause, out, "user.allergy", "fact", index + 2);
+    return;
+  }
+  if (DIETS.has(word)) {
+    out.add("user.diet", "fact", { start: index, end: index + 1 }, { negative: negated });
+    return;
+  }
+  for (const length of [3, 2, 1]) {
+    const range = { start: index, end: index + length };
+    if (range.end > clause.tokens.length) continue;
+    const condition = CONDITIONS.get(slice(clause, range).toLowerCase());
+    if (condition === undefined) continue;
+    if (clause.tokens.slice(range.end).every((token) => token.pos === "PUNCT" || TIME_STOP.has(token.low))) {
+      out.add(condition, "fact", range, { negative: negated });
+    }
+    return;
+  }
+  if ((word === "a" || word === "an") && low(clause, index + 1) === "big" && low(clause, index + 2) === "fan") {
+    if (low(clause, index + 3) === "of") listFacts(clause, out, "user.likes", "preference", index + 4);
+    return;
+  }
+  if (word === "a" || word === "an" || word === "the") {
+    roleFact(clause, out, index, negated);
+    const role = nounPhrase(clause, index);
+    if (role && ["at", "for"].includes(low(clause, role.end)) && out.facts.length > 0) {
+      employerFact(clause, out, role.end + 1, negated);
+    }
+    return;
+  }
+  if (token.pos === "NUM" && clause.tokens.length <= index + 2 && /^\d{1,3}$/.test(token.text)) {
+    out.add("user.age", "fact", { start: index, end: index + 1 });
+    return;
+  }
+  if (token.pos === "PROPN" && /^\p{Lu}[\p{Ll}-]+$/u.test(token.text) && !NOT_NAMES.has(word) && !negated) {
+    const following = clause.tokens[index + 1];
+    if (!following || following.text === "," || following.pos === "PUNCT") {
+      out.add("profile.name", "fact", { start: index, end: index + 1 });
+      if (following?.text === ",") roleAfterName(clause, out, index + 2);
+    }
+  }
+}
+
+/** "my X is Y" / "our X is Y" / "my partner's name is Y": the holder X names the attribute. */
+function readPossessive(clause: Clause, start: number, who: Who, from: number): FrameResult {
+  let index = from;
+  const holder: Token[] = [];
+  while (clause.tokens[index] && holder.length < 6) {
+    const token = clause.tokens[index];
+    if (!token || ["be", "run", "use"].includes(token.lemma)) break;
+    if (token.pos === "PUNCT" || token.pos === "VERB" || token.pos === "ADP") break;
+    if (token.low === "'s" && holder.length > 0 && clause.tokens[index + 1]?.pos !== "NOUN") break;
+    holder.push(token);
+    index++;
+  }
+  const verb = clause.tokens[index];
+  const words = holder.filter((token) => token.low !== "'s").map((token) => token.low);
+  if (words.length === 0) return { facts: [], subject: "none" };
+  const known = nounCategory(tokenize(words.join(" ")));
+  const personal = known ? -1 : words.findIndex((word) => PERSON_NOUNS.has(word));
+  const nameOf = personal >= 0 && holder.some((token) => token.low === "'s") && words[words.length - 1] === "name";
+  if (personal >= 0 && !nameOf) return { facts: [], subject: "third_party" };
+  if (!verb) return { facts: [], subject: who };
+  const builder = new Builder(clause, start, false);
+  let at = index + 1;
+  let suffix = "";
+  if (verb.lemma === "be" || verb.low === "'s") {
+    const after = skipModifiers(clause, at);
+    at = after.index;
+    if (low(clause, at) === "called") {
+      at++;
+      suffix = "name";
+    } else if (low(clause, at) === "written" && low(clause, at + 1) === "in") {
+      at += 2;
+      suffix = "language";
+    } else if (low(clause, at) === "on" && words.includes("birthday")) at++;
+    else if (["in", "on", "at"].includes(low(clause, at))) return { facts: [], subject: who };
+  } else if (verb.lemma === "run" && low(clause, at) === "on") at++;
+  else if (verb.lemma !== "use") return { facts: [], subject: who };
+  if (words.join(" ") === "pronouns" && who === "user") {
+    const pronouns = /^(?:she|he|they|xe|ze)\/(?:her|him|them|they|she|he|xem|zir)$/i.exec(
+      clause.source.slice(clause.tokens[at]?.start ?? 0, clause.tokens[at + 2]?.end ?? 0),
+    );
+    if (pronouns) builder.add("profile.pronouns", "fact", { start: at, end: at + 3 });
+    return { facts: builder.facts, subject: who };
+  }
+  const value = nounPhrase(clause, at, { through: ["."] }) ?? lexiconWord(clause, at);
+  if (!value) return { facts: [], subject: who };
+  if (
+    !clause.tokens
+      .slice(value.start, value.end)
+      .some((token) => VALUE_POS.has(token.pos) || isNameLike(clause, value.start))
+  ) {
+    return { facts: [], subject: who };
+  }
+  builder.add(possessiveKey(words, who, suffix), "fact", value);
+  return { facts: builder.facts, subject: who };
+}
+
+/** A single word that is a known value ("main" as a branch), whatever its tag. */
+function lexiconWord(clause: Clause, at: number): Range | null {
+  const token = clause.tokens[at];
+  return token && valueCategory(token.text) !== undefined ? { start: at, end: at + 1 } : null;
+}
+
+/**
+ * Key of "my/our <holder> is …": the profile name, a known category ("package manager", "default branch"), a
+ * project-scoped category ("staging database" → `project.staging.database`), a favourite (`user.favourite_band`),
+ * or the holder's words under `user.` / `team.`.
+ */
+function possessiveKey(words: string[], who: Who, suffix: string): string {
+  const holderText = words.join(" ");
+  const plain = words.map((word) => word.replace(/[^\p{L}\p{N}_-]/gu, "")).join("_");
+  if (holderText === "name") return "profile.name";
+  if (suffix !== "") return `project.${plain}.${suffix}`;
+  if (/\bfavou?rite\b/.test(holderText)) return `user.${plain}`;
+  const whole = nounCategory(tokenize(holderText));
+  if (whole) return whole.key;
+  const modifiers = new Set(["main", "default", "primary", "current", "usual", "preferred"]);
+  for (let cut = 1; cut < words.length; cut++) {
+    const tail = nounCategory(tokenize(words.slice(cut).join(" ")));
+    if (!tail) continue;
+    const scope = words.slice(0, cut).filter((word) => !modifiers.has(word));
+    if (scope.length === 0) return tail.key;
+    if (who === "user") return `user.${plain}`;
+    return `project.${scope.join("_")}.${tail.key.split(".").pop() ?? "value"}`;
+  }
+  return `${who === "user" ? "user" : "team"}.${plain}`;
+}
+
+/** "The atlas API runs on Postgres 16", "Server alpha-1's IP is 10.0.4.12": facts about a named thing of the team. */
+function readEntity(clause: Clause, start: number): FrameResult {
+  let index = start;
+  if (low(clause, index) === "the") index++;
+  const name: Token[] = [];
+  while (
+    clause.tokens[index] &&
+    ["NOUN", "PROPN", "ADJ", "X", "NUM"].includes(clause.tokens[index]?.pos ?? "") &&
+    name.length < 4
+  ) {
+    const token = clause.tokens[index];
+    if (!token) break;
+    name.push(token);
+    index++;
+  }
+  if (name.length === 0) return { facts: [], subject: "none" };
+  const first = name[0];
+  const builder = new Builder(clause, start, false);
+  // Server alpha-1's IP is X
+  if (low(clause, index) === "'s" && first && ENTITY_KINDS.has(first.low) && name.length >= 2) {
+    const holder: string[] = [];
+    let at = index + 1;
+    while (clause.tokens[at] && clause.tokens[at]?.lemma !== "be" && holder.length < 3) {
+      holder.push(low(clause, at));
+      at++;
+    }
+    const value = nounPhrase(clause, at + 1, { through: ["."] });
+    if (value && holder.length > 0 && clause.tokens[at]?.lemma === "be") {
+      const attribute = holder.join("_") === "ip" ? "ip_address" : holder.join("_");
+      const id = name
+        .slice(1)
+        .map((token) => token.low)
+        .join("-");
+      builder.add(`${first.low}.${id}.${attribute}`, "fact", value);
+    }
+    return { facts: builder.facts, subject: "entity" };
+  }
+  const named = name.map((token) => token.low);
+  const head = named[named.length - 1] ?? "";
+  const nameEnd = index;
+  const modifiers = skipModifiers(clause, index);
+  index = modifiers.index;
+  const verb = clause.tokens[index];
+  // "Priya joined our team", "Kenji is on our team now"
+  const onTeam =
+    (verb?.lemma === "join" && ["our", "the"].includes(low(clause, index + 1)) && low(clause, index + 2) === "team") ||
+    (verb?.lemma === "be" &&
+      low(clause, index + 1) === "on" &&
+      low(clause, index + 2) === "our" &&
+      low(clause, index + 3) === "team");
+  if (onTeam && name.every((token) => token.pos === "PROPN") && name.length <= 2 && !modifiers.negated) {
+    const member = new Builder(clause, start, false);
+    let end = clause.tokens.length;
+    while (end > index && clause.tokens[end - 1]?.pos === "PUNCT") end--;
+    member.add("team.member", "fact", { start: nameEnd - name.length, end: nameEnd }, { through: end });
+    return { facts: member.facts, subject: "team" };
+  }
+  const thing = GENERIC_ENTITY.has(head) || THING_HEADS.has(head);
+  const person = name.some((token) => token.pos === "PROPN") && !thing;
+  const verbal = verb !== undefined && (verb.pos === "VERB" || verb.pos === "AUX");
+  if (!verbal || (!thing && (person || PERSON_NOUNS.has(head)))) {
+    return { facts: [], subject: verbal && (person || PERSON_NOUNS.has(head)) ? "third_party" : "none" };
+  }
+  if (!thing) return { facts: [], subject: "none" };
+  const after = skipModifiers(clause, index + 1);
+  let at = after.index;
+  let attribute: string | null = null;
+  if (verb.lemma === "use") attribute = "";
+  else if (verb.lemma === "run" && ["on", "with"].includes(low(clause, at))) {
+    at++;
+    attribute = "";
+  } else if (verb.lemma === "be" && low(clause, at) === "written" && low(clause, at + 1) === "in") {
+    at += 2;
+    attribute = "language";
+  }
+  if (attribute === null) return { facts: [], subject: "entity" };
+  const value = nounPhrase(clause, at, { through: ["."] });
+  if (!value) return { facts: [], subject: "entity" };
+  const scope = named.filter((word) => !GENERIC_ENTITY.has(word));
+  const scopeKey = scope.join("_");
+  if (attribute === "language") {
+    if (scopeKey) builder.add(`project.${scopeKey}.language`, "fact", value);
+  } else {
+    const key = toolKey(clause, value, { start: nameEnd - name.length, end: nameEnd }, null);
+    if (key) builder.add(key, "fact", value);
+  }
+  return { facts: builder.facts, subject: "entity" };
+}

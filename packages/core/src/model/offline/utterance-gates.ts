@@ -1,0 +1,123 @@
+import type { AnalyzedSentence } from "./nlp-analysis.js";
+
+/**
+ * Why a sentence that might look like a statement gives no fact; counted in the dream report. `instructions`: a fact
+ * was read but the dream's instructions leave it out.
+ */
+export type DeclineReason =
+  | "question"
+  | "hypothetical"
+  | "quoted_speech"
+  | "sarcasm"
+  | "pleasantry"
+  | "non_english"
+  | "third_party"
+  | "unrecognised"
+  | "instructions";
+
+const QUESTION_OPENERS = new Set(
+  "what why how where when which who whom whose whether isn't aren't wasn't doesn't don't didn't can't couldn't wouldn't shouldn't any wdyt".split(
+    " ",
+  ),
+);
+const INVERTING_AUX = new Set(
+  "am is are was were do does did can could would will should shall may might have has had".split(" "),
+);
+const SUBJECTS = new Set("i you we he she it they there this that".split(" "));
+
+const HYPOTHETICAL_WORDS = new Set(
+  "if suppose supposing imagine imagining maybe perhaps someday wish hopefully unless whether theoretically".split(" "),
+);
+/** Conditions inside an explicit note or rule ("Remember that the build fails if NODE_ENV is unset") are facts. */
+const CONDITIONAL = new Set(["if", "unless", "whether"]);
+const EXPLICIT_START =
+  /^(?:(?:ok(?:ay)?|so|also|btw|oh)[\s,]+)?(?:please\s+)?(?:remember|note|keep in mind|bear in mind|fyi|for the record|don't forget|do not forget|make sure|always|never|from now on|going forward)\b/;
+const MODALS = new Set("might could may would should 'd".split(" "));
+const HYPOTHETICAL_PHRASES =
+  /\b(?:one day|some day|at some point|thinking (?:about|of)|considering|planning (?:to|on)|hope to|hoping to|going to|gonna|let's say|in theory|eventually)\b/;
+
+const REPORTING =
+  /\b(?:said|says|saying|told|tells|mentioned|mentions|claimed|claims|wrote|writes|according to|apparently|reportedly|supposedly|keeps saying|heard)\b/;
+const QUOTE_MARKS = /["“”«»]|(?:^|\s)'[^']{3,}'(?=[\s.,!?]|$)/;
+
+const SARCASM =
+  /(?:\/s\b|said no one ever|said nobody ever|\byeah,? right\b|^oh,? (?:great|perfect|joy|wonderful|yes|sure)\b|^(?:great|perfect|wonderful|fantastic|sure|wow),|\blove that for me\b|\bsure,? because\b|\b(?:love|adore|enjoy)s? (?:it )?when\b|\badore\b|\blol\b|\blmao\b|🙄|\btotally enjoy\b)/;
+
+const PLEASANTRY =
+  /^(?:(?:oh|well|ok|okay|and|so|hey|hi)[\s,]+)*(?:thanks?\b|thank you|thx|ty\b|cheers|hello|hi\b|hey\b|hiya|howdy|good (?:morning|afternoon|evening|night)|morning\b|have a (?:great|good|nice|lovely|wonderful) |take care|see you|see ya|bye|goodbye|talk (?:soon|tomorrow|later)|nice to meet|pleasure to meet|welcome|congrats|congratulations|no worries|no problem|you're (?:the best|welcome|awesome|a star)|i owe you|i appreciate|i really appreciate|i hope (?:you|your|this|that|it)|i'm (?:so |really |very )?(?:glad|happy to|sorry|good|fine|great|well|doing (?:great|well|good|fine|ok|okay))|i'm (?:ok|okay|alright)\b|i (?:love|like) (?:that|this|it)\b|sounds good|great (?:work|job)|well done|much appreciated|awesome|perfect\b|lovely\b)/;
+
+/** Frequent English words: a sentence where few of its words are English is not English. */
+const ENGLISH = new Set(
+  `i me my mine we us our you your he him his she her they them their it its a an the this that these those is am are
+   was were be been being have has had do does did not no yes and or but so if to of in on at by for with from up out
+   about into over after before as than then there here what when where who why how all any some more most just also
+   very really now still too again always never use used using work works live lives moved move prefer like love
+   hate please thanks thank can will would should could may might must let let's don't i'm i've we're it's that's`.split(
+    /\s+/,
+  ),
+);
+/** Very frequent function words of other languages written in Latin script (none of them English words). */
+const FOREIGN = new Set(
+  `ich du er sie wir ihr und der das ist nicht ein eine mit bei auf für von zu im immer bin je tu il nous vous
+   ils et le la les est une des du chez moi avec pour dans pas très el los las es y en con por para yo soy estoy
+   muy eu em não nós você é uma com pela pelo obrigado obrigada ik het een zijn niet ook altijd jag och är det
+   inte jeg og er ikke mi sono di che della gli w z się nie jestem mam bonjour gracias merci danke hola
+   ciao olá`.split(/\s+/),
+);
+const DIACRITIC = /[ãõçéèêëàâäöüßñåøæłśżźćńąęřšžčěůíóúì]/i;
+const NON_LATIN =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Greek}\p{Script=Thai}\p{Script=Devanagari}]/u;
+
+/**
+ * True when a sentence is not English: another script, or a function word of another language (or a word with its
+ * diacritics) in a sentence where under half of the words are common English words.
+ */
+export function isNonEnglish(sentence: AnalyzedSentence): boolean {
+  if (NON_LATIN.test(sentence.text)) return true;
+  const words = sentence.tokens.filter((token) => /^[\p{L}'’-]+$/u.test(token.text));
+  if (words.length === 0) return false;
+  const foreign = words.filter((token) => FOREIGN.has(token.low) || DIACRITIC.test(token.text)).length;
+  const english = words.filter((token) => ENGLISH.has(token.low)).length;
+  return foreign > 0 && english / words.length < 0.5;
+}
+
+/** True when a sentence asks something: a question mark, or a question word or inverted auxiliary first. */
+export function isQuestion(sentence: AnalyzedSentence): boolean {
+  const tokens = sentence.tokens;
+  if (tokens.some((token) => token.text === "?")) return true;
+  const first = tokens[0];
+  const second = tokens[1];
+  if (!first) return false;
+  if (QUESTION_OPENERS.has(first.low) && first.low !== "any") return true;
+  return INVERTING_AUX.has(first.low) && second !== undefined && SUBJECTS.has(second.low);
+}
+
+/**
+ * Why a whole sentence gives no fact, before any clause of it is read: a question, a hypothetical ("if I moved…",
+ * "I might switch…"), quoted or reported speech, sarcasm, or another language. Null when the sentence may state
+ * something. `rule` is true for instructions (always/never …), where "should" is not hypothetical.
+ */
+export function sentenceGate(sentence: AnalyzedSentence): DeclineReason | null {
+  const low = sentence.text.toLowerCase().replace(/’/g, "'");
+  if (isNonEnglish(sentence)) return "non_english";
+  if (isQuestion(sentence)) return "question";
+  if (SARCASM.test(low)) return "sarcasm";
+  if (QUOTE_MARKS.test(sentence.text) || REPORTING.test(low)) return "quoted_speech";
+  const rule = /\b(?:always|never)\b/.test(low);
+  const explicit = EXPLICIT_START.test(low);
+  for (const [index, token] of sentence.tokens.entries()) {
+    if (HYPOTHETICAL_WORDS.has(token.low) && !(explicit && CONDITIONAL.has(token.low))) return "hypothetical";
+    if (MODALS.has(token.low) && !rule) {
+      const next = sentence.tokens[index + 1]?.low;
+      if (next === "rather" || next === "like" || next === "love") continue;
+      return "hypothetical";
+    }
+  }
+  if (HYPOTHETICAL_PHRASES.test(low)) return "hypothetical";
+  return null;
+}
+
+/** True when a clause is a greeting, thanks, apology or other pleasantry. */
+export function isPleasantry(clause: string): boolean {
+  return PLEASANTRY.test(clause.toLowerCase().replace(/’/g, "'").trim());
+}
