@@ -1,5 +1,5 @@
 import type { CandidateFact } from "../schemas/facts.js";
-import { jaccard, normalizeText } from "../util/text.js";
+import { jaccard, normalizeKey, normalizeText } from "../util/text.js";
 import { clausesOf } from "./resolve-by-recency.js";
 
 const GENERIC_KEY_WORDS = new Set(["user", "users", "project", "projects", "team", "the", "current", "my", "our"]);
@@ -42,8 +42,8 @@ function sentence(clause: string): string {
  * need docker compose" is two facts), so that an update replaces only the clause it changes and a statement an
  * extractor built from two facts cannot keep an old value alive under another subject's key. The clause holding the
  * fact's value (or closest to its key) keeps the fact's id, key and value; each other clause becomes a fact of its
- * own under a derived key, with the same kind, cardinality, time, trust and evidence, for blocking and the model to
- * place. Facts that are one clause are returned as they are.
+ * own under a key of its own words (the original key names the other clause's subject), with the same kind,
+ * cardinality, time, trust and evidence, for blocking and the model to place. Facts that are one clause are returned as they are.
  */
 export function atomizeFacts(facts: readonly CandidateFact[]): CandidateFact[] {
   return facts.flatMap((fact) => {
@@ -56,7 +56,7 @@ export function atomizeFacts(facts: readonly CandidateFact[]): CandidateFact[] {
       return {
         ...fact,
         id: `${fact.id}~${index + 1}`,
-        key: `${fact.key}.clause_${index + 1}`,
+        key: `clause.${normalizeKey(normalizeText(clause).split(/\s+/).slice(0, 8).join("_"))}`,
         statement: sentence(clause),
         value: null,
       };

@@ -35,8 +35,10 @@ export function topicOfPath(path: string): string {
 
 /**
  * Lines of existing memories that no extracted fact rests on — the model skipped them, or its citation for them did
- * not hold — are carried over unchanged as facts of their own (a set member under a key of their words, observed when
- * the memory was last written), instead of vanishing: the store already decided to keep them. Lines `covered`
+ * not hold — are carried over unchanged as facts of their own (under a key of their words, observed when the memory
+ * was last written), instead of vanishing: the store already decided to keep them. Such a line shares its key with
+ * nothing, so it is only ever replaced when the model says — twice, sides swapped — that a newer single value is
+ * about the same subject; against a set it is never merged. Lines `covered`
  * reports (read from lineage, or quoted by a fact the model gave) are left alone, and so are lines holding a redacted
  * secret, which cannot be written back.
  */
@@ -54,7 +56,7 @@ export function carryUnreadLines(
         topic: topicOfPath(memory.path),
         statement: line,
         kind: "fact",
-        cardinality: "multi",
+        cardinality: "single",
         polarity: "positive",
         value: null,
         observedAt: memory.updatedAt,

@@ -178,6 +178,8 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
     }
   });
 
+  proposeSameEntity(groups, views, headKeys, clusters, related, propose);
+
   const maxPairs = groups.length * (options.maxPairsPerGroup ?? 2);
   const batchSize = options.batchSize ?? 25;
   const refused: RefusedMerge[] = [];
@@ -226,6 +228,66 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
   }
 
   return { clusters: clusters.all(), judgeCalls, judgedPairs, refused };
+}
+
+/** Below this, a same-entity pair shares no attribute signal worth a model call. */
+const WEAK_SIGNAL = 0.25;
+/** Same-entity pairs proposed per group, best first. */
+const SAME_ENTITY_PAIRS = 1;
+/** An entity named by more groups than this is too common to pair all its attributes. */
+const LARGE_ENTITY = 64;
+
+/**
+ * Reworded keys and statements can share too little to meet through words or keys alone ("Lumen-49 ships on
+ * continuous deployment" / "Lumen-49 is on weekly releases"). Single-valued groups that name the same entity (the
+ * same anchors outside their values) are paired when their attribute words — the entity's own words left out —
+ * share at least a weak signal, at most two pairs per group, ranked below every pair the strong signals proposed.
+ * At least one side must rest on a session of this dream: two facts both read from the input store were settled.
+ */
+function proposeSameEntity(
+  groups: readonly Group[],
+  views: readonly FactView[],
+  headKeys: readonly Set<string>[],
+  clusters: GroupClusters,
+  related: (i: number, j: number) => boolean,
+  propose: (a: number, b: number, score: number) => void,
+): void {
+  const byEntity = new Map<string, number[]>();
+  for (const [index, group] of groups.entries()) {
+    const head = views[group.head] as FactView;
+    if (head.fact.cardinality !== "single" || head.roleAnchors.length === 0) continue;
+    const entity = [...head.roleAnchors].sort().join(" ");
+    const list = byEntity.get(entity);
+    if (list) list.push(index);
+    else byEntity.set(entity, [index]);
+  }
+  const fromSession = (group: number) =>
+    (views[groups[group]?.head ?? 0] as FactView).fact.evidence.some((item) => item.type === "event");
+  const attributeWords = (view: FactView) =>
+    new Set([...view.words].filter((word) => !view.anchors.some((anchor) => anchor.includes(word))));
+  for (const members of byEntity.values()) {
+    if (members.length < 2 || members.length > LARGE_ENTITY) continue;
+    for (const a of members) {
+      const headA = views[groups[a]?.head ?? 0] as FactView;
+      const wordsA = attributeWords(headA);
+      const scored = members
+        .filter((b) => b !== a && clusters.root(a) !== clusters.root(b) && (fromSession(a) || fromSession(b)))
+        .map((b) => {
+          const headB = views[groups[b]?.head ?? 0] as FactView;
+          const score = Math.max(
+            jaccard(headKeys[a] ?? new Set(), headKeys[b] ?? new Set()),
+            jaccard(wordsA, attributeWords(headB)),
+          );
+          return { b, score };
+        })
+        .filter((entry) => entry.score >= WEAK_SIGNAL)
+        .sort((x, y) => y.score - x.score || x.b - y.b)
+        .slice(0, SAME_ENTITY_PAIRS);
+      for (const { b, score } of scored) {
+        if (related(groups[a]?.head ?? 0, groups[b]?.head ?? 0)) propose(a, b, score / 10);
+      }
+    }
+  }
 }
 
 /**
