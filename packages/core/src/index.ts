@@ -2,7 +2,7 @@
 
 // — errors
 export type { NocturneErrorCode, NocturneErrorOptions } from "./errors.js";
-export { ERROR_CODES, NocturneError, toNocturneError } from "./errors.js";
+export { dreamErrorTypeOf, ERROR_CODES, isInputErrorCode, NocturneError, toNocturneError } from "./errors.js";
 
 // — resources and schemas
 export * from "./schemas/common.js";
