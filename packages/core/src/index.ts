@@ -92,6 +92,13 @@ export type { AnthropicModel, AnthropicModelOptions } from "./providers/anthropi
 export { createAnthropicModel, DEFAULT_ANTHROPIC_MODEL } from "./providers/anthropic-model.js";
 export type { TokenPrices } from "./providers/anthropic-pricing.js";
 export { ANTHROPIC_PRICES, anthropicPrices, estimateCost } from "./providers/anthropic-pricing.js";
+export {
+  DEFAULT_CALL_TIMEOUT_MS,
+  type GuardedModel,
+  type GuardModelOptions,
+  guardModel,
+  isReservedTopic,
+} from "./model/guard-model.js";
 export { errorFromHttpFailure, retryAfterMs } from "./providers/provider-errors.js";
 
 // — importers

@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import { NocturneError, toNocturneError } from "../errors.js";
+import { DEFAULT_CALL_TIMEOUT_MS, guardModel } from "../model/guard-model.js";
 import { buildReport, initialReportInputs, type ReportInputs } from "../pipeline/build-report.js";
 import { applyIncremental } from "../pipeline/incremental.js";
 import { runPipeline } from "../pipeline/run-pipeline.js";
@@ -128,6 +129,16 @@ export function createNocturne(options: NocturneOptions): Nocturne {
 
   async function run(entry: LiveDream, snapshot: InputSnapshot): Promise<void> {
     const { dream, state, controller } = entry;
+    // Every call of this dream runs under a deadline and the dream's signal, its output checked against the schemas.
+    const dreamModel = guardModel(model, { callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS });
+    // The first call that fails for good fails the dream: the signal stops queued calls and aborts those in flight.
+    let failure: NocturneError | undefined;
+    const giveUp = (error: NocturneError) => {
+      options.retry?.onGiveUp?.(error);
+      if (failure !== undefined || controller.signal.aborted || error.code === "aborted") return;
+      failure = error;
+      controller.abort(error);
+    };
     const heartbeat = setInterval(() => void persist(entry).catch(() => undefined), HEARTBEAT_MS);
     heartbeat.unref();
     try {
@@ -142,13 +153,13 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       await runPipeline(
         {
           storage,
-          model,
+          model: dreamModel,
           tokenizer: getTokenizer(),
           snapshot,
           settings: {
             concurrency: options.concurrency ?? 4,
             chunkTokens: options.chunkTokens ?? defaultChunkTokens(options.model),
-            retry: options.retry ?? {},
+            retry: { ...options.retry, onGiveUp: giveUp },
           },
           instructions: dream.instructions,
           signal: controller.signal,
@@ -184,16 +195,20 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       emit(entry, { type: "stage", stage: "report" });
       dream.status = "completed";
     } catch (thrown) {
-      const error = toNocturneError(thrown);
-      if (controller.signal.aborted || error.code === "aborted") {
+      const error = failure ?? toNocturneError(thrown);
+      if (failure === undefined && (controller.signal.aborted || error.code === "aborted")) {
         dream.status = "canceled";
       } else {
         dream.status = "failed";
         dream.error = dreamErrorOf(error);
         emit(entry, { type: "error", error: dream.error });
       }
+      // Whatever stopped the dream stops the rest of it: no queued call starts, calls in flight are aborted.
+      if (!controller.signal.aborted) controller.abort(error);
     } finally {
       clearInterval(heartbeat);
+      // Calls abandoned on the way out may still report usage; wait briefly so the record counts it.
+      await dreamModel.settled();
       dream.ended_at = nowIso();
       const outputStoreId = state.outputStoreId;
       if (outputStoreId !== null) {

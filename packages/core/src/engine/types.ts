@@ -36,6 +36,12 @@ export interface NocturneOptions {
   chunkTokens?: number;
   /** Retry policy for model calls. */
   retry?: RetryOptions;
+  /**
+   * Deadline of one consolidation call (a language model's output retries included), in milliseconds; a call that
+   * misses it fails `model_timeout` and is retried. Every call also stops at once when its dream is canceled.
+   * Default 600,000 (10 minutes).
+   */
+  callTimeoutMs?: number;
   limits?: DreamLimits;
   /**
    * Removes secrets from every transcript line and memory before any model sees them (counted in the report's

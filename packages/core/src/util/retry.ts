@@ -8,6 +8,11 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Longest single wait, including a server's `retry-after`. Default 30 s. */
   maxDelayMs?: number;
+  /**
+   * Called once when a call fails for good (not retryable, or out of retries; not when aborted), before the error is
+   * thrown: the engine uses it to stop the rest of the dream at once.
+   */
+  onGiveUp?: (error: NocturneError) => void;
 }
 
 /** Called before each retry, with the error that caused it and the wait chosen. */
@@ -52,7 +57,10 @@ export async function withRetry<T>(
     } catch (thrown) {
       const error = toNocturneError(thrown);
       if (options.signal?.aborted) throw abortedError(options.signal);
-      if (!error.retryable || n >= retries) throw error;
+      if (!error.retryable || n >= retries) {
+        options.onGiveUp?.(error);
+        throw error;
+      }
       const backoff = Math.random() * base * 2 ** n;
       const delayMs = Math.min(max, Math.max(backoff, error.retryAfterMs ?? 0));
       options.onRetry?.({ attempt: n + 1, delayMs, error });
