@@ -18,7 +18,7 @@ import { abortedError, sleep, withRetry } from "../util/retry.js";
 import { nowIso, timeOf } from "../util/time.js";
 import { dreamErrorOf } from "./dream-error.js";
 import { dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./dream-lifecycle-errors.js";
-import { EventLog } from "./event-log.js";
+import { EndedEventLogs, EventLog } from "./event-log.js";
 import { pendingDream } from "./pending-dream.js";
 import { resolveModel } from "./resolve-model.js";
 import type { CreateDreamOptions, DreamsApi, Nocturne, NocturneOptions } from "./types.js";
@@ -90,6 +90,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
   const { model, notice: modelNotice } = resolveModel(options.model);
   const getTokenizer = () => options.tokenizer ?? sharedTokenizer();
   const live = new Map<string, LiveDream>();
+  const ended = new EndedEventLogs();
   const owner = { runner: IN_PROCESS_RUNNER, host: hostname(), pid: process.pid };
 
   const recordOf = (entry: LiveDream): DreamRecord => ({
@@ -219,6 +220,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       await withRetry(() => persist(entry), FINAL_WRITE_RETRY).catch(() => undefined);
       emit(entry, { type: "status", status: dream.status });
       entry.log.close();
+      ended.add(dream.id, entry.log);
       live.delete(dream.id);
     }
   }
@@ -309,9 +311,9 @@ export function createNocturne(options: NocturneOptions): Nocturne {
     },
 
     async *events(id, eventOptions = {}) {
-      const entry = live.get(id);
-      if (entry) {
-        yield* entry.log.read(eventOptions.signal);
+      const log = live.get(id)?.log ?? ended.get(id);
+      if (log) {
+        yield* log.read(eventOptions.signal);
         return;
       }
       let seq = 0;
