@@ -130,4 +130,4 @@ export { SECRET_RULES, type SecretRule } from "./security/secret-rules.js";
 export { sha256, utf8Bytes } from "./util/hash.js";
 export { newId } from "./util/ids.js";
 export type { RetryListener, RetryOptions } from "./util/retry.js";
-export { abortedError, sleep, withRetry } from "./util/retry.js";
+export { abortedError, DEFAULT_RETRY, sleep, withRetry } from "./util/retry.js";

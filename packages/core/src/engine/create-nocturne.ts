@@ -131,7 +131,13 @@ export function createNocturne(options: NocturneOptions): Nocturne {
   async function run(entry: LiveDream, snapshot: InputSnapshot): Promise<void> {
     const { dream, state, controller } = entry;
     // Every call of this dream runs under a deadline and the dream's signal, its output checked against the schemas.
-    const dreamModel = guardModel(model, { callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS });
+    const dreamModel = guardModel(model, {
+      callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      onNotice: (message) => {
+        state.notices.push(message);
+        emit(entry, { type: "notice", message });
+      },
+    });
     // The first call that fails for good fails the dream: the signal stops queued calls and aborts those in flight.
     let failure: NocturneError | undefined;
     const giveUp = (error: NocturneError) => {

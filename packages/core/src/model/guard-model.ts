@@ -14,6 +14,8 @@ const SETTLE_GRACE_MS = 100;
 export interface GuardModelOptions {
   /** Deadline of one call, in milliseconds. Default {@link DEFAULT_CALL_TIMEOUT_MS}. */
   callTimeoutMs?: number;
+  /** Receives notices for the dream (once each): a model that is not offline reporting no token usage. */
+  onNotice?: (message: string) => void;
 }
 
 /** A guarded model, and a way to wait for calls it gave up on. */
@@ -44,6 +46,7 @@ export function isReservedTopic(topic: string): boolean {
 export function guardModel(model: ConsolidationModel, options: GuardModelOptions = {}): GuardedModel {
   const timeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   const inFlight = new Set<Promise<unknown>>();
+  let usageNoticeGiven = false;
 
   async function guarded<T>(
     method: string,
@@ -67,7 +70,12 @@ export function guardModel(model: ConsolidationModel, options: GuardModelOptions
     }, timeoutMs);
     const onAbort = () => controller.abort(outer.reason);
     outer.addEventListener("abort", onAbort, { once: true });
-    const pending = Promise.resolve().then(() => call({ ...context, signal: controller.signal }));
+    let tokens = 0;
+    const reportUsage: ModelCallContext["reportUsage"] = (usage) => {
+      tokens += Object.values(usage).reduce<number>((sum, value) => sum + (value ?? 0), 0);
+      context.reportUsage(usage);
+    };
+    const pending = Promise.resolve().then(() => call({ ...context, reportUsage, signal: controller.signal }));
     const tracked = pending.then(
       () => undefined,
       () => undefined,
@@ -84,6 +92,12 @@ export function guardModel(model: ConsolidationModel, options: GuardModelOptions
     } finally {
       clearTimeout(timer);
       outer.removeEventListener("abort", onAbort);
+    }
+    if (!model.offline && tokens === 0 && !usageNoticeGiven) {
+      usageNoticeGiven = true;
+      options.onNotice?.(
+        `The model ${model.id} reported no token usage for a call; this dream's usage and cost undercount what the provider may bill.`,
+      );
     }
     if (!Array.isArray(output)) {
       throw new NocturneError(
