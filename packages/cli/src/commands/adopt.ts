@@ -7,6 +7,7 @@ import { readCompletionMarker } from "../files/completion-marker.js";
 import { memoryFiles } from "../files/memory-files.js";
 import { isInside, ownerPid, processAlive } from "../files/real-path.js";
 import { parseCommand } from "../parse-options.js";
+import { safeText } from "../terminal-text.js";
 import { storeContents } from "../write-report.js";
 import { withStorage } from "./with-storage.js";
 
@@ -114,7 +115,14 @@ async function adoptFolder(
   if (isInside(realFrom, realMemory) || isInside(realMemory, realFrom)) {
     throw usageError("--from and --memory must be separate folders, neither inside the other.");
   }
-  if (!options.exported && !isBackupOf(realFrom, realMemory)) await readCompletionMarker(realFrom);
+  const leftOut =
+    options.exported || isBackupOf(realFrom, realMemory) ? [] : (await readCompletionMarker(realFrom)).left_out;
+  // What the dream did not take in as memories is shown before anything changes: carried over, or left out.
+  for (const entry of leftOut) {
+    io.stderr.write(
+      safeText(`${entry.carried ? "carried over unchanged" : "left out"}: ${entry.path} (${entry.reason})\n`),
+    );
+  }
   const plan = await adoptPlan(from, memory);
   const json = options.json;
   const summary = `${plan.added.length} added, ${plan.changed.length} changed, ${plan.removed.length} removed, ${plan.unchanged} unchanged`;
@@ -165,7 +173,7 @@ async function adoptFolder(
       },
     );
   }
-  if (json) io.stdout.write(`${JSON.stringify({ adopted: true, memory, backup, ...plan })}\n`);
+  if (json) io.stdout.write(`${JSON.stringify({ adopted: true, memory, backup, ...plan, left_out: leftOut })}\n`);
   else {
     io.stdout.write(
       `Adopted ${from} as ${memory} (${summary}).\nThe previous version is in ${backup}; to undo: nocturne adopt --from ${backup} --memory ${memory} --yes\n`,

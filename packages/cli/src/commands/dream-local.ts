@@ -4,6 +4,7 @@ import { createNocturne, type Dream, NocturneError } from "@nocturne/core";
 import type { CliIo } from "../cli-io.js";
 import { EXIT_CODES, usageError } from "../exit-codes.js";
 import { writeCompletionMarker } from "../files/completion-marker.js";
+import { carryOverUnread, secretLinesLeftOut } from "../files/input-coverage.js";
 import { memoryFiles } from "../files/memory-files.js";
 import { claimOutput } from "../files/output-claim.js";
 import { isInside, realPathOf } from "../files/real-path.js";
@@ -14,7 +15,7 @@ import { loadSessions } from "../load-sessions.js";
 import { DREAM_OPTIONS, dreamSettings, parseCommand } from "../parse-options.js";
 import { summaryLines } from "../summary.js";
 import { safeText } from "../terminal-text.js";
-import { writeReport } from "../write-report.js";
+import { storeContents, writeReport } from "../write-report.js";
 import { modelFor } from "./model-option.js";
 
 async function exists(path: string): Promise<boolean> {
@@ -85,9 +86,13 @@ export async function dreamLocal(args: string[], io: CliIo): Promise<number> {
 
   const work = await createWorkDir();
   let claim: Awaited<ReturnType<typeof claimOutput>> | undefined;
+  const unread = new Map<string, string>();
   const storage = createFsAdapter({
     root: work.path,
-    onWarning: (warning) => notes(safeText(`warning: ${memory}: ${warning.message}`)),
+    onWarning: (warning) => {
+      unread.set(warning.path, warning.message.replace(/^Skipped [^:]*: /, "").replace(/\.$/, ""));
+      notes(safeText(`warning: ${memory}: ${warning.message}`));
+    },
     storeFolder: () => claim?.store,
   });
   const nocturne = createNocturne({
@@ -119,14 +124,24 @@ export async function dreamLocal(args: string[], io: CliIo): Promise<number> {
       }));
       await writeReport(settings.report, report, { storage, sessions });
     }
+    const inputs = await storeContents(storage, store.id);
+    const outputs = await storeContents(storage, final.outputs[0]?.memory_store_id ?? null);
     await nocturne.close();
     if (final.status === "completed") {
+      const leftOut = [
+        ...(await carryOverUnread(realMemory, claim.store, inputs, unread)),
+        ...secretLinesLeftOut(inputs, outputs),
+      ];
+      for (const entry of leftOut) {
+        notes(safeText(`${entry.carried ? "carried over unchanged" : "left out"}: ${entry.path} (${entry.reason})`));
+      }
       await writeCompletionMarker(claim.store, {
         version: 1,
         dream_id: final.id,
         status: "completed",
         completed_at: final.ended_at ?? new Date().toISOString(),
         files: [...(await memoryFiles(claim.store)).keys()],
+        left_out: leftOut,
       });
     }
     if (final.outputs.length > 0) await claim.publish();

@@ -2,6 +2,7 @@ import { lstat, open, readFile, rename } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { NocturneError } from "@nocturne/core";
 import { z } from "zod";
+import { LeftOut } from "./input-coverage.js";
 
 /** Where a completed dream's output folder records that it is complete (inside the adapter's metadata folder). */
 export const COMPLETION_MARKER = join(".nocturne", "dream-completed.json");
@@ -13,8 +14,10 @@ export const CompletionMarker = z.object({
   status: z.literal("completed"),
   completed_at: z.string(),
   files: z.array(z.string()),
+  /** Input memories not in the dream's output as memories: carried over unchanged, or left out, with the reason. */
+  left_out: z.array(LeftOut).default([]),
 });
-export type CompletionMarker = z.infer<typeof CompletionMarker>;
+export type CompletionMarker = z.input<typeof CompletionMarker>;
 
 /**
  * Writes the marker into a finished output folder, last and atomically (a temporary file, fsynced, renamed): a
@@ -37,14 +40,14 @@ export async function writeCompletionMarker(folder: string, marker: CompletionMa
  * The marker of an output folder that a completed dream wrote, after checking every file it lists is there.
  * Anything else (no marker, an unreadable one, a listed file missing) fails `output_incomplete`.
  */
-export async function readCompletionMarker(folder: string): Promise<CompletionMarker> {
+export async function readCompletionMarker(folder: string): Promise<z.output<typeof CompletionMarker>> {
   const incomplete = (why: string, cause?: unknown) =>
     new NocturneError(
       "output_incomplete",
       `${folder} is not the output of a completed dream (${why}); adopting it could delete memories. Its dream crashed, failed or was canceled: run the dream again into a new --out.`,
       { details: { from: folder, reason: why }, ...(cause === undefined ? {} : { cause }) },
     );
-  let marker: CompletionMarker;
+  let marker: z.output<typeof CompletionMarker>;
   try {
     marker = CompletionMarker.parse(JSON.parse(await readFile(join(folder, COMPLETION_MARKER), "utf8")));
   } catch (error) {
