@@ -1,8 +1,9 @@
 import { parseClaudeCodeJsonl } from "./claude-code-jsonl.js";
-import { decodeTranscript } from "./decode-transcript.js";
+import { decodeTranscript, lineAt } from "./decode-transcript.js";
 import { detectFormat, rootForFormat } from "./detect-format.js";
 import { type DraftSession, finishSession, type ParseContext, toTimestamp } from "./draft-session.js";
 import { parseHostedEvents } from "./hosted-events.js";
+import { MAX_JSON_DEPTH, tooDeepAt } from "./json-depth.js";
 import { jsonErrorLine } from "./json-locate.js";
 import { parseNocturneSession } from "./nocturne-session.js";
 import { parseOpenAIMessages } from "./openai-messages.js";
@@ -34,6 +35,15 @@ export function importTranscript(
       file,
       null,
       "the transcript is empty. Remove the file from the inputs, or export the session again.",
+    );
+  }
+  const deepAt = tooDeepAt(text);
+  if (deepAt >= 0) {
+    throw transcriptError(
+      "too_deep",
+      file,
+      lineAt(text, deepAt),
+      `the JSON nests more than ${MAX_JSON_DEPTH} levels deep, which no transcript does. Export the session again.`,
     );
   }
   const warnings: ImportWarning[] = [];
