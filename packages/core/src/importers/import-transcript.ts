@@ -46,22 +46,7 @@ export function importTranscript(
       `the JSON nests more than ${MAX_JSON_DEPTH} levels deep, which no transcript does. Export the session again.`,
     );
   }
-  const warnings: ImportWarning[] = [];
-  const context: ParseContext = {
-    file,
-    text,
-    warnings,
-    sessionTime: sessionTime(options, file),
-    named: options.fileName !== undefined,
-    warn: (line, message) => warnings.push({ file, line, message }),
-    invalid: (line, message) => {
-      if (options.onInvalidLine === "warn") {
-        warnings.push({ file, line, message: `${message}; the line was skipped` });
-        return;
-      }
-      throw transcriptError("invalid_line", file, line, `${message}. Fix or delete that line and import again.`);
-    },
-  };
+  const context = parseContext(file, text, options);
   const parsed = parseJson(text);
   let format = options.format ?? null;
   let root: unknown = null;
@@ -118,6 +103,26 @@ export function importTranscript(
     ...(options.sessionId === undefined ? {} : { sessionId: options.sessionId }),
     maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
   });
+}
+
+/** What every format parser is given for one transcript: its text, and how to warn and to refuse a line. */
+export function parseContext(file: string, text: string, options: ImportTranscriptOptions): ParseContext {
+  const warnings: ImportWarning[] = [];
+  return {
+    file,
+    text,
+    warnings,
+    sessionTime: sessionTime(options, file),
+    named: options.fileName !== undefined,
+    warn: (line, message) => warnings.push({ file, line, message }),
+    invalid: (line, message) => {
+      if (options.onInvalidLine === "warn") {
+        warnings.push({ file, line, message: `${message}; the line was skipped` });
+        return;
+      }
+      throw transcriptError("invalid_line", file, line, `${message}. Fix or delete that line and import again.`);
+    },
+  };
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
