@@ -46,6 +46,7 @@ async function adoptRefused(out: string): Promise<void> {
 
 describe("a killed dream", () => {
   it(`leaves nothing adoptable and nothing behind after the next run (${KILLS} SIGKILLs at random points)`, async () => {
+    let killed = 0;
     const args = (out: string) => ["dream", "--memory", memory, "--sessions", SESSIONS, "--out", out, "--json"];
     for (let run = 0; run < KILLS; run++) {
       const out = join(dir, `killed-${run}`);
@@ -61,8 +62,10 @@ describe("a killed dream", () => {
         continue;
       }
       expect(result.signal).toBe("SIGKILL");
+      killed++;
       await adoptRefused(out);
     }
+    expect(killed, "no run was killed before it finished").toBeGreaterThan(0);
     const next = await spawnCli(args(join(dir, "next")), undefined, { TMPDIR: tmp }).done;
     expect(next.code, next.stderr).toBe(0);
     expect(await workLeftovers()).toEqual([]);
