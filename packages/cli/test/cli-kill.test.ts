@@ -99,4 +99,35 @@ describe("a killed dream", () => {
       await hanging.close();
     }
   });
+
+  it("a second signal quits at once: the partial output is kept but not adoptable, no working copy is left", async () => {
+    const hanging = await startFakeChatServer("hang");
+    try {
+      const out = join(dir, "quit");
+      let sent = 0;
+      const { done } = spawnCli(
+        ["dream", "--memory", memory, "--sessions", SESSIONS, "--out", out, "--model", hanging.modelSpec],
+        (stderr, child) => {
+          if (sent === 0 && stderr.includes("stage extract")) {
+            sent++;
+            child.kill("SIGTERM");
+          } else if (sent === 1 && stderr.includes("Canceling the dream")) {
+            sent++;
+            child.kill("SIGINT");
+          }
+        },
+        { TMPDIR: tmp },
+      );
+      const result = await done;
+      expect(sent).toBe(2);
+      expect(result.stderr).toContain("Quitting without waiting");
+      expect(result.code).toBe(130);
+      expect(Object.keys(await treeHashes(out)).some((name) => name.startsWith(".nocturne/"))).toBe(true);
+      await adoptRefused(out);
+      expect(await workLeftovers()).toEqual([]);
+      expect((await readdir(dir)).filter((name) => name.startsWith(".quit."))).toEqual([]);
+    } finally {
+      await hanging.close();
+    }
+  });
 });
