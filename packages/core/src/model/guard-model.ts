@@ -8,7 +8,7 @@ import { abortedError } from "../util/retry.js";
 export const DEFAULT_CALL_TIMEOUT_MS = 10 * 60_000;
 
 /** How long a dream that ends waits for abandoned calls to settle, so their late usage is still counted. */
-const SETTLE_GRACE_MS = 100;
+const SETTLE_GRACE_MS = 50;
 
 /** Options for {@link guardModel}. */
 export interface GuardModelOptions {
@@ -21,7 +21,7 @@ export interface GuardModelOptions {
 /** A guarded model, and a way to wait for calls it gave up on. */
 export interface GuardedModel extends ConsolidationModel {
   /**
-   * Resolves when every call the wrapped model was given has settled, or after `graceMs` (default 100 ms) for
+   * Resolves when every call the wrapped model was given has settled, or after `graceMs` (default 50 ms) for
    * those that never do, so usage they report late still reaches the dream before it is recorded.
    */
   settled(graceMs?: number): Promise<void>;

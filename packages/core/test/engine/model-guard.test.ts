@@ -11,7 +11,10 @@ import { sessionOf, storeWith } from "../helpers/fixtures.js";
 
 const FAST_RETRY = { retries: 2, baseDelayMs: 1, maxDelayMs: 5 };
 
-/** A custom model: the offline model, with `extract` on transcripts replaced. */
+/**
+ * A custom model: `extract` on transcripts as given, nothing read from memories (so the offline model's own timing
+ * plays no part), the offline model's `judge` and `synthesize`.
+ */
 function customModel(
   extract: (chunkKey: string, context: ModelCallContext) => Promise<unknown>,
 ): ConsolidationModel & { calls: number } {
@@ -21,7 +24,7 @@ function customModel(
     offline: false,
     calls: 0,
     extract: (source: Parameters<ConsolidationModel["extract"]>[0], context: ModelCallContext) => {
-      if (source.type === "memories") return offline.extract(source, context);
+      if (source.type === "memories") return Promise.resolve([]);
       model.calls++;
       return extract(source.chunk.key, context) as Promise<ExtractedFact[]>;
     },
