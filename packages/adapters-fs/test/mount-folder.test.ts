@@ -64,14 +64,17 @@ describe("mounting a folder of notes", () => {
     );
     expect(NocturneError.isInstance(refused, "storage_permission_denied")).toBe(true);
 
+    // Each write starts only once the previous one is checked, its rejection handler attached as it is created: a
+    // write that fails while another is awaited would otherwise be an unhandled rejection (the cause of this test's
+    // flakiness under load).
     const writes = [
-      storage.createMemory(store.id, { path: "/new.md", content: "x" }),
-      storage.updateMemory(store.id, listed[0]?.id ?? "", { content: "x" }),
-      storage.deleteMemory(store.id, listed[0]?.id ?? ""),
-      storage.writeMemories(store.id, [{ op: "upsert", path: "/preferences.md", content: "x" }]),
+      () => storage.createMemory(store.id, { path: "/new.md", content: "x" }),
+      () => storage.updateMemory(store.id, listed[0]?.id ?? "", { content: "x" }),
+      () => storage.deleteMemory(store.id, listed[0]?.id ?? ""),
+      () => storage.writeMemories(store.id, [{ op: "upsert", path: "/preferences.md", content: "x" }]),
     ];
     for (const write of writes) {
-      const error = await write.then(
+      const error = await write().then(
         () => null,
         (thrown: unknown) => thrown,
       );

@@ -10,7 +10,7 @@ export interface CliIo {
   stdout: OutputStream;
   stderr: OutputStream;
   env: Record<string, string | undefined>;
-  /** Registers a Ctrl-C handler; returns a function that removes it. */
+  /** Registers a handler for Ctrl-C (SIGINT) and for SIGTERM and SIGHUP alike; returns a function that removes it. */
   onInterrupt(handler: () => void): () => void;
   /** Asks a yes/no question on a terminal; resolves false when there is none. */
   confirm(question: string): Promise<boolean>;

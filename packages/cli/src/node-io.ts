@@ -1,6 +1,9 @@
 import { createInterface } from "node:readline/promises";
 import type { CliIo } from "./cli-io.js";
 
+/** Signals that stop the CLI the way Ctrl-C does: the first cancels cleanly, a second quits at once. */
+const INTERRUPTS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
 /** The CLI's view of this process: its streams, environment, Ctrl-C and terminal. */
 export function nodeIo(): CliIo {
   return {
@@ -8,8 +11,10 @@ export function nodeIo(): CliIo {
     stderr: process.stderr,
     env: process.env,
     onInterrupt(handler) {
-      process.on("SIGINT", handler);
-      return () => process.off("SIGINT", handler);
+      for (const signal of INTERRUPTS) process.on(signal, handler);
+      return () => {
+        for (const signal of INTERRUPTS) process.off(signal, handler);
+      };
     },
     async confirm(question) {
       if (!process.stdin.isTTY || !process.stderr.isTTY) return false;

@@ -1,4 +1,5 @@
-import { rename, writeFile } from "node:fs/promises";
+import { link, open, unlink } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import {
   anthropicPrices,
   type ConsolidationReport,
@@ -9,6 +10,8 @@ import {
   renderReportMarkdown,
   type StorageAdapter,
 } from "@nocturne/core";
+import { writeError } from "./files/real-path.js";
+import { reportTempPrefix } from "./files/report-path.js";
 import { reportKind } from "./parse-options.js";
 
 /** Every memory of a store, path and content, for the before/after view. */
@@ -31,7 +34,11 @@ export function dreamCost(report: ConsolidationReport): { usd: number; note: str
   return usd === null ? null : { usd, note: `estimated at ${model} list prices` };
 }
 
-/** Writes the review report to `file` (Markdown or HTML by its extension), atomically. */
+/**
+ * Writes the review report to `file` (Markdown or HTML by its extension), atomically and never over anything: the
+ * text goes to a hidden temporary file beside it, which is then hard-linked into place (an existing file, link or
+ * folder fails `output_exists`) and removed.
+ */
 export async function writeReport(
   file: string,
   report: ConsolidationReport,
@@ -48,7 +55,19 @@ export async function writeReport(
     ...(context.sessions ? { sessions: context.sessions } : {}),
   };
   const text = reportKind(file) === "html" ? renderReportHtml(report, options) : renderReportMarkdown(report, options);
-  const temp = `${file}.tmp-${process.pid}`;
-  await writeFile(temp, text, "utf8");
-  await rename(temp, file);
+  const temp = join(dirname(file), `${reportTempPrefix(file)}p${process.pid}-${Date.now()}`);
+  try {
+    const handle = await open(temp, "wx", 0o644);
+    try {
+      await handle.writeFile(text, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await link(temp, file);
+  } catch (error) {
+    throw writeError(error, file, "--report");
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
 }

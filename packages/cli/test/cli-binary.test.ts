@@ -85,9 +85,9 @@ describe("the nocturne binary", () => {
     const result = await cli(["dream", "--memory", MEMORY, "--sessions", SESSIONS, "--out", out, "--json"]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      `error [invalid_input]: --out ${out} already exists; nocturne never writes over anything`,
+      `error [output_exists]: --out ${out} already exists; nocturne never writes over anything`,
     );
-    expect(lastJson(result.stdout)).toMatchObject({ error: { code: "invalid_input", details: { out } } });
+    expect(lastJson(result.stdout)).toMatchObject({ error: { code: "output_exists", details: { out } } });
     expect(await treeHashes(out)).toEqual({ "keep.md": expect.any(String) });
     expect(await readFile(join(out, "keep.md"), "utf8")).toBe("mine\n");
   });

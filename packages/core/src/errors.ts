@@ -1,46 +1,72 @@
+import type { DreamErrorType } from "./schemas/dream.js";
+
 /**
- * Every stable error code Nocturne can raise. Codes never change meaning once published; new ones are added here.
+ * What an error code means, in one place: `input` codes are the caller's to fix (bad arguments or input, a resource
+ * in the wrong state; the CLI exits 2 for them), the others stop a command or a dream (the CLI exits 1); `dream` is
+ * the dream-level `error.type` a dream that fails with the code reports.
  */
-export const ERROR_CODES = [
-  "invalid_input",
-  "invalid_memory_path",
-  "memory_content_too_large",
-  "session_count_out_of_range",
-  "duplicate_session_ids",
-  "instructions_too_long",
-  "memory_store_not_found",
-  "memory_store_archived",
-  "memory_store_locked",
-  "memory_not_found",
-  "memory_path_conflict",
-  "precondition_failed",
-  "session_not_found",
-  "session_conflict",
-  "dream_not_found",
-  "dream_not_cancelable",
-  "dream_not_archivable",
-  "input_memory_store_too_large",
-  "input_memory_store_unavailable",
-  "input_session_unavailable",
-  "transcript_parse_error",
-  "model_rate_limited",
-  "model_overloaded",
-  "model_unavailable",
-  "model_timeout",
-  "model_auth_failed",
-  "model_request_invalid",
-  "model_output_invalid",
-  "storage_error",
-  "storage_busy",
-  "storage_full",
-  "storage_permission_denied",
-  "capability_not_supported",
-  "aborted",
-  "internal_error",
-] as const;
+const ERROR_TABLE = {
+  invalid_input: { input: true, dream: "internal_error" },
+  invalid_memory_path: { input: true, dream: "internal_error" },
+  memory_content_too_large: { input: true, dream: "internal_error" },
+  session_count_out_of_range: { input: true, dream: "internal_error" },
+  duplicate_session_ids: { input: true, dream: "internal_error" },
+  instructions_too_long: { input: true, dream: "internal_error" },
+  memory_store_not_found: { input: true, dream: "storage_error" },
+  memory_store_archived: { input: true, dream: "storage_error" },
+  memory_store_locked: { input: false, dream: "internal_error" },
+  memory_not_found: { input: false, dream: "internal_error" },
+  memory_path_conflict: { input: false, dream: "storage_error" },
+  precondition_failed: { input: false, dream: "internal_error" },
+  session_not_found: { input: true, dream: "internal_error" },
+  session_conflict: { input: false, dream: "internal_error" },
+  dream_not_found: { input: true, dream: "internal_error" },
+  dream_not_cancelable: { input: true, dream: "internal_error" },
+  dream_not_archivable: { input: true, dream: "internal_error" },
+  input_memory_store_too_large: { input: true, dream: "input_memory_store_too_large" },
+  input_memory_store_unavailable: { input: false, dream: "input_memory_store_unavailable" },
+  input_session_unavailable: { input: false, dream: "input_session_unavailable" },
+  transcript_parse_error: { input: true, dream: "internal_error" },
+  /** A dream output folder was already taken (it exists, or another dream claimed it first). */
+  output_exists: { input: true, dream: "storage_error" },
+  /** A dream output folder holds no completion marker: its dream crashed, failed or was canceled. */
+  output_incomplete: { input: true, dream: "internal_error" },
+  model_rate_limited: { input: false, dream: "model_error" },
+  model_overloaded: { input: false, dream: "model_error" },
+  model_unavailable: { input: false, dream: "model_error" },
+  model_timeout: { input: false, dream: "model_error" },
+  model_auth_failed: { input: false, dream: "model_error" },
+  model_request_invalid: { input: false, dream: "model_error" },
+  model_output_invalid: { input: false, dream: "model_output_invalid" },
+  /** A model (a custom ConsolidationModel included) threw something that is no Nocturne error. */
+  model_error: { input: false, dream: "model_error" },
+  storage_error: { input: false, dream: "storage_error" },
+  storage_busy: { input: false, dream: "storage_error" },
+  storage_full: { input: false, dream: "storage_error" },
+  storage_permission_denied: { input: true, dream: "storage_error" },
+  capability_not_supported: { input: true, dream: "internal_error" },
+  aborted: { input: false, dream: "internal_error" },
+  internal_error: { input: false, dream: "internal_error" },
+} as const satisfies Record<string, { input: boolean; dream: DreamErrorType }>;
+
+/**
+ * Every stable error code Nocturne can raise. Codes never change meaning once published; new ones are added to the
+ * table above.
+ */
+export const ERROR_CODES = Object.keys(ERROR_TABLE) as Array<keyof typeof ERROR_TABLE>;
 
 /** A stable machine-readable error code. */
-export type NocturneErrorCode = (typeof ERROR_CODES)[number];
+export type NocturneErrorCode = keyof typeof ERROR_TABLE;
+
+/** True for codes the caller fixes (bad arguments or input, a resource in the wrong state): CLI exit status 2. */
+export function isInputErrorCode(code: NocturneErrorCode): boolean {
+  return ERROR_TABLE[code].input;
+}
+
+/** The dream-level `error.type` for a dream that fails with this code. */
+export function dreamErrorTypeOf(code: NocturneErrorCode): DreamErrorType {
+  return ERROR_TABLE[code].dream;
+}
 
 const BRAND = Symbol.for("nocturne.error");
 

@@ -2,7 +2,7 @@
 
 // — errors
 export type { NocturneErrorCode, NocturneErrorOptions } from "./errors.js";
-export { ERROR_CODES, NocturneError, toNocturneError } from "./errors.js";
+export { dreamErrorTypeOf, ERROR_CODES, isInputErrorCode, NocturneError, toNocturneError } from "./errors.js";
 
 // — resources and schemas
 export * from "./schemas/common.js";
@@ -92,6 +92,13 @@ export type { AnthropicModel, AnthropicModelOptions } from "./providers/anthropi
 export { createAnthropicModel, DEFAULT_ANTHROPIC_MODEL } from "./providers/anthropic-model.js";
 export type { TokenPrices } from "./providers/anthropic-pricing.js";
 export { ANTHROPIC_PRICES, anthropicPrices, estimateCost } from "./providers/anthropic-pricing.js";
+export {
+  DEFAULT_CALL_TIMEOUT_MS,
+  type GuardedModel,
+  type GuardModelOptions,
+  guardModel,
+  isReservedTopic,
+} from "./model/guard-model.js";
 export { errorFromHttpFailure, retryAfterMs } from "./providers/provider-errors.js";
 
 // — importers
@@ -123,4 +130,4 @@ export { SECRET_RULES, type SecretRule } from "./security/secret-rules.js";
 export { sha256, utf8Bytes } from "./util/hash.js";
 export { newId } from "./util/ids.js";
 export type { RetryListener, RetryOptions } from "./util/retry.js";
-export { abortedError, sleep, withRetry } from "./util/retry.js";
+export { abortedError, DEFAULT_RETRY, sleep, withRetry } from "./util/retry.js";

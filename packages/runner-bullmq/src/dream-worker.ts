@@ -4,6 +4,8 @@ import {
   createLlmConsolidationModel,
   createOfflineConsolidationModel,
   createTiktokenTokenizer,
+  DEFAULT_CALL_TIMEOUT_MS,
+  guardModel,
   type LanguageModel,
   OFFLINE_DEFAULT_NOTICE,
   type Redactor,
@@ -50,6 +52,11 @@ export interface DreamWorkerOptions extends RunnerConnectionOptions {
   rateLimit?: ModelRateLimit;
   /** Retries of a failed model call (as BullMQ attempts with exponential backoff). Default 4 retries from 500 ms. */
   retry?: RetryOptions;
+  /**
+   * Deadline of one model call, in milliseconds (`model_timeout`, retried); every call also stops when its dream is
+   * canceled, and its output is checked against the schemas (see `guardModel`). Default 600,000.
+   */
+  callTimeoutMs?: number;
   /** How long a job's lock lasts without renewal: a dead worker's job is taken over after about this. Default 30 s. */
   lockDurationMs?: number;
   /** How often workers look for stalled jobs. Default 15 s. */
@@ -92,6 +99,8 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
         ? createLlmConsolidationModel(options.model)
         : options.model;
   const modelNotice = options.model === undefined ? OFFLINE_DEFAULT_NOTICE : null;
+  // Model calls run under a deadline and their job's signal, with typed errors and schema-checked output.
+  const guardedModel = guardModel(model, { callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS });
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const retries = options.retry?.retries ?? 4;
   const retainMs = options.retainMs ?? 7 * 24 * 3600 * 1000;
@@ -132,7 +141,7 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
       const untrack = track(job.data.dreamId, job.id ?? "", callWorker as Worker);
       try {
         return await runModelCall(job, signal ?? new AbortController().signal, {
-          model,
+          model: guardedModel,
           events,
           usage,
           flags,

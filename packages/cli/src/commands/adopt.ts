@@ -1,11 +1,14 @@
-import { cp, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { cp, lstat, mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { NocturneError, type StorageAdapter } from "@nocturne/core";
 import type { CliIo } from "../cli-io.js";
 import { EXIT_CODES, usageError } from "../exit-codes.js";
+import { readCompletionMarker } from "../files/completion-marker.js";
+import { memoryFiles } from "../files/memory-files.js";
+import { isInside, ownerPid, processAlive } from "../files/real-path.js";
 import { parseCommand } from "../parse-options.js";
+import { safeText } from "../terminal-text.js";
 import { storeContents } from "../write-report.js";
-import { isInside } from "./dream-local.js";
 import { withStorage } from "./with-storage.js";
 
 /** The folder the fs adapter keeps its metadata in; a dream output's is not carried into the memory folder. */
@@ -17,17 +20,6 @@ export interface AdoptPlan {
   changed: string[];
   removed: string[];
   unchanged: number;
-}
-
-async function memoryFiles(dir: string, base = dir): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith(".")) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) for (const [key, file] of await memoryFiles(path, base)) files.set(key, file);
-    else if (entry.isFile()) files.set(relative(base, path), path);
-  }
-  return files;
 }
 
 /** Compares two memory folders. */
@@ -75,6 +67,7 @@ export async function adoptCommand(args: string[], io: CliIo): Promise<number> {
     );
   }
   const memory = resolve(values.memory);
+  await sweepAdoptLeftovers(memory);
   await requireFolder(memory, "--memory");
   const options = { yes: values.yes === true, json: values.json === true };
   if (values.from !== undefined) return adoptFolder(resolve(values.from), memory, io, options);
@@ -90,10 +83,10 @@ export async function adoptCommand(args: string[], io: CliIo): Promise<number> {
         { details: { dream_id: dream.id, status: dream.status } },
       );
     }
-    const exported = await mkdtemp(join(dirname(memory), `.${basename(memory)}.export-`));
+    const exported = await mkdtemp(join(dirname(memory), `.${basename(memory)}.export-p${process.pid}-`));
     try {
       await exportStore(storage, output, exported);
-      return await adoptFolder(exported, memory, io, options);
+      return await adoptFolder(exported, memory, io, { ...options, exported: true });
     } finally {
       await rm(exported, { recursive: true, force: true });
     }
@@ -115,11 +108,20 @@ async function adoptFolder(
   from: string,
   memory: string,
   io: CliIo,
-  options: { yes: boolean; json: boolean },
+  options: { yes: boolean; json: boolean; exported?: boolean },
 ): Promise<number> {
   await requireFolder(from, "--from");
-  if (isInside(from, memory) || isInside(memory, from)) {
+  const [realFrom, realMemory] = await Promise.all([realpath(from), realpath(memory)]);
+  if (isInside(realFrom, realMemory) || isInside(realMemory, realFrom)) {
     throw usageError("--from and --memory must be separate folders, neither inside the other.");
+  }
+  const leftOut =
+    options.exported || isBackupOf(realFrom, realMemory) ? [] : (await readCompletionMarker(realFrom)).left_out;
+  // What the dream did not take in as memories is shown before anything changes: carried over, or left out.
+  for (const entry of leftOut) {
+    io.stderr.write(
+      safeText(`${entry.carried ? "carried over unchanged" : "left out"}: ${entry.path} (${entry.reason})\n`),
+    );
   }
   const plan = await adoptPlan(from, memory);
   const json = options.json;
@@ -135,7 +137,7 @@ async function adoptFolder(
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const backup = `${memory}.before-${stamp}`;
-  const staging = join(dirname(memory), `.${basename(memory)}.adopting-${stamp}`);
+  const staging = join(dirname(memory), `.${basename(memory)}.adopting-p${process.pid}-${stamp}`);
   try {
     await cp(from, staging, {
       recursive: true,
@@ -171,11 +173,41 @@ async function adoptFolder(
       },
     );
   }
-  if (json) io.stdout.write(`${JSON.stringify({ adopted: true, memory, backup, ...plan })}\n`);
+  if (json) io.stdout.write(`${JSON.stringify({ adopted: true, memory, backup, ...plan, left_out: leftOut })}\n`);
   else {
     io.stdout.write(
       `Adopted ${from} as ${memory} (${summary}).\nThe previous version is in ${backup}; to undo: nocturne adopt --from ${backup} --memory ${memory} --yes\n`,
     );
   }
   return EXIT_CODES.ok;
+}
+
+/** True when `from` is a backup adopt made of `memory` (`<memory>.before-<time>` beside it): undo needs no marker. */
+function isBackupOf(from: string, memory: string): boolean {
+  return dirname(from) === dirname(memory) && basename(from).startsWith(`${basename(memory)}.before-`);
+}
+
+/**
+ * Cleans up after adopts and exports whose process was killed: their hidden staging folders beside `memory` are
+ * removed; one killed between its two renames (the memory folder already moved to its backup) is rolled back first,
+ * the backup renamed back into place.
+ */
+async function sweepAdoptLeftovers(memory: string): Promise<void> {
+  const parent = dirname(memory);
+  const name = basename(memory);
+  for (const entry of await readdir(parent).catch(() => [] as string[])) {
+    const adopting = entry.startsWith(`.${name}.adopting-`);
+    if (!adopting && !entry.startsWith(`.${name}.export-`)) continue;
+    const pid = ownerPid(entry);
+    if (pid === null || pid === process.pid || processAlive(pid)) continue;
+    if (adopting && (await lstat(memory).catch(() => null)) === null) {
+      const stamp = entry.slice(`.${name}.adopting-p${pid}-`.length);
+      const restored = await rename(`${memory}.before-${stamp}`, memory).then(
+        () => true,
+        () => false,
+      );
+      if (!restored) continue;
+    }
+    await rm(join(parent, entry), { recursive: true, force: true });
+  }
 }

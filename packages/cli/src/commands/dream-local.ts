@@ -1,29 +1,29 @@
-import { lstat, mkdtemp, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, relative, resolve, sep } from "node:path";
+import { lstat, realpath, stat } from "node:fs/promises";
 import { createFsAdapter } from "@nocturne/adapters-fs";
 import { createNocturne, type Dream, NocturneError } from "@nocturne/core";
 import type { CliIo } from "../cli-io.js";
 import { EXIT_CODES, usageError } from "../exit-codes.js";
+import { writeCompletionMarker } from "../files/completion-marker.js";
+import { carryOverUnread, secretLinesLeftOut } from "../files/input-coverage.js";
+import { memoryFiles } from "../files/memory-files.js";
+import { claimOutput } from "../files/output-claim.js";
+import { isInside, realPathOf } from "../files/real-path.js";
+import { checkReportPath } from "../files/report-path.js";
+import { createWorkDir } from "../files/work-dir.js";
 import { followDream } from "../follow-dream.js";
 import { loadSessions } from "../load-sessions.js";
 import { DREAM_OPTIONS, dreamSettings, parseCommand } from "../parse-options.js";
 import { summaryLines } from "../summary.js";
 import { safeText } from "../terminal-text.js";
-import { writeReport } from "../write-report.js";
+import { storeContents, writeReport } from "../write-report.js";
 import { modelFor } from "./model-option.js";
-
-/** True when `inner` is `outer` or inside it. */
-export function isInside(inner: string, outer: string): boolean {
-  const rel = relative(resolve(outer), resolve(inner));
-  return rel === "" || (!rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
-}
 
 async function exists(path: string): Promise<boolean> {
   return lstat(path).then(
     () => true,
     (error: NodeJS.ErrnoException) => {
       if (error.code === "ENOENT") return false;
+      if (error.code === "ENOTDIR") return false;
       throw error;
     },
   );
@@ -32,7 +32,9 @@ async function exists(path: string): Promise<boolean> {
 /**
  * `nocturne dream --memory <dir> --sessions <file-or-dir>... --out <dir>`: dreams over a folder of memory files and
  * transcript files. The memory folder is mounted read-only; the new store is written into `--out`, which must not
- * exist yet; working state lives in a temporary folder removed afterwards.
+ * exist yet and must not lie inside `--memory` by its real path (links resolved). `--out` is claimed at the start,
+ * filled when the dream ends and marked complete (last, atomically) only when the dream completed. Working state
+ * (transcript copies) lives in a private folder removed afterwards, or at the next run's start if this one is killed.
  */
 export async function dreamLocal(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommand("dream", args, {
@@ -53,7 +55,7 @@ export async function dreamLocal(args: string[], io: CliIo): Promise<number> {
 
   if (await exists(out)) {
     throw new NocturneError(
-      "invalid_input",
+      "output_exists",
       `--out ${out} already exists; nocturne never writes over anything. Choose a new folder, or remove that one first.`,
       { details: { out } },
     );
@@ -64,32 +66,34 @@ export async function dreamLocal(args: string[], io: CliIo): Promise<number> {
       details: { memory },
     });
   }
-  if (isInside(out, memory)) {
+  const realMemory = await realpath(memory);
+  const realOut = await realPathOf(out);
+  if (isInside(realOut, realMemory)) {
     throw usageError(
-      `--out ${out} is inside --memory ${memory}; the input folder is never written. Put --out elsewhere.`,
+      `--out ${out} is inside --memory ${memory} (by its real path ${realOut}); the input folder is never written. Put --out elsewhere.`,
     );
   }
-  const report = settings.report;
-  if (report !== undefined && (isInside(report, memory) || isInside(report, out))) {
-    throw usageError(
-      `--report ${report} is inside --memory or --out, where it would read as a memory. Write it elsewhere.`,
-    );
+  if (settings.report !== undefined) {
+    await checkReportPath(settings.report, [
+      { flag: "--memory", real: realMemory },
+      { flag: "--out", real: realOut },
+    ]);
   }
 
   const notes = (text: string) => io.stderr.write(`${text}\n`);
   const { imported } = await loadSessions(sessionPaths, notes);
   const model = modelFor(settings.model);
 
-  const root = await mkdtemp(join(tmpdir(), "nocturne-cli-"));
-  let created = false;
+  const work = await createWorkDir();
+  let claim: Awaited<ReturnType<typeof claimOutput>> | undefined;
+  const unread = new Map<string, string>();
   const storage = createFsAdapter({
-    root,
-    onWarning: (warning) => notes(safeText(`warning: ${memory}: ${warning.message}`)),
-    storeFolder: () => {
-      if (created) return undefined;
-      created = true;
-      return resolve(out);
+    root: work.path,
+    onWarning: (warning) => {
+      unread.set(warning.path, warning.message.replace(/^Skipped [^:]*: /, "").replace(/\.$/, ""));
+      notes(safeText(`warning: ${memory}: ${warning.message}`));
     },
+    storeFolder: () => claim?.store,
   });
   const nocturne = createNocturne({
     storage,
@@ -97,6 +101,7 @@ export async function dreamLocal(args: string[], io: CliIo): Promise<number> {
     ...(settings.concurrency === undefined ? {} : { concurrency: settings.concurrency }),
   });
   try {
+    claim = await claimOutput(realOut);
     const store = await storage.mountFolder(memory, { readOnly: true });
     for (const { session } of imported) await storage.putSession(session);
     const dream = await nocturne.dreams.create({
@@ -119,11 +124,34 @@ export async function dreamLocal(args: string[], io: CliIo): Promise<number> {
       }));
       await writeReport(settings.report, report, { storage, sessions });
     }
+    const inputs = await storeContents(storage, store.id);
+    const outputs = await storeContents(storage, final.outputs[0]?.memory_store_id ?? null);
+    await nocturne.close();
+    if (final.status === "completed") {
+      const leftOut = [
+        ...(await carryOverUnread(realMemory, claim.store, inputs, unread)),
+        ...secretLinesLeftOut(inputs, outputs),
+      ];
+      for (const entry of leftOut) {
+        notes(safeText(`${entry.carried ? "carried over unchanged" : "left out"}: ${entry.path} (${entry.reason})`));
+      }
+      await writeCompletionMarker(claim.store, {
+        version: 1,
+        dream_id: final.id,
+        status: "completed",
+        completed_at: final.ended_at ?? new Date().toISOString(),
+        files: [...(await memoryFiles(claim.store)).keys()],
+        left_out: leftOut,
+      });
+    }
+    if (final.outputs.length > 0) await claim.publish();
+    else await claim.release();
     finish(io, json, final, summaryLines(final, report), { out, memory, report: settings.report });
     return final.status === "completed" ? EXIT_CODES.ok : EXIT_CODES.dreamFailed;
   } finally {
     await nocturne.close().catch(() => undefined);
-    await rm(root, { recursive: true, force: true }).catch(() => undefined);
+    await claim?.release();
+    await work.remove();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { CliIo } from "../cli-io.js";
 import { EXIT_CODES, usageError } from "../exit-codes.js";
+import { checkStoredReportPath } from "../files/report-path.js";
 import { followDream } from "../follow-dream.js";
 import { DREAM_OPTIONS, dreamSettings, parseCommand } from "../parse-options.js";
 import { summaryLines } from "../summary.js";
@@ -23,6 +24,7 @@ export async function dreamStored(args: string[], io: CliIo): Promise<number> {
   const settings = await dreamSettings(values);
   const json = values.json === true;
   const model = modelFor(settings.model);
+  await checkStoredReportPath(settings.report, values.storage);
   return withStorage(
     values.storage,
     async ({ storage, nocturne }) => {

@@ -1,6 +1,7 @@
 import { type Dream, renderReportMarkdown } from "@nocturne/core";
 import type { CliIo } from "../cli-io.js";
 import { EXIT_CODES, usageError } from "../exit-codes.js";
+import { checkStoredReportPath } from "../files/report-path.js";
 import { parseCommand } from "../parse-options.js";
 import { safeText } from "../terminal-text.js";
 import { writeReport } from "../write-report.js";
@@ -28,6 +29,7 @@ export async function dreamsCommand(args: string[], io: CliIo): Promise<number> 
     if (id === undefined) throw usageError(`nocturne dreams ${action} needs a dream id.`);
     return id;
   };
+  if (action === "show") await checkStoredReportPath(values.report, values.storage);
   return withStorage(values.storage, async ({ storage, nocturne }) => {
     switch (action) {
       case "list": {

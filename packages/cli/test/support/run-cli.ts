@@ -17,14 +17,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Spawns the binary; `onStderr` sees its error stream as it comes. */
+/** Spawns the binary (with extra environment variables); `onStderr` sees its error stream as it comes. */
 export function spawnCli(
   args: string[],
   onStderr?: (text: string, child: ChildProcess) => void,
+  env: Record<string, string> = {},
 ): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: "1", ANTHROPIC_API_KEY: "" },
+    env: { ...process.env, NO_COLOR: "1", ANTHROPIC_API_KEY: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";

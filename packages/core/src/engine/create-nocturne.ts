@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import { NocturneError, toNocturneError } from "../errors.js";
+import { DEFAULT_CALL_TIMEOUT_MS, guardModel } from "../model/guard-model.js";
 import { buildReport, initialReportInputs, type ReportInputs } from "../pipeline/build-report.js";
 import { applyIncremental } from "../pipeline/incremental.js";
 import { runPipeline } from "../pipeline/run-pipeline.js";
@@ -17,7 +18,7 @@ import { abortedError, sleep, withRetry } from "../util/retry.js";
 import { nowIso, timeOf } from "../util/time.js";
 import { dreamErrorOf } from "./dream-error.js";
 import { dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./dream-lifecycle-errors.js";
-import { EventLog } from "./event-log.js";
+import { EndedEventLogs, EventLog } from "./event-log.js";
 import { pendingDream } from "./pending-dream.js";
 import { resolveModel } from "./resolve-model.js";
 import type { CreateDreamOptions, DreamsApi, Nocturne, NocturneOptions } from "./types.js";
@@ -89,6 +90,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
   const { model, notice: modelNotice } = resolveModel(options.model);
   const getTokenizer = () => options.tokenizer ?? sharedTokenizer();
   const live = new Map<string, LiveDream>();
+  const ended = new EndedEventLogs();
   const owner = { runner: IN_PROCESS_RUNNER, host: hostname(), pid: process.pid };
 
   const recordOf = (entry: LiveDream): DreamRecord => ({
@@ -128,6 +130,22 @@ export function createNocturne(options: NocturneOptions): Nocturne {
 
   async function run(entry: LiveDream, snapshot: InputSnapshot): Promise<void> {
     const { dream, state, controller } = entry;
+    // Every call of this dream runs under a deadline and the dream's signal, its output checked against the schemas.
+    const dreamModel = guardModel(model, {
+      callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      onNotice: (message) => {
+        state.notices.push(message);
+        emit(entry, { type: "notice", message });
+      },
+    });
+    // The first call that fails for good fails the dream: the signal stops queued calls and aborts those in flight.
+    let failure: NocturneError | undefined;
+    const giveUp = (error: NocturneError) => {
+      options.retry?.onGiveUp?.(error);
+      if (failure !== undefined || controller.signal.aborted || error.code === "aborted") return;
+      failure = error;
+      controller.abort(error);
+    };
     const heartbeat = setInterval(() => void persist(entry).catch(() => undefined), HEARTBEAT_MS);
     heartbeat.unref();
     try {
@@ -142,13 +160,13 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       await runPipeline(
         {
           storage,
-          model,
+          model: dreamModel,
           tokenizer: getTokenizer(),
           snapshot,
           settings: {
             concurrency: options.concurrency ?? 4,
             chunkTokens: options.chunkTokens ?? defaultChunkTokens(options.model),
-            retry: options.retry ?? {},
+            retry: { ...options.retry, onGiveUp: giveUp },
           },
           instructions: dream.instructions,
           signal: controller.signal,
@@ -184,16 +202,20 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       emit(entry, { type: "stage", stage: "report" });
       dream.status = "completed";
     } catch (thrown) {
-      const error = toNocturneError(thrown);
-      if (controller.signal.aborted || error.code === "aborted") {
+      const error = failure ?? toNocturneError(thrown);
+      if (failure === undefined && (controller.signal.aborted || error.code === "aborted")) {
         dream.status = "canceled";
       } else {
         dream.status = "failed";
         dream.error = dreamErrorOf(error);
         emit(entry, { type: "error", error: dream.error });
       }
+      // Whatever stopped the dream stops the rest of it: no queued call starts, calls in flight are aborted.
+      if (!controller.signal.aborted) controller.abort(error);
     } finally {
       clearInterval(heartbeat);
+      // Calls abandoned on the way out may still report usage; wait briefly so the record counts it.
+      await dreamModel.settled();
       dream.ended_at = nowIso();
       const outputStoreId = state.outputStoreId;
       if (outputStoreId !== null) {
@@ -204,6 +226,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       await withRetry(() => persist(entry), FINAL_WRITE_RETRY).catch(() => undefined);
       emit(entry, { type: "status", status: dream.status });
       entry.log.close();
+      ended.add(dream.id, entry.log);
       live.delete(dream.id);
     }
   }
@@ -294,9 +317,9 @@ export function createNocturne(options: NocturneOptions): Nocturne {
     },
 
     async *events(id, eventOptions = {}) {
-      const entry = live.get(id);
-      if (entry) {
-        yield* entry.log.read(eventOptions.signal);
+      const log = live.get(id)?.log ?? ended.get(id);
+      if (log) {
+        yield* log.read(eventOptions.signal);
         return;
       }
       let seq = 0;

@@ -53,3 +53,29 @@ export class EventLog {
     for (const waiter of waiters) waiter();
   }
 }
+
+/**
+ * The logs of dreams that ended in this process, the newest `max` kept, so `events(id)` replays a finished dream's
+ * full history and not just its final status.
+ */
+export class EndedEventLogs {
+  private readonly logs = new Map<string, EventLog>();
+
+  constructor(private readonly max = 256) {}
+
+  /** Keeps a closed log, forgetting the oldest beyond `max`. */
+  add(id: string, log: EventLog): void {
+    this.logs.delete(id);
+    this.logs.set(id, log);
+    while (this.logs.size > this.max) {
+      const oldest = this.logs.keys().next().value;
+      if (oldest === undefined) break;
+      this.logs.delete(oldest);
+    }
+  }
+
+  /** The log of a dream that ended here, if still kept. */
+  get(id: string): EventLog | undefined {
+    return this.logs.get(id);
+  }
+}

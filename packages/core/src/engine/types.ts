@@ -36,6 +36,12 @@ export interface NocturneOptions {
   chunkTokens?: number;
   /** Retry policy for model calls. */
   retry?: RetryOptions;
+  /**
+   * Deadline of one consolidation call (a language model's output retries included), in milliseconds; a call that
+   * misses it fails `model_timeout` and is retried. Every call also stops at once when its dream is canceled.
+   * Default 600,000 (10 minutes).
+   */
+  callTimeoutMs?: number;
   limits?: DreamLimits;
   /**
    * Removes secrets from every transcript line and memory before any model sees them (counted in the report's
@@ -69,7 +75,11 @@ export interface DreamsApi {
   cancel(id: string, options?: { timeoutMs?: number }): Promise<Dream>;
   /** Hides a terminal dream from the default list; `dream_not_archivable` while pending or running. */
   archive(id: string): Promise<Dream>;
-  /** Every event of the dream from the start, then live ones until it ends. */
+  /**
+   * Every event of the dream from the start, then live ones until it ends. After it ended, the full history is
+   * replayed for the last 256 dreams this engine ran; a dream run by another process (or before a restart) yields
+   * its status changes, polled from storage.
+   */
   events(id: string, options?: { signal?: AbortSignal }): AsyncIterable<DreamEvent>;
   /** Resolves with the dream once it reaches a terminal status. */
   wait(id: string, options?: { signal?: AbortSignal }): Promise<Dream>;

@@ -21,6 +21,26 @@ export function isClaudeCodeLine(value: unknown): boolean {
  * meta lines become system messages; the summary becomes the title; lines repeated after a resume are read once.
  */
 export function parseClaudeCodeJsonl(context: ParseContext): DraftSession {
+  const reader = claudeCodeReader(context);
+  const text = context.text;
+  let line = 1;
+  for (let start = 0; start <= text.length; line++) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    reader.line(text.slice(start, end), line);
+    start = end + 1;
+  }
+  return reader.finish();
+}
+
+/** The Claude Code parser fed one line at a time (for a transcript streamed from a file), then finished. */
+export interface ClaudeCodeReader {
+  line(raw: string, line: number): void;
+  finish(): DraftSession;
+}
+
+/** A {@link ClaudeCodeReader}: what {@link parseClaudeCodeJsonl} does, line by line. */
+export function claudeCodeReader(context: ParseContext): ClaudeCodeReader {
   const draft: DraftSession = {
     id: null,
     title: null,
@@ -33,42 +53,40 @@ export function parseClaudeCodeJsonl(context: ParseContext): DraftSession {
   let repeats = 0;
   let bookkeeping = 0;
   let sidechain = 0;
-  const rows = context.text.split("\n");
-  for (const [index, raw] of rows.entries()) {
-    const line = index + 1;
-    if (raw.trim() === "") continue;
+  const read = (raw: string, line: number): void => {
+    if (raw.trim() === "") return;
     let value: unknown;
     try {
       value = JSON.parse(raw);
     } catch (error) {
       context.invalid(line, `this line is not valid JSON (${(error as Error).message.split("\n")[0]})`);
-      continue;
+      return;
     }
     if (!isRecord(value) || typeof value.type !== "string") {
       context.invalid(line, 'this line is not a Claude Code transcript entry (no "type")');
-      continue;
+      return;
     }
     if (value.type === "summary") {
       if (typeof value.summary === "string" && draft.title === null) draft.title = value.summary.slice(0, 500);
-      continue;
+      return;
     }
     if (BOOKKEEPING_TYPES.has(value.type)) {
       bookkeeping++;
-      continue;
+      return;
     }
     if (value.type !== "user" && value.type !== "assistant" && value.type !== "system") {
       context.warn(line, `unknown Claude Code line type "${value.type}" was not read`);
-      continue;
+      return;
     }
     const uuid = typeof value.uuid === "string" ? value.uuid : null;
     const at = toTimestamp(value.timestamp);
     if (uuid === null || at === null) {
       context.invalid(line, `this ${value.type} line has no uuid or no valid timestamp`);
-      continue;
+      return;
     }
     if (seenLines.has(uuid)) {
       repeats++;
-      continue;
+      return;
     }
     seenLines.add(uuid);
     if (draft.id === null && typeof value.sessionId === "string" && value.sessionId.length > 0)
@@ -79,14 +97,20 @@ export function parseClaudeCodeJsonl(context: ParseContext): DraftSession {
       draft.metadata.git_branch = value.gitBranch;
     }
     const events = value.type === "system" ? systemLine(value, uuid, at) : messageLine(value, uuid, at, line, context);
-    if (events === null) continue;
+    if (events === null) return;
     if (value.isSidechain === true) sidechain += events.length;
     for (const event of events) draft.events.push({ event, line });
-  }
-  if (repeats > 0) draft.metadata.repeated_lines = String(repeats);
-  if (bookkeeping > 0) draft.metadata.bookkeeping_lines = String(bookkeeping);
-  if (sidechain > 0) draft.metadata.sidechain_events = String(sidechain);
-  return draft;
+  };
+  return {
+    line: read,
+    finish() {
+      seenLines.clear();
+      if (repeats > 0) draft.metadata.repeated_lines = String(repeats);
+      if (bookkeeping > 0) draft.metadata.bookkeeping_lines = String(bookkeeping);
+      if (sidechain > 0) draft.metadata.sidechain_events = String(sidechain);
+      return draft;
+    },
+  };
 }
 
 type Event = DraftEvent["event"];

@@ -14,7 +14,7 @@ export type Detection = { format: TranscriptFormat; root: unknown } | { format: 
  */
 export function detectFormat(text: string, parsed: { ok: true; value: unknown } | { ok: false }): Detection {
   if (parsed.ok) return detectJson(parsed.value);
-  const first = text.split("\n").find((line) => line.trim() !== "");
+  const first = firstLine(text);
   if (first !== undefined) {
     try {
       if (isClaudeCodeLine(JSON.parse(first))) return { format: "claude-code-jsonl", root: null };
@@ -55,4 +55,16 @@ export function rootForFormat(format: TranscriptFormat, value: unknown): unknown
     case "claude-code-jsonl":
       return null;
   }
+}
+
+/** The first line of text that is not blank, found without splitting the whole text. */
+function firstLine(text: string): string | undefined {
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, end);
+    if (line.trim() !== "") return line;
+    start = end + 1;
+  }
+  return undefined;
 }

@@ -1,5 +1,7 @@
 import { basename } from "node:path";
-import { Session } from "../schemas/session.js";
+import type { z } from "zod";
+import { Session, SessionEvent } from "../schemas/session.js";
+import { deepEqual } from "../util/deep-equal.js";
 import { sha256 } from "../util/hash.js";
 import { formatBytes } from "./decode-transcript.js";
 import { transcriptError } from "./transcript-error.js";
@@ -69,7 +71,7 @@ export function finishSession(
   draft: DraftSession,
   context: ParseContext,
   format: TranscriptFormat,
-  options: { sessionId?: string; maxEventBytes: number },
+  options: { sessionId?: string; maxEventBytes: number; contentSha256?: string },
 ): ImportedTranscript {
   const { file } = context;
   if (draft.events.length === 0) {
@@ -80,7 +82,11 @@ export function finishSession(
       "the transcript has no messages or events. Remove the file from the inputs, or export the session again.",
     );
   }
-  const id = options.sessionId ?? draft.id ?? idFromFileName(file) ?? `sesn_${sha256(context.text).slice(0, 24)}`;
+  const id =
+    options.sessionId ??
+    draft.id ??
+    idFromFileName(file) ??
+    `sesn_${(options.contentSha256 ?? sha256(context.text)).slice(0, 24)}`;
   const events = uniqueEvents(draft.events, context);
   fillTimes(events, draft.createdAt ?? context.sessionTime?.at ?? null, context);
   for (const { event, line } of events) {
@@ -96,27 +102,57 @@ export function finishSession(
     }
   }
   const createdAt = draft.createdAt ?? events[0]?.event.processed_at ?? null;
+  const invalid = (entry: DraftEvent | undefined, issue: z.core.$ZodIssue | undefined, path: PropertyKey[]) => {
+    const what = entry ? `event ${entry.event.id} (${entry.event.type})` : "the session";
+    return transcriptError(
+      "invalid_event",
+      file,
+      entry?.line ?? null,
+      `${what} does not fit the ${format} format: ${issue?.message ?? "invalid"} at ${path.map(String).join(".")}. Fix or remove it and import again.`,
+    );
+  };
+  // Events are checked one by one, each draft released once its checked copy exists: a transcript of millions of
+  // events never holds two full copies of them.
+  const checked: SessionEvent[] = [];
+  for (let index = 0; index < events.length; index++) {
+    const entry = events[index];
+    if (!entry) continue;
+    const parsed = SessionEvent.safeParse(entry.event);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw invalid(entry, issue, ["events", index, ...(issue?.path ?? [])]);
+    }
+    // The parsed copy is kept only when parsing changed something: else the draft is the same value, and a
+    // transcript of millions of events holds one copy of them, not two.
+    checked.push(sameEvent(entry.event, parsed.data) ? entry.event : parsed.data);
+    events[index] = RELEASED;
+  }
   const result = Session.safeParse({
     id,
     title: draft.title ?? (context.named ? basename(file).replace(/\..*$/, "") : null),
     created_at: createdAt,
     metadata: sessionMetadata(draft, format, file, context),
-    events: events.map((entry) => entry.event),
+    events: [],
   });
   if (!result.success) {
     const issue = result.error.issues[0];
-    const index = issue?.path[0] === "events" && typeof issue.path[1] === "number" ? issue.path[1] : null;
-    const entry = index === null ? undefined : events[index];
-    const what = entry ? `event ${entry.event.id} (${entry.event.type})` : "the session";
-    throw transcriptError(
-      "invalid_event",
-      file,
-      entry?.line ?? null,
-      `${what} does not fit the ${format} format: ${issue?.message ?? "invalid"} at ${issue?.path.join(".") ?? "?"}. Fix or remove it and import again.`,
-    );
+    throw invalid(undefined, issue, issue?.path ?? ["?"]);
   }
-  return { session: result.data, format, timeSource: draft.timeSource, warnings: context.warnings };
+  return {
+    session: { ...result.data, events: checked },
+    format,
+    timeSource: draft.timeSource,
+    warnings: context.warnings,
+  };
 }
+
+/** True when a parsed event equals its draft, which is then a SessionEvent itself. */
+function sameEvent(draft: DraftEvent["event"], parsed: SessionEvent): draft is DraftEvent["event"] & SessionEvent {
+  return deepEqual(draft, parsed);
+}
+
+/** What a checked draft event is replaced with, so the draft can be collected. */
+const RELEASED: DraftEvent = { event: { type: "released" }, line: null };
 
 function uniqueEvents(drafts: DraftEvent[], context: ParseContext): DraftEvent[] {
   const seen = new Set<string>();
@@ -128,7 +164,8 @@ function uniqueEvents(drafts: DraftEvent[], context: ParseContext): DraftEvent[]
       continue;
     }
     seen.add(id);
-    out.push({ line: draft.line, event: { ...draft.event, id } });
+    draft.event.id = id;
+    out.push(draft);
   }
   return out;
 }

@@ -2,23 +2,40 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { NocturneError } from "../errors.js";
 import { importTranscript } from "./import-transcript.js";
-import type { ImportedTranscript, ImportTranscriptOptions } from "./transcript-format.js";
+import { STREAM_FROM_BYTES, streamClaudeCodeFile } from "./stream-claude-code.js";
+import {
+  DEFAULT_MAX_TRANSCRIPT_BYTES,
+  type ImportedTranscript,
+  type ImportTranscriptOptions,
+} from "./transcript-format.js";
 
 /** File name endings read as transcripts when a folder is given. */
 export const TRANSCRIPT_EXTENSIONS = [".json", ".jsonl", ".ndjson"] as const;
 
 /**
  * Imports one transcript file. Its modification time is the fallback session time for formats that carry none,
- * and its path is named in every error and warning.
+ * and its path is named in every error and warning. Large Claude Code JSONL files are read as a stream, line by
+ * line (see `streamClaudeCodeFile`); other files are read whole.
  */
 export async function importTranscriptFile(
   path: string,
   options: Omit<ImportTranscriptOptions, "fileName" | "fileModifiedAt"> = {},
 ): Promise<ImportedTranscript> {
-  const [bytes, info] = await Promise.all([readFile(path), stat(path)]).catch((error: unknown) => {
+  const info = await stat(path).catch((error: unknown) => {
     throw fileError(path, error);
   });
-  return importTranscript(bytes, { ...options, fileName: path, fileModifiedAt: info.mtime });
+  const fileOptions = { ...options, fileName: path, fileModifiedAt: info.mtime };
+  const maxBytes = options.maxTranscriptBytes ?? DEFAULT_MAX_TRANSCRIPT_BYTES;
+  if (info.isFile() && info.size >= STREAM_FROM_BYTES && info.size <= maxBytes) {
+    const streamed = await streamClaudeCodeFile(path, fileOptions).catch((error: unknown) => {
+      throw NocturneError.isInstance(error) ? error : fileError(path, error);
+    });
+    if (streamed !== null) return streamed;
+  }
+  const bytes = await readFile(path).catch((error: unknown) => {
+    throw fileError(path, error);
+  });
+  return importTranscript(bytes, fileOptions);
 }
 
 /**

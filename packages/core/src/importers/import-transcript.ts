@@ -1,8 +1,9 @@
 import { parseClaudeCodeJsonl } from "./claude-code-jsonl.js";
-import { decodeTranscript } from "./decode-transcript.js";
+import { decodeTranscript, lineAt } from "./decode-transcript.js";
 import { detectFormat, rootForFormat } from "./detect-format.js";
 import { type DraftSession, finishSession, type ParseContext, toTimestamp } from "./draft-session.js";
 import { parseHostedEvents } from "./hosted-events.js";
+import { MAX_JSON_DEPTH, tooDeepAt } from "./json-depth.js";
 import { jsonErrorLine } from "./json-locate.js";
 import { parseNocturneSession } from "./nocturne-session.js";
 import { parseOpenAIMessages } from "./openai-messages.js";
@@ -36,22 +37,16 @@ export function importTranscript(
       "the transcript is empty. Remove the file from the inputs, or export the session again.",
     );
   }
-  const warnings: ImportWarning[] = [];
-  const context: ParseContext = {
-    file,
-    text,
-    warnings,
-    sessionTime: sessionTime(options, file),
-    named: options.fileName !== undefined,
-    warn: (line, message) => warnings.push({ file, line, message }),
-    invalid: (line, message) => {
-      if (options.onInvalidLine === "warn") {
-        warnings.push({ file, line, message: `${message}; the line was skipped` });
-        return;
-      }
-      throw transcriptError("invalid_line", file, line, `${message}. Fix or delete that line and import again.`);
-    },
-  };
+  const deepAt = tooDeepAt(text);
+  if (deepAt >= 0) {
+    throw transcriptError(
+      "too_deep",
+      file,
+      lineAt(text, deepAt),
+      `the JSON nests more than ${MAX_JSON_DEPTH} levels deep, which no transcript does. Export the session again.`,
+    );
+  }
+  const context = parseContext(file, text, options);
   const parsed = parseJson(text);
   let format = options.format ?? null;
   let root: unknown = null;
@@ -108,6 +103,26 @@ export function importTranscript(
     ...(options.sessionId === undefined ? {} : { sessionId: options.sessionId }),
     maxEventBytes: options.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
   });
+}
+
+/** What every format parser is given for one transcript: its text, and how to warn and to refuse a line. */
+export function parseContext(file: string, text: string, options: ImportTranscriptOptions): ParseContext {
+  const warnings: ImportWarning[] = [];
+  return {
+    file,
+    text,
+    warnings,
+    sessionTime: sessionTime(options, file),
+    named: options.fileName !== undefined,
+    warn: (line, message) => warnings.push({ file, line, message }),
+    invalid: (line, message) => {
+      if (options.onInvalidLine === "warn") {
+        warnings.push({ file, line, message: `${message}; the line was skipped` });
+        return;
+      }
+      throw transcriptError("invalid_line", file, line, `${message}. Fix or delete that line and import again.`);
+    },
+  };
 }
 
 function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {

@@ -10,6 +10,7 @@ export type TranscriptProblem =
   | "unknown_format"
   | "missing_time"
   | "event_too_large"
+  | "too_deep"
   | "too_large";
 
 /** A `transcript_parse_error` that names the file and line, says what is wrong and what to do. */

@@ -9,6 +9,8 @@ export interface AdaptiveLimiterOptions {
   min?: number;
   /** Which failures mean "slow down". Default: `model_rate_limited` and `model_overloaded`. */
   isRateLimit?: (error: unknown) => boolean;
+  /** Longest pause a server's `retry-after` can put on new starts. Default 30 s, the retry policy's longest wait. */
+  maxPauseMs?: number;
 }
 
 /** A concurrency limit that halves when the provider pushes back and grows back one step at a time. */
@@ -42,7 +44,7 @@ function defaultIsRateLimit(error: unknown): boolean {
 
 /**
  * An AIMD limiter: on a 429/529 the limit halves (once per burst: calls that started before the cut do not cut it
- * again) and new starts wait out the server's `retry-after`; after `limit` successes in a row it grows by one,
+ * again) and new starts wait out the server's `retry-after` (at most `maxPauseMs`); after `limit` successes in a row it grows by one,
  * up to `max`. Wrap each attempt, inside the retry loop: `withRetry(() => limiter.run(() => model.extract(…)))`,
  * so a call waiting out its backoff holds no slot.
  */
@@ -50,6 +52,7 @@ export function createAdaptiveLimiter(options: AdaptiveLimiterOptions): Adaptive
   const max = Math.max(1, Math.floor(options.max));
   const min = Math.min(max, Math.max(1, Math.floor(options.min ?? 1)));
   const isRateLimit = options.isRateLimit ?? defaultIsRateLimit;
+  const maxPause = options.maxPauseMs ?? 30_000;
   let limit = max;
   let active = 0;
   let successes = 0;
@@ -63,7 +66,9 @@ export function createAdaptiveLimiter(options: AdaptiveLimiterOptions): Adaptive
     limit = Math.max(min, Math.floor(limit / 2));
     successes = 0;
     generation++;
-    if (retryAfterMs && retryAfterMs > 0) pausedUntil = Math.max(pausedUntil, Date.now() + retryAfterMs);
+    if (retryAfterMs && retryAfterMs > 0) {
+      pausedUntil = Math.max(pausedUntil, Date.now() + Math.min(retryAfterMs, maxPause));
+    }
   }
 
   /** One abort listener per signal, however many calls wait on it: aborting drops them all from the queue. */

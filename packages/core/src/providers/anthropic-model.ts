@@ -24,7 +24,7 @@ export interface AnthropicModelOptions {
   apiKey?: string;
   /** Default: `ANTHROPIC_BASE_URL`, else the public API. */
   baseURL?: string;
-  /** Longest wait for one call, in milliseconds. Default 120,000. */
+  /** Longest wait for one call, response body included, in milliseconds. Default 120,000. */
   timeoutMs?: number;
   /** Output token limit when a request sets none, and the cap for those that do. Default 8,192. */
   maxOutputTokens?: number;
@@ -103,11 +103,14 @@ export function createAnthropicModel(options: AnthropicModelOptions = {}): Anthr
   async function generate(request: GenerateRequest): Promise<GenerateResult> {
     if (request.signal?.aborted) throw abortedError(request.signal);
     const body = params(request);
+    // The SDK's own timeout stops at the headers; this deadline covers the whole call, body included.
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
     let message: Anthropic.Message;
     try {
-      message = await client.messages.create(body, request.signal ? { signal: request.signal } : {});
+      message = await client.messages.create(body, { signal });
     } catch (thrown) {
-      throw toModelError(thrown, request.signal, timeoutMs);
+      throw toModelError(thrown, request.signal, timeoutMs, deadline);
     }
     const usage = toUsage(message.usage);
     const stopReason = message.stop_reason ?? null;
@@ -171,19 +174,25 @@ function systemBlocks(request: GenerateRequest, ttl: "5m" | "1h" | undefined): T
   return blocks;
 }
 
-function toUsage(usage: Anthropic.Usage): Usage {
+/** The reply's usage; a reply without any (some gateways) counts zero, which the engine reports as a notice. */
+function toUsage(usage: Anthropic.Usage | null | undefined): Usage {
   return {
-    input_tokens: usage.input_tokens ?? 0,
-    output_tokens: usage.output_tokens ?? 0,
-    cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
-    cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
+    input_tokens: usage?.input_tokens ?? 0,
+    output_tokens: usage?.output_tokens ?? 0,
+    cache_creation_input_tokens: usage?.cache_creation_input_tokens ?? 0,
+    cache_read_input_tokens: usage?.cache_read_input_tokens ?? 0,
   };
 }
 
-function toModelError(thrown: unknown, signal: AbortSignal | undefined, timeoutMs: number): NocturneError {
+function toModelError(
+  thrown: unknown,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  deadline?: AbortSignal,
+): NocturneError {
   if (NocturneError.isInstance(thrown)) return thrown;
-  if (signal?.aborted || thrown instanceof APIUserAbortError) return abortedError(signal);
-  if (thrown instanceof APIConnectionTimeoutError) {
+  if (signal?.aborted) return abortedError(signal);
+  if (thrown instanceof APIConnectionTimeoutError || deadline?.aborted) {
     return new NocturneError(
       "model_timeout",
       `Claude did not answer within ${timeoutMs} ms; the call will be retried. Raise timeoutMs for very large chunks.`,
@@ -207,6 +216,13 @@ function toModelError(thrown: unknown, signal: AbortSignal | undefined, timeoutM
       cause: thrown,
     });
   }
+  if (thrown instanceof APIUserAbortError) return abortedError(signal);
+  // Anything else broke the response on the way (a body cut off after the headers, a connection reset while
+  // reading it, a body that is not JSON): the server may answer the next attempt properly.
   const text = thrown instanceof Error ? thrown.message : String(thrown);
-  return new NocturneError("internal_error", `The Anthropic call failed unexpectedly: ${text}`, { cause: thrown });
+  return new NocturneError(
+    "model_unavailable",
+    `The Anthropic response broke off before it was complete (${text}); the call will be retried.`,
+    { cause: thrown, retryable: true },
+  );
 }

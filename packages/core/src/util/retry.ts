@@ -8,7 +8,22 @@ export interface RetryOptions {
   baseDelayMs?: number;
   /** Longest single wait, including a server's `retry-after`. Default 30 s. */
   maxDelayMs?: number;
+  /**
+   * How long a call keeps retrying while the provider is overloaded or rate-limiting (`model_overloaded`,
+   * `model_rate_limited`), however many retries that takes: bursts of 529s ride out instead of failing the dream.
+   * Waits then back off with equal jitter (at least half the exponential delay). Default 4 × `maxDelayMs`
+   * (2 minutes with the defaults).
+   */
+  overloadBudgetMs?: number;
+  /**
+   * Called once when a call fails for good (not retryable, or out of retries; not when aborted), before the error is
+   * thrown: the engine uses it to stop the rest of the dream at once.
+   */
+  onGiveUp?: (error: NocturneError) => void;
 }
+
+/** The retry policy's defaults: 4 retries, 500 ms first delay, 30 s longest wait (and a 2-minute overload budget). */
+export const DEFAULT_RETRY = { retries: 4, baseDelayMs: 500, maxDelayMs: 30_000 } as const;
 
 /** Called before each retry, with the error that caused it and the wait chosen. */
 export type RetryListener = (info: { attempt: number; delayMs: number; error: NocturneError }) => void;
@@ -35,16 +50,19 @@ export function abortedError(signal?: AbortSignal): NocturneError {
 }
 
 /**
- * Runs `attempt` until it succeeds, it throws a non-retryable error, or retries run out. Retryable means a
- * `NocturneError` with `retryable: true`; a server's `retryAfterMs` is honoured (capped by `maxDelayMs`).
+ * Runs `attempt` until it succeeds, it throws a non-retryable error, or retries run out (for overload and rate
+ * limits: until the overload budget runs out). Retryable means a `NocturneError` with `retryable: true`; a server's
+ * `retryAfterMs` is honoured (capped by `maxDelayMs`).
  */
 export async function withRetry<T>(
   attempt: (attemptNumber: number) => Promise<T>,
   options: RetryOptions & { signal?: AbortSignal; onRetry?: RetryListener } = {},
 ): Promise<T> {
-  const retries = options.retries ?? 4;
-  const base = options.baseDelayMs ?? 500;
-  const max = options.maxDelayMs ?? 30_000;
+  const retries = options.retries ?? DEFAULT_RETRY.retries;
+  const base = options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs;
+  const max = options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs;
+  const budget = options.overloadBudgetMs ?? 4 * max;
+  const started = Date.now();
   for (let n = 0; ; n++) {
     if (options.signal?.aborted) throw abortedError(options.signal);
     try {
@@ -52,9 +70,15 @@ export async function withRetry<T>(
     } catch (thrown) {
       const error = toNocturneError(thrown);
       if (options.signal?.aborted) throw abortedError(options.signal);
-      if (!error.retryable || n >= retries) throw error;
-      const backoff = Math.random() * base * 2 ** n;
+      const overload = error.code === "model_overloaded" || error.code === "model_rate_limited";
+      const exponential = Math.min(max, base * 2 ** Math.min(n, 30));
+      const backoff = overload ? exponential / 2 + (Math.random() * exponential) / 2 : Math.random() * exponential;
       const delayMs = Math.min(max, Math.max(backoff, error.retryAfterMs ?? 0));
+      const withinBudget = overload && Date.now() - started + delayMs <= budget;
+      if (!error.retryable || (n >= retries && !withinBudget)) {
+        options.onGiveUp?.(error);
+        throw error;
+      }
       options.onRetry?.({ attempt: n + 1, delayMs, error });
       await sleep(delayMs, options.signal);
     }

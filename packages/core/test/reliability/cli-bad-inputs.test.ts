@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -187,7 +188,11 @@ describe("memory files that are not memories", () => {
     const written = writtenText(folder.out);
     expect(written).toContain("vim");
     expect(written).not.toContain("OUTSIDE-CONTENT");
-    expect(written).not.toContain("CONTROL-NAME-CONTENT");
+    // Never read as a memory (no dreamed memory holds it), but carried over byte for byte so adopting keeps it.
+    const carried = join(folder.out, "notes", "bad\u0001name.md");
+    expect(readFileSync(carried, "utf8")).toBe("# Bad\n\n- CONTROL-NAME-CONTENT\n");
+    expect(written.replace("# Bad\n\n- CONTROL-NAME-CONTENT\n", "")).not.toContain("CONTROL-NAME-CONTENT");
+    expect(lstatSync(join(folder.out, "notes", "leak.md")).isSymbolicLink()).toBe(true);
   });
 
   it("the CLI tells the user which files it skipped", async () => {

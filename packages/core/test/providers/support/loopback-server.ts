@@ -16,7 +16,12 @@ export type LoopbackReply =
   /** Sends the status and headers, then only this text (e.g. half a JSON document) and ends. */
   | { status?: number; headers?: Record<string, string>; raw: string }
   /** Never answers; the connection stays open until the client gives up. */
-  | { hang: true };
+  | { hang: true }
+  /**
+   * Faults after the headers: sends the status, headers (with the full body's length) and the first `bytes` bytes
+   * of `json`, then `cut` drops the connection, `stall` keeps it open and silent until the client gives up.
+   */
+  | { status?: number; json: unknown; bytes: number; fault: "cut" | "stall" };
 
 /** Decides the reply to request number `index` (0-based, counting every request). */
 export type LoopbackHandler = (request: ReceivedRequest, index: number) => LoopbackReply | Promise<LoopbackReply>;
@@ -79,6 +84,14 @@ export async function startLoopbackServer(handler: LoopbackHandler): Promise<Loo
       }
       if ("hang" in reply) return;
       const status = reply.status ?? 200;
+      if ("fault" in reply) {
+        const whole = Buffer.from(JSON.stringify(reply.json));
+        res.writeHead(status, { "content-type": "application/json", "content-length": String(whole.length) });
+        res.flushHeaders();
+        res.write(whole.subarray(0, reply.bytes));
+        if (reply.fault === "cut") setImmediate(() => res.socket?.destroy());
+        return;
+      }
       if ("raw" in reply) {
         res.writeHead(status, { "content-type": "application/json", ...reply.headers });
         res.end(reply.raw);

@@ -1,0 +1,54 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Dream } from "@nocturne/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliInProcess, lastJson, ROOT } from "./support/run-cli.js";
+
+const MEMORY = join(ROOT, "examples/data/memory");
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "nocturne-typed-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A folder holding one Nocturne session whose first event carries `content` (raw JSON text). */
+async function sessionFolder(name: string, content: string): Promise<string> {
+  const folder = join(dir, name);
+  await mkdir(folder);
+  const event = `{"id":"e1","type":"user.message","processed_at":"2026-01-01T00:00:00Z","content":${content}}`;
+  await writeFile(
+    join(folder, "session.json"),
+    `{"id":"sesn_${name}","title":"t","created_at":"2026-01-01T00:00:00Z","metadata":{},"events":[${event}]}`,
+  );
+  return folder;
+}
+
+describe("hostile input gets a typed error with the documented exit status, never internal_error", () => {
+  it("a session JSON nested 10,000 deep: transcript_parse_error (too_deep), exit 2, nothing written", async () => {
+    const sessions = await sessionFolder("deep", `${"[".repeat(10_000)}${"]".repeat(10_000)}`);
+    const out = join(dir, "deep-out");
+    const result = await cliInProcess(["dream", "--memory", MEMORY, "--sessions", sessions, "--out", out, "--json"]);
+    expect(result.code).toBe(2);
+    expect(lastJson(result.stdout)).toMatchObject({
+      error: { code: "transcript_parse_error", details: { reason: "too_deep", line: 1 } },
+    });
+    expect(result.stderr).toContain("nests more than 512 levels deep");
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("a 1 MB statement: the dream completes (exit 0); no fact carries it", async () => {
+    const statement = `I prefer ${"very ".repeat(200_000)}long names.`;
+    const sessions = await sessionFolder("huge", JSON.stringify([{ type: "text", text: statement }]));
+    const out = join(dir, "huge-out");
+    const result = await cliInProcess(["dream", "--memory", MEMORY, "--sessions", sessions, "--out", out, "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(Dream.parse(lastJson(result.stdout)).status).toBe("completed");
+    for (const name of (await readdir(out)).filter((file) => file.endsWith(".md"))) {
+      expect(name).not.toContain("very very");
+    }
+  });
+});
