@@ -210,24 +210,7 @@ export class JsonFileAdapter implements StorageAdapter {
           continue;
         }
         if (!current) assertNoClash(entry, storeId, write.path);
-        const memory = storageRules.buildMemory(
-          current
-            ? {
-                ...current,
-                content: write.content,
-                updated_at: at,
-                lineage: storageRules.nextLineage(write.lineage, current.lineage),
-              }
-            : {
-                id: newId("mem"),
-                memory_store_id: storeId,
-                path: write.path,
-                content: write.content,
-                created_at: at,
-                updated_at: at,
-                lineage: write.lineage ?? null,
-              },
-        );
+        const memory = storageRules.upsertedMemory(storeId, current, write, at);
         entry.memories[write.path] = memory;
         written.push(memory);
       }

@@ -404,14 +404,7 @@ export class FsAdapter implements StorageAdapter {
         if (found.kind === "foreign") throw foreignFile(folder, write.path, found.reason);
         await plan.assertNoLinks(write.path);
         if (!current) await plan.assertNoClash(write.path);
-        const memory = current
-          ? storageRules.buildMemory({
-              ...current,
-              content: write.content,
-              updated_at: now,
-              lineage: storageRules.nextLineage(write.lineage, current.lineage),
-            })
-          : storageRules.newMemory(storeId, write.path, write.content, now, write.lineage ?? null);
+        const memory = storageRules.upsertedMemory(storeId, current, write, now);
         plan.put(memory);
         written.push(memory);
       }

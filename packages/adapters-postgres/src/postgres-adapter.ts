@@ -42,6 +42,7 @@ const {
   lineageJson,
   newMemory,
   nextLineage,
+  upsertedMemory,
   checkCreateMemory,
   checkDreamRecord,
   checkPath,
@@ -387,14 +388,7 @@ export class PostgresAdapter implements StorageAdapter {
           const clash = clashingPath(write.path, livePaths());
           if (clash !== null) throw pathClash(storeId, write.path, clash);
         }
-        const memory = current
-          ? buildMemory({
-              ...current,
-              content: write.content,
-              updated_at: now,
-              lineage: nextLineage(write.lineage, current.lineage),
-            })
-          : newMemory(storeId, write.path, write.content, now, write.lineage ?? null);
+        const memory = upsertedMemory(storeId, current, write, now);
         next.set(write.path, memory);
         written.push(memory);
       }

@@ -362,14 +362,8 @@ export class SqliteAdapter implements StorageAdapter {
           if (row) this.sql("DELETE FROM memories WHERE id = ?").run(row.id);
           continue;
         }
+        const memory = storageRules.upsertedMemory(storeId, row ? memoryOf(row) : null, write, now);
         if (row) {
-          const current = memoryOf(row);
-          const memory = storageRules.buildMemory({
-            ...current,
-            content: write.content,
-            updated_at: now,
-            lineage: storageRules.nextLineage(write.lineage, current.lineage),
-          });
           this.sql(
             "UPDATE memories SET content = ?, content_sha256 = ?, content_size_bytes = ?, updated_at = ?, lineage = ? WHERE id = ?",
           ).run(
@@ -384,7 +378,6 @@ export class SqliteAdapter implements StorageAdapter {
           continue;
         }
         this.assertNoClash(storeId, write.path);
-        const memory = storageRules.newMemory(storeId, write.path, write.content, now, write.lineage ?? null);
         this.insertMemory(memory);
         written.push(memory);
       }

@@ -41,6 +41,7 @@ import {
   storeArchived,
   storeLocked,
   storeNotFound,
+  upsertedMemory,
 } from "./storage-rules.js";
 
 interface StoreState {
@@ -205,14 +206,7 @@ export class InMemoryAdapter implements StorageAdapter {
         const clash = clashingPath(write.path, next.keys());
         if (clash !== null) throw pathClash(storeId, write.path, clash);
       }
-      const memory = current
-        ? buildMemory({
-            ...current,
-            content: write.content,
-            updated_at: now,
-            lineage: nextLineage(write.lineage, current.lineage),
-          })
-        : newMemory(storeId, write.path, write.content, now, write.lineage ?? null);
+      const memory = upsertedMemory(storeId, current, write, now);
       next.set(write.path, memory);
       written.push(memory);
     }

@@ -166,6 +166,25 @@ export function parseLineage(stored: unknown): MemoryLineage | null {
 }
 
 /**
+ * The memory an upsert leaves at `write.path`: the current memory with the new content (id and `created_at` kept,
+ * lineage kept unless the write gives one), or a new memory when there is none.
+ */
+export function upsertedMemory(
+  storeId: string,
+  current: Memory | null | undefined,
+  write: { path: string; content: string; lineage?: MemoryLineage | null | undefined },
+  now: string,
+): Memory {
+  if (!current) return newMemory(storeId, write.path, write.content, now, write.lineage ?? null);
+  return buildMemory({
+    ...current,
+    content: write.content,
+    updated_at: now,
+    lineage: nextLineage(write.lineage, current.lineage),
+  });
+}
+
+/**
  * The lineage a memory keeps after a write: the one given, or — when the write gives none — the one it had (lines
  * the write changed no longer match it and are read afresh by the next dream). `null` clears it.
  */

@@ -158,27 +158,39 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
   forEachBucketPair(bucketsOf(views.map((view) => view.words)), (i, j) => {
     const groupA = groupOf[i] ?? 0;
     const groupB = groupOf[j] ?? 0;
-    if (clusters.root(groupA) === clusters.root(groupB) || !related(i, j)) return;
+    if (clusters.root(groupA) === clusters.root(groupB)) return;
     const a = views[i] as FactView;
     const b = views[j] as FactView;
     const similarity = jaccard(a.words, b.words);
+    if (similarity < AMBIGUOUS_SIMILARITY || !related(i, j)) return;
     if (similarity >= SAME_SUBJECT_SIMILARITY && sameAnchors(a, b) && a.fact.cardinality === b.fact.cardinality) {
       clusters.merge(groupA, groupB);
-    } else if (similarity >= AMBIGUOUS_SIMILARITY) {
+    } else {
       propose(groupA, groupB, similarity);
     }
   });
 
   const headKeys = groups.map((group) => keyGrams(facts[group.head]?.key ?? "", views[group.head]?.anchors ?? []));
-  forEachBucketPair(bucketsOf(headKeys), (groupA, groupB) => {
-    if (clusters.root(groupA) === clusters.root(groupB)) return;
-    const score = jaccard(headKeys[groupA] ?? new Set(), headKeys[groupB] ?? new Set());
-    if (score >= SIMILAR_KEY && related(groups[groupA]?.head ?? 0, groups[groupB]?.head ?? 0)) {
-      propose(groupA, groupB, score);
+  const byEntity = groupsByEntity(groups, views);
+  for (const members of byEntity.values()) {
+    const visit = (groupA: number, groupB: number) => {
+      if (clusters.root(groupA) === clusters.root(groupB)) return;
+      const score = jaccard(headKeys[groupA] ?? new Set(), headKeys[groupB] ?? new Set());
+      if (score >= SIMILAR_KEY && related(groups[groupA]?.head ?? 0, groups[groupB]?.head ?? 0)) {
+        propose(groupA, groupB, score);
+      }
+    };
+    if (members.length <= LARGE_ENTITY) {
+      for (let x = 0; x < members.length; x++) {
+        for (let y = x + 1; y < members.length; y++) visit(members[x] ?? 0, members[y] ?? 0);
+      }
+    } else {
+      const local = bucketsOf(members.map((group) => headKeys[group] ?? new Set<string>()));
+      forEachBucketPair(local, (x, y) => visit(members[x] ?? 0, members[y] ?? 0));
     }
-  });
+  }
 
-  proposeSameEntity(groups, views, headKeys, clusters, related, propose);
+  proposeSameEntity(groups, views, headKeys, byEntity, clusters, related, propose);
 
   const maxPairs = groups.length * (options.maxPairsPerGroup ?? 2);
   const batchSize = options.batchSize ?? 25;
@@ -237,6 +249,18 @@ const SAME_ENTITY_PAIRS = 1;
 /** An entity named by more groups than this is too common to pair all its attributes. */
 const LARGE_ENTITY = 64;
 
+/** Groups by the entity their head names (its anchors outside the value, sorted); "" for heads that name none. */
+function groupsByEntity(groups: readonly Group[], views: readonly FactView[]): Map<string, number[]> {
+  const byEntity = new Map<string, number[]>();
+  for (const [index, group] of groups.entries()) {
+    const entity = [...(views[group.head] as FactView).roleAnchors].sort().join(" ");
+    const list = byEntity.get(entity);
+    if (list) list.push(index);
+    else byEntity.set(entity, [index]);
+  }
+  return byEntity;
+}
+
 /**
  * Reworded keys and statements can share too little to meet through words or keys alone ("Lumen-49 ships on
  * continuous deployment" / "Lumen-49 is on weekly releases"). Single-valued groups that name the same entity (the
@@ -248,25 +272,18 @@ function proposeSameEntity(
   groups: readonly Group[],
   views: readonly FactView[],
   headKeys: readonly Set<string>[],
+  byEntity: ReadonlyMap<string, number[]>,
   clusters: GroupClusters,
   related: (i: number, j: number) => boolean,
   propose: (a: number, b: number, score: number) => void,
 ): void {
-  const byEntity = new Map<string, number[]>();
-  for (const [index, group] of groups.entries()) {
-    const head = views[group.head] as FactView;
-    if (head.fact.cardinality !== "single" || head.roleAnchors.length === 0) continue;
-    const entity = [...head.roleAnchors].sort().join(" ");
-    const list = byEntity.get(entity);
-    if (list) list.push(index);
-    else byEntity.set(entity, [index]);
-  }
   const fromSession = (group: number) =>
     (views[groups[group]?.head ?? 0] as FactView).fact.evidence.some((item) => item.type === "event");
   const attributeWords = (view: FactView) =>
     new Set([...view.words].filter((word) => !view.anchors.some((anchor) => anchor.includes(word))));
-  for (const members of byEntity.values()) {
-    if (members.length < 2 || members.length > LARGE_ENTITY) continue;
+  for (const [entity, all] of byEntity) {
+    const members = all.filter((group) => (views[groups[group]?.head ?? 0] as FactView).fact.cardinality === "single");
+    if (entity === "" || members.length < 2 || members.length > LARGE_ENTITY) continue;
     for (const a of members) {
       const headA = views[groups[a]?.head ?? 0] as FactView;
       const wordsA = attributeWords(headA);

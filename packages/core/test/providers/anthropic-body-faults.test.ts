@@ -1,6 +1,6 @@
 import { createAnthropicModel, type GenerateRequest, NocturneError, withRetry } from "@nocturne/core";
-import { afterEach, describe, expect, it } from "vitest";
-import { type LoopbackHandler, type LoopbackServer, startLoopbackServer } from "./support/loopback-server.js";
+import { describe, expect, it } from "vitest";
+import { useLoopbackServer } from "./support/loopback-server.js";
 import { anthropicMessage } from "./support/wire-replies.js";
 
 const request: GenerateRequest = {
@@ -8,16 +8,7 @@ const request: GenerateRequest = {
   messages: [{ role: "user", content: "hi" }],
 };
 
-let server: LoopbackServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function serve(handler: LoopbackHandler) {
-  server = await startLoopbackServer(handler);
-  return server;
-}
+const serve = useLoopbackServer();
 
 async function failure(promise: Promise<unknown>): Promise<NocturneError> {
   const error = await promise.then(

@@ -7,8 +7,8 @@ import {
   NocturneError,
   withRetry,
 } from "@nocturne/core";
-import { afterEach, describe, expect, it } from "vitest";
-import { type LoopbackHandler, type LoopbackServer, startLoopbackServer } from "./support/loopback-server.js";
+import { describe, expect, it } from "vitest";
+import { useLoopbackServer } from "./support/loopback-server.js";
 import { anthropicError, anthropicMessage } from "./support/wire-replies.js";
 
 const output = {
@@ -36,16 +36,7 @@ function request(extra: Partial<GenerateRequest> = {}): GenerateRequest {
   };
 }
 
-let server: LoopbackServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function serve(handler: LoopbackHandler) {
-  server = await startLoopbackServer(handler);
-  return server;
-}
+const serve = useLoopbackServer();
 
 function claude(url: string, extra: Parameters<typeof createAnthropicModel>[0] = {}) {
   return createAnthropicModel({ apiKey: "sk-ant-test", baseURL: url, ...extra });

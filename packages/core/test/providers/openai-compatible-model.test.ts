@@ -7,8 +7,8 @@ import {
   NocturneError,
   withRetry,
 } from "@nocturne/core";
-import { afterEach, describe, expect, it } from "vitest";
-import { type LoopbackHandler, type LoopbackServer, startLoopbackServer } from "./support/loopback-server.js";
+import { describe, expect, it } from "vitest";
+import { useLoopbackServer } from "./support/loopback-server.js";
 import { chatCompletion, chatError } from "./support/wire-replies.js";
 
 const output = {
@@ -28,16 +28,7 @@ function request(extra: Partial<GenerateRequest> = {}): GenerateRequest {
   };
 }
 
-let server: LoopbackServer | undefined;
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
-
-async function serve(handler: LoopbackHandler) {
-  server = await startLoopbackServer(handler);
-  return server;
-}
+const serve = useLoopbackServer();
 
 function local(url: string, extra: Partial<Parameters<typeof createOpenAICompatibleModel>[0]> = {}) {
   return createOpenAICompatibleModel({ baseURL: `${url}/v1/`, model: "llama3.1:8b", ...extra });
@@ -127,7 +118,6 @@ describe("createOpenAICompatibleModel against a loopback chat-completions server
     const srv = await serve(() => chatCompletion({ content: "{}" }));
     const url = srv.url;
     await srv.close();
-    server = undefined;
     const error = await failure(local(url).generate(request()));
     expect(error).toMatchObject({ code: "model_unavailable", retryable: true });
   });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
 
 /** One request the server received. */
 export interface ReceivedRequest {
@@ -37,6 +38,7 @@ export interface LoopbackServer {
   readonly open: number;
   /** Resolves once `open` reaches `count`. */
   waitForOpen(count: number): Promise<void>;
+  /** Stops the server (again: no-op). */
   close(): Promise<void>;
 }
 
@@ -124,8 +126,25 @@ export async function startLoopbackServer(handler: LoopbackHandler): Promise<Loo
       return new Promise((resolve) => waiters.push({ count, resolve }));
     },
     close() {
+      if (!server.listening) return Promise.resolve();
       server.closeAllConnections();
       return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
     },
+  };
+}
+
+/**
+ * For a test file: each test may start one server with the returned `serve(handler)`; it is closed after the test
+ * (a server the test closed itself is left alone).
+ */
+export function useLoopbackServer(): (handler: LoopbackHandler) => Promise<LoopbackServer> {
+  let server: LoopbackServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+  return async (handler) => {
+    server = await startLoopbackServer(handler);
+    return server;
   };
 }
