@@ -1,13 +1,19 @@
 import { z } from "zod";
 import { Timestamp, Usage } from "./common.js";
 import { DreamError, DreamStatus } from "./dream.js";
-import { Evidence, FactKind, SupersededFact, Trust } from "./facts.js";
+import { Cardinality, Evidence, FactKind, Polarity, SupersededFact, Trust } from "./facts.js";
 
 /** A fact as written into an output memory, with everything it came from. */
 export const ReportedFact = z.object({
   key: z.string(),
   statement: z.string(),
   kind: FactKind,
+  /** One value or a set member (absent in reports written before it existed). */
+  cardinality: Cardinality.optional(),
+  /** The value the fact names, when the extractor named one. */
+  value: z.string().nullable().optional(),
+  /** `negative` for a retraction kept so an older assertion cannot return. */
+  polarity: Polarity.optional(),
   trust: Trust,
   observedAt: Timestamp,
   evidence: z.array(Evidence),

@@ -303,6 +303,10 @@ describe("resolution properties (fast-check)", () => {
           [ids.slice(0, half), ids.slice(half)].filter((g) => g.length > 0),
         );
         const report = last.report;
+        for (const fact of report.outputs.flatMap((output) => output.facts)) {
+          expect(fact.cardinality).toMatch(/^(single|multi)$/);
+          expect(fact.polarity).toMatch(/^(positive|negative)$/);
+        }
         for (const input of report.inputs) {
           for (const fact of input.facts) {
             if (fact.fate === "dropped") expect(fact.reason).toBeTruthy();
