@@ -1,8 +1,7 @@
 import type { CandidateFact } from "../schemas/facts.js";
-import { jaccard, normalizeKey, normalizeText } from "../util/text.js";
-import { clausesOf } from "./resolve-by-recency.js";
-
-const GENERIC_KEY_WORDS = new Set(["user", "users", "project", "projects", "team", "the", "current", "my", "our"]);
+import { jaccard, normalizeText } from "../util/text.js";
+import { clausesOf, keyOfWords, sentenceOf } from "./clauses.js";
+import { GENERIC_KEY_WORDS } from "./deduplicate.js";
 
 function grams(text: string): Set<string> {
   const padded = ` ${normalizeText(text)
@@ -32,11 +31,6 @@ function mainClause(fact: CandidateFact, clauses: readonly string[]): number {
   return scores.indexOf(Math.max(...scores));
 }
 
-function sentence(clause: string): string {
-  const text = clause.charAt(0).toUpperCase() + clause.slice(1);
-  return /[.!?]$/.test(text) ? text : `${text}.`;
-}
-
 /**
  * Splits compound statements into one fact per clause before resolution ("Tests run with Jest; integration tests
  * need docker compose" is two facts), so that an update replaces only the clause it changes and a statement an
@@ -52,12 +46,12 @@ export function atomizeFacts(facts: readonly CandidateFact[]): CandidateFact[] {
     if (clauses.length < 2) return [fact];
     const main = mainClause(fact, clauses);
     return clauses.map((clause, index): CandidateFact => {
-      if (index === main) return { ...fact, statement: sentence(clause) };
+      if (index === main) return { ...fact, statement: sentenceOf(clause) };
       return {
         ...fact,
         id: `${fact.id}~${index + 1}`,
-        key: `clause.${normalizeKey(normalizeText(clause).split(/\s+/).slice(0, 8).join("_"))}`,
-        statement: sentence(clause),
+        key: keyOfWords("clause", clause),
+        statement: sentenceOf(clause),
         value: null,
       };
     });

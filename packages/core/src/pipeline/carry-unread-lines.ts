@@ -1,7 +1,7 @@
 import type { MemorySnippet } from "../ports/consolidation-model.js";
 import type { CandidateFact } from "../schemas/facts.js";
 import { sha256 } from "../util/hash.js";
-import { normalizeKey, normalizeText } from "../util/text.js";
+import { keyOfWords } from "./clauses.js";
 import { lineageLine } from "./lineage.js";
 
 const SKIPPED_LINE = /^\s*(?:#{1,6}\s|```|~~~|---+\s*$|\*\*\*+\s*$|\|?[\s:|-]+\|\s*$|<!--|>\s*$)/;
@@ -52,7 +52,7 @@ export function carryUnreadLines(
       if (line.includes("[REDACTED:") || quoted(memory.id, line)) continue;
       carried.push({
         id: `fact_${sha256(`carried\u0000${memory.id}\u0000${index}\u0000${line}`).slice(0, 20)}`,
-        key: `carried.${normalizeKey(normalizeText(line).split(/\s+/).slice(0, 8).join("_"))}`,
+        key: keyOfWords("carried", line),
         topic: topicOfPath(memory.path),
         statement: line,
         kind: "fact",

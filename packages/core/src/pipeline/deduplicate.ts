@@ -23,7 +23,17 @@ export const SIMILAR_KEY = 0.5;
 const LARGE_BUCKET = 64;
 const NEIGHBOURS_IN_LARGE_BUCKET = 16;
 /** Key words that name a namespace, not a subject. */
-const GENERIC_KEY_WORDS = new Set(["user", "users", "project", "projects", "team", "the", "current", "my", "our"]);
+export const GENERIC_KEY_WORDS = new Set([
+  "user",
+  "users",
+  "project",
+  "projects",
+  "team",
+  "the",
+  "current",
+  "my",
+  "our",
+]);
 
 /** How deduplication asks a model about ambiguous pairs. */
 export interface DeduplicateOptions {
