@@ -3,7 +3,7 @@ import { normalizeAnchor } from "../util/anchors.js";
 import { minHashBands } from "../util/min-hash.js";
 import { jaccard, normalizeKey } from "../util/text.js";
 import { UnionFind } from "../util/union-find.js";
-import { byAuthority } from "./fact-order.js";
+import { byAuthority, restsOnSession } from "./fact-order.js";
 import {
   compatibleSubjects,
   type FactView,
@@ -275,7 +275,7 @@ function groupsByEntity(groups: readonly Group[], views: readonly FactView[]): M
  * Reworded keys and statements can share too little to meet through words or keys alone ("Lumen-49 ships on
  * continuous deployment" / "Lumen-49 is on weekly releases"). Single-valued groups that name the same entity (the
  * same anchors outside their values) are paired when their attribute words — the entity's own words left out —
- * share at least a weak signal, at most two pairs per group, ranked below every pair the strong signals proposed.
+ * share at least a weak signal, at most one pair per group, ranked below every pair the strong signals proposed.
  * At least one side must rest on a session of this dream: two facts both read from the input store were settled.
  */
 function proposeSameEntity(
@@ -287,8 +287,7 @@ function proposeSameEntity(
   related: (i: number, j: number) => boolean,
   propose: (a: number, b: number, score: number) => void,
 ): void {
-  const fromSession = (group: number) =>
-    (views[groups[group]?.head ?? 0] as FactView).fact.evidence.some((item) => item.type === "event");
+  const fromSession = (group: number) => restsOnSession((views[groups[group]?.head ?? 0] as FactView).fact);
   const attributeWords = (view: FactView) =>
     new Set([...view.words].filter((word) => !view.anchors.some((anchor) => anchor.includes(word))));
   for (const [entity, all] of byEntity) {

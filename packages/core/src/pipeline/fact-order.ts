@@ -2,13 +2,14 @@ import type { CandidateFact } from "../schemas/facts.js";
 import { timeOf } from "../util/time.js";
 import { trustRank } from "./check-evidence.js";
 
-function compareText(a: string, b: string): number {
+/** Plain string order, for sorts that must not depend on locale. */
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** 1 when a fact rests on a session's event, 0 when only on memories. */
-function fromSession(fact: CandidateFact): number {
-  return fact.evidence.some((item) => item.type === "event") ? 1 : 0;
+/** Whether a fact rests on a session's event (not only on memories). */
+export function restsOnSession(fact: CandidateFact): boolean {
+  return fact.evidence.some((item) => item.type === "event");
 }
 
 /**
@@ -21,7 +22,7 @@ export function byAuthority(a: CandidateFact | undefined, b: CandidateFact | und
   return (
     trustRank(b.trust) - trustRank(a.trust) ||
     timeOf(b.observedAt) - timeOf(a.observedAt) ||
-    fromSession(b) - fromSession(a) ||
+    Number(restsOnSession(b)) - Number(restsOnSession(a)) ||
     compareText(a.statement, b.statement) ||
     compareText(a.key, b.key) ||
     compareText(a.id, b.id)

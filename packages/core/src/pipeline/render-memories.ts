@@ -2,6 +2,7 @@ import type { ConsolidatedFact, FactKind } from "../schemas/facts.js";
 import type { MemoryLineage } from "../schemas/lineage.js";
 import { MAX_MEMORY_CONTENT_BYTES } from "../schemas/memory.js";
 import { utf8Bytes } from "../util/hash.js";
+import { compareText } from "./fact-order.js";
 import { isLedgerPath } from "./incremental.js";
 import { lineageOf } from "./lineage.js";
 
@@ -35,10 +36,6 @@ export function topicPath(topic: string): string {
   return isLedgerPath(path) ? "/general.md" : path;
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function titleOf(path: string): string {
   const name = path.slice(path.lastIndexOf("/") + 1).replace(/\.md$/, "");
   const words = name.replace(/[-_]+/g, " ").trim();
@@ -64,7 +61,8 @@ export function renderMemories(facts: ConsolidatedFact[], dreamId: string | null
   const rendered: RenderedMemory[] = [];
   for (const [path, list] of [...byPath.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     list.sort(
-      (a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compare(a.key, b.key) || compare(a.statement, b.statement),
+      (a, b) =>
+        KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareText(a.key, b.key) || compareText(a.statement, b.statement),
     );
     let part = 1;
     const start = (memoryPath: string, title: string): RenderedMemory => ({
