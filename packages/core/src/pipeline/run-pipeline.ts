@@ -168,15 +168,17 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
       state.dropped.push(dropped);
     });
     state.memoryFacts.push(...accepted);
-    const quotes = accepted.flatMap((fact) =>
-      fact.evidence.flatMap((item) =>
-        item.type === "memory" && item.quote !== undefined ? [[item.memoryId, normalizeText(item.quote)] as const] : [],
-      ),
-    );
+    const quotesOf = new Map<string, string[]>();
+    for (const item of accepted.flatMap((fact) => fact.evidence)) {
+      if (item.type !== "memory" || item.quote === undefined) continue;
+      const quotes = quotesOf.get(item.memoryId);
+      if (quotes) quotes.push(normalizeText(item.quote));
+      else quotesOf.set(item.memoryId, [normalizeText(item.quote)]);
+    }
     const carried = carryUnreadLines(batch, (memoryId, line) => {
-      const text = normalizeText(line);
       if (lineage.covered(memoryId, line)) return true;
-      return quotes.some(([id, quote]) => id === memoryId && (text.includes(quote) || quote.includes(text)));
+      const text = normalizeText(line);
+      return (quotesOf.get(memoryId) ?? []).some((quote) => text.includes(quote) || quote.includes(text));
     });
     if (carried.length > 0) {
       candidates.push(...carried);
