@@ -101,6 +101,18 @@ export function profileOf(job: z.infer<typeof DreamJob>): NoiseProfile {
   return job.noise ? { ...PERFECT, ...job.noise } : EXTRACTOR_PROFILES[job.extractor];
 }
 
+/** How a job's dreams run: its extractor and noise, seed, latency and chunk budget. */
+export function runOptionsOf(job: z.infer<typeof DreamJob>, tokenizer: Tokenizer): DreamRunOptions {
+  return {
+    extractor: job.extractor,
+    profile: profileOf(job),
+    tokenizer,
+    seed: job.seed,
+    ...(job.latencyMs === undefined ? {} : { latency: { latencyMs: job.latencyMs } }),
+    ...(job.chunkTokens === undefined ? {} : { chunkTokens: job.chunkTokens }),
+  };
+}
+
 /** Runs a job: generate, seed, dream (per concurrency, then optionally again over the output), measure. */
 export async function runDreamJob(input: DreamJob): Promise<DreamJobResult> {
   const job = DreamJob.parse(input);
@@ -117,14 +129,7 @@ export async function runDreamJob(input: DreamJob): Promise<DreamJobResult> {
   const generateMs = performance.now() - started;
   const transcriptTokens = transcriptTokensOf(scenario, tokenizer);
   const seeded = await seedStorage(scenario);
-  const options: DreamRunOptions = {
-    extractor: job.extractor,
-    profile: profileOf(job),
-    tokenizer,
-    seed: job.seed,
-    ...(job.latencyMs === undefined ? {} : { latency: { latencyMs: job.latencyMs } }),
-    ...(job.chunkTokens === undefined ? {} : { chunkTokens: job.chunkTokens }),
-  };
+  const options = runOptionsOf(job, tokenizer);
 
   const runs: RunSummary[] = [];
   let lastOutput: string | null = null;

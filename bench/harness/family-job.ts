@@ -5,13 +5,13 @@ import { generateFamily } from "../scenario/families/index.js";
 import {
   DreamJob,
   type DreamJobResult,
-  profileOf,
   type RunSummary,
+  runOptionsOf,
   SCENARIO_START,
   summarize,
   transcriptTokensOf,
 } from "./dream-job.js";
-import { createBenchEngine, type DreamRunOptions, runDream, seedStorage } from "./run-dream.js";
+import { createBenchEngine, runDream, seedStorage } from "./run-dream.js";
 
 /**
  * Runs a resolution-family job: generates the family, dreams its chain (each dream over the previous dream's
@@ -32,13 +32,7 @@ export async function runFamilyJob(input: DreamJob): Promise<DreamJobResult> {
   const generateMs = performance.now() - started;
   const { scenario } = family;
   const seeded = await seedStorage(scenario);
-  const options: DreamRunOptions = {
-    extractor: job.extractor,
-    profile: profileOf(job),
-    tokenizer,
-    seed: job.seed,
-    ...(job.chunkTokens === undefined ? {} : { chunkTokens: job.chunkTokens }),
-  };
+  const options = runOptionsOf(job, tokenizer);
 
   const allSessions = family.chain.flat();
   const inputMemories: Memory[] = [];
