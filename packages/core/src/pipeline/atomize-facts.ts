@@ -53,6 +53,7 @@ export function atomizeFacts(facts: readonly CandidateFact[]): CandidateFact[] {
         key: keyOfWords("clause", clause),
         statement: sentenceOf(clause),
         value: null,
+        derived: "clause",
       };
     });
   });

@@ -59,6 +59,7 @@ export function carryUnreadLines(
         cardinality: "single",
         polarity: "positive",
         value: null,
+        derived: "carried",
         observedAt: memory.updatedAt,
         trust: "memory",
         evidence: [{ type: "memory", memoryId: memory.id, path: memory.path, quote: line }],

@@ -3,12 +3,13 @@ import { normalizeAnchor } from "../util/anchors.js";
 import { minHashBands } from "../util/min-hash.js";
 import { jaccard, normalizeKey } from "../util/text.js";
 import { UnionFind } from "../util/union-find.js";
-import { byAuthority, restsOnSession } from "./fact-order.js";
+import { byAuthority, declaredCardinality, restsOnSession } from "./fact-order.js";
 import {
   compatibleSubjects,
   type FactView,
   SAME_VALUE_SIMILARITY,
   sameAnchors,
+  sameNames,
   sameValue,
   viewOf,
 } from "./same-subject.js";
@@ -17,6 +18,11 @@ import {
 export const SAME_SUBJECT_SIMILARITY = SAME_VALUE_SIMILARITY;
 /** Statements in `[AMBIGUOUS_SIMILARITY, SAME_SUBJECT_SIMILARITY)` may be one subject: the model is asked. */
 export const AMBIGUOUS_SIMILARITY = 0.3;
+/**
+ * Similar wording around different names is weak evidence of one subject: such a pair ranks below the pairs whose
+ * names agree, and a "same" for it must be given twice before one single value replaces another.
+ */
+const TWIN_DISCOUNT = 0.25;
 /** Keys whose character trigrams are at least this similar may name one subject in other words. */
 export const SIMILAR_KEY = 0.5;
 /** Above this many members, a shared band is too common to compare all pairs; each member meets only its neighbours. */
@@ -87,10 +93,6 @@ function keyGrams(key: string, anchors: readonly string[]): Set<string> {
   const text = ` ${words.join(" ")} `;
   for (let i = 0; i + 3 <= text.length; i++) grams.add(text.slice(i, i + 3));
   return grams;
-}
-
-function cardinalityOf(facts: readonly CandidateFact[]): "single" | "multi" {
-  return facts.every((fact) => fact.cardinality === "single") ? "single" : "multi";
 }
 
 function forEachBucketPair(buckets: Map<string, number[]>, visit: (a: number, b: number) => void): void {
@@ -176,7 +178,7 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
     if (similarity >= SAME_SUBJECT_SIMILARITY && sameAnchors(a, b) && a.fact.cardinality === b.fact.cardinality) {
       clusters.merge(groupA, groupB);
     } else {
-      propose(groupA, groupB, similarity);
+      propose(groupA, groupB, sameNames(a, b) ? similarity : similarity * TWIN_DISCOUNT);
     }
   });
 
@@ -186,8 +188,14 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
     const visit = (groupA: number, groupB: number) => {
       if (clusters.root(groupA) === clusters.root(groupB)) return;
       const score = jaccard(headKeys[groupA] ?? new Set(), headKeys[groupB] ?? new Set());
-      if (score >= SIMILAR_KEY && related(groups[groupA]?.head ?? 0, groups[groupB]?.head ?? 0)) {
-        propose(groupA, groupB, score);
+      const headA = groups[groupA]?.head ?? 0;
+      const headB = groups[groupB]?.head ?? 0;
+      if (score >= SIMILAR_KEY && related(headA, headB)) {
+        propose(
+          groupA,
+          groupB,
+          sameNames(views[headA] as FactView, views[headB] as FactView) ? score : score * TWIN_DISCOUNT,
+        );
       }
     };
     if (members.length <= LARGE_ENTITY) {
@@ -200,7 +208,11 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
     }
   }
 
-  proposeSameEntity(groups, views, headKeys, byEntity, clusters, related, propose);
+  const placed = new Set<number>();
+  for (const pair of ambiguous.values()) {
+    if (pair.score >= AMBIGUOUS_SIMILARITY) placed.add(pair.a).add(pair.b);
+  }
+  proposeSameEntity(groups, views, headKeys, byEntity, placed, clusters, related, propose);
 
   const maxPairs = groups.length * (options.maxPairsPerGroup ?? 2);
   const batchSize = options.batchSize ?? 25;
@@ -210,7 +222,7 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
   let round = [...ambiguous.values()].sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b);
   for (let pass = 0; pass < 2 && round.length > 0; pass++) {
     const asked = new Set<string>();
-    const roots = new Map<string, { a: number; b: number }>();
+    const roots = new Map<string, { a: number; b: number; score: number }>();
     const pairs: JudgePair[] = [];
     for (const pair of round) {
       const rootA = clusters.root(pair.a);
@@ -219,7 +231,7 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
       if (rootA === rootB || asked.has(pairKey) || judgedPairs + pairs.length >= maxPairs) continue;
       asked.add(pairKey);
       const id = `p${judgedPairs + pairs.length}`;
-      roots.set(id, { a: rootA, b: rootB });
+      roots.set(id, { a: rootA, b: rootB, score: pair.score });
       pairs.push({ id, left: clusters.side(rootA), right: clusters.side(rootB) });
     }
     const batches: JudgePair[][] = [];
@@ -227,14 +239,17 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
     judgeCalls += batches.length;
     judgedPairs += pairs.length;
     const verdicts = (await Promise.all(batches.map((batch) => options.judge(batch)))).flat();
-    const accepted = await confirmReplacements(pairs, verdicts, roots, clusters, headOf, options.judge, batchSize);
+    const accepted = await secondOpinions(pairs, verdicts, roots, clusters, headOf, options.judge, {
+      batchSize,
+      budget: maxPairs - judgedPairs,
+    });
     judgeCalls += accepted.calls;
     judgedPairs += accepted.asked;
     const changed = new Set<number>();
     const deferred: Array<{ a: number; b: number; score: number }> = [];
     for (const pair of accepted.pairs) {
       if (changed.has(pair.a) || changed.has(pair.b)) {
-        deferred.push({ a: pair.a, b: pair.b, score: 0 });
+        deferred.push(pair);
         continue;
       }
       const headA = headOf(pair.a);
@@ -252,52 +267,64 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
   return { clusters: clusters.all(), judgeCalls, judgedPairs, refused };
 }
 
-/** Below this, a same-entity pair shares no attribute signal worth a model call. */
-const WEAK_SIGNAL = 0.25;
-/** Same-entity pairs proposed per group, best first. */
-const SAME_ENTITY_PAIRS = 1;
+/** Same-entity partners proposed per unplaced group, best first. */
+const SAME_ENTITY_PAIRS = 3;
 /** An entity named by more groups than this is too common to pair all its attributes. */
 const LARGE_ENTITY = 64;
 
-/** Groups by the entity their head names (its anchors outside the value, sorted); "" for heads that name none. */
+/**
+ * Groups by each name their head carries outside its value (one group can sit under several: "Alice mentors Bob"
+ * under `alice` and `bob`), so that a sentence-initial word written with a capital ("Invoke `make` → Atlas-4 …")
+ * cannot hide a fact from the entity it is about; heads that name none sit under "".
+ */
 function groupsByEntity(groups: readonly Group[], views: readonly FactView[]): Map<string, number[]> {
   const byEntity = new Map<string, number[]>();
   for (const [index, group] of groups.entries()) {
-    const entity = [...(views[group.head] as FactView).roleAnchors].sort().join(" ");
-    const list = byEntity.get(entity);
-    if (list) list.push(index);
-    else byEntity.set(entity, [index]);
+    const names = (views[group.head] as FactView).roleAnchors;
+    for (const entity of names.length === 0 ? [""] : new Set(names)) {
+      const list = byEntity.get(entity);
+      if (list) list.push(index);
+      else byEntity.set(entity, [index]);
+    }
   }
   return byEntity;
 }
 
 /**
  * Reworded keys and statements can share too little to meet through words or keys alone ("Lumen-49 ships on
- * continuous deployment" / "Lumen-49 is on weekly releases"). Single-valued groups that name the same entity (the
- * same anchors outside their values) are paired when their attribute words — the entity's own words left out —
- * share at least a weak signal, at most one pair per group, ranked below every pair the strong signals proposed.
- * At least one side must rest on a session of this dream: two facts both read from the input store were settled.
+ * continuous deployment" / "Lumen-49 is on weekly releases"). A group that is news — every fact in it from a session
+ * of this dream — and that no strong signal placed (no similar key or wording beside it) may be a reworded update:
+ * it is paired with the single-valued groups that name the same entity, the few whose attribute words are closest
+ * first, ranked below every pair a strong signal proposed. A "same" for such a pair must be given twice before it
+ * replaces a value (see {@link secondOpinions}), so a model that says "same" too easily cannot merge an entity's
+ * attributes into one.
  */
 function proposeSameEntity(
   groups: readonly Group[],
   views: readonly FactView[],
   headKeys: readonly Set<string>[],
   byEntity: ReadonlyMap<string, number[]>,
+  placed: ReadonlySet<number>,
   clusters: GroupClusters,
   related: (i: number, j: number) => boolean,
   propose: (a: number, b: number, score: number) => void,
 ): void {
-  const fromSession = (group: number) => restsOnSession((views[groups[group]?.head ?? 0] as FactView).fact);
+  const news = (group: number) =>
+    (groups[group]?.members ?? []).every((index) => restsOnSession((views[index] as FactView).fact));
   const attributeWords = (view: FactView) =>
     new Set([...view.words].filter((word) => !view.anchors.some((anchor) => anchor.includes(word))));
   for (const [entity, all] of byEntity) {
-    const members = all.filter((group) => (views[groups[group]?.head ?? 0] as FactView).fact.cardinality === "single");
+    const members = all.filter((group) => {
+      const head = (views[groups[group]?.head ?? 0] as FactView).fact;
+      return head.cardinality === "single" || head.derived !== undefined;
+    });
     if (entity === "" || members.length < 2 || members.length > LARGE_ENTITY) continue;
     for (const a of members) {
+      if (placed.has(a) || !news(a)) continue;
       const headA = views[groups[a]?.head ?? 0] as FactView;
       const wordsA = attributeWords(headA);
       const scored = members
-        .filter((b) => b !== a && clusters.root(a) !== clusters.root(b) && (fromSession(a) || fromSession(b)))
+        .filter((b) => b !== a && clusters.root(a) !== clusters.root(b))
         .map((b) => {
           const headB = views[groups[b]?.head ?? 0] as FactView;
           const score = Math.max(
@@ -306,7 +333,6 @@ function proposeSameEntity(
           );
           return { b, score };
         })
-        .filter((entry) => entry.score >= WEAK_SIGNAL)
         .sort((x, y) => y.score - x.score || x.b - y.b)
         .slice(0, SAME_ENTITY_PAIRS);
       for (const { b, score } of scored) {
@@ -317,39 +343,54 @@ function proposeSameEntity(
 }
 
 /**
- * The "same" verdicts to act on, in the order the pairs were asked. A verdict that would make one single value replace
- * another (both clusters single-valued, their heads holding different values) destroys information if it is wrong,
- * so it is asked once more with the sides swapped and acted on only if the model says "same" again; a merge of two
- * wordings of one value, or of set members, needs no second answer.
+ * The "same" verdicts to act on, in the order the pairs were asked. One answer is not always enough; where the
+ * signals that proposed a pair disagree with the model, the pair is asked once more with its sides swapped:
+ *
+ * - a "same" for a pair only a weak signal proposed (the same entity, little else), that would make one single value
+ *   replace another, destroys a true fact if it is wrong: it stands only if the second answer is "same" too;
+ * - a "different" for a pair strong signals proposed (a similar key or wording about the same entity) leaves a stale
+ *   value beside its update if it is wrong: a second answer of "same" merges the pair.
+ *
+ * Merging two wordings of one value, or members of a set, needs no second answer. Second answers count against
+ * the pair budget, doubted "same" verdicts first; a doubted verdict the budget leaves unasked counts as "different".
  */
-async function confirmReplacements(
+async function secondOpinions(
   pairs: readonly JudgePair[],
   verdicts: readonly JudgeVerdict[],
-  roots: ReadonlyMap<string, { a: number; b: number }>,
+  roots: ReadonlyMap<string, { a: number; b: number; score: number }>,
   clusters: GroupClusters,
   headOf: (group: number) => FactView,
   judge: DeduplicateOptions["judge"],
-  batchSize: number,
-): Promise<{ pairs: Array<{ a: number; b: number }>; calls: number; asked: number }> {
+  limits: { batchSize: number; budget: number },
+): Promise<{ pairs: Array<{ a: number; b: number; score: number }>; calls: number; asked: number }> {
   const same = new Set(verdicts.filter((verdict) => verdict.same).map((verdict) => verdict.id));
   const replacing = (pair: { a: number; b: number }) =>
-    clusters.cardinality(pair.a) === "single" &&
-    clusters.cardinality(pair.b) === "single" &&
+    clusters.cardinality(pair.a) !== "multi" &&
+    clusters.cardinality(pair.b) !== "multi" &&
     !sameValue(headOf(pair.a), headOf(pair.b));
+  const doubted = (pair: JudgePair): boolean => {
+    const found = roots.get(pair.id);
+    if (found === undefined || !replacing(found)) return false;
+    return same.has(pair.id) ? found.score < AMBIGUOUS_SIMILARITY : found.score >= SIMILAR_KEY;
+  };
   const recheck = pairs
-    .filter((pair) => same.has(pair.id) && replacing(roots.get(pair.id) ?? { a: 0, b: 0 }))
+    .filter(doubted)
+    .sort((x, y) => Number(same.has(y.id)) - Number(same.has(x.id)))
+    .slice(0, Math.max(0, limits.budget))
     .map((pair) => ({ id: pair.id, left: pair.right, right: pair.left }));
+  const rechecked = new Set(pairs.filter(doubted).map((pair) => pair.id));
   const batches: JudgePair[][] = [];
-  for (let start = 0; start < recheck.length; start += batchSize) batches.push(recheck.slice(start, start + batchSize));
+  for (let start = 0; start < recheck.length; start += limits.batchSize) {
+    batches.push(recheck.slice(start, start + limits.batchSize));
+  }
   const again = new Set(
     (await Promise.all(batches.map((batch) => judge(batch))))
       .flat()
       .filter((verdict) => verdict.same)
       .map((verdict) => verdict.id),
   );
-  const rechecked = new Set(recheck.map((pair) => pair.id));
   const accepted = pairs
-    .filter((pair) => same.has(pair.id) && (!rechecked.has(pair.id) || again.has(pair.id)))
+    .filter((pair) => (rechecked.has(pair.id) ? again.has(pair.id) : same.has(pair.id)))
     .flatMap((pair) => {
       const found = roots.get(pair.id);
       return found ? [found] : [];
@@ -358,12 +399,12 @@ async function confirmReplacements(
 }
 
 function refusal(
-  cardinalityA: "single" | "multi",
-  cardinalityB: "single" | "multi",
+  cardinalityA: "single" | "multi" | null,
+  cardinalityB: "single" | "multi" | null,
   headA: FactView,
   headB: FactView,
 ): string | null {
-  if (cardinalityA !== cardinalityB) {
+  if (cardinalityA !== null && cardinalityB !== null && cardinalityA !== cardinalityB) {
     return `refused a merge the model proposed: one side holds a single value, the other a set (${cardinalityA} vs ${cardinalityB})`;
   }
   if (!compatibleSubjects(headA, headB)) {
@@ -398,8 +439,11 @@ class GroupClusters {
     return this.heads.get(this.root(group)) ?? 0;
   }
 
-  cardinality(group: number): "single" | "multi" {
-    return cardinalityOf((this.members.get(this.root(group)) ?? []).map((index) => this.facts[index] as CandidateFact));
+  /** What the cluster's extracted facts say; null when all of them are facts the engine derived. */
+  cardinality(group: number): "single" | "multi" | null {
+    return declaredCardinality(
+      (this.members.get(this.root(group)) ?? []).map((index) => this.facts[index] as CandidateFact),
+    );
   }
 
   /** Joins two clusters; returns the new root. */

@@ -1,4 +1,4 @@
-import type { CandidateFact } from "../schemas/facts.js";
+import type { CandidateFact, Cardinality } from "../schemas/facts.js";
 import { timeOf } from "../util/time.js";
 import { trustRank } from "./check-evidence.js";
 
@@ -27,6 +27,22 @@ export function byAuthority(a: CandidateFact | undefined, b: CandidateFact | und
     compareText(a.key, b.key) ||
     compareText(a.id, b.id)
   );
+}
+
+/**
+ * The cardinality a group of facts gives its subject: what the facts the model extracted say (`single` only when
+ * each says so), or null when every fact is one the engine derived (its cardinality is a guess).
+ */
+export function declaredCardinality(facts: readonly CandidateFact[]): Cardinality | null {
+  const declared = facts.filter((fact) => fact.derived === undefined);
+  if (declared.length === 0) return null;
+  return declared.every((fact) => fact.cardinality === "single") ? "single" : "multi";
+}
+
+/** The facts the model extracted, when there are any; else all of them (for where a derived fact's guess must do). */
+export function preferDeclared(facts: readonly CandidateFact[]): readonly CandidateFact[] {
+  const declared = facts.filter((fact) => fact.derived === undefined);
+  return declared.length > 0 ? declared : facts;
 }
 
 /** Oldest first, ties broken by statement then id, so the order does not depend on arrival. */

@@ -4,7 +4,7 @@ import { contentWords, jaccard, normalizeText } from "../util/text.js";
 import { UnionFind } from "../util/union-find.js";
 import { trustRank } from "./check-evidence.js";
 import { clausesOf, sentenceOf } from "./clauses.js";
-import { byAuthority, byObservation } from "./fact-order.js";
+import { byAuthority, byObservation, declaredCardinality, preferDeclared } from "./fact-order.js";
 import { isPastMention } from "./past-mention.js";
 import { type FactView, normalizeValue, sameValue, viewOf } from "./same-subject.js";
 
@@ -104,10 +104,12 @@ function consolidated(
   merged: CandidateFact[],
   superseded: CandidateFact[],
   cardinality: ConsolidatedFact["cardinality"],
+  placed: CandidateFact,
 ): ConsolidatedFact {
+  const home = winner.derived === undefined ? winner : placed;
   return {
-    key: winner.key,
-    topic: winner.topic,
+    key: home.key,
+    topic: home.topic,
     statement: winner.statement,
     kind: winner.kind,
     cardinality,
@@ -153,7 +155,9 @@ function lowerTrust(fact: CandidateFact, winner: CandidateFact, verb = "override
  */
 export function resolveByRecency(cluster: CandidateFact[]): Resolution {
   if (cluster.length === 0) throw new RangeError("cannot resolve an empty cluster");
-  const cardinality = cluster.every((fact) => fact.cardinality === "single") ? "single" : "multi";
+  const cardinality =
+    declaredCardinality(cluster) ?? (cluster.every((fact) => fact.cardinality === "single") ? "single" : "multi");
+  const placed = [...preferDeclared(cluster)].sort(byAuthority)[0] as CandidateFact;
   const values = partitionByValue(cluster.map(viewOf)).map((part) => part.map((view) => view.fact).sort(byAuthority));
   values.sort((a, b) => byAuthority(a[0], b[0]));
   const settle = (facts: CandidateFact[]) => {
@@ -176,7 +180,7 @@ export function resolveByRecency(cluster: CandidateFact[]): Resolution {
     return {
       facts: kept.map((facts) => {
         const { state, merged, superseded } = settle(facts);
-        return consolidated(state, merged, superseded, cardinality);
+        return consolidated(state, merged, superseded, cardinality, placed);
       }),
       dropped: values
         .filter((facts) => !kept.includes(facts))
@@ -198,7 +202,7 @@ export function resolveByRecency(cluster: CandidateFact[]): Resolution {
   );
   for (const group of tombstones) {
     const { state, merged, superseded } = settle(group);
-    facts.push(consolidated(state, merged, superseded, cardinality));
+    facts.push(consolidated(state, merged, superseded, cardinality, placed));
   }
   if (winning === undefined) return { facts, dropped };
   const { state: winner, merged, superseded } = settle(winning);
@@ -214,6 +218,6 @@ export function resolveByRecency(cluster: CandidateFact[]): Resolution {
       if (fact.polarity === "positive") facts.push(...untouchedClauses(fact, winner));
     }
   }
-  facts.unshift(consolidated(winner, merged, replaced, cardinality));
+  facts.unshift(consolidated(winner, merged, replaced, cardinality, placed));
   return { facts, dropped };
 }

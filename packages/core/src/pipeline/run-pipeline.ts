@@ -21,6 +21,7 @@ import { checkInsights, type SessionEventIndex } from "./check-insights.js";
 import { chunkTranscript, LINE_OVERHEAD_TOKENS } from "./chunk-transcript.js";
 import { deduplicate } from "./deduplicate.js";
 import { attachLedger, settledTogether, skippedNotice } from "./incremental.js";
+import { keepLastingParts } from "./keep-lasting-parts.js";
 import { readLineage } from "./lineage.js";
 import { renderMemories } from "./render-memories.js";
 import { resolveByRecency } from "./resolve-by-recency.js";
@@ -200,7 +201,13 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   state.stats.candidateFacts = candidates.length;
 
   await context.checkpoint("dedupe");
-  const transient = candidates.filter((fact) => fact.kind === "transient");
+  const { transient, kept } = keepLastingParts(candidates);
+  if (kept.length > 0) {
+    context.emit({
+      type: "notice",
+      message: `${kept.length} statements the model called one-off read as lasting (no failure, date or temporary wording) and are kept as facts, e.g. "${kept[0]?.statement}"`,
+    });
+  }
   for (const fact of transient) {
     state.dropReasons.set(fact.id, TRANSIENT_REASON);
     state.dropped.push({
@@ -212,8 +219,8 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
       evidence: fact.evidence,
     });
   }
-  const lasting = atomizeFacts(candidates.filter((fact) => fact.kind !== "transient"));
-  state.memoryFacts = atomizeFacts(state.memoryFacts);
+  const lasting = atomizeFacts([...candidates.filter((fact) => fact.kind !== "transient"), ...kept]);
+  state.memoryFacts = atomizeFacts(replaceSorted(state.memoryFacts, transient, kept));
   const { clusters, judgeCalls, refused } = await deduplicate(lasting, {
     judge: (pairs) => callModel(() => context.model.judge(pairs, callContext)),
     settled: (a, b) => settledTogether(a, b, fromLineage),
@@ -260,6 +267,20 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
     state.outputContent.set(written.path, memory.content);
     context.emit({ type: "memory.written", memory_id: written.id, path: written.path });
   }
+}
+
+/** Memory facts with each one-off fact replaced by what sorting made of it (kept whole, split, or narrowed). */
+function replaceSorted(
+  facts: readonly CandidateFact[],
+  transient: readonly CandidateFact[],
+  kept: readonly CandidateFact[],
+): CandidateFact[] {
+  const sorted = new Map<string, CandidateFact[]>();
+  for (const fact of [...transient, ...kept]) {
+    const origin = fact.id.replace(/~\d+$/, "");
+    sorted.set(origin, [...(sorted.get(origin) ?? []), fact]);
+  }
+  return facts.flatMap((fact) => (fact.kind === "transient" ? (sorted.get(fact.id) ?? [fact]) : [fact]));
 }
 
 async function synthesize(

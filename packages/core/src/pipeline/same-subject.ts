@@ -96,8 +96,9 @@ function isSubset(small: readonly string[], large: ReadonlySet<string>): boolean
 /**
  * Whether two facts can be about the same subject, judging by what they name. Roles must agree. When both name their
  * value, the anchors outside the values (the subject's own names and identifiers) must agree — one side may be more
- * specific. Otherwise the statements may differ in one anchor each (the value: Berlin → Lisbon, Postgres 15 → 16),
- * but not both in two or more (`alpha-1 … 10.0.0.1` and `alpha-2 … 10.0.0.2` are two servers).
+ * specific. When only one names its value, the other must name every anchor of the first outside that value ("Sable-1
+ * runs its CI on Buildkite" is not about the subject of "Quartz-9 runs its CI on Buildkite"). Otherwise the statements
+ * may differ in one anchor each (the value: Berlin → Lisbon, Postgres 15 → 16), but not both in two or more (`alpha-1 … 10.0.0.1` and `alpha-2 … 10.0.0.2` are two servers).
  */
 export function compatibleSubjects(a: FactView, b: FactView): boolean {
   if (rolesSwapped(a.roleAnchors, b.roleAnchors)) return false;
@@ -106,7 +107,21 @@ export function compatibleSubjects(a: FactView, b: FactView): boolean {
     const subjectB = b.anchors.filter((anchor) => !inValue(anchor, b.valueText));
     return isSubset(subjectA, new Set(subjectB)) || isSubset(subjectB, new Set(subjectA));
   }
+  if (a.valueText !== null || b.valueText !== null) {
+    const [named, other] = a.valueText !== null ? [a, b] : [b, a];
+    if (!named.anchors.every((anchor) => inValue(anchor, named.valueText) || other.tokens.has(anchor))) return false;
+  }
   return onlyIn(a, b).length < 2 || onlyIn(b, a).length < 2;
+}
+
+/**
+ * Whether two facts name the same things outside their values: then similar wording is strong evidence of one
+ * subject. Statements built alike around different names ("Falcon-6 stores its data in Postgres 16" / "Cirrus-1
+ * stores its data in Postgres 16", no values given) are twins of a template, not one fact.
+ */
+export function sameNames(a: FactView, b: FactView): boolean {
+  const inB = new Set(b.roleAnchors);
+  return a.roleAnchors.length === inB.size && a.roleAnchors.every((anchor) => inB.has(anchor));
 }
 
 /** Anchors of `a` that `b` does not name at all (not even in lowercase). */

@@ -106,6 +106,12 @@ export const CandidateFact = z.object({
   observedAt: Timestamp,
   trust: Trust,
   evidence: z.array(Evidence).min(1),
+  /**
+   * Set on a fact the engine made rather than the model: a `clause` split off a compound statement, or a `carried`
+   * input memory line no extracted fact rests on. Its key, topic and cardinality are guesses: it takes those of the
+   * subject it joins.
+   */
+  derived: z.enum(["clause", "carried"]).optional(),
 });
 export type CandidateFact = z.infer<typeof CandidateFact>;
 

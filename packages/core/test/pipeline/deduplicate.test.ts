@@ -60,25 +60,57 @@ describe("deduplicate", () => {
         return pairs.map((pair) => ({ id: pair.id, same: true }));
       },
     });
-    expect(judgeCalls).toBe(2);
+    expect(judgeCalls).toBe(1);
     expect(asked[0]?.map((pair) => [pair.left.key, pair.right.key].sort())).toEqual([["go.indent", "indentation"]]);
-    expect(asked[1]?.map((pair) => [pair.right.key, pair.left.key])).toEqual(
-      asked[0]?.map((pair) => [pair.left.key, pair.right.key]),
-    );
     expect(clusters.map((c) => c.length).sort()).toEqual([1, 2]);
   });
 
-  it("acts on a verdict that would replace one single value by another only if the model repeats it, sides swapped", async () => {
-    const facts = [
+  const reworded = () => [
+    {
+      ...fact("atlas_404_test_cmd", "Always run `just test` before pushing Atlas-404.", "2026-01-01T09:00:00.000Z"),
+      value: "just test",
+      trust: "memory" as const,
+      evidence: [{ type: "memory" as const, memoryId: "mem_1", path: "/projects/atlas-404.md" }],
+    },
+    { ...fact("projects.atlas_404.test_command", "Invoke `rake spec` → Atlas-404 checks pass."), value: "rake spec" },
+  ];
+
+  it("pairs a reworded update with the attributes of its entity, and replaces a value only if the model says so twice", async () => {
+    let call = 0;
+    const once = await deduplicate(reworded(), {
+      judge: async (pairs) => pairs.map((pair) => ({ id: pair.id, same: call++ === 0 })),
+    });
+    expect(once.judgeCalls).toBe(2);
+    expect(once.clusters).toHaveLength(2);
+    const twice = await deduplicate(reworded(), {
+      judge: async (pairs) => pairs.map((pair) => ({ id: pair.id, same: true })),
+    });
+    expect(twice.judgeCalls).toBe(2);
+    expect(twice.clusters).toHaveLength(1);
+  });
+
+  it("asks again, sides swapped, when the model calls a strongly similar pair different, and merges on a second same", async () => {
+    const facts = () => [
       fact("indentation", "User prefers tabs for indentation in Go code."),
       fact("go.indent", "For Go code the user prefers spaces for indentation."),
     ];
+    const asked: JudgePair[][] = [];
     let call = 0;
-    const { clusters, judgeCalls } = await deduplicate(facts, {
-      judge: async (pairs) => pairs.map((pair) => ({ id: pair.id, same: call++ === 0 })),
+    const second = await deduplicate(facts(), {
+      judge: async (pairs) => {
+        asked.push(pairs);
+        return pairs.map((pair) => ({ id: pair.id, same: call++ > 0 }));
+      },
     });
-    expect(judgeCalls).toBe(2);
-    expect(clusters).toHaveLength(2);
+    expect(second.judgeCalls).toBe(2);
+    expect(asked[1]?.map((pair) => [pair.right.key, pair.left.key])).toEqual(
+      asked[0]?.map((pair) => [pair.left.key, pair.right.key]),
+    );
+    expect(second.clusters).toHaveLength(1);
+    const never = await deduplicate(facts(), {
+      judge: async (pairs) => pairs.map((pair) => ({ id: pair.id, same: false })),
+    });
+    expect(never.clusters).toHaveLength(2);
   });
 
   it("merges two wordings of one value, or two set members, on one answer", async () => {

@@ -52,6 +52,17 @@ export function isTransient(text: string, context: TransientContext = {}): boole
   return context.dated === true || DATE_MARKER.test(low) || AGAIN.test(low) || ERROR_SIGNATURE.test(text);
 }
 
+/**
+ * True when the text says anything that could make it a one-off: debugging or failure words, a date or "today", a
+ * temporary qualifier, an error signature, a log line. Weaker than {@link isTransient}: a statement without any of
+ * these reads as lasting whatever a model labelled it.
+ */
+export function hasOneOffMarker(text: string): boolean {
+  if (isStackLine(text) || ERROR_SIGNATURE.test(text)) return true;
+  const low = lower(text);
+  return DEBUG.test(low) || DATE_MARKER.test(low) || (TEMPORARY.test(low) && !NEGATED_TEMPORARY.test(low));
+}
+
 /** True when the text carries an ISO date (`2026-03-02`), so what sits under it is dated. */
 export function hasIsoDate(text: string): boolean {
   return ISO_DATE.test(text);
