@@ -86,7 +86,9 @@ describe("statements a model calls one-off", () => {
     const keyOf = (text: string) => (text.includes("Quartz-7") ? "projects.quartz_7.release_cadence" : text);
     const storage = createInMemoryAdapter();
     await storage.putSession(sessionOf("sesn_a", 1, ["Quartz-7 moved to weekly releases."]));
-    const storeId = await storeWith(storage, { "/projects.md": "# Projects\n\n- Quartz-7 ships on monthly releases.\n" });
+    const storeId = await storeWith(storage, {
+      "/projects.md": "# Projects\n\n- Quartz-7 ships on monthly releases.\n",
+    });
     const model = everythingOneOff(keyOf);
     const lasting: ConsolidationModel = {
       ...model,
