@@ -76,16 +76,19 @@ interface Group {
 
 /**
  * Character trigrams of a key's attribute words: namespace words and the names the statement itself anchors (the
- * entity, checked separately) are left out, so `projects.atlas-17.deploy_region` meets `atlas17.deployment-region`
+ * entity, checked separately — also when the key splits it, as `borealis_308` does `Borealis-308`) are left out, so `projects.atlas-17.deploy_region` meets `atlas17.deployment-region`
  * but not `projects.atlas-17.database`.
  */
 function keyGrams(key: string, anchors: readonly string[]): Set<string> {
-  const named = new Set(anchors);
+  const named = (word: string) => {
+    const bare = normalizeAnchor(word);
+    return anchors.some((anchor) => anchor === bare || (bare.length > 2 && anchor.includes(bare)));
+  };
   const words = key
     .toLowerCase()
     .split(/[^\p{L}\p{N}-]+/u)
     .filter((word) => word !== "" && !GENERIC_KEY_WORDS.has(word))
-    .filter((word) => !named.has(normalizeAnchor(word)) && !/\p{N}/u.test(word))
+    .filter((word) => !named(word) && !/\p{N}/u.test(word))
     .flatMap((word) => word.split("-"))
     .filter((word) => word !== "");
   const grams = new Set<string>();
@@ -178,7 +181,8 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
     if (similarity >= SAME_SUBJECT_SIMILARITY && sameAnchors(a, b) && a.fact.cardinality === b.fact.cardinality) {
       clusters.merge(groupA, groupB);
     } else {
-      propose(groupA, groupB, sameNames(a, b) ? similarity : similarity * TWIN_DISCOUNT);
+      const said = jaccard(a.namelessWords, b.namelessWords);
+      propose(groupA, groupB, sameNames(a, b) ? said : said * TWIN_DISCOUNT);
     }
   });
 

@@ -10,6 +10,11 @@ export interface TransientSorting {
   transient: CandidateFact[];
   /** Kept: a clause or statement that reads as lasting and that dropping would lose. */
   kept: CandidateFact[];
+  /**
+   * Said in a session, reading as lasting, under a key no lasting fact has: lasting if deduplication finds it is
+   * about the subject of a lasting fact (its newer value in other words), else dropped as one-off.
+   */
+  disputed: CandidateFact[];
 }
 
 /**
@@ -21,7 +26,8 @@ export interface TransientSorting {
  *   its own ("CI is red today. Use the staging branch." stays one note: its second clause names nothing new);
  * - a line of an input memory is pruned only when it reads as one-off: the store already chose to keep it;
  * - a statement under the key of a lasting fact of this dream, reading as lasting, is that attribute's newer value,
- *   not a note about it.
+ *   not a note about it; under another key, it is `disputed` until deduplication says whether it is about a lasting
+ *   fact's subject.
  *
  * Anything else labelled one-off is dropped, as the model said.
  */
@@ -29,6 +35,7 @@ export function keepLastingParts(facts: readonly CandidateFact[]): TransientSort
   const lastingKeys = new Set(facts.filter((fact) => fact.kind !== "transient").map((fact) => normalizeKey(fact.key)));
   const transient: CandidateFact[] = [];
   const kept: CandidateFact[] = [];
+  const disputed: CandidateFact[] = [];
   for (const fact of facts) {
     if (fact.kind !== "transient") continue;
     const clauses = clausesOf(fact.statement);
@@ -60,8 +67,9 @@ export function keepLastingParts(facts: readonly CandidateFact[]): TransientSort
     }
     const fromMemory = fact.evidence.every((cited) => cited.type === "memory");
     const lastingKey = lastingKeys.has(normalizeKey(fact.key));
-    if ((fromMemory || lastingKey) && !hasOneOffMarker(fact.statement)) kept.push({ ...fact, kind: "fact" });
-    else transient.push(fact);
+    if (hasOneOffMarker(fact.statement)) transient.push(fact);
+    else if (fromMemory || lastingKey) kept.push({ ...fact, kind: "fact" });
+    else disputed.push({ ...fact, kind: "fact" });
   }
-  return { transient, kept };
+  return { transient, kept, disputed };
 }

@@ -201,30 +201,44 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   state.stats.candidateFacts = candidates.length;
 
   await context.checkpoint("dedupe");
-  const { transient, kept } = keepLastingParts(candidates);
+  const { transient, kept, disputed } = keepLastingParts(candidates);
   if (kept.length > 0) {
     context.emit({
       type: "notice",
       message: `${kept.length} statements the model called one-off read as lasting (no failure, date or temporary wording) and are kept as facts, e.g. "${kept[0]?.statement}"`,
     });
   }
-  for (const fact of transient) {
+  const dropAsTransient = (fact: CandidateFact) => {
     state.dropReasons.set(fact.id, TRANSIENT_REASON);
     state.dropped.push({
       factId: fact.id,
       statement: fact.statement,
       key: fact.key,
-      kind: fact.kind,
+      kind: "transient",
       reason: TRANSIENT_REASON,
       evidence: fact.evidence,
     });
-  }
-  const lasting = atomizeFacts([...candidates.filter((fact) => fact.kind !== "transient"), ...kept]);
+  };
+  for (const fact of transient) dropAsTransient(fact);
+  const lasting = atomizeFacts([...candidates.filter((fact) => fact.kind !== "transient"), ...kept, ...disputed]);
   state.memoryFacts = atomizeFacts(replaceSorted(state.memoryFacts, transient, kept));
-  const { clusters, judgeCalls, refused } = await deduplicate(lasting, {
+  const deduplicated = await deduplicate(lasting, {
     judge: (pairs) => callModel(() => context.model.judge(pairs, callContext)),
     settled: (a, b) => settledTogether(a, b, fromLineage),
   });
+  const { judgeCalls, refused } = deduplicated;
+  const doubted = new Set(disputed.map((fact) => fact.id));
+  const clusters: CandidateFact[][] = [];
+  for (const cluster of deduplicated.clusters) {
+    if (!cluster.every((fact) => doubted.has(fact.id.replace(/~\d+$/, "")))) {
+      clusters.push(cluster);
+      continue;
+    }
+    for (const fact of cluster) {
+      transient.push({ ...fact, kind: "transient" });
+      dropAsTransient(fact);
+    }
+  }
   state.stats.clusters = clusters.length;
   state.stats.judgeCalls = judgeCalls;
   for (const merge of refused.slice(0, MAX_REFUSAL_NOTICES)) {

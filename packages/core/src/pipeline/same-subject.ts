@@ -42,6 +42,12 @@ export interface FactView {
    * things, not participants).
    */
   roleAnchors: string[];
+  /**
+   * Content words outside the names the statement carries (its role anchors): what it says about them. Two
+   * statements about one entity share its name whatever they say; these words tell "runs its CI on GitLab CI" from
+   * "is on monthly releases".
+   */
+  namelessWords: Set<string>;
 }
 
 /** Reads the anchors and words of a fact. */
@@ -53,11 +59,15 @@ export function viewOf(fact: CandidateFact): FactView {
     words: new Set(contentWords(fact.statement).filter((word) => !NEGATION_WORDS.has(word))),
     tokens: anchorTokensOf(fact.statement),
     roleAnchors: [],
+    namelessWords: new Set(),
   };
   const acronyms = new Set(
     [...fact.statement.matchAll(/\b\p{Lu}{2,5}s?\b/gu)].map((match) => normalizeAnchor(match[0].replace(/s$/, ""))),
   );
   view.roleAnchors = view.anchors.filter((anchor) => !inValue(anchor, view.valueText) && !acronyms.has(anchor));
+  view.namelessWords = new Set(
+    [...view.words].filter((word) => !view.roleAnchors.some((anchor) => anchor === word || anchor.includes(word))),
+  );
   return view;
 }
 
@@ -115,13 +125,12 @@ export function compatibleSubjects(a: FactView, b: FactView): boolean {
 }
 
 /**
- * Whether two facts name the same things outside their values: then similar wording is strong evidence of one
- * subject. Statements built alike around different names ("Falcon-6 stores its data in Postgres 16" / "Cirrus-1
+ * Whether two facts name the same things outside their values (one side may name more): then similar wording is
+ * strong evidence of one subject. Statements built alike around different names ("Falcon-6 stores its data in Postgres 16" / "Cirrus-1
  * stores its data in Postgres 16", no values given) are twins of a template, not one fact.
  */
 export function sameNames(a: FactView, b: FactView): boolean {
-  const inB = new Set(b.roleAnchors);
-  return a.roleAnchors.length === inB.size && a.roleAnchors.every((anchor) => inB.has(anchor));
+  return isSubset(a.roleAnchors, new Set(b.roleAnchors)) || isSubset(b.roleAnchors, new Set(a.roleAnchors));
 }
 
 /** Anchors of `a` that `b` does not name at all (not even in lowercase). */

@@ -111,4 +111,49 @@ describe("statements a model calls one-off", () => {
     expect(text).toContain("Quartz-7 moved to weekly releases.");
     expect(text).not.toContain("monthly");
   });
+
+  it.each([
+    [true, "Quartz-7 moved to weekly releases.", "monthly"],
+    [false, "Quartz-7 ships on monthly releases.", "weekly"],
+  ])(
+    "under another key it is kept only if the model finds it about a lasting fact's subject (same: %s)",
+    async (same, kept, gone) => {
+      const storage = createInMemoryAdapter();
+      await storage.putSession(sessionOf("sesn_a", 1, ["Quartz-7 moved to weekly releases."]));
+      const storeId = await storeWith(storage, {
+        "/projects.md": "# Projects\n\n- Quartz-7 ships on monthly releases.\n",
+      });
+      const model = everythingOneOff((text) => (text.includes("monthly") ? "quartz7.releases" : "quartz_7.cadence"));
+      const judged: ConsolidationModel = {
+        ...model,
+        async extract(source, context) {
+          const facts = await model.extract(source, context);
+          return source.type === "memories" ? facts.map((fact) => ({ ...fact, kind: "fact" as const })) : facts;
+        },
+        async judge(pairs) {
+          return pairs.map((pair) => ({ id: pair.id, same }));
+        },
+      };
+      const nocturne = createNocturne({ storage, model: judged });
+      const created = await nocturne.dreams.create({
+        inputs: [
+          { type: "memory_store", memory_store_id: storeId },
+          { type: "sessions", session_ids: ["sesn_a"] },
+        ],
+      });
+      const done = await nocturne.dreams.wait(created.id);
+      const report = await nocturne.dreams.report(created.id);
+      const text = (await readAllMemories(storage, done.outputs[0]?.memory_store_id ?? ""))
+        .map((written) => written.content)
+        .join("\n");
+      expect(text).toContain(kept);
+      expect(text).not.toContain(gone);
+      if (!same) {
+        expect(report?.dropped.map((fact) => [fact.statement, fact.reason.split(":")[0]])).toContainEqual([
+          "Quartz-7 moved to weekly releases.",
+          "transient",
+        ]);
+      }
+    },
+  );
 });
