@@ -19,11 +19,13 @@ export * from "./schemas/session.js";
 // — ports
 export type * from "./ports/consolidation-model.js";
 export type * from "./ports/language-model.js";
+export type * from "./ports/session-writer.js";
 export type * from "./ports/storage-adapter.js";
 export type * from "./ports/tokenizer.js";
 
 // — storage
 export { createInMemoryAdapter, InMemoryAdapter } from "./adapters/in-memory-adapter.js";
+export { bufferedSessionWriter, sessionWriterFor } from "./adapters/session-writer-for.js";
 export * as storageRules from "./adapters/storage-rules.js";
 
 // — engine
