@@ -107,6 +107,8 @@ export { errorFromHttpFailure, retryAfterMs } from "./providers/provider-errors.
 // — importers
 export { importTranscriptFile, listTranscriptFiles, TRANSCRIPT_EXTENSIONS } from "./importers/import-files.js";
 export { importTranscript } from "./importers/import-transcript.js";
+export type { StagedTranscript, StoredTranscript } from "./importers/store-transcript-file.js";
+export { stageTranscriptFile, storeTranscriptFile } from "./importers/store-transcript-file.js";
 export type { TranscriptProblem } from "./importers/transcript-error.js";
 export type { ImportedTranscript, ImportTranscriptOptions, ImportWarning } from "./importers/transcript-format.js";
 export {
