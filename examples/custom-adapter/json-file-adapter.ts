@@ -22,7 +22,9 @@ import {
   type PageOptions,
   type Precondition,
   type Session,
+  type SessionEvent,
   type SessionSummary,
+  type SessionWriter,
   type StorageAdapter,
   storageRules,
   type UpdateMemoryInput,
@@ -225,6 +227,29 @@ export class JsonFileAdapter implements StorageAdapter {
     return this.change((state) => {
       state.sessions[checked.id] = checked;
       return checked;
+    });
+  }
+
+  /**
+   * Sessions written in parts. This adapter holds its whole state in memory anyway, so its driver only gathers the
+   * checked parts and swaps the session in with one change at commit; `storageRules.sessionWriter` does the rest
+   * (checks, batching, order of calls, abort on failure). An adapter that leaves this method out still works:
+   * `sessionWriterFor` falls back to the same buffering and one `putSession`.
+   */
+  async openSessionWriter(): Promise<SessionWriter> {
+    let staged: SessionEvent[] = [];
+    return storageRules.sessionWriter({
+      stage: async (part) => {
+        for (const event of part.events) staged.push(event);
+      },
+      commit: (header) =>
+        this.change((state) => {
+          state.sessions[header.id] = storageRules.sessionOf(header, staged);
+          staged = [];
+        }),
+      abort: async () => {
+        staged = [];
+      },
     });
   }
 

@@ -1,9 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { open, rename, rm, utimes } from "node:fs/promises";
 import { dirname, join } from "node:path";
 
-/** Prefix of temporary files; names starting with a dot are never read as memories, sessions or dreams. */
-export const TEMP_PREFIX = ".tmp-";
+import { tempName } from "./temp-files.js";
 
 /** Flushes a folder's entries (new, renamed or removed names) to disk. */
 export async function fsyncDir(dir: string): Promise<void> {
@@ -36,7 +34,7 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   options: AtomicWriteOptions,
 ): Promise<void> {
-  const temp = join(options.tempDir ?? dirname(target), `${TEMP_PREFIX}${randomBytes(8).toString("hex")}`);
+  const temp = join(options.tempDir ?? dirname(target), tempName());
   const handle = await open(temp, "wx");
   try {
     try {

@@ -4,6 +4,7 @@ import { hostname } from "node:os";
 import { dirname } from "node:path";
 import { NocturneError } from "@nocturne/core";
 import { isErrno } from "./fs-errors.js";
+import { isProcessAlive } from "./process-alive.js";
 
 /** Who holds a lock file. */
 export interface LockOwner {
@@ -28,15 +29,6 @@ export type ReleaseLock = () => Promise<void>;
 
 const GUARD_STALE_MS = 5_000;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return isErrno(error, "EPERM");
-  }
-}
-
 async function readOwner(path: string): Promise<{ owner: LockOwner | null; ageMs: number } | null> {
   try {
     const [text, info] = await Promise.all([readFile(path, "utf8"), stat(path)]);
@@ -57,7 +49,7 @@ function isStale(found: { owner: LockOwner | null; ageMs: number }, staleMs: num
   if (found.ageMs > staleMs) return true;
   const { owner } = found;
   if (owner === null) return found.ageMs > GUARD_STALE_MS;
-  return owner.host === hostname() && !isAlive(owner.pid);
+  return owner.host === hostname() && !isProcessAlive(owner.pid);
 }
 
 async function tryCreate(path: string, owner: LockOwner): Promise<boolean> {

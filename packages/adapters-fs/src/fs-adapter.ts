@@ -19,6 +19,7 @@ import {
   type Precondition,
   type Session,
   type SessionSummary,
+  type SessionWriter,
   type StorageAdapter,
   storageRules,
   type UpdateMemoryInput,
@@ -29,9 +30,11 @@ import { acquireFileLock } from "./file-lock.js";
 import { isErrno, toStorageError } from "./fs-errors.js";
 import { commitOps, hasPendingJournal, settleJournal } from "./journal.js";
 import { KeyedMutex } from "./keyed-mutex.js";
+import { sweepLeftovers } from "./leftovers.js";
 import { listMemoryPaths, probeMemory, readMeta } from "./probe.js";
 import { DreamFiles, SessionFiles } from "./record-files.js";
 import { Registry, type StoreRecord } from "./registry.js";
+import { sessionPartsFile } from "./session-parts-file.js";
 import { checkFsPath, derivedMemoryId, META_DIR, readOnlyStore, type StoreFolder } from "./store-folder.js";
 import { foreignFile, WritePlan } from "./write-plan.js";
 
@@ -107,6 +110,7 @@ export class FsAdapter implements StorageAdapter {
   private readonly idIndex = new Map<string, Map<string, string>>();
   private readonly warned = new Set<string>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly writers = new Set<SessionWriter>();
   private ready: Promise<void> | undefined;
   private closed = false;
 
@@ -422,6 +426,31 @@ export class FsAdapter implements StorageAdapter {
     });
   }
 
+  /**
+   * A session written in parts into a temporary file in `sessions/`, renamed into place at commit (see
+   * `sessionPartsFile`), so a large transcript is never held in memory.
+   */
+  async openSessionWriter(): Promise<SessionWriter> {
+    return this.guard("start writing a session", async () => {
+      const parts = sessionPartsFile({
+        dir: join(this.root, "sessions"),
+        fileOf: (id) => this.sessions.fileOf(id),
+        durable: this.durable,
+      });
+      return storageRules.sessionWriter(
+        {
+          stage: (part) => this.guard("store part of a session", () => parts.stage(part)),
+          commit: (header, count) => this.guard("store a session", () => parts.commit(header, count)),
+          abort: () =>
+            parts.abort().catch((error: unknown) => {
+              throw toStorageError(error, "discard a session");
+            }),
+        },
+        { open: this.writers },
+      );
+    });
+  }
+
   async getSession(id: string): Promise<Session | null> {
     return this.guard("read a session", async () => {
       return this.sessions.get(id);
@@ -471,9 +500,13 @@ export class FsAdapter implements StorageAdapter {
     });
   }
 
-  /** Refuses further calls and waits for calls in flight. Locks are only held during a write, so none is left. */
+  /**
+   * Refuses further calls, waits for calls in flight and discards sessions still being written in parts. Locks are
+   * only held during a write, so none is left.
+   */
   async close(): Promise<void> {
     this.closed = true;
+    await Promise.allSettled([...this.writers].map((writer) => writer.abort()));
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -499,6 +532,12 @@ export class FsAdapter implements StorageAdapter {
       await mkdir(this.root, { recursive: true, mode: 0o700 });
       for (const dir of ["registry", "stores", "sessions", "dreams"])
         await mkdir(join(this.root, dir), { recursive: true });
+      const records = await this.registry.list().catch(() => []);
+      await sweepLeftovers(
+        this.root,
+        records.map((record) => this.folderFor(record)),
+        this.staleLockMs,
+      );
     })();
     return this.ready.catch((error: unknown) => {
       this.ready = undefined;
@@ -622,7 +661,7 @@ export class FsAdapter implements StorageAdapter {
   /** Before a read: if a writer left a journal, wait for it (or finish it, if it died) so reads see whole batches. */
   private async settleForRead(folder: StoreFolder): Promise<void> {
     if (folder.readOnly || !(await hasPendingJournal(folder))) return;
-    await this.withStoreLock(folder, () => settleJournal(folder, this.durable));
+    await this.withStoreLock(folder, () => settleJournal(folder, this.durable, this.staleLockMs));
   }
 
   private write<T>(
@@ -639,7 +678,7 @@ export class FsAdapter implements StorageAdapter {
         const folder = this.folderFor(record);
         if (record.store.archived_at !== null) throw storageRules.storeArchived(record.store);
         if (folder.readOnly) throw readOnlyStore(folder);
-        await settleJournal(folder, this.durable);
+        await settleJournal(folder, this.durable, this.staleLockMs);
         const staged = new WritePlan(folder);
         const result = await plan(staged, folder);
         await commitOps(folder, staged.ops(), this.durable);

@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { lstat, mkdir, readdir, readFile, rm, rmdir, unlink } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, rmdir, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { NocturneError } from "@nocturne/core";
 import { fsyncDir, writeFileAtomic } from "./atomic-write.js";
 import { isErrno } from "./fs-errors.js";
 import type { MetaRecord } from "./probe.js";
 import { fileOf, META_DIR, metaFileOf, type StoreFolder, segmentsOf, symlinkWrite } from "./store-folder.js";
+import { sweepTempFiles } from "./temp-files.js";
 
 /** One change to a store folder, recorded in the journal before it is made. */
 export type JournalOp = { op: "put"; path: string; content: string; meta: MetaRecord } | { op: "remove"; path: string };
@@ -19,7 +20,8 @@ interface JournalFile {
 const PARALLEL_WRITES = 16;
 
 const journalDir = (folder: StoreFolder) => join(folder.dir, META_DIR, "journal");
-const tempDir = (folder: StoreFolder) => join(folder.dir, META_DIR, "tmp");
+/** Where a store's temporary files go. */
+export const tempDir = (folder: StoreFolder) => join(folder.dir, META_DIR, "tmp");
 
 async function ensureParents(folder: StoreFolder, path: string, changed: Set<string>): Promise<void> {
   let dir = folder.dir;
@@ -154,8 +156,11 @@ export async function hasPendingJournal(folder: StoreFolder): Promise<boolean> {
   }
 }
 
-/** Finishes journals a dead writer left behind and clears its temporary files. The caller holds the lock. */
-export async function settleJournal(folder: StoreFolder, durable: boolean): Promise<void> {
+/**
+ * Finishes journals a dead writer left behind and removes its temporary files (never those of a live writer, see
+ * `sweepTempFiles`). The caller holds the lock.
+ */
+export async function settleJournal(folder: StoreFolder, durable: boolean, staleMs: number): Promise<void> {
   if (folder.readOnly) return;
   let names: string[];
   try {
@@ -164,8 +169,7 @@ export async function settleJournal(folder: StoreFolder, durable: boolean): Prom
     if (isErrno(error, "ENOENT", "ENOTDIR")) return;
     throw error;
   }
-  const leftovers = await readdir(tempDir(folder)).catch(() => []);
-  for (const name of leftovers) await rm(join(tempDir(folder), name), { recursive: true, force: true });
+  await sweepTempFiles(tempDir(folder), staleMs);
   for (const name of names) {
     const file = join(journalDir(folder), name);
     const journal = JSON.parse(await readFile(file, "utf8")) as JournalFile;

@@ -1,6 +1,13 @@
 import { readdir, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import type { ConsolidationReport, Dream, DreamRecord, Session, SessionSummary } from "@nocturne/core";
+import {
+  type ConsolidationReport,
+  type Dream,
+  type DreamRecord,
+  type Session,
+  type SessionSummary,
+  storageRules,
+} from "@nocturne/core";
 import { writeFileAtomic } from "./atomic-write.js";
 import { decodeIdName, encodeIdName } from "./file-names.js";
 import { isErrno } from "./fs-errors.js";
@@ -26,14 +33,18 @@ async function idsIn(dir: string, suffix: string, exclude?: string): Promise<str
   return ids;
 }
 
-/** Sessions as pretty-printed JSON files, one per session: `sessions/<id>.json`. */
+/**
+ * Sessions as JSON files, one per session: `sessions/<id>.json`, pretty-printed when put whole, events first and
+ * one per line when written in parts (see `sessionPartsFile`).
+ */
 export class SessionFiles {
   constructor(
     private readonly dir: string,
     private readonly durable: boolean,
   ) {}
 
-  private fileOf(id: string): string {
+  /** The file of session `id`. */
+  fileOf(id: string): string {
     return join(this.dir, `${encodeIdName(id, "session")}.json`);
   }
 
@@ -41,8 +52,10 @@ export class SessionFiles {
     await writeFileAtomic(this.fileOf(session.id), `${JSON.stringify(session, null, 2)}\n`, { durable: this.durable });
   }
 
+  /** The session, its fields in the schema's order whichever way its file was written (whole, or in parts). */
   async get(id: string): Promise<Session | null> {
-    return readJson<Session>(this.fileOf(id));
+    const stored = await readJson<Session>(this.fileOf(id));
+    return stored === null ? null : storageRules.sessionOf(stored, stored.events);
   }
 
   /** Every session id. */

@@ -69,6 +69,25 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "memory lineage",
     sql: (s) => `ALTER TABLE ${s}.memories ADD COLUMN lineage text;`,
   },
+  {
+    version: 3,
+    name: "sessions written in parts",
+    // A session written in parts keeps its events in session_parts, one row per part (a JSON array), under the
+    // parts_key its sessions row names; its body then holds the session with no events. Parts are inserted before
+    // the session they belong to is known, so tenant and session_id are filled in at commit.
+    sql: (s) => `
+      ALTER TABLE ${s}.sessions ADD COLUMN parts_key text;
+      CREATE TABLE ${s}.session_parts (
+        parts_key text COLLATE "C" NOT NULL,
+        part integer NOT NULL,
+        tenant text COLLATE "C",
+        session_id text COLLATE "C",
+        events text NOT NULL,
+        PRIMARY KEY (parts_key, part)
+      );
+      CREATE INDEX session_parts_session ON ${s}.session_parts (tenant, session_id);
+    `,
+  },
 ];
 
 /** The schema version this package's code expects. */

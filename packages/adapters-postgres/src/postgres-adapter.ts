@@ -15,6 +15,7 @@ import {
   type Precondition,
   type Session,
   type SessionSummary,
+  type SessionWriter,
   type StorageAdapter,
   storageRules,
   type UpdateMemoryInput,
@@ -34,6 +35,7 @@ import {
   toMemory,
   toMemoryStore,
 } from "./rows.js";
+import { eventsOf, postgresSessionParts, putHeader, readSessionQuery, type SessionPartRow } from "./session-parts.js";
 import { checkTenant, quoteSchema } from "./sql-names.js";
 import { inTransaction } from "./transaction.js";
 
@@ -110,6 +112,7 @@ export class PostgresAdapter implements StorageAdapter {
   private readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
   private closed = false;
+  private readonly writers = new Set<SessionWriter>();
   private readonly s: string;
 
   /** Use {@link createPostgresAdapter}, which also migrates; this constructor does no I/O. */
@@ -402,25 +405,26 @@ export class PostgresAdapter implements StorageAdapter {
 
   async putSession(session: Session): Promise<Session> {
     const checked = checkSession(session);
-    return this.run("store a session", async () => {
-      await this.pool.query(
-        `INSERT INTO ${this.s}.sessions (tenant, id, title, created_at, event_count, body)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (tenant, id) DO UPDATE SET title = EXCLUDED.title, created_at = EXCLUDED.created_at,
-           event_count = EXCLUDED.event_count, body = EXCLUDED.body`,
-        [this.tenant, checked.id, checked.title, checked.created_at, checked.events.length, JSON.stringify(checked)],
-      );
+    return this.transaction("store a session", async (client) => {
+      await putHeader(client, { s: this.s, tenant: this.tenant }, checked, checked.events.length, null);
       return checked;
     });
   }
 
+  /**
+   * A session written in parts: one connection holds a transaction open from the first part to commit (see
+   * `postgresSessionParts`), so nothing is visible before, and nothing is left if the writer dies.
+   */
+  async openSessionWriter(): Promise<SessionWriter> {
+    const parts = postgresSessionParts({ pool: this.pool, s: this.s, tenant: this.tenant, run: this.run.bind(this) });
+    return storageRules.sessionWriter(parts, { open: this.writers });
+  }
+
   async getSession(id: string): Promise<Session | null> {
     return this.run("read a session", async () => {
-      const result = await this.pool.query<{ body: Session }>(
-        `SELECT body FROM ${this.s}.sessions WHERE tenant = $1 AND id = $2`,
-        [this.tenant, id],
-      );
-      return result.rows[0]?.body ?? null;
+      const result = await this.pool.query<SessionPartRow>(readSessionQuery(this.s), [this.tenant, id]);
+      const first = result.rows[0];
+      return first ? storageRules.sessionOf(first.body, eventsOf(result.rows)) : null;
     });
   }
 
@@ -437,12 +441,16 @@ export class PostgresAdapter implements StorageAdapter {
   }
 
   async deleteSession(id: string): Promise<void> {
-    await this.run("delete a session", async () => {
-      const result = await this.pool.query(`DELETE FROM ${this.s}.sessions WHERE tenant = $1 AND id = $2`, [
+    await this.transaction("delete a session", async (client) => {
+      const result = await client.query(`DELETE FROM ${this.s}.sessions WHERE tenant = $1 AND id = $2`, [
         this.tenant,
         id,
       ]);
       if (result.rowCount === 0) throw sessionNotFound(id);
+      await client.query(`DELETE FROM ${this.s}.session_parts WHERE tenant = $1 AND session_id = $2`, [
+        this.tenant,
+        id,
+      ]);
     });
   }
 
@@ -496,8 +504,12 @@ export class PostgresAdapter implements StorageAdapter {
     await assertSchemaVersion(this.pool, this.schema);
   }
 
-  /** Ends the pool when the adapter created it; a pool passed in is left to its owner. */
+  /**
+   * Rolls back sessions still being written in parts (returning their connections), then ends the pool when the
+   * adapter created it; a pool passed in is left to its owner.
+   */
   async close(): Promise<void> {
+    await Promise.allSettled([...this.writers].map((writer) => writer.abort()));
     if (!this.ownsPool || this.closed) return;
     this.closed = true;
     await this.pool.end();

@@ -51,6 +51,17 @@ export const MIGRATIONS: readonly string[] = [
   -- Version 2: the lineage a dream keeps beside a memory (JSON), null for memories no dream wrote.
   ALTER TABLE memories ADD COLUMN lineage TEXT;
   `,
+  `
+  -- Version 3: a session written in parts keeps its events in session_parts, one row per part (a JSON array), under
+  -- the parts_key its sessions row names; its body then holds the session with no events. Null for sessions put whole.
+  ALTER TABLE sessions ADD COLUMN parts_key TEXT;
+  CREATE TABLE session_parts (
+    parts_key TEXT NOT NULL,
+    part INTEGER NOT NULL,
+    events TEXT NOT NULL,
+    PRIMARY KEY (parts_key, part)
+  ) STRICT;
+  `,
 ];
 
 /** The schema version this adapter writes. */

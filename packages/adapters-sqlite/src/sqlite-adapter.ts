@@ -17,6 +17,7 @@ import {
   type Precondition,
   type Session,
   type SessionSummary,
+  type SessionWriter,
   type StorageAdapter,
   storageRules,
   type UpdateMemoryInput,
@@ -25,6 +26,7 @@ import {
 import Database from "better-sqlite3";
 import { migrate } from "./migrations.js";
 import { prefixEnd } from "./prefix-range.js";
+import { dropParts, readParts, sqliteSessionParts } from "./session-parts.js";
 import { toStorageError } from "./sqlite-errors.js";
 
 /** Options for {@link createSqliteAdapter}. */
@@ -122,6 +124,7 @@ export class SqliteAdapter implements StorageAdapter {
   readonly file: string;
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly writers = new Set<SessionWriter>();
 
   constructor(options: SqliteAdapterOptions) {
     const inMemory = options.file === ":memory:";
@@ -390,20 +393,40 @@ export class SqliteAdapter implements StorageAdapter {
   async putSession(session: Session): Promise<Session> {
     const checked = storageRules.checkSession(session);
     return this.write("store a session", () => {
+      const old = this.sql("SELECT parts_key FROM sessions WHERE id = ?").get(checked.id) as
+        | { parts_key: string | null }
+        | undefined;
       this.sql(
-        `INSERT INTO sessions (id, title, created_at, event_count, body) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO sessions (id, title, created_at, event_count, body, parts_key) VALUES (?, ?, ?, ?, ?, NULL)
          ON CONFLICT (id) DO UPDATE SET title = excluded.title, created_at = excluded.created_at,
-           event_count = excluded.event_count, body = excluded.body`,
+           event_count = excluded.event_count, body = excluded.body, parts_key = NULL`,
       ).run(checked.id, checked.title, checked.created_at, checked.events.length, JSON.stringify(checked));
+      if (old?.parts_key) dropParts(this.db, old.parts_key);
       return checked;
     });
   }
 
+  /**
+   * A session written in parts: staged in a temporary table of this connection, copied into `session_parts` at
+   * commit in one immediate transaction (see `sqliteSessionParts`).
+   */
+  async openSessionWriter(): Promise<SessionWriter> {
+    const adapter = { db: this.db, run: this.run.bind(this), write: this.write.bind(this) };
+    return storageRules.sessionWriter(sqliteSessionParts(adapter), { open: this.writers });
+  }
+
   async getSession(id: string): Promise<Session | null> {
-    return this.run("read a session", () => {
-      const row = this.sql("SELECT body FROM sessions WHERE id = ?").get(id) as { body: string } | undefined;
-      return row ? (JSON.parse(row.body) as Session) : null;
-    });
+    return this.run("read a session", () =>
+      this.db.transaction(() => {
+        const row = this.sql("SELECT body, parts_key FROM sessions WHERE id = ?").get(id) as
+          | { body: string; parts_key: string | null }
+          | undefined;
+        if (!row) return null;
+        const stored = JSON.parse(row.body) as Session;
+        const events = row.parts_key === null ? stored.events : readParts(this.db, row.parts_key);
+        return storageRules.sessionOf(stored, events);
+      })(),
+    );
   }
 
   async listSessions(options: PageOptions = {}): Promise<Page<SessionSummary>> {
@@ -418,7 +441,11 @@ export class SqliteAdapter implements StorageAdapter {
 
   async deleteSession(id: string): Promise<void> {
     await this.write("delete a session", () => {
-      if (this.sql("DELETE FROM sessions WHERE id = ?").run(id).changes === 0) throw storageRules.sessionNotFound(id);
+      const row = this.sql("DELETE FROM sessions WHERE id = ? RETURNING parts_key").get(id) as
+        | { parts_key: string | null }
+        | undefined;
+      if (!row) throw storageRules.sessionNotFound(id);
+      if (row.parts_key) dropParts(this.db, row.parts_key);
     });
   }
 
@@ -471,7 +498,9 @@ export class SqliteAdapter implements StorageAdapter {
   }
 
   /** Closes the database; the adapter is unusable afterwards. */
+  /** Discards sessions still being written in parts, then closes the database. */
   async close(): Promise<void> {
+    await Promise.allSettled([...this.writers].map((writer) => writer.abort()));
     if (this.db.open) this.db.close();
   }
 

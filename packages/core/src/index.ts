@@ -19,11 +19,13 @@ export * from "./schemas/session.js";
 // — ports
 export type * from "./ports/consolidation-model.js";
 export type * from "./ports/language-model.js";
+export type * from "./ports/session-writer.js";
 export type * from "./ports/storage-adapter.js";
 export type * from "./ports/tokenizer.js";
 
 // — storage
 export { createInMemoryAdapter, InMemoryAdapter } from "./adapters/in-memory-adapter.js";
+export { bufferedSessionWriter, sessionWriterFor } from "./adapters/session-writer-for.js";
 export * as storageRules from "./adapters/storage-rules.js";
 
 // — engine
@@ -105,6 +107,8 @@ export { errorFromHttpFailure, retryAfterMs } from "./providers/provider-errors.
 // — importers
 export { importTranscriptFile, listTranscriptFiles, TRANSCRIPT_EXTENSIONS } from "./importers/import-files.js";
 export { importTranscript } from "./importers/import-transcript.js";
+export type { StagedTranscript, StoredTranscript } from "./importers/store-transcript-file.js";
+export { stageTranscriptFile, storeTranscriptFile } from "./importers/store-transcript-file.js";
 export type { TranscriptProblem } from "./importers/transcript-error.js";
 export type { ImportedTranscript, ImportTranscriptOptions, ImportWarning } from "./importers/transcript-format.js";
 export {

@@ -5,15 +5,17 @@ import { createFsAdapter } from "@nocturne/adapters-fs";
 import type { MemoryWrite } from "@nocturne/core";
 import type { CliIo } from "../cli-io.js";
 import { EXIT_CODES, usageError } from "../exit-codes.js";
-import { loadSessions } from "../load-sessions.js";
+import { transcriptFiles } from "../load-sessions.js";
 import { parseCommand } from "../parse-options.js";
+import { storeSessions } from "../store-sessions.js";
 import { safeText } from "../terminal-text.js";
 import { storeContents } from "../write-report.js";
 import { withStorage } from "./with-storage.js";
 
 /**
- * `nocturne import --storage <s> [--memory <dir>] [--sessions <file-or-dir>...]`: copies a memory folder into a new
- * store and transcripts into sessions, so dreams can run on them by id. The files are only read.
+ * `nocturne import --storage <s> [--memory <dir>] [--sessions <file-or-dir>...]`: copies transcripts into sessions
+ * (each streamed into storage as it is read, see `storeSessions`) and a memory folder into a new store, so dreams can
+ * run on them by id. The files are only read.
  */
 export async function importCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommand("import", args, {
@@ -27,7 +29,7 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
   if (values.memory === undefined && (values.sessions ?? []).length === 0) {
     throw usageError("nocturne import needs --memory <dir>, --sessions <file-or-dir>..., or both.");
   }
-  const loaded = values.sessions ? await loadSessions(values.sessions, (text) => io.stderr.write(`${text}\n`)) : null;
+  const files = values.sessions ? await transcriptFiles(values.sessions) : [];
   const memories =
     values.memory === undefined
       ? null
@@ -38,6 +40,18 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
       memories: 0,
       session_ids: [],
     };
+    const stored: string[] = [];
+    try {
+      result.session_ids = await storeSessions(
+        storage,
+        files,
+        (text) => io.stderr.write(`${safeText(text)}\n`),
+        (id) => stored.push(id),
+      );
+    } catch (error) {
+      if (stored.length > 0) io.stderr.write(`${safeText(`Stored before the error: ${stored.join(", ")}`)}\n`);
+      throw error;
+    }
     if (memories !== null && values.memory !== undefined) {
       const store = await storage.createMemoryStore({
         name: values.name ?? (basename(resolve(values.memory)) || "memory"),
@@ -51,10 +65,6 @@ export async function importCommand(args: string[], io: CliIo): Promise<number> 
       if (writes.length > 0) await storage.writeMemories(store.id, writes);
       result.memory_store_id = store.id;
       result.memories = writes.length;
-    }
-    for (const { session } of loaded?.imported ?? []) {
-      await storage.putSession(session);
-      result.session_ids.push(session.id);
     }
     if (values.json === true) io.stdout.write(`${JSON.stringify(result)}\n`);
     else {

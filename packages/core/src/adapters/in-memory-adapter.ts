@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SessionWriter } from "../ports/session-writer.js";
 import type {
   AdapterCapabilities,
   DreamRecord,
@@ -17,7 +18,7 @@ import type {
 } from "../schemas/memory.js";
 import { MemoryWrite as MemoryWriteSchema } from "../schemas/memory.js";
 import { CreateMemoryStoreInput, type MemoryStore, UpdateMemoryStoreInput } from "../schemas/memory-store.js";
-import type { Session, SessionSummary } from "../schemas/session.js";
+import type { Session, SessionEvent, SessionSummary } from "../schemas/session.js";
 import { newId } from "../util/ids.js";
 import { nowIso } from "../util/time.js";
 import {
@@ -38,6 +39,8 @@ import {
   pathConflict,
   preconditionFailed,
   sessionNotFound,
+  sessionOf,
+  sessionWriter,
   storeArchived,
   storeLocked,
   storeNotFound,
@@ -218,6 +221,23 @@ export class InMemoryAdapter implements StorageAdapter {
     const checked = checkSession(session);
     this.sessions.set(checked.id, structuredClone(checked));
     return structuredClone(checked);
+  }
+
+  /** Stages parts in a list of its own; commit swaps the whole session in. */
+  async openSessionWriter(): Promise<SessionWriter> {
+    let staged: SessionEvent[] = [];
+    return sessionWriter({
+      stage: async (part) => {
+        for (const event of structuredClone(part.events)) staged.push(event);
+      },
+      commit: async (header) => {
+        this.sessions.set(header.id, sessionOf(structuredClone(header), staged));
+        staged = [];
+      },
+      abort: async () => {
+        staged = [];
+      },
+    });
   }
 
   async getSession(id: string): Promise<Session | null> {

@@ -6,7 +6,7 @@ import { type MemoryLineage, MemoryLineage as MemoryLineageSchema } from "../sch
 import { CreateMemoryInput, type Memory, UpdateMemoryInput } from "../schemas/memory.js";
 import { assertMemoryPath } from "../schemas/memory-path.js";
 import type { MemoryStore } from "../schemas/memory-store.js";
-import { Session } from "../schemas/session.js";
+import { Session, type SessionEvent, type SessionHeader } from "../schemas/session.js";
 import { sha256, utf8Bytes } from "../util/hash.js";
 import { newId } from "../util/ids.js";
 import { nowIso } from "../util/time.js";
@@ -15,6 +15,9 @@ import { nowIso } from "../util/time.js";
  * Checks and helpers every adapter applies the same way, so that behaviour (and error codes and messages) match
  * across backends. Adapter authors are welcome to use them.
  */
+
+export type { SessionWriterOptions } from "./session-writer-rules.js";
+export { SESSION_PART_MAX_CHARS, SESSION_PART_MAX_EVENTS, sessionWriter } from "./session-writer-rules.js";
 
 /** Default and largest page sizes for list calls. */
 export const DEFAULT_PAGE_SIZE = 100;
@@ -77,6 +80,15 @@ export function checkUpdateMemory(input: unknown): UpdateMemoryInput {
 /** Validates a session before it is stored. */
 export function checkSession(input: unknown): Session {
   return parseInput(Session, input, "session");
+}
+
+/**
+ * A session from its header and events, its fields in the schema's order (the order `putSession` stores). Adapters
+ * that keep events apart from the header read sessions back through it, so a session's JSON — which the engine
+ * hashes — does not depend on how it was written.
+ */
+export function sessionOf(header: SessionHeader, events: SessionEvent[]): Session {
+  return { id: header.id, title: header.title, created_at: header.created_at, metadata: header.metadata, events };
 }
 
 /** Validates a dream record's dream before it is stored (the report and owner are stored as given). */

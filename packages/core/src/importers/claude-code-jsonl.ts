@@ -39,8 +39,11 @@ export interface ClaudeCodeReader {
   finish(): DraftSession;
 }
 
-/** A {@link ClaudeCodeReader}: what {@link parseClaudeCodeJsonl} does, line by line. */
-export function claudeCodeReader(context: ParseContext): ClaudeCodeReader {
+/**
+ * A {@link ClaudeCodeReader}: what {@link parseClaudeCodeJsonl} does, line by line. Events go to `emit` as they are
+ * read (by default into the draft's `events`, which then stays empty otherwise).
+ */
+export function claudeCodeReader(context: ParseContext, emit?: (entry: DraftEvent) => void): ClaudeCodeReader {
   const draft: DraftSession = {
     id: null,
     title: null,
@@ -99,7 +102,10 @@ export function claudeCodeReader(context: ParseContext): ClaudeCodeReader {
     const events = value.type === "system" ? systemLine(value, uuid, at) : messageLine(value, uuid, at, line, context);
     if (events === null) return;
     if (value.isSidechain === true) sidechain += events.length;
-    for (const event of events) draft.events.push({ event, line });
+    for (const event of events) {
+      if (emit) emit({ event, line });
+      else draft.events.push({ event, line });
+    }
   };
   return {
     line: read,

@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import type { z } from "zod";
-import { Session, SessionEvent } from "../schemas/session.js";
+import type { NocturneError } from "../errors.js";
+import { SessionEvent, SessionHeader } from "../schemas/session.js";
 import { deepEqual } from "../util/deep-equal.js";
 import { sha256 } from "../util/hash.js";
 import { formatBytes } from "./decode-transcript.js";
@@ -73,77 +74,110 @@ export function finishSession(
   format: TranscriptFormat,
   options: { sessionId?: string; maxEventBytes: number; contentSha256?: string },
 ): ImportedTranscript {
-  const { file } = context;
-  if (draft.events.length === 0) {
-    throw transcriptError(
-      "empty",
-      file,
-      null,
-      "the transcript has no messages or events. Remove the file from the inputs, or export the session again.",
-    );
-  }
-  const id =
-    options.sessionId ??
-    draft.id ??
-    idFromFileName(file) ??
-    `sesn_${(options.contentSha256 ?? sha256(context.text)).slice(0, 24)}`;
+  if (draft.events.length === 0) throw noEvents(context.file);
   const events = uniqueEvents(draft.events, context);
   fillTimes(events, draft.createdAt ?? context.sessionTime?.at ?? null, context);
-  for (const { event, line } of events) {
-    const bytes = Buffer.byteLength(JSON.stringify(event), "utf8");
-    if (bytes > options.maxEventBytes) {
-      throw transcriptError(
-        "event_too_large",
-        file,
-        line,
-        `one ${event.type} event is ${formatBytes(bytes)}, more than the ${formatBytes(options.maxEventBytes)} a single event may hold. ` +
-          "Trim it (pasted logs or files rarely hold memories) or remove it; library users can raise `maxEventBytes`.",
-      );
-    }
-  }
-  const createdAt = draft.createdAt ?? events[0]?.event.processed_at ?? null;
-  const invalid = (entry: DraftEvent | undefined, issue: z.core.$ZodIssue | undefined, path: PropertyKey[]) => {
-    const what = entry ? `event ${entry.event.id} (${entry.event.type})` : "the session";
-    return transcriptError(
-      "invalid_event",
-      file,
-      entry?.line ?? null,
-      `${what} does not fit the ${format} format: ${issue?.message ?? "invalid"} at ${path.map(String).join(".")}. Fix or remove it and import again.`,
-    );
-  };
+  for (const entry of events) checkEventSize(entry, context.file, options.maxEventBytes);
   // Events are checked one by one, each draft released once its checked copy exists: a transcript of millions of
   // events never holds two full copies of them.
   const checked: SessionEvent[] = [];
   for (let index = 0; index < events.length; index++) {
     const entry = events[index];
     if (!entry) continue;
-    const parsed = SessionEvent.safeParse(entry.event);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw invalid(entry, issue, ["events", index, ...(issue?.path ?? [])]);
-    }
-    // The parsed copy is kept only when parsing changed something: else the draft is the same value, and a
-    // transcript of millions of events holds one copy of them, not two.
-    checked.push(sameEvent(entry.event, parsed.data) ? entry.event : parsed.data);
+    checked.push(checkedEvent(entry, index, context.file, format));
     events[index] = RELEASED;
   }
-  const result = Session.safeParse({
-    id,
-    title: draft.title ?? (context.named ? basename(file).replace(/\..*$/, "") : null),
-    created_at: createdAt,
-    metadata: sessionMetadata(draft, format, file, context),
-    events: [],
+  const header = sessionHeaderOf(draft, context, format, {
+    ...options,
+    firstEventAt: checked[0]?.processed_at ?? null,
   });
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw invalid(undefined, issue, issue?.path ?? ["?"]);
-  }
   return {
-    session: { ...result.data, events: checked },
+    session: { ...header, events: checked },
     format,
     timeSource: draft.timeSource,
     warnings: context.warnings,
   };
+}
+
+/** `transcript_parse_error` (`empty`) for a transcript that holds no event. */
+export function noEvents(file: string): NocturneError {
+  return transcriptError(
+    "empty",
+    file,
+    null,
+    "the transcript has no messages or events. Remove the file from the inputs, or export the session again.",
+  );
+}
+
+/** Throws `transcript_parse_error` (`event_too_large`) for an event whose JSON is over `maxEventBytes`. */
+export function checkEventSize(entry: DraftEvent, file: string, maxEventBytes: number): void {
+  const bytes = Buffer.byteLength(JSON.stringify(entry.event), "utf8");
+  if (bytes <= maxEventBytes) return;
+  throw transcriptError(
+    "event_too_large",
+    file,
+    entry.line,
+    `one ${entry.event.type} event is ${formatBytes(bytes)}, more than the ${formatBytes(maxEventBytes)} a single event may hold. ` +
+      "Trim it (pasted logs or files rarely hold memories) or remove it; library users can raise `maxEventBytes`.",
+  );
+}
+
+/**
+ * The event as the `SessionEvent` schema reads it (the draft itself when parsing changed nothing, so a transcript
+ * of millions of events holds one copy of them, not two); `transcript_parse_error` (`invalid_event`) otherwise.
+ */
+export function checkedEvent(entry: DraftEvent, index: number, file: string, format: TranscriptFormat): SessionEvent {
+  const parsed = SessionEvent.safeParse(entry.event);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw invalidEvent(file, format, entry, issue, ["events", index, ...(issue?.path ?? [])]);
+  }
+  return sameEvent(entry.event, parsed.data) ? entry.event : parsed.data;
+}
+
+/**
+ * The session's id, title, time and metadata once every event was read: the id given, else the transcript's, else
+ * one from the file name, else one from the content's hash.
+ */
+export function sessionHeaderOf(
+  draft: Omit<DraftSession, "events">,
+  context: ParseContext,
+  format: TranscriptFormat,
+  options: { sessionId?: string; contentSha256?: string; firstEventAt: string | null },
+): SessionHeader {
+  const { file } = context;
+  const id =
+    options.sessionId ??
+    draft.id ??
+    idFromFileName(file) ??
+    `sesn_${(options.contentSha256 ?? sha256(context.text)).slice(0, 24)}`;
+  const result = SessionHeader.safeParse({
+    id,
+    title: draft.title ?? (context.named ? basename(file).replace(/\..*$/, "") : null),
+    created_at: draft.createdAt ?? options.firstEventAt,
+    metadata: sessionMetadata(draft, format, file, context),
+  });
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw invalidEvent(file, format, undefined, issue, issue?.path ?? ["?"]);
+  }
+  return result.data;
+}
+
+function invalidEvent(
+  file: string,
+  format: TranscriptFormat,
+  entry: DraftEvent | undefined,
+  issue: z.core.$ZodIssue | undefined,
+  path: PropertyKey[],
+): NocturneError {
+  const what = entry ? `event ${entry.event.id} (${entry.event.type})` : "the session";
+  return transcriptError(
+    "invalid_event",
+    file,
+    entry?.line ?? null,
+    `${what} does not fit the ${format} format: ${issue?.message ?? "invalid"} at ${path.map(String).join(".")}. Fix or remove it and import again.`,
+  );
 }
 
 /** True when a parsed event equals its draft, which is then a SessionEvent itself. */
@@ -202,7 +236,7 @@ function fillTimes(events: DraftEvent[], fallback: string | null, context: Parse
 }
 
 function sessionMetadata(
-  draft: DraftSession,
+  draft: Omit<DraftSession, "events">,
   format: TranscriptFormat,
   file: string,
   context: ParseContext,

@@ -1,8 +1,10 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { sessionOf } from "../adapters/storage-rules.js";
 import { NocturneError } from "../errors.js";
+import type { SessionEvent } from "../schemas/session.js";
 import { importTranscript } from "./import-transcript.js";
-import { STREAM_FROM_BYTES, streamClaudeCodeFile } from "./stream-claude-code.js";
+import { STREAM_FROM_BYTES, type StreamedTranscript, streamClaudeCodeFile } from "./stream-claude-code.js";
 import {
   DEFAULT_MAX_TRANSCRIPT_BYTES,
   type ImportedTranscript,
@@ -15,27 +17,67 @@ export const TRANSCRIPT_EXTENSIONS = [".json", ".jsonl", ".ndjson"] as const;
 /**
  * Imports one transcript file. Its modification time is the fallback session time for formats that carry none,
  * and its path is named in every error and warning. Large Claude Code JSONL files are read as a stream, line by
- * line (see `streamClaudeCodeFile`); other files are read whole.
+ * line (see `streamClaudeCodeFile`); other files are read whole. The session comes back whole, in memory: to put a
+ * large transcript into storage without holding it, use `storeTranscriptFile`.
  */
 export async function importTranscriptFile(
   path: string,
   options: Omit<ImportTranscriptOptions, "fileName" | "fileModifiedAt"> = {},
 ): Promise<ImportedTranscript> {
+  const file = await openTranscriptFile(path, options);
+  if (file.streamable) {
+    const events: SessionEvent[] = [];
+    const streamed = await streamTranscriptFile(file, async (batch) => {
+      for (const event of batch) events.push(event);
+    });
+    if (streamed !== null) {
+      const { header, format, timeSource, warnings } = streamed;
+      return { session: sessionOf(header, events), format, timeSource, warnings };
+    }
+  }
+  return readWholeTranscriptFile(file);
+}
+
+/** A transcript file about to be read: its path, the import options with its name and time, and how to read it. */
+export interface TranscriptFile {
+  path: string;
+  options: ImportTranscriptOptions & { fileName: string };
+  /** Large enough to be read as a stream, and not over the size limit. */
+  streamable: boolean;
+}
+
+/** Looks at a transcript file (its size and time) before reading it. */
+export async function openTranscriptFile(
+  path: string,
+  options: Omit<ImportTranscriptOptions, "fileName" | "fileModifiedAt">,
+): Promise<TranscriptFile> {
   const info = await stat(path).catch((error: unknown) => {
     throw fileError(path, error);
   });
-  const fileOptions = { ...options, fileName: path, fileModifiedAt: info.mtime };
   const maxBytes = options.maxTranscriptBytes ?? DEFAULT_MAX_TRANSCRIPT_BYTES;
-  if (info.isFile() && info.size >= STREAM_FROM_BYTES && info.size <= maxBytes) {
-    const streamed = await streamClaudeCodeFile(path, fileOptions).catch((error: unknown) => {
-      throw NocturneError.isInstance(error) ? error : fileError(path, error);
-    });
-    if (streamed !== null) return streamed;
-  }
-  const bytes = await readFile(path).catch((error: unknown) => {
-    throw fileError(path, error);
+  return {
+    path,
+    options: { ...options, fileName: path, fileModifiedAt: info.mtime },
+    streamable: info.isFile() && info.size >= STREAM_FROM_BYTES && info.size <= maxBytes,
+  };
+}
+
+/** {@link streamClaudeCodeFile} on a transcript file, its read errors named after the file. */
+export function streamTranscriptFile(
+  file: TranscriptFile,
+  sink: (events: SessionEvent[]) => Promise<void>,
+): Promise<StreamedTranscript | null> {
+  return streamClaudeCodeFile(file.path, file.options, sink).catch((error: unknown) => {
+    throw NocturneError.isInstance(error) ? error : fileError(file.path, error);
   });
-  return importTranscript(bytes, fileOptions);
+}
+
+/** Reads a transcript file whole and imports it. */
+export async function readWholeTranscriptFile(file: TranscriptFile): Promise<ImportedTranscript> {
+  const bytes = await readFile(file.path).catch((error: unknown) => {
+    throw fileError(file.path, error);
+  });
+  return importTranscript(bytes, file.options);
 }
 
 /**

@@ -11,6 +11,7 @@ import type {
 import type { CreateMemoryStoreInput, MemoryStore, UpdateMemoryStoreInput } from "../schemas/memory-store.js";
 import type { ConsolidationReport } from "../schemas/report.js";
 import type { Session, SessionSummary } from "../schemas/session.js";
+import type { SessionWriter } from "./session-writer.js";
 
 /** What an adapter can do beyond the required core, declared rather than guessed. */
 export interface AdapterCapabilities {
@@ -93,6 +94,12 @@ export interface StorageAdapter {
 
   /** Creates or replaces a session. */
   putSession(session: Session): Promise<Session>;
+  /**
+   * Optional: starts a session written in parts (see {@link SessionWriter}), so a large transcript is never held
+   * whole. Build it with `storageRules.sessionWriter(driver)`. Callers use `sessionWriterFor(storage)`, which
+   * falls back to buffering the events and one `putSession` for adapters without this method.
+   */
+  openSessionWriter?(): Promise<SessionWriter>;
   getSession(id: string): Promise<Session | null>;
   /** Sessions sorted by id, without their events. */
   listSessions(options?: PageOptions): Promise<Page<SessionSummary>>;

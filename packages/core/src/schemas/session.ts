@@ -70,24 +70,28 @@ export type OtherEvent = z.infer<typeof OtherEvent>;
 export const SessionEvent = z.union([MessageEvent, ToolUseEvent, ToolResultEvent, OtherEvent]);
 export type SessionEvent = z.infer<typeof SessionEvent>;
 
+const SessionFields = {
+  id: z.string().min(1),
+  title: z.string().nullable(),
+  created_at: Timestamp,
+  metadata: Metadata.default({}),
+};
+
+/** A session without its events: what a session written in parts is committed with (see `SessionWriter`). */
+export const SessionHeader = z.object(SessionFields);
+export type SessionHeader = z.infer<typeof SessionHeader>;
+export type SessionHeaderInput = z.input<typeof SessionHeader>;
+
 /** A past session: its transcript as a list of events in the order they happened. */
-export const Session = z
-  .object({
-    id: z.string().min(1),
-    title: z.string().nullable(),
-    created_at: Timestamp,
-    metadata: Metadata.default({}),
-    events: z.array(SessionEvent),
-  })
-  .superRefine((session, ctx) => {
-    const seen = new Set<string>();
-    for (const [index, event] of session.events.entries()) {
-      if (seen.has(event.id)) {
-        ctx.addIssue({ code: "custom", path: ["events", index, "id"], message: `duplicate event id ${event.id}` });
-      }
-      seen.add(event.id);
+export const Session = z.object({ ...SessionFields, events: z.array(SessionEvent) }).superRefine((session, ctx) => {
+  const seen = new Set<string>();
+  for (const [index, event] of session.events.entries()) {
+    if (seen.has(event.id)) {
+      ctx.addIssue({ code: "custom", path: ["events", index, "id"], message: `duplicate event id ${event.id}` });
     }
-  });
+    seen.add(event.id);
+  }
+});
 export type Session = z.infer<typeof Session>;
 export type SessionInput = z.input<typeof Session>;
 

@@ -1,7 +1,16 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { importTranscript, importTranscriptFile, NocturneError } from "@nocturne/core";
+import {
+  importTranscript,
+  importTranscriptFile,
+  NocturneError,
+  type SessionWriter,
+  type StorageAdapter,
+  stageTranscriptFile,
+  storeTranscriptFile,
+} from "@nocturne/core";
+import { createInMemoryAdapter } from "@nocturne/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let dir: string;
@@ -79,5 +88,74 @@ describe("a large Claude Code transcript is imported as a stream", () => {
     const invalid = await both("latin1.jsonl", latin1);
     expect(invalid.streamed).toMatchObject({ code: "transcript_parse_error", details: { reason: "invalid_utf8" } });
     expect(invalid.streamed).toEqual(invalid.whole);
+  });
+});
+
+/** The in-memory adapter, counting the events each append of its session writers carried. */
+function countingStorage(): { storage: StorageAdapter; appends: number[] } {
+  const storage = createInMemoryAdapter();
+  const appends: number[] = [];
+  const open = storage.openSessionWriter.bind(storage);
+  storage.openSessionWriter = async (): Promise<SessionWriter> => {
+    const writer = await open();
+    return {
+      append: (events) => {
+        appends.push(events.length);
+        return writer.append(events);
+      },
+      commit: (header) => writer.commit(header),
+      abort: () => writer.abort(),
+    };
+  };
+  return { storage, appends };
+}
+
+describe("a large Claude Code transcript stored as it is read (storeTranscriptFile)", () => {
+  it("stores exactly the session of reading it whole, in batches, visible only at commit", async () => {
+    const file = join(dir, "stored.jsonl");
+    await writeFile(file, bigTranscript());
+    const whole = await importTranscriptFile(file);
+    const { storage, appends } = countingStorage();
+    const staged = await stageTranscriptFile(storage, file);
+    expect(appends.length).toBeGreaterThan(5);
+    expect(appends.reduce((sum, count) => sum + count, 0)).toBe(whole.session.events.length);
+    expect(Math.max(...appends)).toBeLessThan(whole.session.events.length / 5);
+    expect(await storage.getSession(whole.session.id)).toBeNull();
+    const { events: _events, ...header } = whole.session;
+    expect(staged).toMatchObject({
+      session: header,
+      eventCount: whole.session.events.length,
+      warnings: whole.warnings,
+    });
+    expect(await staged.commit()).toEqual({
+      id: header.id,
+      title: header.title,
+      created_at: header.created_at,
+      event_count: whole.session.events.length,
+    });
+    const read = await storage.getSession(whole.session.id);
+    expect(read).toEqual(whole.session);
+    const reference = createInMemoryAdapter();
+    await reference.putSession(whole.session);
+    const same = JSON.stringify(read) === JSON.stringify(await reference.getSession(whole.session.id));
+    expect(same, "stored JSON differs from the session put whole").toBe(true);
+  });
+
+  it("leaves nothing stored when the file turns out broken midway, and stores small files whole", async () => {
+    const file = join(dir, "stored-broken.jsonl");
+    await writeFile(file, bigTranscript({ extra: ['{"type": "user", "uuid"'] }));
+    const { storage, appends } = countingStorage();
+    const failed = await storeTranscriptFile(storage, file).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(failed).toMatchObject({ code: "transcript_parse_error", details: { reason: "invalid_line" } });
+    expect(appends.length).toBeGreaterThan(5);
+    expect((await storage.listSessions()).data).toEqual([]);
+
+    const small = join(dir, "small.jsonl");
+    await writeFile(small, bigTranscript().split("\n").slice(0, 40).join("\n"));
+    const stored = await storeTranscriptFile(storage, small);
+    expect(await storage.getSession(stored.session.id)).toEqual((await importTranscriptFile(small)).session);
   });
 });

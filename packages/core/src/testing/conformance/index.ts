@@ -9,6 +9,7 @@ import { listTests } from "./list-tests.js";
 import { memoryTests } from "./memory-tests.js";
 import { capabilityTests, multiProcessTests, persistenceTests } from "./persistence-tests.js";
 import { sessionTests } from "./session-tests.js";
+import { sessionWriterTests } from "./session-writer-tests.js";
 import { storeTests } from "./store-tests.js";
 
 export type { AdapterConformanceOptions, ConformanceFactory, ConformanceFixture } from "./harness.js";
@@ -44,6 +45,7 @@ export function runAdapterConformance(
     listTests(harness);
     batchTests(harness);
     sessionTests(harness);
+    sessionWriterTests(harness, options);
     dreamTests(harness);
     concurrencyTests(harness);
     persistenceTests(harness, options);
