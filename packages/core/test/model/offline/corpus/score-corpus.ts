@@ -25,8 +25,14 @@ export const CorpusItem = z.strictObject({
 });
 export type CorpusItem = z.infer<typeof CorpusItem>;
 
-/** The two parts of the corpus: `tuning` (rules may be tuned on it) and `held-aside` (frozen before tuning). */
-export type CorpusPart = "tuning" | "held-aside";
+/**
+ * The parts of the corpus: `tuning` (rules may be tuned on it), `dev` (written later, for the precision pass; rules
+ * may be tuned on it too) and `held-aside` (frozen before tuning; never read item by item).
+ */
+export type CorpusPart = "tuning" | "dev" | "held-aside";
+
+/** The parts whose items and errors may be read while rules are tuned. */
+export const TUNABLE_PARTS: readonly CorpusPart[] = ["tuning", "dev"];
 
 /** The labelled utterances of one part of the corpus, in file order. */
 export function loadCorpus(part: CorpusPart): CorpusItem[] {
