@@ -16,7 +16,8 @@ export const ROLE_HEADS = words(`
 /** Animals a person keeps as pets. */
 export const PETS = words(`
   dog dogs cat cats parrot parrots rabbit rabbits hamster hamsters puppy puppies kitten kittens bird birds fish
-  goldfish turtle turtles tortoise snake lizard gecko ferret guinea pig pigs horse horses chickens budgie`);
+  goldfish turtle turtles tortoise snake lizard gecko ferret guinea pig pigs horse horses chickens budgie collie
+  labrador retriever terrier spaniel poodle beagle dachshund husky corgi greyhound pug bulldog`);
 
 /** Children, as "I have a daughter" names them. */
 export const CHILDREN = words("daughter daughters son sons kid kids child children twins baby");
@@ -61,6 +62,15 @@ export const SPOKEN_LANGUAGES = words(`
   thai indonesian swahili tamil bengali urdu persian farsi catalan basque welsh irish icelandic malay tagalog
   serbian croatian bulgarian slovak slovenian lithuanian latvian estonian`);
 
+/** Nationalities ("I'm Dutch"), told apart from names ("I'm Priya"); a spoken language's adjective is one too. */
+export const NATIONALITIES = words(`
+  american canadian mexican brazilian argentinian argentine chilean colombian peruvian british scottish welsh irish
+  australian kiwi indian pakistani nigerian kenyan ghanaian egyptian moroccan ethiopian israeli
+  iranian iraqi turkish swiss austrian belgian luxembourgish portuguese spanish italian french german dutch danish
+  swedish norwegian finnish icelandic polish czech slovak hungarian romanian bulgarian serbian croatian slovenian
+  greek ukrainian russian lithuanian latvian estonian japanese chinese korean vietnamese thai filipino indonesian
+  malaysian singaporean taiwanese english`);
+
 /** Attributes that hold one value at a time: a newer value replaces the older one. */
 const SINGLE_ATTRIBUTES = words(`
   home.location profile.employer profile.role profile.name profile.timezone profile.os profile.pronouns user.diet
@@ -73,7 +83,7 @@ const MULTI_ATTRIBUTES = words(`
 /** Last segments of an entity's attributes that are exclusive: `project.atlas.database`, `server.alpha-1.ip_address`. */
 const SINGLE_SUFFIXES = words(`
   database runtime language region ip_address version test_framework framework hosting name package_manager
-  bundler linter formatter ci cloud cache orchestration`);
+  bundler linter formatter ci cloud cache orchestration port`);
 
 /**
  * Whether an attribute is clearly exclusive: a home city, employer, role, a tool category (editor, test runner,
@@ -84,7 +94,7 @@ export function isSingleValued(attribute: string): boolean {
   if (MULTI_ATTRIBUTES.has(attribute)) return false;
   if (SINGLE_ATTRIBUTES.has(attribute)) return true;
   if (categoryByKey(attribute) !== undefined) return true;
-  if (/^user\.(?:favou?rite|preferred)_/.test(attribute)) return true;
+  if (/^user\.(?:favou?rite|preferred)_/.test(attribute) || /^user\.[a-z_]+_(?:name|time)$/.test(attribute)) return true;
   if (/^user\.[a-z_]+$/.test(attribute)) return false;
   const last = attribute.slice(attribute.lastIndexOf(".") + 1);
   return SINGLE_SUFFIXES.has(last);

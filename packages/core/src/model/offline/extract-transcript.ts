@@ -35,8 +35,6 @@ const FUTURE_AT_END =
 /** A label before a colon that makes what follows an explicit note ("Note: …", "Context: …"). */
 const NOTE_LABEL = /^(?:note|notes|important|reminder|fyi|heads[ -]?up|update|context|ps|p\.s|psa|rule|remember|nb)$/i;
 const CLAUSE_PUNCT = new Set([";", ":", "—", "–", "--"]);
-/** "I prefer …" / "we'd rather …": a preference even when no frame can name its value (keyed by its words). */
-const PREFERENCE_VERB = /^(?:i|we)(?:'d|’d|\s+would)?\s+(?:\w+\s+)?(?:prefer|rather)\b/i;
 const QUESTION_AUX = new Set("can could would will do does did should shall may is are".split(" "));
 const QUESTION_SUBJECT = new Set(["you", "we", "i", "it", "u"]);
 const DASHES = new Set(["—", "–", "--"]);
@@ -205,12 +203,13 @@ class MessageReader {
   ) {}
 
   sentence(sentence: AnalyzedSentence): void {
-    if (isTransient(sentence.text) && TECHNICAL.test(sentence.text) && sentence.text.length <= MAX_CLAUSE) {
+    const gate = sentenceGate(sentence);
+    const notes = gate !== "sarcasm" && gate !== "non_english";
+    if (notes && isTransient(sentence.text) && TECHNICAL.test(sentence.text) && sentence.text.length <= MAX_CLAUSE) {
       const statement = finishStatement(thirdPerson(sentence.text), { keepTime: true });
       this.into.add("transient", statement, this.eventId, sentence.text);
       return;
     }
-    const gate = sentenceGate(sentence);
     if (gate === "question" && this.statementBeforeQuestion(sentence)) return;
     if (gate) {
       if (gate !== "non_english" || /\p{L}{2}/u.test(sentence.text))
@@ -295,7 +294,11 @@ class MessageReader {
       for (const fact of frames.facts) this.framed(fact, span);
       return;
     }
-    if (explicit || PREFERENCE_VERB.test(restText)) {
+    if (frames.reason) {
+      this.decline({ reason: frames.reason, text: span.text });
+      return;
+    }
+    if (explicit) {
       const recognized = recognize(restText, { explicit });
       if (recognized.length > 0) {
         this.recognized(recognized, span);

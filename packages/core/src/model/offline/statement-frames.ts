@@ -4,12 +4,14 @@ import {
   DIETS,
   DO_HOBBIES,
   isSingleValued,
+  NATIONALITIES,
   PERSON_NOUNS,
   PETS,
   ROLE_HEADS,
   SPOKEN_LANGUAGES,
   valueCategory,
 } from "./attribute-lexicon.js";
+import { type NotLasting, notLasting } from "./lasting-state.js";
 import { nounCategory } from "./lexicon.js";
 import type { Token } from "./nlp-analysis.js";
 import { finishStatement, thirdPerson } from "./person.js";
@@ -26,10 +28,14 @@ export interface FrameFact {
   polarity?: "negative";
 }
 
-/** What the frames made of a clause: its facts, and who the clause is about when it gives none. */
+/**
+ * What the frames made of a clause: its facts, and who the clause is about when it gives none. `reason`: why a
+ * clause about the user or the team gives none although a frame might read it (a past state, a state of the moment).
+ */
 export interface FrameResult {
   facts: FrameFact[];
   subject: "user" | "team" | "entity" | "third_party" | "none";
+  reason?: Exclude<NotLasting, null>;
 }
 
 const LEAD = new Set(
@@ -75,6 +81,17 @@ const VERBOSITY_NOUNS = new Set(
 );
 const VERBOSITY_WORDS = new Set(
   "short shorter brief concise terse succinct detailed thorough long longer verbose".split(" "),
+);
+/** Modifiers that say when: "morning meetings", "early flights". */
+const TIME_OF_DAY = new Set(
+  "morning afternoon evening night late early midday lunchtime weekend weekday overnight daytime".split(" "),
+);
+const FAN_SIZE = new Set(["big", "huge", "massive", "great", "enormous", "longtime", "long-time"]);
+/** Holders of "my X is Y" that are a thought, a plan or a stretch of time, not a lasting attribute. */
+const MOMENT_HOLDERS = new Set(
+  `point question concern idea thought plan worry problem issue suggestion understanding assumption hope bet mistake
+   fault pleasure apology apologies take feeling sense impression answer reply response guess day week morning
+   evening night weekend afternoon mood excuse fear doubt goal priority focus`.split(/\s+/),
 );
 const NOT_NAMES = new Set(
   `sorry done back here good fine not just still ok okay happy glad sure ready busy free afraid confused lost stuck new
@@ -226,13 +243,40 @@ function isNameLike(clause: Clause, index: number): boolean {
   return /^\p{Lu}[\p{L}\p{N}]*$/u.test(token.text) || /^\d/.test(token.text);
 }
 
+/** Nouns of a time a prepositional phrase can name: "on weekends", "in the morning" say when, not what. */
+const TIME_NOUNS = new Set(
+  `morning mornings afternoon afternoons evening evenings night nights weekend weekends week weeks day days summer
+   winter spring autumn fall monday mondays tuesday tuesdays wednesday wednesdays thursday thursdays friday fridays
+   saturday saturdays sunday sundays holidays time`.split(/\s+/),
+);
+
+/**
+ * An activity ends with what its verb takes: "working late", "working from cafés", "hiking in the Alps" — not at
+ * the gerund. A phrase saying when ("on weekends") is not part of it.
+ */
+function activityEnd(clause: Clause, phrase: Range): number {
+  const first = clause.tokens[phrase.start];
+  if (!first || first.pos !== "VERB" || !first.low.endsWith("ing")) return phrase.end;
+  let end = phrase.end;
+  const next = clause.tokens[end];
+  if (next && (next.pos === "ADV" || next.pos === "ADJ") && !TIME_STOP.has(next.low) && !LEAD.has(next.low)) end++;
+  const preposition = clause.tokens[end];
+  if (preposition?.pos === "ADP" && !["over", "than", "to", "like", "as"].includes(preposition.low)) {
+    const object = nounPhrase(clause, end + 1);
+    const head = object ? clause.tokens[object.end - 1]?.low : undefined;
+    if (object && head && !TIME_NOUNS.has(head)) end = object.end;
+  }
+  return end;
+}
+
 /** A list of noun phrases: "Spanish and Italian", "English, Hindi and Tamil". */
 function nounPhraseList(clause: Clause, from: number, options: { activity?: boolean } = {}): Range[] {
   const list: Range[] = [];
   let index = from;
   for (;;) {
-    const phrase = nounPhrase(clause, index, options);
-    if (!phrase) break;
+    const found = nounPhrase(clause, index, options);
+    if (!found) break;
+    const phrase = options.activity ? { start: found.start, end: activityEnd(clause, found) } : found;
     list.push(phrase);
     index = phrase.end;
     if (low(clause, index) === ",") index++;
@@ -366,8 +410,14 @@ export function readFrames(source: string, tokens: readonly Token[], options: { 
   const scope = scopeLead(clause, start);
   const at = scope ? scope.next : start;
   const subject = subjectAt(clause, at) ?? (options.memory === true ? namedSubject(clause, at) : null);
+  const lasting = (who: Who, index: number): FrameResult | null => {
+    const reason = options.memory === true ? null : notLasting(tokens, index);
+    return reason ? { facts: [], subject: who, reason } : null;
+  };
   if (scope && subject && "who" in subject) {
     const { index, negated } = skipModifiers(clause, subject.next);
+    const declined = lasting(subject.who, index);
+    if (declined) return declined;
     const builder = new Builder(clause, start, negated);
     readVerb(clause, builder, subject.who, index, negated);
     for (const fact of builder.facts) {
@@ -377,8 +427,10 @@ export function readFrames(source: string, tokens: readonly Token[], options: { 
     return { facts: builder.facts, subject: subject.who };
   }
   if (!subject) return readEntity(clause, start);
-  if ("possessive" in subject) return readPossessive(clause, start, subject.possessive, subject.next);
+  if ("possessive" in subject) return readPossessive(clause, start, subject.possessive, subject.next, options);
   const { index, negated } = skipModifiers(clause, subject.next);
+  const declined = lasting(subject.who, index);
+  if (declined) return declined;
   const builder = new Builder(clause, start, negated);
   readVerb(clause, builder, subject.who, index, negated);
   return { facts: builder.facts, subject: subject.who };
@@ -729,8 +781,9 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       return;
     case "study":
       if (user) {
-        const subject = nounPhrase(clause, index + 1, { through: ["at"] });
-        if (subject) out.add("user.study", "fact", subject, { negative: negated });
+        const subject = nounPhrase(clause, index + 1);
+        const school = low(clause, subject?.end ?? 0) === "at" ? nounPhrase(clause, (subject?.end ?? 0) + 1) : null;
+        if (subject) out.add("user.study", "fact", subject, { negative: negated, through: school?.end });
       }
       return;
     case "drink":
@@ -761,8 +814,13 @@ function employerFact(clause: Clause, out: Builder, from: number, negated: boole
 }
 
 function roleFact(clause: Clause, out: Builder, from: number, negated: boolean, bare = false): void {
-  const role = nounPhrase(clause, from);
-  if (!role) return;
+  const found = nounPhrase(clause, from);
+  if (!found) return;
+  const role = { ...found };
+  // "a team lead", "a tech lead": the tagger reads the role's head as a verb.
+  const next = clause.tokens[role.end];
+  const object = ["DET", "PRON", "NOUN", "PROPN"].includes(clause.tokens[role.end + 1]?.pos ?? "");
+  if (next?.pos === "VERB" && ROLE_HEADS.has(next.low) && !object) role.end = wordEnd(clause, role.end + 1);
   const head = clause.tokens[role.end - 1]?.low.replace(/s$/, "") ?? "";
   if (bare || ROLE_HEADS.has(head) || ROLE_HEADS.has(clause.tokens[role.end - 1]?.low ?? "")) {
     out.add("profile.role", "fact", role, { negative: negated });
@@ -872,7 +930,7 @@ function readLike(clause: Clause, out: Builder, from: number, negated: boolean):
   }
   if (low(clause, from) === "my" && clause.tokens[object.end]?.pos === "ADJ") {
     const noun = words.map((token) => token.low).join("_");
-    out.add(`user.${noun}`, "preference", { start: object.end, end: object.end + 1 });
+    out.add(`user.${noun}`, "preference", { start: object.end, end: object.end + 1 }, { single: true });
     return;
   }
   if (low(clause, object.end) === "when") return;
@@ -937,6 +995,12 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
   if (who !== "user") return;
   const words = clause.tokens.slice(object.start, object.end);
   const head = words[words.length - 1];
+  if (words.length === 2 && head?.pos === "NOUN" && TIME_OF_DAY.has(words[0]?.low ?? "")) {
+    // "I prefer morning meetings": the modifier says when, so the attribute is the time of the head.
+    const noun = head.lemma.replace(/[^\p{L}\p{N}]/gu, "");
+    out.add(`user.${noun}_time`, "preference", { start: object.start, end: object.start + 1 }, { through, single: true });
+    return;
+  }
   if (words.length >= 2 && head && head.pos === "NOUN") {
     const pullRequest = head.low.startsWith("request") && words[words.length - 2]?.low === "pull";
     const noun = pullRequest || /^prs?$/.test(head.low) ? "pr" : head.lemma.replace(/[^\p{L}\p{N}]/gu, "");
@@ -997,8 +1061,9 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
     }
     return;
   }
-  if ((word === "a" || word === "an") && low(clause, index + 1) === "big" && low(clause, index + 2) === "fan") {
-    if (low(clause, index + 3) === "of") listFacts(clause, out, "user.likes", "preference", index + 4);
+  const fan = low(clause, index + 1) === "fan" ? index + 1 : FAN_SIZE.has(low(clause, index + 1)) ? index + 2 : -1;
+  if ((word === "a" || word === "an") && fan > 0 && low(clause, fan) === "fan") {
+    if (low(clause, fan + 1) === "of") listFacts(clause, out, "user.likes", "preference", fan + 2);
     return;
   }
   if (word === "a" || word === "an" || word === "the") {
@@ -1013,6 +1078,10 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
     out.add("user.age", "fact", { start: index, end: index + 1 });
     return;
   }
+  if (NATIONALITIES.has(word) && clause.tokens.slice(index + 1).every((next) => next.pos === "PUNCT")) {
+    out.add("user.nationality", "fact", { start: index, end: index + 1 }, { negative: negated, single: true });
+    return;
+  }
   if (token.pos === "PROPN" && /^\p{Lu}[\p{Ll}-]+$/u.test(token.text) && !NOT_NAMES.has(word) && !negated) {
     const following = clause.tokens[index + 1];
     if (!following || following.text === "," || following.pos === "PUNCT") {
@@ -1023,13 +1092,20 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
 }
 
 /** "my X is Y" / "our X is Y" / "my partner's name is Y": the holder X names the attribute. */
-function readPossessive(clause: Clause, start: number, who: Who, from: number): FrameResult {
+function readPossessive(
+  clause: Clause,
+  start: number,
+  who: Who,
+  from: number,
+  options: { memory?: boolean },
+): FrameResult {
   let index = from;
   const holder: Token[] = [];
   while (clause.tokens[index] && holder.length < 6) {
     const token = clause.tokens[index];
     if (!token || ["be", "run", "use"].includes(token.lemma)) break;
     if (token.pos === "PUNCT" || token.pos === "VERB" || token.pos === "ADP") break;
+    if (token.pos === "AUX" && token.low !== "'s") break;
     if (token.low === "'s" && holder.length > 0 && clause.tokens[index + 1]?.pos !== "NOUN") break;
     holder.push(token);
     index++;
@@ -1041,7 +1117,21 @@ function readPossessive(clause: Clause, start: number, who: Who, from: number): 
   const personal = known ? -1 : words.findIndex((word) => PERSON_NOUNS.has(word));
   const nameOf = personal >= 0 && holder.some((token) => token.low === "'s") && words[words.length - 1] === "name";
   if (personal >= 0 && !nameOf) return { facts: [], subject: "third_party" };
+  const animal = words.findIndex((word) => PETS.has(word));
+  if (animal >= 0 && !(holder.some((token) => token.low === "'s") && words[words.length - 1] === "name")) {
+    return { facts: [], subject: "third_party" };
+  }
   if (!verb) return { facts: [], subject: who };
+  if (options.memory !== true) {
+    if (words.some((word) => MOMENT_HOLDERS.has(word))) return { facts: [], subject: who, reason: "momentary" };
+    const reason = notLasting(clause.tokens, index);
+    const built = ["written", "built"].includes(low(clause, skipModifiers(clause, index + 1).index));
+    if (reason && !(reason === "past" && built)) return { facts: [], subject: who, reason };
+  }
+  if (verb.lemma !== "be" && verb.low !== "'s" && known?.key.startsWith("profile.")) {
+    // "My company uses Slack": what the employer uses is the employer's, not the user's.
+    return { facts: [], subject: "third_party" };
+  }
   const builder = new Builder(clause, start, false);
   let at = index + 1;
   let suffix = "";
@@ -1056,7 +1146,8 @@ function readPossessive(clause: Clause, start: number, who: Who, from: number): 
       suffix = "language";
     } else if (low(clause, at) === "on" && words.includes("birthday")) at++;
     else if (["in", "on", "at"].includes(low(clause, at))) return { facts: [], subject: who };
-  } else if (verb.lemma === "run" && low(clause, at) === "on") at++;
+  } else if (portFact(clause, builder, verb, at, words)) return { facts: builder.facts, subject: who };
+  else if (verb.lemma === "run" && low(clause, at) === "on") at++;
   else if (verb.lemma !== "use") return { facts: [], subject: who };
   if (words.join(" ") === "pronouns" && who === "user") {
     const pronouns = /^(?:she|he|they|xe|ze)\/(?:her|him|them|they|she|he|xem|zir)$/i.exec(
@@ -1166,6 +1257,10 @@ function readEntity(clause: Clause, start: number): FrameResult {
     member.add("team.member", "fact", { start: nameEnd - name.length, end: nameEnd }, { through: end });
     return { facts: member.facts, subject: "team" };
   }
+  const portAt = skipModifiers(clause, index + 1).index;
+  if (verb && portFact(clause, builder, verb, portAt, named.filter((word) => !GENERIC_ENTITY.has(word)))) {
+    return { facts: builder.facts, subject: "entity" };
+  }
   const thing = GENERIC_ENTITY.has(head) || THING_HEADS.has(head);
   const person = name.some((token) => token.pos === "PROPN") && !thing;
   const verbal = verb !== undefined && (verb.pos === "VERB" || verb.pos === "AUX");
@@ -1196,4 +1291,24 @@ function readEntity(clause: Clause, start: number): FrameResult {
     if (key) builder.add(key, "fact", value);
   }
   return { facts: builder.facts, subject: "entity" };
+}
+
+/**
+ * "The staging DB runs on port 5433", "our Redis cache listens on port 6379": the port of a named thing, keyed by
+ * its words (`project.staging.database.port`). Returns whether the clause was one.
+ */
+function portFact(clause: Clause, out: Builder, verb: Token, at: number, named: string[]): boolean {
+  if (!["run", "listen", "be"].includes(verb.lemma) || low(clause, at) !== "on" || low(clause, at + 1) !== "port") {
+    return false;
+  }
+  const number = clause.tokens[at + 2];
+  if (!number || !/^\d{2,5}$/.test(number.text)) return false;
+  const words = named.map((word) => (word === "db" ? "database" : word.replace(/[^\p{L}\p{N}_-]/gu, "")));
+  const head = words.pop();
+  if (!head) return false;
+  out.add(words.length > 0 ? `project.${words.join("_")}.${head}.port` : `team.${head}.port`, "fact", {
+    start: at + 2,
+    end: at + 3,
+  });
+  return true;
 }

@@ -1,12 +1,17 @@
 import type { AnalyzedSentence } from "./nlp-analysis.js";
 
 /**
- * Why a sentence that might look like a statement gives no fact; counted in the dream report. `instructions`: a fact
+ * Why a sentence that might look like a statement gives no fact; counted in the dream report. `uncertain`: hedged
+ * ("I think we use pnpm"); `past`: a state that held before, not said to hold now ("I lived in Paris"); `momentary`:
+ * a state or opinion of the moment ("I'm working from home today", "I love the new logo"); `instructions`: a fact
  * was read but the dream's instructions leave it out.
  */
 export type DeclineReason =
   | "question"
   | "hypothetical"
+  | "uncertain"
+  | "past"
+  | "momentary"
   | "quoted_speech"
   | "sarcasm"
   | "pleasantry"
@@ -35,6 +40,10 @@ const EXPLICIT_START =
 const MODALS = new Set("might could may would should 'd".split(" "));
 const HYPOTHETICAL_PHRASES =
   /\b(?:one day|some day|at some point|thinking (?:about|of)|considering|planning (?:to|on)|hope to|hoping to|going to|gonna|let's say|in theory|eventually)\b/;
+
+/** The speaker is unsure of what they say: "I think", "probably", "not sure", "if I remember correctly". */
+const HEDGE =
+  /\b(?:i (?:think|guess|believe|suppose|reckon|assume|doubt)\b(?! so\b)|probably|possibly|presumably|likely|unlikely|not (?:sure|certain)|(?:pretty|fairly|quite|almost) (?:sure|certain)|if i (?:remember|recall)|iirc|afaik|as far as i (?:know|remember|can tell)|seems? (?:like|to)\b)/;
 
 const REPORTING =
   /\b(?:said|says|saying|told|tells|mentioned|mentions|claimed|claims|wrote|writes|according to|apparently|reportedly|supposedly|keeps saying|heard)\b/;
@@ -94,8 +103,8 @@ export function isQuestion(sentence: AnalyzedSentence): boolean {
 
 /**
  * Why a whole sentence gives no fact, before any clause of it is read: a question, a hypothetical ("if I moved…",
- * "I might switch…"), quoted or reported speech, sarcasm, or another language. Null when the sentence may state
- * something. `rule` is true for instructions (always/never …), where "should" is not hypothetical.
+ * "I might switch…"), a hedge ("…, I think"), quoted or reported speech, sarcasm, or another language. Null when the
+ * sentence may state something. In instructions (always/never …) "should" is not hypothetical.
  */
 export function sentenceGate(sentence: AnalyzedSentence): DeclineReason | null {
   const low = sentence.text.toLowerCase().replace(/’/g, "'");
@@ -114,6 +123,7 @@ export function sentenceGate(sentence: AnalyzedSentence): DeclineReason | null {
     }
   }
   if (HYPOTHETICAL_PHRASES.test(low)) return "hypothetical";
+  if (HEDGE.test(low)) return "uncertain";
   return null;
 }
 

@@ -40,7 +40,7 @@ const LATER_SUPERSEDES: Array<[string, string, string]> = [
   [
     "Remember that the staging DB runs on port 5432.",
     "Note that the staging DB runs on port 5433.",
-    "stag_database.port",
+    "project.staging.database.port",
   ],
   // The team's tools are a set: the retraction names the attribute (`team.tools`) and carries Redux as its value.
   ["We use Redux.", "We no longer use Redux.", "team.tools"],
@@ -84,7 +84,7 @@ describe("offline model: keys so the latest statement supersedes", () => {
         "Remember that money amounts are always integer cents — never floats.",
       ],
       ["Keep answers short and skip the long preamble.", "Keep replies brief."],
-      ["Priya prefers small, focused pull requests over big ones.", "I prefer small focused PRs."],
+      ["Priya prefers small, focused pull requests over big ones.", "Remember that I prefer small focused PRs."],
       ["Priya is a backend engineer on the payments team.", "I'm a staff engineer on the platform team."],
     ];
     for (const [line, said] of pairs) {

@@ -37,7 +37,14 @@ const TABLE: Array<[string, Expected[]]> = [
   ],
   [
     "Please note that the staging DB runs on port 5433.",
-    [{ key: "stag_database.port", kind: "fact", statement: "The staging DB runs on port 5433.", topic: "notes" }],
+    [
+      {
+        key: "project.staging.database.port",
+        kind: "fact",
+        statement: "The staging DB runs on port 5433.",
+        topic: "notes",
+      },
+    ],
   ],
   [
     "Going forward, reply in German.",
@@ -85,9 +92,11 @@ const TABLE: Array<[string, Expected[]]> = [
     [{ key: "run_migration_before_deploy", kind: "procedure", statement: "Run migrations before deploying." }],
   ],
   ["I hate long meetings.", [{ key: "user.dislikes", kind: "preference", statement: "User hates long meetings." }]],
-  // A preference no frame can name a value for is still read, keyed by its words (no value, multi).
+  // A preference no frame can name an attribute for is declined (`unrecognised`), unless the user marked it
+  // explicitly: then it is kept, keyed by its words (no value, multi).
+  ["I'd rather have small commits.", []],
   [
-    "I'd rather have small commits.",
+    "Remember that I'd rather have small commits.",
     [{ key: "small_commit", kind: "preference", statement: "User would rather have small commits." }],
   ],
   // A retraction of a member of the team's tools: the key names the attribute, never the value.

@@ -1,0 +1,127 @@
+import type { Token } from "./nlp-analysis.js";
+
+/**
+ * Verbs of a change whose result lasts: "I moved to Porto", "we switched to Vitest", "I quit Keller" still say what
+ * holds now when told in the past tense. Every other frame verb names a state ("live", "work", "use", "be", "like"):
+ * in the past tense it says what held before, not what holds now.
+ */
+const CHANGE_VERBS = new Set(
+  `move relocate switch migrate change upgrade downgrade transition replace join start take get quit leave give stop
+   drop ditch abandon adopt add hire bring pick grow become retire`.split(/\s+/),
+);
+const PAST_AUX = new Set(["was", "were", "had", "did", "didn't", "wasn't", "weren't", "hadn't"]);
+const PERFECT_AUX = new Set(["have", "has", "'ve"]);
+const NEGATION = new Set(["not", "n't", "never"]);
+const ADVERB = /^(?:also|really|just|now|still|finally|actually|recently|already|always|mostly|even|only)$/;
+
+/** Periods a state can be bounded to: "this week", "next month". */
+const PERIODS = new Set(
+  "morning afternoon evening night week weekend month fortnight semester quarter sprint summer winter".split(" "),
+);
+/** Single words that bound a state to a short time: "I'm working from home today". */
+const BOUNDED = new Set(["today", "tonight", "tomorrow", "temporarily", "until", "till"]);
+/** Two-word bounds: "for now", "right now", "at the moment". */
+const BOUNDED_PAIRS = new Set(["for now", "right now", "this time", "for today"]);
+/** Words after "the" that make a liked thing one specific thing of the moment: "I love the new logo". */
+const SPECIFIC = new Set("new latest current recent updated redesigned old last next first second final".split(" "));
+const OPINION_VERBS = new Set("like love enjoy hate dislike detest prefer adore".split(" "));
+const DEMONSTRATIVES = new Set(["this", "these", "those", "here"]);
+const ADDRESSEE = new Set(["you", "your", "yours", "you're", "u"]);
+
+/** Why a first-person clause states no lasting fact, or null when it may: a past state, or a state of the moment. */
+export type NotLasting = "past" | "momentary" | null;
+
+function isPastForm(token: Token): boolean {
+  if (PAST_AUX.has(token.low)) return true;
+  if (token.pos !== "VERB" || token.low === token.lemma) return false;
+  return /ed$/.test(token.low) || IRREGULAR_PAST.has(token.low);
+}
+
+const IRREGULAR_PAST = new Set(
+  `went got made chose began took wrote left ran built found came became bought brought thought sent spent kept felt
+   held lost met paid sold stood won drew drove flew gave grew knew saw spoke taught quit read had did was were`.split(
+    /\s+/,
+  ),
+);
+
+function skipAdverbs(tokens: readonly Token[], from: number): number {
+  let index = from;
+  while (tokens[index] && (ADVERB.test(tokens[index]?.low ?? "") || NEGATION.has(tokens[index]?.low ?? ""))) index++;
+  return index;
+}
+
+/**
+ * The main verb after a subject and the tense it is told in: "I lived" (past), "I've lived" (perfect: present),
+ * "I had lived", "I used to live", "I didn't like" (past), "I was a teacher" (past of "be").
+ */
+function mainVerb(tokens: readonly Token[], at: number): { verb: Token | undefined; past: boolean } {
+  const first = tokens[at];
+  if (!first) return { verb: undefined, past: false };
+  if (first.low === "used" && tokens[at + 1]?.low === "to") return { verb: tokens[at + 2], past: true };
+  const next = tokens[skipAdverbs(tokens, at + 1)];
+  const participle = next !== undefined && (next.pos === "VERB" || next.lemma === "be");
+  if (PERFECT_AUX.has(first.low) && first.pos === "AUX" && participle) return { verb: next, past: false };
+  if (first.low === "had" && participle) return { verb: next, past: true };
+  if ((first.low === "did" || first.low === "didn't") && next?.pos === "VERB") return { verb: next, past: true };
+  return { verb: first, past: isPastForm(first) };
+}
+
+/** Where the verb's own phrase ends: at a comma, a conjunction or a subordinate clause ("…, so set the job …"). */
+function phraseEnd(tokens: readonly Token[], from: number): number {
+  let end = from;
+  while (end < tokens.length) {
+    const token = tokens[end];
+    if (!token || [",", ";", ":", "—", "–"].includes(token.text) || token.pos === "CCONJ" || token.pos === "SCONJ") break;
+    end++;
+  }
+  return end;
+}
+
+function boundedInTime(tokens: readonly Token[], from: number, to: number): boolean {
+  for (let index = from; index < to; index++) {
+    const word = tokens[index]?.low ?? "";
+    const next = tokens[index + 1]?.low ?? "";
+    if (BOUNDED.has(word) || BOUNDED_PAIRS.has(`${word} ${next}`)) return true;
+    if (word === "at" && next === "the" && tokens[index + 2]?.low === "moment") return true;
+    if ((word === "this" || word === "next") && PERIODS.has(next)) return true;
+    if (word === "for" && next === "the" && ["day", "week", "weekend", "time"].includes(tokens[index + 2]?.low ?? ""))
+      return true;
+  }
+  return false;
+}
+
+/** A clause that points at the conversation or at something present: "with you", "like this one", "your idea". */
+function pointsAtTheMoment(tokens: readonly Token[], from: number, to: number): boolean {
+  for (let index = from; index < to; index++) {
+    const token = tokens[index];
+    if (!token) continue;
+    if (ADDRESSEE.has(token.low)) return true;
+    const next = tokens[index + 1];
+    if (DEMONSTRATIVES.has(token.low) && !(next?.low === "days" || PERIODS.has(next?.low ?? ""))) return true;
+    if (token.low === "that" && (next === undefined || next.pos === "PUNCT" || next.low === "one")) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a first-person clause whose verb starts at `at` states something that holds now and lasts. A state told
+ * in the past tense ("I lived in Paris", "we used Jest", "I was a teacher", "I had a dog") is `past`; a state
+ * bounded to a short time ("I'm working from home today", "for now"), pointing at the conversation or at something
+ * present ("I love working with you", "I hate Mondays like this one"), or an opinion of one specific new thing ("I
+ * love the new logo") is `momentary`. A change told in the past ("I moved to Porto") lasts.
+ */
+export function notLasting(tokens: readonly Token[], at: number): NotLasting {
+  const { verb, past } = mainVerb(tokens, at);
+  if (!verb) return null;
+  const change = CHANGE_VERBS.has(verb.lemma);
+  if (past && !change) return "past";
+  if (change) return null;
+  const after = tokens.indexOf(verb) + 1;
+  const end = phraseEnd(tokens, after);
+  if (boundedInTime(tokens, after, end) || pointsAtTheMoment(tokens, after, end)) return "momentary";
+  if (OPINION_VERBS.has(verb.lemma)) {
+    const object = skipAdverbs(tokens, after);
+    if (tokens[object]?.low === "the" && SPECIFIC.has(tokens[object + 1]?.low ?? "")) return "momentary";
+  }
+  return null;
+}
