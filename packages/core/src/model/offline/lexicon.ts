@@ -222,6 +222,12 @@ export const CATEGORIES: readonly Category[] = [
     values: ["github actions", "gitlab ci", "circleci", "jenkins", "buildkite", "travis ci", "drone"],
   },
   {
+    key: "tooling.design",
+    topic: "tooling",
+    nouns: ["design tool"],
+    values: ["figma", "penpot", "adobe xd"],
+  },
+  {
     key: "tooling.frontend_framework",
     topic: "tooling",
     nouns: ["frontend framework", "ui framework", "front-end framework"],

@@ -34,7 +34,7 @@ const X_MODIFIERS = new Set(
 );
 
 const COMM_LANGUAGE =
-  /\b(?:reply|replies|respond|responds|answer|answers|write|writes|talk|talks|speak|speaks|communicate|communicates)\b(?:\s+\S+){0,3}?\s+in\s+(?:english|german|french|spanish|portuguese|italian|dutch|polish|swedish|norwegian|danish|finnish|japanese|chinese|mandarin|korean|russian|ukrainian|turkish|arabic|hebrew|hindi|greek|czech|romanian|hungarian|vietnamese|thai|indonesian)\b/;
+  /\b(?:reply|replies|respond|responds|answer|answers|write|writes|talk|talks|speak|speaks|communicate|communicates)\b(?:\s+(?:to|me|us|back|only|always|all|your|the|answers|replies|responses))*\s+in\s+(?:english|german|french|spanish|portuguese|italian|dutch|polish|swedish|norwegian|danish|finnish|japanese|chinese|mandarin|korean|russian|ukrainian|turkish|arabic|hebrew|hindi|greek|czech|romanian|hungarian|vietnamese|thai|indonesian)\b/;
 const VERBOSITY =
   /\b(?:answers|responses|replies|explanations|messages|summaries)\b(?:\s+\S+){0,3}?\s+(?:short|shorter|brief|concise|terse|succinct|detailed|thorough|long|longer|verbose|to the point)\b|\b(?:short|shorter|brief|concise|terse|succinct|detailed|verbose|lengthy)\s+(?:answers|responses|replies|explanations)\b|^(?:please\s+)?(?:always\s+)?be\s+(?:more\s+)?(?:brief|concise|terse|succinct)\b/;
 const LOCATION =

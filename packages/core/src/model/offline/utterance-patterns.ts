@@ -28,6 +28,11 @@ const SUBJECT_ALWAYS = rx(`^(i|${TEAM})\\s+${ADV}(?:always|never)\\s+\\S`);
 const CONTRAST = rx(
   `^${PLEASE}(?:use|prefer|pick|choose|go with|stick with|stick to|default to|switch to)\\s+.{1,80}?\\s+(?:instead of|over|rather than|not)\\s+\\S`,
 );
+/** What must or must not be done: a note that says so is a rule ("the VPN is required for staging"). */
+const DEONTIC = /\b(?:must|mustn't|required|mandatory|needs? to|has to|have to|not allowed|forbidden|is allowed)\b/;
+/** A choice about the code at hand ("use a Set instead of an array here"): a one-off request, not a standing rule. */
+const LOCAL =
+  /\b(?:here|for now|(?:this|that|these|those) (?:file|function|method|class|component|line|lines|test|case|snippet|query|loop|one|part|section|pr|diff|script|module|hook|call|variable|spot|place|time))\b/;
 const COMMUNICATION = rx(
   `^${PLEASE}(?:always\\s+)?(?:reply|respond|answer|talk|write|speak|communicate)(?:\\s+to\\s+me)?\\s+(?:only\\s+)?in\\s+${LANGUAGES}\\b`,
 );
@@ -125,7 +130,7 @@ export function recognizeRule(clause: string): Recognized[] {
   if (RULE.test(low)) return [{ kind: "procedure", statement: instructionOf(text) }];
   const always = SUBJECT_ALWAYS.exec(low);
   if (always) return [{ kind: always[1] === "i" ? "preference" : "procedure", statement: statementOf(text) }];
-  if (CONTRAST.test(low) || COMMUNICATION.test(low) || VERBOSITY.test(low)) {
+  if ((CONTRAST.test(low) && !LOCAL.test(low)) || COMMUNICATION.test(low) || VERBOSITY.test(low)) {
     return [{ kind: "preference", statement: instructionOf(text) }];
   }
   return [];
@@ -158,7 +163,7 @@ function recognizeUnscoped(text: string, options: RecognizeOptions): Recognized[
   if (RULE.test(low)) return [{ kind: "procedure", statement: instructionOf(text) }];
   const always = SUBJECT_ALWAYS.exec(low);
   if (always) return [{ kind: always[1] === "i" ? "preference" : "procedure", statement: statementOf(text) }];
-  if (CONTRAST.test(low) || COMMUNICATION.test(low) || VERBOSITY.test(low)) {
+  if ((CONTRAST.test(low) && !LOCAL.test(low)) || COMMUNICATION.test(low) || VERBOSITY.test(low)) {
     return [{ kind: "preference", statement: instructionOf(text) }];
   }
 
@@ -208,5 +213,5 @@ function recognizeUnscoped(text: string, options: RecognizeOptions): Recognized[
   if (!options.explicit || PRONOUN_SUBJECT.test(low) || QUESTION_WORD.test(low)) return [];
   if (low.split(/\s+/).length < 2) return [];
   if (IMPERATIVE_START.test(imperative(low))) return [{ kind: "procedure", statement: instructionOf(text) }];
-  return [{ kind: "fact", statement: statementOf(text) }];
+  return [{ kind: DEONTIC.test(low) ? "procedure" : "fact", statement: statementOf(text) }];
 }
