@@ -11,7 +11,7 @@ export const ROLE_HEADS = words(`
   librarian pharmacist therapist chef baker electrician plumber carpenter mechanic pilot translator tester
   recruiter marketer salesperson professor lecturer tutor postdoc economist statistician biologist chemist
   physicist mathematician veterinarian vet dentist paramedic firefighter officer technician specialist coordinator
-  ic`);
+  ic practitioner surgeon counsellor counselor paralegal nanny caregiver`);
 
 /** Animals a person keeps as pets. */
 export const PETS = words(`

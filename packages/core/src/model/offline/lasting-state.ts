@@ -31,6 +31,11 @@ const ADDRESSEE = new Set(["you", "your", "yours", "you're", "u"]);
 /** Why a first-person clause states no lasting fact, or null when it may: a past state, or a state of the moment. */
 export type NotLasting = "past" | "momentary" | null;
 
+/** Whether a word is a past-tense form ("lived", "was", "went"); "need" and "feed" are not. */
+export function isPastWord(word: string): boolean {
+  return PAST_AUX.has(word) || IRREGULAR_PAST.has(word) || (/ed$/.test(word) && !/eed$/.test(word));
+}
+
 function isPastForm(token: Token): boolean {
   if (PAST_AUX.has(token.low)) return true;
   if (token.pos !== "VERB" || token.low === token.lemma) return false;

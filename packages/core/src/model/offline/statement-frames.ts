@@ -86,6 +86,8 @@ const VERBOSITY_WORDS = new Set(
 const TIME_OF_DAY = new Set(
   "morning afternoon evening night late early midday lunchtime weekend weekday overnight daytime".split(" "),
 );
+/** How well a language is spoken: "I speak fluent Arabic". */
+const PROFICIENCY = new Set("fluent native basic conversational decent good some broken passable".split(" "));
 const FAN_SIZE = new Set(["big", "huge", "massive", "great", "enormous", "longtime", "long-time"]);
 /** Holders of "my X is Y" that are a thought, a plan or a stretch of time, not a lasting attribute. */
 const MOMENT_HOLDERS = new Set(
@@ -197,6 +199,11 @@ function nounPhrase(
       end++;
       continue;
     }
+    if (inner && token.low === "of" && isCapitalised(clause.tokens[end - 1]) && isCapitalised(following)) {
+      // "Ministry of Health", "Bank of America": one name.
+      end++;
+      continue;
+    }
     if (inner && options.through?.includes(token.low) && VALUE_POS.has(clause.tokens[end + 1]?.pos ?? "")) {
       end++;
       continue;
@@ -236,6 +243,10 @@ function wordStart(clause: Clause, index: number): number {
   return start;
 }
 
+function isCapitalised(token: Token | undefined): boolean {
+  return token !== undefined && /^\p{Lu}/u.test(token.text);
+}
+
 /** A capitalised word inside a clause ("Go", "Fly"), or a number-like word ("3rd"): a value whatever its tag. */
 function isNameLike(clause: Clause, index: number): boolean {
   const token = clause.tokens[index];
@@ -250,18 +261,25 @@ const TIME_NOUNS = new Set(
    saturday saturdays sunday sundays holidays time`.split(/\s+/),
 );
 
+/** Prepositions whose phrase narrows a liked thing: "meetings before 10", "YAML in configs" (not "for its speed"). */
+const RESTRICTING = new Set("before after with without from in on at about near outside during".split(" "));
+/** Prepositions that compare a liked thing with another: never part of it. An activity takes any other. */
+const COMPARING = new Set(["over", "than", "to", "like", "as", "instead", "rather", "because"]);
+
 /**
- * An activity ends with what its verb takes: "working late", "working from cafés", "hiking in the Alps" — not at
- * the gerund. A phrase saying when ("on weekends") is not part of it.
+ * What is liked ends with what narrows it: "working late", "working from cafés", "hiking in the Alps", "meetings
+ * before 10" — not at the head. A phrase saying when ("on weekends", "in the morning") is not part of it.
  */
-function activityEnd(clause: Clause, phrase: Range): number {
+function complementEnd(clause: Clause, phrase: Range): number {
   const first = clause.tokens[phrase.start];
-  if (!first || first.pos !== "VERB" || !first.low.endsWith("ing")) return phrase.end;
   let end = phrase.end;
+  const gerund = first !== undefined && first.pos === "VERB" && first.low.endsWith("ing");
   const next = clause.tokens[end];
-  if (next && (next.pos === "ADV" || next.pos === "ADJ") && !TIME_STOP.has(next.low) && !LEAD.has(next.low)) end++;
+  if (gerund && next && (next.pos === "ADV" || next.pos === "ADJ") && !TIME_STOP.has(next.low) && !LEAD.has(next.low))
+    end++;
   const preposition = clause.tokens[end];
-  if (preposition?.pos === "ADP" && !["over", "than", "to", "like", "as"].includes(preposition.low)) {
+  const takes = gerund ? !COMPARING.has(preposition?.low ?? "") : RESTRICTING.has(preposition?.low ?? "");
+  if (preposition?.pos === "ADP" && takes) {
     const object = nounPhrase(clause, end + 1);
     const head = object ? clause.tokens[object.end - 1]?.low : undefined;
     if (object && head && !TIME_NOUNS.has(head)) end = object.end;
@@ -270,13 +288,17 @@ function activityEnd(clause: Clause, phrase: Range): number {
 }
 
 /** A list of noun phrases: "Spanish and Italian", "English, Hindi and Tamil". */
-function nounPhraseList(clause: Clause, from: number, options: { activity?: boolean } = {}): Range[] {
+function nounPhraseList(
+  clause: Clause,
+  from: number,
+  options: { activity?: boolean; complement?: boolean } = {},
+): Range[] {
   const list: Range[] = [];
   let index = from;
   for (;;) {
     const found = nounPhrase(clause, index, options);
     if (!found) break;
-    const phrase = options.activity ? { start: found.start, end: activityEnd(clause, found) } : found;
+    const phrase = options.complement ? { start: found.start, end: complementEnd(clause, found) } : found;
     list.push(phrase);
     index = phrase.end;
     if (low(clause, index) === ",") index++;
@@ -292,8 +314,13 @@ class Builder {
   constructor(
     private readonly clause: Clause,
     private readonly subjectStart: number,
-    private readonly negated: boolean,
+    private negated: boolean,
   ) {}
+
+  /** The clause's verb is negated: every fact it adds is a retraction unless told otherwise. */
+  negate(): void {
+    this.negated = true;
+  }
 
   add(
     key: string,
@@ -426,7 +453,7 @@ export function readFrames(source: string, tokens: readonly Token[], options: { 
     }
     return { facts: builder.facts, subject: subject.who };
   }
-  if (!subject) return readEntity(clause, start);
+  if (!subject) return readEntity(clause, start, options);
   if ("possessive" in subject) return readPossessive(clause, start, subject.possessive, subject.next, options);
   const { index, negated } = skipModifiers(clause, subject.next);
   const declined = lasting(subject.who, index);
@@ -465,6 +492,7 @@ function readVerb(clause: Clause, out: Builder, who: Who, from: number, negatedB
   }
   const token = clause.tokens[index];
   if (!token) return;
+  if (negated) out.negate();
   const lemma = verbLemma(token);
   if (lemma === "be" || lemma === "'m") {
     const after = skipModifiers(clause, index + 1);
@@ -498,7 +526,8 @@ function listFacts(
   from: number,
   options: { negative?: boolean; activity?: boolean } = {},
 ): void {
-  for (const [position, phrase] of nounPhraseList(clause, from, { activity: options.activity }).entries()) {
+  const complement = key === "user.likes" || key === "user.dislikes";
+  for (const [position, phrase] of nounPhraseList(clause, from, { activity: options.activity, complement }).entries()) {
     out.add(key, kind, phrase, { negative: options.negative, prefixEnd: position === 0 ? undefined : from });
   }
 }
@@ -725,7 +754,8 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       return;
     case "speak":
       if (user) {
-        for (const phrase of nounPhraseList(clause, index + 1)) {
+        const from = PROFICIENCY.has(low(clause, index + 1)) ? index + 2 : index + 1;
+        for (const phrase of nounPhraseList(clause, from)) {
           if (SPOKEN_LANGUAGES.has(slice(clause, phrase).toLowerCase())) {
             out.add("user.language", "fact", phrase, { negative: negated, prefixEnd: index + 1 });
           }
@@ -808,9 +838,20 @@ function placeFact(clause: Clause, out: Builder, key: string, from: number): voi
   if (place && isProper(clause, place)) out.add(key, "fact", place);
 }
 
+/**
+ * "I work at Fernhill", "for the city council"; "for a small agency called Brightline" names Brightline, while "at a
+ * startup" describes a kind of employer and names none.
+ */
 function employerFact(clause: Clause, out: Builder, from: number, negated: boolean): void {
   const company = nounPhrase(clause, from);
-  if (company) out.add("profile.employer", "fact", company, { negative: negated });
+  if (!company) return;
+  if (low(clause, from) === "a" || low(clause, from) === "an") {
+    const called = ["called", "named"].includes(low(clause, company.end));
+    const name = called ? nounPhrase(clause, company.end + 1) : null;
+    if (name && isProper(clause, name)) out.add("profile.employer", "fact", name, { negative: negated });
+    return;
+  }
+  out.add("profile.employer", "fact", company, { negative: negated });
 }
 
 function roleFact(clause: Clause, out: Builder, from: number, negated: boolean, bare = false): void {
@@ -929,7 +970,7 @@ function readLike(clause: Clause, out: Builder, from: number, negated: boolean):
     return;
   }
   if (low(clause, from) === "my" && clause.tokens[object.end]?.pos === "ADJ") {
-    const noun = words.map((token) => token.low).join("_");
+    const noun = words.map((token) => token.lemma.replace(/[^\p{L}\p{N}]/gu, "")).join("_");
     out.add(`user.${noun}`, "preference", { start: object.end, end: object.end + 1 }, { single: true });
     return;
   }
@@ -967,6 +1008,10 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
     return;
   }
   if (!object) return;
+  if (VERBOSITY_NOUNS.has(low(clause, object.end - 1)) && VERBOSITY_WORDS.has(low(clause, object.start))) {
+    out.add("communication.verbosity", "preference", { start: object.start, end: object.start + 1 });
+    return;
+  }
   const next = low(clause, object.end);
   const category = valueCategory(slice(clause, object));
   const through = comparison(clause, object.end);
@@ -1013,6 +1058,7 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
 function readCopula(clause: Clause, out: Builder, who: Who, index: number, negated: boolean): void {
   const token = clause.tokens[index];
   if (!token) return;
+  if (negated) out.negate();
   const word = token.low;
   const user = who === "user";
   // I'm based / living / located in X
@@ -1023,7 +1069,9 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
   // we're using X / I'm learning X
   if (token.pos === "VERB" && word.endsWith("ing")) {
     if (token.lemma === "use") readUse(clause, out, who, "use", index, negated);
-    else if (token.lemma === "learn" && user) {
+    else if (token.lemma === "work" && user && ["at", "for"].includes(low(clause, index + 1))) {
+      employerFact(clause, out, index + 2, negated);
+    } else if (token.lemma === "learn" && user) {
       if (low(clause, index + 1) === "to" && clause.tokens[index + 2]?.pos === "VERB") {
         out.add("user.learning", "fact", { start: index + 2, end: index + 3 });
       } else listFacts(clause, out, "user.learning", "fact", index + 1);
@@ -1063,7 +1111,9 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
   }
   const fan = low(clause, index + 1) === "fan" ? index + 1 : FAN_SIZE.has(low(clause, index + 1)) ? index + 2 : -1;
   if ((word === "a" || word === "an") && fan > 0 && low(clause, fan) === "fan") {
-    if (low(clause, fan + 1) === "of") listFacts(clause, out, "user.likes", "preference", fan + 2);
+    // "I'm not a fan of YAML" dislikes it.
+    const key = negated ? "user.dislikes" : "user.likes";
+    if (low(clause, fan + 1) === "of") listFacts(clause, out, key, "preference", fan + 2, { negative: false });
     return;
   }
   if (word === "a" || word === "an" || word === "the") {
@@ -1074,7 +1124,8 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
     }
     return;
   }
-  if (token.pos === "NUM" && clause.tokens.length <= index + 2 && /^\d{1,3}$/.test(token.text)) {
+  const yearsOld = low(clause, index + 1) === "years" && low(clause, index + 2) === "old" ? 2 : 0;
+  if (token.pos === "NUM" && clause.tokens.length <= index + 2 + yearsOld && /^\d{1,3}$/.test(token.text)) {
     out.add("user.age", "fact", { start: index, end: index + 1 });
     return;
   }
@@ -1138,6 +1189,7 @@ function readPossessive(
   if (verb.lemma === "be" || verb.low === "'s") {
     const after = skipModifiers(clause, at);
     at = after.index;
+    if (after.negated) builder.negate();
     if (low(clause, at) === "called") {
       at++;
       suffix = "name";
@@ -1201,7 +1253,7 @@ function possessiveKey(words: string[], who: Who, suffix: string): string {
 }
 
 /** "The atlas API runs on Postgres 16", "Server alpha-1's IP is 10.0.4.12": facts about a named thing of the team. */
-function readEntity(clause: Clause, start: number): FrameResult {
+function readEntity(clause: Clause, start: number, options: { memory?: boolean }): FrameResult {
   let index = start;
   if (low(clause, index) === "the") index++;
   const name: Token[] = [];
@@ -1268,7 +1320,10 @@ function readEntity(clause: Clause, start: number): FrameResult {
     return { facts: [], subject: verbal && (person || PERSON_NOUNS.has(head)) ? "third_party" : "none" };
   }
   if (!thing) return { facts: [], subject: "none" };
+  const reason = options.memory === true ? null : notLasting(clause.tokens, index);
+  if (reason) return { facts: [], subject: "entity", reason };
   const after = skipModifiers(clause, index + 1);
+  if (modifiers.negated || after.negated) builder.negate();
   let at = after.index;
   let attribute: string | null = null;
   if (verb.lemma === "use") attribute = "";

@@ -1,4 +1,4 @@
-import type { AnalyzedSentence } from "./nlp-analysis.js";
+import type { AnalyzedSentence, Token } from "./nlp-analysis.js";
 
 /**
  * Why a sentence that might look like a statement gives no fact; counted in the dream report. `uncertain`: hedged
@@ -78,14 +78,17 @@ const NON_LATIN =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Greek}\p{Script=Thai}\p{Script=Devanagari}]/u;
 
 /**
- * True when a sentence is not English: another script, or a function word of another language (or a word with its
- * diacritics) in a sentence where under half of the words are common English words.
+ * True when a sentence is not English: another script, or a function word of another language (or an uncapitalised
+ * word with its diacritics) in a sentence where under half of the words are common English words.
  */
 export function isNonEnglish(sentence: AnalyzedSentence): boolean {
   if (NON_LATIN.test(sentence.text)) return true;
   const words = sentence.tokens.filter((token) => /^[\p{L}'’-]+$/u.test(token.text));
   if (words.length === 0) return false;
-  const foreign = words.filter((token) => FOREIGN.has(token.low) || DIACRITIC.test(token.text)).length;
+  // A name keeps its diacritics in English too ("I'm based in Kraków"): only an uncapitalised word counts.
+  const accented = (token: Token, index: number) =>
+    DIACRITIC.test(token.text) && (index === 0 || !/^\p{Lu}/u.test(token.text));
+  const foreign = words.filter((token, index) => FOREIGN.has(token.low) || accented(token, index)).length;
   const english = words.filter((token) => ENGLISH.has(token.low)).length;
   return foreign > 0 && english / words.length < 0.5;
 }

@@ -1,4 +1,5 @@
 import type { FactKind } from "../../schemas/facts.js";
+import { isPastWord } from "./lasting-state.js";
 import { finishStatement, imperative, thirdPerson } from "./person.js";
 import { subjectKey } from "./subject-key.js";
 import { lower } from "./text-tokens.js";
@@ -24,7 +25,7 @@ const rx = (source: string) => new RegExp(source, "u");
 const RULE = rx(
   `^${PLEASE}(?:you\\s+(?:should|must|need to|have to)\\s+|(?:i\\s+(?:want|need|would like)|i'd like|i'd love)\\s+you\\s+to\\s+|let's\\s+|make sure (?:to|you)\\s+|be sure to\\s+)?(?:always|never|(?:don't|do not)\\s+ever|never\\s+ever)\\s+\\S`,
 );
-const SUBJECT_ALWAYS = rx(`^(i|${TEAM})\\s+${ADV}(?:always|never)\\s+\\S`);
+const SUBJECT_ALWAYS = rx(`^(i|${TEAM})\\s+${ADV}(?:always|never)\\s+(\\S+)`);
 const CONTRAST = rx(
   `^${PLEASE}(?:use|prefer|pick|choose|go with|stick with|stick to|default to|switch to)\\s+.{1,80}?\\s+(?:instead of|over|rather than|not)\\s+\\S`,
 );
@@ -129,7 +130,9 @@ export function recognizeRule(clause: string): Recognized[] {
   const low = lower(text);
   if (RULE.test(low)) return [{ kind: "procedure", statement: instructionOf(text) }];
   const always = SUBJECT_ALWAYS.exec(low);
-  if (always) return [{ kind: always[1] === "i" ? "preference" : "procedure", statement: statementOf(text) }];
+  if (always && !isPastWord(always[2] ?? "")) {
+    return [{ kind: always[1] === "i" ? "preference" : "procedure", statement: statementOf(text) }];
+  }
   if ((CONTRAST.test(low) && !LOCAL.test(low)) || COMMUNICATION.test(low) || VERBOSITY.test(low)) {
     return [{ kind: "preference", statement: instructionOf(text) }];
   }
@@ -162,7 +165,9 @@ function recognizeUnscoped(text: string, options: RecognizeOptions): Recognized[
   }
   if (RULE.test(low)) return [{ kind: "procedure", statement: instructionOf(text) }];
   const always = SUBJECT_ALWAYS.exec(low);
-  if (always) return [{ kind: always[1] === "i" ? "preference" : "procedure", statement: statementOf(text) }];
+  if (always && !isPastWord(always[2] ?? "")) {
+    return [{ kind: always[1] === "i" ? "preference" : "procedure", statement: statementOf(text) }];
+  }
   if ((CONTRAST.test(low) && !LOCAL.test(low)) || COMMUNICATION.test(low) || VERBOSITY.test(low)) {
     return [{ kind: "preference", statement: instructionOf(text) }];
   }
