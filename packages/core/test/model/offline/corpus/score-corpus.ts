@@ -77,15 +77,42 @@ function norm(value: string): string {
     .replace(ARTICLE, "");
 }
 
+/**
+ * A word without its plural or third-person `-s` ("units" → "unit", "plays" → "play", "libraries" → "library"), so
+ * that a key or statement is not rejected for an inflection: both sides are stemmed alike.
+ */
+export function uninflected(word: string): string {
+  if (word.length <= 3 || word.endsWith("ss")) return word;
+  if (word.endsWith("ies")) return `${word.slice(0, -3)}y`;
+  if (/(?:ches|shes|sses|xes|zes)$/.test(word)) return word.slice(0, -2);
+  return word.endsWith("s") ? word.slice(0, -1) : word;
+}
+
 function words(text: string): Set<string> {
-  return new Set(text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}.'’/-]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu) ?? []);
+  const found = text.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}.'’/-]*[\p{L}\p{N}]|[\p{L}\p{N}]/gu) ?? [];
+  return new Set(found.map(uninflected));
+}
+
+/** A key with each word of each segment uninflected: `user.units` and `user.unit` name one attribute. */
+function keyForm(key: string): string {
+  return key
+    .split(".")
+    .map((segment) => segment.split("_").map(uninflected).join("_"))
+    .join(".");
+}
+
+/** Whether a produced key names the labelled attribute: equal, or ending in `.<attribute>`, inflections aside. */
+export function namesAttribute(key: string, attribute: string): boolean {
+  const have = keyForm(key);
+  const want = keyForm(attribute);
+  return have === want || have.endsWith(`.${want}`);
 }
 
 /** Whether a produced fact is the expected one: same attribute, value, polarity, cardinality, and its words. */
 export function matches(fact: ExtractedFact, expected: ExpectedFact): boolean {
   if (expected.attribute === "rule") {
     if (fact.kind !== "procedure" && fact.kind !== "preference") return false;
-  } else if (fact.key !== expected.attribute && !fact.key.endsWith(`.${expected.attribute}`)) return false;
+  } else if (!namesAttribute(fact.key, expected.attribute)) return false;
   if (expected.value !== undefined && (fact.value === undefined || norm(fact.value) !== norm(expected.value))) {
     return false;
   }
