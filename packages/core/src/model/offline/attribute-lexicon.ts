@@ -74,7 +74,7 @@ export const NATIONALITIES = words(`
 /** Attributes that hold one value at a time: a newer value replaces the older one. */
 const SINGLE_ATTRIBUTES = words(`
   home.location profile.employer profile.role profile.name profile.timezone profile.os profile.pronouns user.diet
-  user.age user.birthday user.hometown user.car user.marital_status user.handedness user.work_mode user.study
+  user.age user.birthday user.birthplace user.hometown user.car user.marital_status user.handedness user.work_mode user.study
   user.partner_name user.coffee`);
 /** Attributes whose values accumulate (a new member never replaces the others). */
 const MULTI_ATTRIBUTES = words(`

@@ -67,6 +67,7 @@ function mainVerb(tokens: readonly Token[], at: number): { verb: Token | undefin
   const participle = next !== undefined && (next.pos === "VERB" || next.lemma === "be");
   if (PERFECT_AUX.has(first.low) && first.pos === "AUX" && participle) return { verb: next, past: false };
   if (first.low === "had" && participle) return { verb: next, past: true };
+  if ((first.low === "was" || first.low === "were") && next?.low === "born") return { verb: next, past: false };
   if ((first.low === "did" || first.low === "didn't") && next?.pos === "VERB") return { verb: next, past: true };
   return { verb: first, past: isPastForm(first) };
 }

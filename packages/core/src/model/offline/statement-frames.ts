@@ -75,7 +75,7 @@ const FRAME_VERBS = new Set(
 const SCOPE_NOUNS = new Set("project repo repository codebase monorepo service app package".split(" "));
 const ENTITY_KINDS = new Set("server host machine node cluster bucket instance vm box database db".split(" "));
 const RUNTIMES = new Set(["node", "node.js", "nodejs", "deno"]);
-const PROGRAMMING = new Set(["go"]);
+const PROGRAMMING = new Set(["go", "Go"]);
 const VERBOSITY_NOUNS = new Set(
   "answers answer responses response replies reply explanations explanation messages summaries".split(" "),
 );
@@ -172,6 +172,7 @@ function nounPhrase(
     if (TIME_STOP.has(token.low) || DEICTIC.has(token.low)) break;
     const inner = end > start;
     const activity = options.activity === true && token.pos === "VERB" && token.low.endsWith("ing");
+    if (!/[\p{L}\p{N}]/u.test(token.text) && !CONNECTORS.has(token.text)) break;
     if (VALUE_POS.has(token.pos) || activity || isNameLike(clause, end)) {
       end++;
       continue;
@@ -261,10 +262,12 @@ const TIME_NOUNS = new Set(
    saturday saturdays sunday sundays holidays time`.split(/\s+/),
 );
 
+/** Marks that join the parts of one written value ("sci-fi", "Fly.io", "she/her", "C++"); an emoji ends a value. */
+const CONNECTORS = new Set(["-", ".", "/", "+", "#", "_", "'"]);
 /** Prepositions whose phrase narrows a liked thing: "meetings before 10", "YAML in configs" (not "for its speed"). */
 const RESTRICTING = new Set("before after with without from in on at about near outside during".split(" "));
 /** Prepositions that compare a liked thing with another: never part of it. An activity takes any other. */
-const COMPARING = new Set(["over", "than", "to", "like", "as", "instead", "rather", "because"]);
+const COMPARING = new Set(["over", "than", "like", "as", "instead", "rather", "because"]);
 
 /**
  * What is liked ends with what narrows it: "working late", "working from cafés", "hiking in the Alps", "meetings
@@ -273,13 +276,19 @@ const COMPARING = new Set(["over", "than", "to", "like", "as", "instead", "rathe
 function complementEnd(clause: Clause, phrase: Range): number {
   const first = clause.tokens[phrase.start];
   let end = phrase.end;
-  const gerund = first !== undefined && first.pos === "VERB" && first.low.endsWith("ing");
+  const bare = phrase.end - phrase.start === 1 && first?.pos === "NOUN" && first.lemma === first.low;
+  const gerund = first !== undefined && (first.pos === "VERB" || bare) && /..ing$/.test(first.low);
   const next = clause.tokens[end];
   if (gerund && next && (next.pos === "ADV" || next.pos === "ADJ") && !TIME_STOP.has(next.low) && !LEAD.has(next.low))
     end++;
   const preposition = clause.tokens[end];
   const takes = gerund ? !COMPARING.has(preposition?.low ?? "") : RESTRICTING.has(preposition?.low ?? "");
-  if (preposition?.pos === "ADP" && takes) {
+  const adposition = preposition?.pos === "ADP" || (gerund && preposition?.low === "to");
+  if (gerund && preposition?.low === "to" && clause.tokens[end + 1]?.pos === "VERB") {
+    // "cycling to work": the destination is a verb's noun to the tagger.
+    return wordEnd(clause, end + 2);
+  }
+  if (adposition && takes) {
     const object = nounPhrase(clause, end + 1);
     const head = object ? clause.tokens[object.end - 1]?.low : undefined;
     if (object && head && !TIME_NOUNS.has(head)) end = object.end;
@@ -656,7 +665,7 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
         roleFact(clause, out, index + 3, negated, true);
         return;
       }
-      if ((lemma === "get" || lemma === "take") && ["a", "the", "new"].includes(next)) {
+      if (["get", "take", "start"].includes(lemma) && ["a", "the", "new"].includes(next)) {
         const job = clause.tokens.findIndex((token, at) => at > index && token.low === "job");
         if (job > 0 && ["at", "with"].includes(low(clause, job + 1))) {
           employerFact(clause, out, job + 2, negated);
@@ -754,7 +763,10 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       return;
     case "speak":
       if (user) {
-        const from = PROFICIENCY.has(low(clause, index + 1)) ? index + 2 : index + 1;
+        let from = index + 1;
+        if (low(clause, from) === "a" && ["little", "bit"].includes(low(clause, from + 1))) from += 2;
+        if (low(clause, from) === "of") from++;
+        if (PROFICIENCY.has(low(clause, from))) from++;
         for (const phrase of nounPhraseList(clause, from)) {
           if (SPOKEN_LANGUAGES.has(slice(clause, phrase).toLowerCase())) {
             out.add("user.language", "fact", phrase, { negative: negated, prefixEnd: index + 1 });
@@ -926,8 +938,11 @@ function readUse(clause: Clause, out: Builder, who: Who, lemma: string, index: n
     if (head?.pos === "NOUN" && head.low.endsWith("s")) out.add("user.hobby", "fact", value, { negative: negated });
     return;
   }
+  // "We use Go": the language, capitalised; "go" is a verb.
+  const language = PROGRAMMING.has(slice(clause, value)) ? "tooling.language" : null;
   const key =
     toolKey(clause, value, null, who === "team" || lemma !== "use" ? purpose : null) ??
+    language ??
     (lemma === "use" && !purpose && isProper(clause, value) ? `${who}.tools` : null);
   if (!key) return;
   if (lemma === "run" && who === "user" && !key.startsWith("profile.os")) return;
@@ -970,6 +985,10 @@ function readLike(clause: Clause, out: Builder, from: number, negated: boolean):
     return;
   }
   if (low(clause, from) === "my" && clause.tokens[object.end]?.pos === "ADJ") {
+    if (VERBOSITY_NOUNS.has(head) && VERBOSITY_WORDS.has(low(clause, object.end))) {
+      out.add("communication.verbosity", "preference", { start: object.end, end: object.end + 1 });
+      return;
+    }
     const noun = words.map((token) => token.lemma.replace(/[^\p{L}\p{N}]/gu, "")).join("_");
     out.add(`user.${noun}`, "preference", { start: object.end, end: object.end + 1 }, { single: true });
     return;
@@ -999,7 +1018,7 @@ function comparison(clause: Clause, from: number): number | undefined {
 }
 
 function readPreference(clause: Clause, out: Builder, from: number, who: Who): void {
-  const object = nounPhrase(clause, from, { through: ["."] });
+  const object = nounPhrase(clause, from, { through: ["."] }) ?? lexiconWord(clause, from);
   if (!object && low(clause, from) === "to" && clause.tokens[from + 1]?.pos === "VERB") {
     // "I prefer to keep PRs under 400 lines": a practice, keyed by its words.
     let end = clause.tokens.length;
@@ -1061,6 +1080,11 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
   if (negated) out.negate();
   const word = token.low;
   const user = who === "user";
+  // I was born in X
+  if (user && word === "born" && low(clause, index + 1) === "in") {
+    placeFact(clause, out, "user.birthplace", index + 2);
+    return;
+  }
   // I'm based / living / located in X
   if (user && ["based", "living", "located", "residing"].includes(word) && low(clause, index + 1) === "in") {
     placeFact(clause, out, "home.location", index + 2);
@@ -1217,8 +1241,24 @@ function readPossessive(
   ) {
     return { facts: [], subject: who };
   }
-  builder.add(possessiveKey(words, who, suffix), "fact", value);
+  const tool = verb.lemma === "be" || verb.low === "'s" ? undefined : valueCategory(slice(clause, value));
+  builder.add(tool ? toolOfHolder(words, tool) : possessiveKey(words, who, suffix), "fact", value);
   return { facts: builder.facts, subject: who };
+}
+
+/** Heads of a holder that name no thing of their own: "our staging environment" is staging's. */
+const GENERIC_HOLDERS = new Set("environment env stack setup system infrastructure infra".split(" "));
+
+/**
+ * Key of "our X runs on / uses Y" where Y is a known tool: the tool's category, scoped to X when X names a thing
+ * ("our staging environment runs on Kubernetes" → `project.staging.orchestration`).
+ */
+function toolOfHolder(words: string[], category: string): string {
+  const holder = nounCategory(tokenize(words.join(" ")));
+  if (holder) return holder.key.startsWith("tooling.") ? holder.key : category;
+  const scope = words.filter((word) => !GENERIC_ENTITY.has(word) && !GENERIC_HOLDERS.has(word));
+  const attribute = category.split(".").pop() ?? "tool";
+  return scope.length > 0 ? `project.${scope.join("_").replace(/[^\p{L}\p{N}_-]/gu, "")}.${attribute}` : category;
 }
 
 /** A single word that is a known value ("main" as a branch), whatever its tag. */

@@ -119,7 +119,8 @@ export function sentenceGate(sentence: AnalyzedSentence): DeclineReason | null {
   const explicit = EXPLICIT_START.test(low);
   for (const [index, token] of sentence.tokens.entries()) {
     if (HYPOTHETICAL_WORDS.has(token.low) && !(explicit && CONDITIONAL.has(token.low))) return "hypothetical";
-    if (MODALS.has(token.low) && !rule) {
+    const month = token.low === "may" && index > 0 && token.text === "May";
+    if (MODALS.has(token.low) && !rule && !month) {
       const next = sentence.tokens[index + 1]?.low;
       if (next === "rather" || next === "like" || next === "love") continue;
       return "hypothetical";
