@@ -262,6 +262,8 @@ const TIME_NOUNS = new Set(
    saturday saturdays sunday sundays holidays time`.split(/\s+/),
 );
 
+/** Particles of a phrasal verb: "getting up early", "going out", "eating out". */
+const PARTICLES = new Set("up out off down away back around".split(" "));
 /** Marks that join the parts of one written value ("sci-fi", "Fly.io", "she/her", "C++"); an emoji ends a value. */
 const CONNECTORS = new Set(["-", ".", "/", "+", "#", "_", "'"]);
 /** Prepositions whose phrase narrows a liked thing: "meetings before 10", "YAML in configs" (not "for its speed"). */
@@ -278,6 +280,7 @@ function complementEnd(clause: Clause, phrase: Range): number {
   let end = phrase.end;
   const bare = phrase.end - phrase.start === 1 && first?.pos === "NOUN" && first.lemma === first.low;
   const gerund = first !== undefined && (first.pos === "VERB" || bare) && /..ing$/.test(first.low);
+  if (gerund && PARTICLES.has(low(clause, end))) end++;
   const next = clause.tokens[end];
   if (gerund && next && (next.pos === "ADV" || next.pos === "ADJ") && !TIME_STOP.has(next.low) && !LEAD.has(next.low))
     end++;
@@ -536,9 +539,24 @@ function listFacts(
   options: { negative?: boolean; activity?: boolean } = {},
 ): void {
   const complement = key === "user.likes" || key === "user.dislikes";
-  for (const [position, phrase] of nounPhraseList(clause, from, { activity: options.activity, complement }).entries()) {
+  const list = nounPhraseList(clause, from, { activity: options.activity, complement });
+  if (complement && isCut(clause, list[list.length - 1]?.end ?? 0)) return;
+  for (const [position, phrase] of list.entries()) {
     out.add(key, kind, phrase, { negative: options.negative, prefixEnd: position === 0 ? undefined : from });
   }
+}
+
+/** Words that may follow a liked thing without changing it: "I love jazz too", "I hate YAML, honestly". */
+const AFTERWORDS = new Set("also really honestly actually personally though either generally very so much lot anyway".split(" "));
+
+/**
+ * Whether what follows a value changes it, so the value would be cut short: "I like getting up early" read as
+ * "getting", "I love Rust deeply wrong" — an adjective, a particle or an adverb that is no time or afterword.
+ */
+function isCut(clause: Clause, end: number): boolean {
+  const next = clause.tokens[end];
+  if (!next || TIME_STOP.has(next.low) || AFTERWORDS.has(next.low)) return false;
+  return next.pos === "ADJ" || next.pos === "ADV" || PARTICLES.has(next.low);
 }
 
 function isProper(clause: Clause, range: Range): boolean {
@@ -680,8 +698,9 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
         listFacts(clause, out, "user.hobby", "fact", index + 2, { activity: true });
         return;
       }
-      if (lemma === "start" && clause.tokens[index + 1]?.pos === "VERB") {
-        const gerund = clause.tokens[index + 1];
+      const started = clause.tokens[index + 1];
+      if (lemma === "start" && (started?.pos === "VERB" || (started?.pos === "NOUN" && /..ing$/.test(started.low)))) {
+        const gerund = started;
         if (gerund?.lemma === "learn") listFacts(clause, out, "user.learning", "fact", index + 2);
         else if (gerund?.low.endsWith("ing")) out.add("user.hobby", "fact", { start: index + 1, end: index + 2 });
         return;
@@ -745,8 +764,10 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       if (next === "up") {
         const value = nounPhrase(clause, index + 2, { activity: true });
         if (!value) return;
-        const key =
-          valueCategory(slice(clause, value)) === "tooling.language" ? "tooling.language" : user ? "user.hobby" : null;
+        const text = slice(clause, value);
+        const language = valueCategory(text) === "tooling.language" || PROGRAMMING.has(text);
+        // A hobby is an activity ("bouldering"); a name picked up ("Go", "Figma") is a language or a tool.
+        const key = language ? "tooling.language" : user && !isProper(clause, value) ? "user.hobby" : null;
         if (key) out.add(key, "fact", value, { negative: negated });
       }
       return;
@@ -866,18 +887,19 @@ function employerFact(clause: Clause, out: Builder, from: number, negated: boole
   out.add("profile.employer", "fact", company, { negative: negated });
 }
 
-function roleFact(clause: Clause, out: Builder, from: number, negated: boolean, bare = false): void {
+/** Adds the role a phrase names, if it names one; returns where the role ends, or null. */
+function roleFact(clause: Clause, out: Builder, from: number, negated: boolean, bare = false): number | null {
   const found = nounPhrase(clause, from);
-  if (!found) return;
+  if (!found) return null;
   const role = { ...found };
   // "a team lead", "a tech lead": the tagger reads the role's head as a verb.
   const next = clause.tokens[role.end];
   const object = ["DET", "PRON", "NOUN", "PROPN"].includes(clause.tokens[role.end + 1]?.pos ?? "");
   if (next?.pos === "VERB" && ROLE_HEADS.has(next.low) && !object) role.end = wordEnd(clause, role.end + 1);
   const head = clause.tokens[role.end - 1]?.low.replace(/s$/, "") ?? "";
-  if (bare || ROLE_HEADS.has(head) || ROLE_HEADS.has(clause.tokens[role.end - 1]?.low ?? "")) {
-    out.add("profile.role", "fact", role, { negative: negated });
-  }
+  if (!bare && !ROLE_HEADS.has(head) && !ROLE_HEADS.has(clause.tokens[role.end - 1]?.low ?? "")) return null;
+  out.add("profile.role", "fact", role, { negative: negated });
+  return role.end;
 }
 
 /** "I'm Priya, backend engineer at Fernhill": the role after a name, with its words up to the clause end. */
@@ -1141,11 +1163,8 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
     return;
   }
   if (word === "a" || word === "an" || word === "the") {
-    roleFact(clause, out, index, negated);
-    const role = nounPhrase(clause, index);
-    if (role && ["at", "for"].includes(low(clause, role.end)) && out.facts.length > 0) {
-      employerFact(clause, out, role.end + 1, negated);
-    }
+    const roleEnd = roleFact(clause, out, index, negated);
+    if (roleEnd !== null && ["at", "for"].includes(low(clause, roleEnd))) employerFact(clause, out, roleEnd + 1, negated);
     return;
   }
   const yearsOld = low(clause, index + 1) === "years" && low(clause, index + 2) === "old" ? 2 : 0;
@@ -1232,9 +1251,11 @@ function readPossessive(
     if (pronouns) builder.add("profile.pronouns", "fact", { start: at, end: at + 3 });
     return { facts: builder.facts, subject: who };
   }
-  const value = nounPhrase(clause, at, { through: ["."] }) ?? lexiconWord(clause, at);
+  const phrase = nounPhrase(clause, at, { through: ["."] });
+  const value = phrase ?? lexiconWord(clause, at);
   if (!value) return { facts: [], subject: who };
   if (
+    phrase &&
     !clause.tokens
       .slice(value.start, value.end)
       .some((token) => VALUE_POS.has(token.pos) || isNameLike(clause, value.start))
