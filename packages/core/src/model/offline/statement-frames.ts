@@ -173,6 +173,7 @@ function nounPhrase(
     const inner = end > start;
     const activity = options.activity === true && token.pos === "VERB" && token.low.endsWith("ing");
     if (!/[\p{L}\p{N}]/u.test(token.text) && !CONNECTORS.has(token.text)) break;
+    if (isTimeAgo(clause, end)) break;
     if (VALUE_POS.has(token.pos) || activity || isNameLike(clause, end)) {
       end++;
       continue;
@@ -264,6 +265,18 @@ const TIME_NOUNS = new Set(
 
 /** Particles of a phrasal verb: "getting up early", "going out", "eating out". */
 const PARTICLES = new Set("up out off down away back around".split(" "));
+const TIME_UNITS = new Set("second seconds minute minutes hour hours day days week weeks month months year years".split(" "));
+
+/** "two years ago", "a few weeks ago": a time, not part of the value before it. */
+function isTimeAgo(clause: Clause, at: number): boolean {
+  const count = clause.tokens[at];
+  if (count?.pos !== "NUM" && !["a", "few", "several", "couple", "many"].includes(count?.low ?? "")) return false;
+  for (let unit = at + 1; unit <= at + 3; unit++) {
+    if (TIME_UNITS.has(low(clause, unit))) return low(clause, unit + 1) === "ago";
+  }
+  return false;
+}
+
 /** Marks that join the parts of one written value ("sci-fi", "Fly.io", "she/her", "C++"); an emoji ends a value. */
 const CONNECTORS = new Set(["-", ".", "/", "+", "#", "_", "'"]);
 /** Prepositions whose phrase narrows a liked thing: "meetings before 10", "YAML in configs" (not "for its speed"). */
