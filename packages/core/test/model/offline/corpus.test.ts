@@ -37,11 +37,12 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+const PARTS = ["tuning", "dev", "held-aside"] as const;
 const results = new Map<CorpusPart, ItemResult[]>();
 
 beforeAll(async () => {
   const model = createOfflineConsolidationModel();
-  for (const part of ["tuning", "held-aside"] as const) results.set(part, await runCorpus(model, loadCorpus(part)));
+  for (const part of PARTS) results.set(part, await runCorpus(model, loadCorpus(part)));
 });
 
 describe("offline model: the phrasing corpus", () => {
@@ -51,7 +52,7 @@ describe("offline model: the phrasing corpus", () => {
     expect(loadCorpus("held-aside").length + loadCorpus("tuning").length).toBeGreaterThanOrEqual(400);
   });
 
-  it.each(["tuning", "held-aside"] as const)("never cuts a word or a name (%s)", (part) => {
+  it.each(PARTS)("never cuts a word or a name (%s)", (part) => {
     for (const { item, facts } of results.get(part) ?? []) {
       const said = new Set(words(item.text));
       for (const fact of facts) {
@@ -66,7 +67,7 @@ describe("offline model: the phrasing corpus", () => {
     }
   });
 
-  it.each(["tuning", "held-aside"] as const)(
+  it.each(PARTS)(
     "gives nothing for questions, pleasantries, hypotheticals, quoted speech, other languages … (%s)",
     (part) => {
       const made = (results.get(part) ?? [])

@@ -1,0 +1,79 @@
+import { createOfflineConsolidationModel } from "@nocturne/core";
+import { describe, expect, it } from "vitest";
+import { callContext, userChunk } from "./support.js";
+
+const model = createOfflineConsolidationModel();
+
+async function read(text: string) {
+  const declined: Array<{ reason: string; text: string }> = [];
+  const facts = await model.extract(
+    { type: "transcript", chunk: userChunk("sesn_d", [text]) },
+    { ...callContext(), decline: (entry) => declined.push(entry) },
+  );
+  return { facts, reasons: declined.map((entry) => entry.reason) };
+}
+
+/** First-person sentences that state no lasting fact, and the reason the report gives. */
+const DECLINED: Array<[string, string]> = [
+  ["We use Postgres, I think.", "uncertain"],
+  ["I'm pretty sure the API runs on Node 20.", "uncertain"],
+  ["I lived in Paris for two years.", "past"],
+  ["I was a teacher before this.", "past"],
+  ["I had a dog growing up.", "past"],
+  ["We used Jest.", "past"],
+  ["The atlas API ran on Postgres 14.", "past"],
+  ["My name was Tomasz.", "past"],
+  ["I'm working from home today.", "momentary"],
+  ["I'm using Vim for now.", "momentary"],
+  ["I love working with you.", "momentary"],
+  ["I hate Mondays like this one.", "momentary"],
+  ["I love the new logo.", "momentary"],
+  ["My day has been a disaster.", "momentary"],
+  ["I prefer Firefox.", "unrecognised"],
+  ["I like getting up at dawn badly.", "unrecognised"],
+  ["Our dog is called Biscuit.", "third_party"],
+  ["My company uses Slack.", "third_party"],
+];
+
+describe("offline model: what it declines to store, precision first", () => {
+  it.each(DECLINED)("%j gives nothing (%s)", async (text, reason) => {
+    const { facts, reasons } = await read(text);
+    expect(facts).toEqual([]);
+    expect(reasons).toContain(reason);
+  });
+
+  it("still reads a change told in the past, and a state that holds now", async () => {
+    const facts = [
+      ...(await read("I moved to Porto two years ago.")).facts,
+      ...(await read("I've lived in Berlin since 2019.")).facts,
+      ...(await read("I was born in Accra.")).facts,
+      ...(await read("I started at Stripe last week.")).facts,
+    ];
+    expect(facts.map((fact) => [fact.key, fact.value])).toEqual([
+      ["home.location", "Porto"],
+      ["home.location", "Berlin"],
+      ["user.birthplace", "Accra"],
+      ["profile.employer", "Stripe"],
+    ]);
+  });
+
+  it("makes a negated statement a retraction, never the positive fact", async () => {
+    const said = ["I'm not allergic to cats.", "My editor isn't VS Code.", "I don't live in Berlin."];
+    for (const text of said) {
+      const { facts } = await read(text);
+      expect(facts.length, text).toBe(1);
+      expect(facts[0]?.polarity, text).toBe("negative");
+    }
+    const { facts } = await read("I'm not a fan of YAML.");
+    expect(facts.map((fact) => [fact.key, fact.value, fact.polarity])).toEqual([["user.dislikes", "YAML", undefined]]);
+  });
+
+  it("does not cut a value short", async () => {
+    const values = async (text: string) => (await read(text)).facts.map((fact) => fact.value);
+    expect(await values("I like working late.")).toEqual(["working late"]);
+    expect(await values("I hate meetings before 10.")).toEqual(["meetings before 10"]);
+    expect(await values("I work at the Ministry of Health.")).toEqual(["Ministry of Health"]);
+    expect(await values("I'm a data engineer at Monzo 🙂")).toEqual(["data engineer", "Monzo"]);
+    expect(await values("I work for a small agency called Brightline.")).toEqual(["Brightline"]);
+  });
+});
