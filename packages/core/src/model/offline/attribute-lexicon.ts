@@ -71,6 +71,22 @@ export const NATIONALITIES = words(`
   greek ukrainian russian lithuanian latvian estonian japanese chinese korean vietnamese thai filipino indonesian
   malaysian singaporean taiwanese english`);
 
+/** Capitalised words that describe a group rather than name a person: "I'm Catholic" is no name. */
+const GROUP_WORDS = words(`
+  european asian african latina latino latinx hispanic arab christian muslim jewish buddhist hindu sikh atheist
+  agnostic mormon catholic protestant orthodox republican democrat conservative liberal online offline remote
+  autistic neurodivergent introverted extroverted`);
+const DESCRIPTIVE_ENDING = /(?:ish|ese|ical|ous|ful|less|able|ible|ual|ist)$/;
+
+/**
+ * Whether a capitalised word after "I'm" describes the user (a nationality, faith, group or quality: "Dutch",
+ * "Catholic", "Bilingual") rather than names them. "Christian" is read as a faith: precision first.
+ */
+export function looksDescriptive(word: string): boolean {
+  const low = word.toLowerCase();
+  return NATIONALITIES.has(low) || GROUP_WORDS.has(low) || (low.length > 4 && DESCRIPTIVE_ENDING.test(low));
+}
+
 /** Attributes that hold one value at a time: a newer value replaces the older one. */
 const SINGLE_ATTRIBUTES = words(`
   home.location profile.employer profile.role profile.name profile.timezone profile.os profile.pronouns user.diet

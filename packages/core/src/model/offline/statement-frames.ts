@@ -4,6 +4,7 @@ import {
   DIETS,
   DO_HOBBIES,
   isSingleValued,
+  looksDescriptive,
   NATIONALITIES,
   PERSON_NOUNS,
   PETS,
@@ -1031,7 +1032,9 @@ function readLike(clause: Clause, out: Builder, from: number, negated: boolean):
   if (low(clause, object.end) === "when") return;
   const category = valueCategory(slice(clause, object));
   const through = comparison(clause, object.end);
-  if (category && (through !== undefined || !category.startsWith("tooling.language"))) {
+  // Liking a style is choosing it ("I like dark mode"); liking a tool or a system is not using it ("I love Vim").
+  const style = category !== undefined && /^(?:style|communication|workflow)\./.test(category);
+  if (category && (through !== undefined || style)) {
     out.add(category, "preference", object, { through });
     return;
   }
@@ -1189,7 +1192,8 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
     out.add("user.nationality", "fact", { start: index, end: index + 1 }, { negative: negated, single: true });
     return;
   }
-  if (token.pos === "PROPN" && /^\p{Lu}[\p{Ll}-]+$/u.test(token.text) && !NOT_NAMES.has(word) && !negated) {
+  const name = /^\p{Lu}[\p{Ll}-]+$/u.test(token.text) && !NOT_NAMES.has(word) && !looksDescriptive(word);
+  if (token.pos === "PROPN" && name && !negated) {
     const following = clause.tokens[index + 1];
     if (!following || following.text === "," || following.pos === "PUNCT") {
       out.add("profile.name", "fact", { start: index, end: index + 1 });

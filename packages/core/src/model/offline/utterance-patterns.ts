@@ -1,4 +1,5 @@
 import type { FactKind } from "../../schemas/facts.js";
+import { looksDescriptive } from "./attribute-lexicon.js";
 import { isPastWord } from "./lasting-state.js";
 import { finishStatement, imperative, thirdPerson } from "./person.js";
 import { subjectKey } from "./subject-key.js";
@@ -173,7 +174,7 @@ function recognizeUnscoped(text: string, options: RecognizeOptions): Recognized[
   }
 
   const intro = NAME_INTRO.exec(text.replace(/[.!]+$/, ""));
-  if (intro?.[1] !== undefined && !NOT_NAMES.has(intro[1].toLowerCase())) {
+  if (intro?.[1] !== undefined && !NOT_NAMES.has(intro[1].toLowerCase()) && !looksDescriptive(intro[1].toLowerCase())) {
     const facts: Recognized[] = [{ kind: "fact", statement: `User's name is ${intro[1]}.` }];
     const role = intro[2]?.trim();
     if (role !== undefined && ROLE_PHRASE.test(lower(role))) {
