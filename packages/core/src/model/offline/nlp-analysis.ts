@@ -1,4 +1,3 @@
-import type { ItemSentence, ItemToken } from "wink-nlp";
 
 /** One token of a sentence, with its exact position in the source text. */
 export interface Token {
@@ -56,27 +55,32 @@ async function createAnalyzer(): Promise<Analyzer> {
     sentences(source, from = 0, to = source.length) {
       const text = source.slice(from, to);
       const doc = nlp.readDoc(text);
+      // Read each annotation for the whole document at once: far cheaper than an item object per token.
+      const values = doc.tokens().out();
+      const tags = doc.tokens().out(its.pos);
+      const lemmas = doc.tokens().out(lemma);
+      const spans = doc.sentences().out(its.span) as unknown as Array<[number, number]>;
       const raw: Token[][] = [];
       let cursor = 0;
-      doc.sentences().each((sentence: ItemSentence) => {
+      for (const [first, last] of spans) {
         const tokens: Token[] = [];
-        sentence.tokens().each((token: ItemToken) => {
-          const value = String(token.out());
+        for (let index = first; index <= last; index++) {
+          const value = String(values[index] ?? "");
           const at = text.indexOf(value, cursor);
-          if (at === -1 || value === "") return;
+          if (at === -1 || value === "") continue;
           cursor = at + value.length;
           const start = from + at;
           pushToken(tokens, {
             text: value,
             low: value.toLowerCase().replace(/’/g, "'"),
-            lemma: String(token.out(lemma)).toLowerCase().replace(/’/g, "'"),
-            pos: String(token.out(its.pos)),
+            lemma: String(lemmas[index] ?? "").toLowerCase().replace(/’/g, "'"),
+            pos: String(tags[index] ?? ""),
             start,
             end: start + value.length,
           });
-        });
+        }
         if (tokens.length > 0) raw.push(tokens);
-      });
+      }
       return mergeSplitWords(source, raw).map((tokens) => {
         const start = tokens[0]?.start ?? from;
         const end = tokens[tokens.length - 1]?.end ?? from;
