@@ -110,7 +110,8 @@ export function isSingleValued(attribute: string): boolean {
   if (MULTI_ATTRIBUTES.has(attribute)) return false;
   if (SINGLE_ATTRIBUTES.has(attribute)) return true;
   if (categoryByKey(attribute) !== undefined) return true;
-  if (/^user\.(?:favou?rite|preferred)_/.test(attribute) || /^user\.[a-z_]+_(?:name|time)$/.test(attribute)) return true;
+  if (/^user\.(?:favou?rite|preferred)_/.test(attribute) || /^user\.[a-z_]+_(?:name|time)$/.test(attribute))
+    return true;
   if (/^user\.[a-z_]+$/.test(attribute)) return false;
   const last = attribute.slice(attribute.lastIndexOf(".") + 1);
   return SINGLE_SUFFIXES.has(last);

@@ -77,7 +77,8 @@ function phraseEnd(tokens: readonly Token[], from: number): number {
   let end = from;
   while (end < tokens.length) {
     const token = tokens[end];
-    if (!token || [",", ";", ":", "—", "–"].includes(token.text) || token.pos === "CCONJ" || token.pos === "SCONJ") break;
+    if (!token || [",", ";", ":", "—", "–"].includes(token.text) || token.pos === "CCONJ" || token.pos === "SCONJ")
+      break;
     end++;
   }
   return end;

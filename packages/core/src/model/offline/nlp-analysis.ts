@@ -1,4 +1,3 @@
-
 /** One token of a sentence, with its exact position in the source text. */
 export interface Token {
   /** Exactly `source.slice(start, end)`. */
@@ -73,7 +72,9 @@ async function createAnalyzer(): Promise<Analyzer> {
           pushToken(tokens, {
             text: value,
             low: value.toLowerCase().replace(/’/g, "'"),
-            lemma: String(lemmas[index] ?? "").toLowerCase().replace(/’/g, "'"),
+            lemma: String(lemmas[index] ?? "")
+              .toLowerCase()
+              .replace(/’/g, "'"),
             pos: String(tags[index] ?? ""),
             start,
             end: start + value.length,

@@ -266,7 +266,9 @@ const TIME_NOUNS = new Set(
 
 /** Particles of a phrasal verb: "getting up early", "going out", "eating out". */
 const PARTICLES = new Set("up out off down away back around".split(" "));
-const TIME_UNITS = new Set("second seconds minute minutes hour hours day days week weeks month months year years".split(" "));
+const TIME_UNITS = new Set(
+  "second seconds minute minutes hour hours day days week weeks month months year years".split(" "),
+);
 
 /** "two years ago", "a few weeks ago": a time, not part of the value before it. */
 function isTimeAgo(clause: Clause, at: number): boolean {
@@ -561,7 +563,9 @@ function listFacts(
 }
 
 /** Words that may follow a liked thing without changing it: "I love jazz too", "I hate YAML, honestly". */
-const AFTERWORDS = new Set("also really honestly actually personally though either generally very so much lot anyway".split(" "));
+const AFTERWORDS = new Set(
+  "also really honestly actually personally though either generally very so much lot anyway".split(" "),
+);
 
 /**
  * Whether what follows a value changes it, so the value would be cut short: "I like getting up early" read as
@@ -1100,7 +1104,12 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
   if (words.length === 2 && head?.pos === "NOUN" && TIME_OF_DAY.has(words[0]?.low ?? "")) {
     // "I prefer morning meetings": the modifier says when, so the attribute is the time of the head.
     const noun = head.lemma.replace(/[^\p{L}\p{N}]/gu, "");
-    out.add(`user.${noun}_time`, "preference", { start: object.start, end: object.start + 1 }, { through, single: true });
+    out.add(
+      `user.${noun}_time`,
+      "preference",
+      { start: object.start, end: object.start + 1 },
+      { through, single: true },
+    );
     return;
   }
   if (words.length >= 2 && head && head.pos === "NOUN") {
@@ -1180,7 +1189,8 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
   }
   if (word === "a" || word === "an" || word === "the") {
     const roleEnd = roleFact(clause, out, index, negated);
-    if (roleEnd !== null && ["at", "for"].includes(low(clause, roleEnd))) employerFact(clause, out, roleEnd + 1, negated);
+    if (roleEnd !== null && ["at", "for"].includes(low(clause, roleEnd)))
+      employerFact(clause, out, roleEnd + 1, negated);
     return;
   }
   const yearsOld = low(clause, index + 1) === "years" && low(clause, index + 2) === "old" ? 2 : 0;
@@ -1388,7 +1398,16 @@ function readEntity(clause: Clause, start: number, options: { memory?: boolean }
     return { facts: member.facts, subject: "team" };
   }
   const portAt = skipModifiers(clause, index + 1).index;
-  if (verb && portFact(clause, builder, verb, portAt, named.filter((word) => !GENERIC_ENTITY.has(word)))) {
+  if (
+    verb &&
+    portFact(
+      clause,
+      builder,
+      verb,
+      portAt,
+      named.filter((word) => !GENERIC_ENTITY.has(word)),
+    )
+  ) {
     return { facts: builder.facts, subject: "entity" };
   }
   const thing = GENERIC_ENTITY.has(head) || THING_HEADS.has(head);
