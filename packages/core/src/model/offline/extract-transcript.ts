@@ -4,11 +4,12 @@ import { looksLikeCredential } from "./credentials.js";
 import { boundedKey, MAX_QUOTE } from "./fact-limits.js";
 import type { FactFilter } from "./instructions.js";
 import { findValues } from "./lexicon.js";
+import { LineReading, ReadingCache, type Shape } from "./line-reading.js";
 import { type AnalyzedSentence, type Analyzer, loadAnalyzer, type Token } from "./nlp-analysis.js";
 import { finishStatement, thirdPerson } from "./person.js";
 import type { Span } from "./sentences.js";
 import { type FrameFact, readFrames } from "./statement-frames.js";
-import { subjectKey } from "./subject-key.js";
+import { type SubjectKey, subjectKey } from "./subject-key.js";
 import { clip, tokenize } from "./text-tokens.js";
 import { transcriptTopic } from "./topics.js";
 import { isErrorHeadline, isStackLine, isTransient } from "./transient.js";
@@ -57,14 +58,6 @@ function wholeMatch(pattern: RegExp, text: string): RegExpExecArray | null {
   return match;
 }
 
-/** What a fact carries beyond its statement: its key, value, cardinality and polarity when a frame named them. */
-interface Shape {
-  key?: string;
-  value?: string;
-  cardinality?: "single";
-  polarity?: "negative";
-}
-
 /** Collects facts of one extraction call, merging a statement repeated in several events into one fact. */
 class FactCollector {
   readonly facts: ExtractedFact[] = [];
@@ -97,7 +90,7 @@ class FactCollector {
       return true;
     }
     const fact: ExtractedFact = { key, topic, statement, kind, evidence: [{ event_id: eventId, quote: cited }] };
-    const shaped = shape.key !== undefined || shape.value !== undefined ? shape : shapeOf(statement, kind);
+    const shaped = shape.key !== undefined || shape.value !== undefined ? shape : shapeOf(statement, kind, subject);
     if (shaped.value !== undefined) fact.value = clip(shaped.value, 200);
     if (shaped.cardinality === "single" && kind !== "transient") fact.cardinality = "single";
     if (shaped.polarity === "negative") fact.polarity = "negative";
@@ -115,9 +108,8 @@ const COMMUNICATION_VALUE: Record<string, RegExp> = {
 };
 
 /** Value and cardinality of a rule-form statement: the known value it chooses ("Use Vitest …" → Vitest, single). */
-function shapeOf(statement: string, kind: FactKind): Shape {
+function shapeOf(statement: string, kind: FactKind, subject: SubjectKey): Shape {
   if (kind === "transient") return {};
-  const subject = subjectKey(statement);
   if (!subject.category) return {};
   const tokens = tokenize(statement);
   const hit = findValues(tokens).find((found) => found.category === subject.category);
@@ -197,9 +189,7 @@ function trimPunctuation(tokens: Token[]): Token[] {
 class MessageReader {
   constructor(
     private readonly source: string,
-    private readonly eventId: string,
-    private readonly into: FactCollector,
-    private readonly decline: Decline,
+    private readonly into: LineReading,
   ) {}
 
   sentence(sentence: AnalyzedSentence): void {
@@ -207,13 +197,13 @@ class MessageReader {
     const notes = gate !== "sarcasm" && gate !== "non_english";
     if (notes && isTransient(sentence.text) && TECHNICAL.test(sentence.text) && sentence.text.length <= MAX_CLAUSE) {
       const statement = finishStatement(thirdPerson(sentence.text), { keepTime: true });
-      this.into.add("transient", statement, this.eventId, sentence.text);
+      this.into.add("transient", statement, sentence.text);
       return;
     }
     if (gate === "question" && this.statementBeforeQuestion(sentence)) return;
     if (gate) {
       if (gate !== "non_english" || /\p{L}{2}/u.test(sentence.text))
-        this.decline({ reason: gate, text: sentence.text });
+        this.into.decline({ reason: gate, text: sentence.text });
       return;
     }
     let explicitNext = false;
@@ -245,18 +235,18 @@ class MessageReader {
     if (sentenceGate(statement) !== null) return false;
     this.sentence(statement);
     const question = spanOf(this.source, tokens.slice(cut));
-    this.decline({ reason: "question", text: question.text });
+    this.into.decline({ reason: "question", text: question.text });
     return true;
   }
 
   private clause(tokens: Token[], span: Span, explicitBefore: boolean): void {
     if (span.text.length > MAX_CLAUSE) return;
     if (isPleasantry(span.text)) {
-      this.decline({ reason: "pleasantry", text: span.text });
+      this.into.decline({ reason: "pleasantry", text: span.text });
       return;
     }
     if (isTransient(span.text) && TECHNICAL.test(span.text)) {
-      this.into.add("transient", finishStatement(thirdPerson(span.text), { keepTime: true }), this.eventId, span.text);
+      this.into.add("transient", finishStatement(thirdPerson(span.text), { keepTime: true }), span.text);
       return;
     }
     const lead = LEAD_IN.exec(span.text);
@@ -295,7 +285,7 @@ class MessageReader {
       return;
     }
     if (frames.reason) {
-      this.decline({ reason: frames.reason, text: span.text });
+      this.into.decline({ reason: frames.reason, text: span.text });
       return;
     }
     if (explicit) {
@@ -305,8 +295,8 @@ class MessageReader {
         return;
       }
     }
-    if (frames.subject === "third_party") this.decline({ reason: "third_party", text: span.text });
-    else if (frames.subject !== "none") this.decline({ reason: "unrecognised", text: span.text });
+    if (frames.subject === "third_party") this.into.decline({ reason: "third_party", text: span.text });
+    else if (frames.subject !== "none") this.into.decline({ reason: "unrecognised", text: span.text });
   }
 
   private framed(fact: FrameFact, span: Span): void {
@@ -314,11 +304,11 @@ class MessageReader {
     if (fact.key !== "") shape.key = fact.key;
     if (fact.cardinality) shape.cardinality = fact.cardinality;
     if (fact.polarity) shape.polarity = fact.polarity;
-    this.into.add(fact.kind, fact.statement, this.eventId, span.text, shape);
+    this.into.add(fact.kind, fact.statement, span.text, shape);
   }
 
   private recognized(facts: ReturnType<typeof recognize>, span: Span): void {
-    for (const fact of facts) this.into.add(fact.kind, fact.statement, this.eventId, span.text);
+    for (const fact of facts) this.into.add(fact.kind, fact.statement, span.text);
   }
 }
 
@@ -327,20 +317,16 @@ class MessageReader {
  * skipped, except that a stack trace or error log (fenced or pasted) becomes one transient fact citing its headline;
  * every other line is read sentence by sentence.
  */
-function readUserText(
-  text: string,
-  reader: MessageReader,
-  analyzer: Analyzer,
-  eventId: string,
-  into: FactCollector,
-): void {
+function readUserText(text: string, analyzer: Analyzer): LineReading {
+  const into = new LineReading();
+  const reader = new MessageReader(text, into);
   let inFence = false;
   let log: Span[] = [];
   const flushLog = () => {
     if (log.length === 0) return;
     const headline = log.find((line) => isErrorHeadline(line.text)) ?? log[0];
     log = [];
-    if (headline) into.add("transient", finishStatement(headline.text, { keepTime: true }), eventId, headline.text);
+    if (headline) into.add("transient", finishStatement(headline.text, { keepTime: true }), headline.text);
   };
   let start = 0;
   while (start <= text.length) {
@@ -364,7 +350,11 @@ function readUserText(
     start = newline + 1;
   }
   flushLog();
+  return into;
 }
+
+/** Readings of recent user lines, shared by every offline model of the process (a reading depends on text alone). */
+const readings = new ReadingCache(4_096);
 
 /**
  * Facts in a transcript chunk, read only from the user's own lines: agent, tool and system text is never a source of
@@ -383,8 +373,10 @@ export async function extractFromTranscript(
   const collector = new FactCollector(filter, decline);
   for (const line of chunk.lines) {
     if (line.role !== "user") continue;
-    const reader = new MessageReader(line.text, line.eventId, collector, decline);
-    readUserText(line.text, reader, analyzer, line.eventId, collector);
+    for (const step of readings.of(line.text, () => readUserText(line.text, analyzer)).steps) {
+      if ("declined" in step) decline(step.declined);
+      else collector.add(step.fact.kind, step.fact.statement, line.eventId, step.fact.quote, step.fact.shape);
+    }
   }
   return collector.facts;
 }
