@@ -1,6 +1,7 @@
 import type { MemorySnippet } from "../../ports/consolidation-model.js";
 import type { ExtractedFact, FactKind } from "../../schemas/facts.js";
 import { isSingleValued } from "./attribute-lexicon.js";
+import { BoundedMemo } from "./bounded-memo.js";
 import { looksLikeCredential } from "./credentials.js";
 import { splitClauses } from "./extract-transcript.js";
 import { boundedKey, MAX_QUOTE, splitLong } from "./fact-limits.js";
@@ -87,6 +88,13 @@ function atomicPieces(analyzer: Analyzer, statement: string): Piece[] {
   return pieces;
 }
 
+/**
+ * Pieces and keys of recent memory items, shared by every offline model of the process: both depend on the text
+ * alone, and a store read again (the next dream, a repeated line) is not read twice.
+ */
+const piecesOf = new BoundedMemo<Piece[]>(8_192);
+const headedOf = new BoundedMemo<{ statement: string; subject: SubjectKey }>(8_192);
+
 /** A clause that can stand alone: a few words, a verb, and not starting with one (it has its own subject). */
 function hasOwnSubject(tokens: readonly Token[]): boolean {
   const words = tokens.filter((token) => token.pos !== "PUNCT");
@@ -125,7 +133,9 @@ export async function extractFromMemories(memories: readonly MemorySnippet[]): P
       items = [{ text, quote: memory.content.trim(), heading: null, dated: false, log: false }];
     }
     for (const item of items) {
-      const { statement: full, subject } = withHeading(item);
+      const { statement: full, subject } = headedOf.of(`${item.heading ?? ""}\u0000${item.text}`, () =>
+        withHeading(item),
+      );
       const quote = clip(item.quote, MAX_QUOTE).trim();
       if (quote === "") continue;
       for (const long of splitLong(full)) {
@@ -134,7 +144,7 @@ export async function extractFromMemories(memories: readonly MemorySnippet[]): P
           long.length > 600 ||
           !MAY_FRAME.test(long) ||
           isTransient(long, { dated: pathDated || item.dated });
-        const pieces = whole ? [{ text: long, frames: [] }] : atomicPieces(analyzer, long);
+        const pieces = whole ? [{ text: long, frames: [] }] : piecesOf.of(long, () => atomicPieces(analyzer, long));
         for (const piece of pieces) {
           const statement = piece.text;
           if (statement.trim() === "" || looksLikeCredential(statement)) continue;

@@ -1,10 +1,11 @@
 import type { Chunk, ExtractedFact, FactKind } from "../../schemas/facts.js";
 import { isSingleValued, SPOKEN_LANGUAGES } from "./attribute-lexicon.js";
+import { BoundedMemo } from "./bounded-memo.js";
 import { looksLikeCredential } from "./credentials.js";
 import { boundedKey, MAX_QUOTE } from "./fact-limits.js";
 import type { FactFilter } from "./instructions.js";
 import { findValues } from "./lexicon.js";
-import { LineReading, ReadingCache, type Shape } from "./line-reading.js";
+import { LineReading, type Shape } from "./line-reading.js";
 import { type AnalyzedSentence, type Analyzer, loadAnalyzer, type Token } from "./nlp-analysis.js";
 import { finishStatement, thirdPerson } from "./person.js";
 import type { Span } from "./sentences.js";
@@ -353,8 +354,12 @@ function readUserText(text: string, analyzer: Analyzer): LineReading {
   return into;
 }
 
-/** Readings of recent user lines, shared by every offline model of the process (a reading depends on text alone). */
-const readings = new ReadingCache(4_096);
+/**
+ * Readings of recent user lines, shared by every offline model of the process (a reading depends on the text alone):
+ * short turns repeat across sessions ("ok thanks", a standing "from now on use pnpm"), and a reading costs a pass of
+ * the tagger.
+ */
+const readings = new BoundedMemo<LineReading>(4_096);
 
 /**
  * Facts in a transcript chunk, read only from the user's own lines: agent, tool and system text is never a source of

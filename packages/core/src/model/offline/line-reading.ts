@@ -29,30 +29,3 @@ export class LineReading {
     this.steps.push({ declined: entry });
   }
 }
-
-/** Lines longer than this are not kept: a long turn is rarely said twice. */
-const MAX_CACHED_LINE = 4_000;
-
-/**
- * The readings of the most recent distinct lines, up to `limit` (the oldest is dropped first). Short turns repeat
- * across sessions ("ok thanks", a standing "from now on use pnpm"), and reading one costs a pass of the tagger.
- */
-export class ReadingCache {
-  private readonly readings = new Map<string, LineReading>();
-
-  constructor(private readonly limit: number) {}
-
-  /** The reading of `text`, from the cache or from `read`. */
-  of(text: string, read: () => LineReading): LineReading {
-    const cached = this.readings.get(text);
-    if (cached) return cached;
-    const reading = read();
-    if (text.length > MAX_CACHED_LINE || this.limit === 0) return reading;
-    if (this.readings.size >= this.limit) {
-      const oldest = this.readings.keys().next().value;
-      if (oldest !== undefined) this.readings.delete(oldest);
-    }
-    this.readings.set(text, reading);
-    return reading;
-  }
-}
