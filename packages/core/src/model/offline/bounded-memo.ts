@@ -1,5 +1,5 @@
 /** Keys longer than this are not kept: a long text is rarely read twice. */
-const MAX_KEY = 4_000;
+const MAX_KEY = 600;
 
 /**
  * The results of a pure function for its most recent distinct keys, up to `limit` (the oldest is dropped first).

@@ -92,8 +92,8 @@ function atomicPieces(analyzer: Analyzer, statement: string): Piece[] {
  * Pieces and keys of recent memory items, shared by every offline model of the process: both depend on the text
  * alone, and a store read again (the next dream, a repeated line) is not read twice.
  */
-const piecesOf = new BoundedMemo<Piece[]>(8_192);
-const headedOf = new BoundedMemo<{ statement: string; subject: SubjectKey }>(8_192);
+const piecesOf = new BoundedMemo<Piece[]>(4_096);
+const headedOf = new BoundedMemo<{ statement: string; subject: SubjectKey }>(4_096);
 
 /** A clause that can stand alone: a few words, a verb, and not starting with one (it has its own subject). */
 function hasOwnSubject(tokens: readonly Token[]): boolean {

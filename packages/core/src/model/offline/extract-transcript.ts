@@ -359,7 +359,7 @@ function readUserText(text: string, analyzer: Analyzer): LineReading {
  * short turns repeat across sessions ("ok thanks", a standing "from now on use pnpm"), and a reading costs a pass of
  * the tagger.
  */
-const readings = new BoundedMemo<LineReading>(4_096);
+const readings = new BoundedMemo<LineReading>(2_048);
 
 /**
  * Facts in a transcript chunk, read only from the user's own lines: agent, tool and system text is never a source of
