@@ -802,14 +802,8 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       return;
     case "speak":
       if (user) {
-        let from = index + 1;
-        if (low(clause, from) === "a" && ["little", "bit"].includes(low(clause, from + 1))) from += 2;
-        if (low(clause, from) === "of") from++;
-        if (PROFICIENCY.has(low(clause, from))) from++;
-        for (const phrase of nounPhraseList(clause, from)) {
-          if (SPOKEN_LANGUAGES.has(slice(clause, phrase).toLowerCase())) {
-            out.add("user.language", "fact", phrase, { negative: negated, prefixEnd: index + 1 });
-          }
+        for (const at of languageList(clause, index + 1)) {
+          out.add("user.language", "fact", { start: at, end: at + 1 }, { negative: negated, prefixEnd: index + 1 });
         }
       }
       return;
@@ -882,6 +876,20 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
     default:
       return;
   }
+}
+
+/**
+ * The languages listed after "speak": "Spanish and Italian", "English, French and Wolof", "fluent Arabic", "a bit of
+ * German". Read word by word, since the tagger often calls a language an adjective. Stops at any other word.
+ */
+function languageList(clause: Clause, from: number): number[] {
+  const found: number[] = [];
+  for (let at = from; at < clause.tokens.length; at++) {
+    const word = low(clause, at);
+    if (SPOKEN_LANGUAGES.has(word)) found.push(at);
+    else if (![",", "and", "or", "a", "little", "bit", "of", "some"].includes(word) && !PROFICIENCY.has(word)) break;
+  }
+  return found;
 }
 
 function placeFact(clause: Clause, out: Builder, key: string, from: number): void {
