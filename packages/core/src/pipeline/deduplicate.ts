@@ -7,6 +7,7 @@ import { byAuthority, declaredCardinality, restsOnSession } from "./fact-order.j
 import {
   compatibleSubjects,
   type FactView,
+  normalizeValue,
   SAME_VALUE_SIMILARITY,
   sameAnchors,
   sameNames,
@@ -76,7 +77,7 @@ interface Group {
 
 /**
  * Character trigrams of a key's attribute words: namespace words and the names the statement itself anchors (the
- * entity, checked separately — also when the key splits it, as `borealis_308` does `Borealis-308`) are left out, so `projects.atlas-17.deploy_region` meets `atlas17.deployment-region`
+ * entity, checked separately — also when the key splits it, as `borealis_308` does `Borealis-308`; not the value) are left out, so `projects.atlas-17.deploy_region` meets `atlas17.deployment-region`
  * but not `projects.atlas-17.database`.
  */
 function keyGrams(key: string, anchors: readonly string[]): Set<string> {
@@ -186,7 +187,7 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
     }
   });
 
-  const headKeys = groups.map((group) => keyGrams(facts[group.head]?.key ?? "", views[group.head]?.anchors ?? []));
+  const headKeys = groups.map((group) => keyGrams(facts[group.head]?.key ?? "", views[group.head]?.roleAnchors ?? []));
   const byEntity = groupsByEntity(groups, views);
   for (const members of byEntity.values()) {
     const visit = (groupA: number, groupB: number) => {
@@ -216,7 +217,7 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
   for (const pair of ambiguous.values()) {
     if (pair.score >= AMBIGUOUS_SIMILARITY) placed.add(pair.a).add(pair.b);
   }
-  proposeSameEntity(groups, views, headKeys, byEntity, placed, clusters, related, propose);
+  proposeSameEntity(facts, groups, views, headKeys, byEntity, placed, clusters, related, propose);
 
   const maxPairs = groups.length * (options.maxPairsPerGroup ?? 2);
   const batchSize = options.batchSize ?? 25;
@@ -271,6 +272,8 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
   return { clusters: clusters.all(), judgeCalls, judgedPairs, refused };
 }
 
+/** Keys remembered per value, for telling which attribute a value belongs to. */
+const VALUE_KEYS = 32;
 /** Same-entity partners proposed per unplaced group, best first. */
 const SAME_ENTITY_PAIRS = 3;
 /** An entity named by more groups than this is too common to pair all its attributes. */
@@ -298,12 +301,16 @@ function groupsByEntity(groups: readonly Group[], views: readonly FactView[]): M
  * Reworded keys and statements can share too little to meet through words or keys alone ("Lumen-49 ships on
  * continuous deployment" / "Lumen-49 is on weekly releases"). A group that is news — every fact in it from a session
  * of this dream — and that no strong signal placed (no similar key or wording beside it) may be a reworded update:
- * it is paired with the single-valued groups that name the same entity, the few whose attribute words are closest
- * first, ranked below every pair a strong signal proposed. A "same" for such a pair must be given twice before it
- * replaces a value (see {@link secondOpinions}), so a model that says "same" too easily cannot merge an entity's
- * attributes into one.
+ * it is paired with the single-valued groups that name the same entity. Where its value (or the partner's) is held
+ * elsewhere in the dream under a key like the other side's — `rake spec` under `*.test_command` elsewhere, beside an
+ * Atlas-4 group keyed `test_cmd` — that is evidence enough to ask once, and only such partners are asked. When its
+ * value is held elsewhere under a key like its own and no partner's, it names an attribute the entity had no value
+ * for: nothing is asked. Otherwise (a value seen nowhere else) the few whose attribute words are closest are asked, ranked below every pair a strong signal proposed, and a
+ * "same" must be given twice before it replaces a value (see {@link secondOpinions}), so a model that says "same"
+ * too easily cannot merge an entity's attributes into one.
  */
 function proposeSameEntity(
+  facts: readonly CandidateFact[],
   groups: readonly Group[],
   views: readonly FactView[],
   headKeys: readonly Set<string>[],
@@ -315,6 +322,34 @@ function proposeSameEntity(
 ): void {
   const news = (group: number) =>
     (groups[group]?.members ?? []).every((index) => restsOnSession((views[index] as FactView).fact));
+  const keysOfValue = new Map<string, Map<string, Set<string>>>();
+  const valuesOf = (group: number) =>
+    new Set(
+      (groups[group]?.members ?? []).flatMap((index) => {
+        const value = (views[index] as FactView).fact.value;
+        return value === null ? [] : [normalizeValue(value)];
+      }),
+    );
+  for (const [index, group] of groups.entries()) {
+    const key = normalizeKey(facts[group.head]?.key ?? "");
+    for (const value of valuesOf(index)) {
+      const keys = keysOfValue.get(value) ?? new Map<string, Set<string>>();
+      if (keys.size < VALUE_KEYS) keys.set(key, headKeys[index] ?? new Set());
+      keysOfValue.set(value, keys);
+    }
+  }
+  /** How well `to`'s key names the attribute that `from`'s values are held under elsewhere. */
+  const heldUnder = (from: number, to: number): number => {
+    const own = normalizeKey(facts[groups[from]?.head ?? 0]?.key ?? "");
+    let best = 0;
+    for (const value of valuesOf(from)) {
+      for (const [key, grams] of keysOfValue.get(value) ?? []) {
+        if (key !== own) best = Math.max(best, jaccard(grams, headKeys[to] ?? new Set()));
+      }
+    }
+    return best;
+  };
+  const affinity = (a: number, b: number): number => Math.max(heldUnder(a, b), heldUnder(b, a));
   const attributeWords = (view: FactView) =>
     new Set([...view.words].filter((word) => !view.anchors.some((anchor) => anchor.includes(word))));
   for (const [entity, all] of byEntity) {
@@ -335,13 +370,15 @@ function proposeSameEntity(
             jaccard(headKeys[a] ?? new Set(), headKeys[b] ?? new Set()),
             jaccard(wordsA, attributeWords(headB)),
           );
-          return { b, score };
+          return { b, score, affine: affinity(a, b) >= SIMILAR_KEY };
         })
+        .filter((entry) => related(groups[a]?.head ?? 0, groups[entry.b]?.head ?? 0));
+      const affine = scored.filter((entry) => entry.affine);
+      if (affine.length === 0 && heldUnder(a, a) >= SIMILAR_KEY) continue;
+      const chosen = (affine.length > 0 ? affine : scored)
         .sort((x, y) => y.score - x.score || x.b - y.b)
         .slice(0, SAME_ENTITY_PAIRS);
-      for (const { b, score } of scored) {
-        if (related(groups[a]?.head ?? 0, groups[b]?.head ?? 0)) propose(a, b, score / 10);
-      }
+      for (const { b, score, affine: held } of chosen) propose(a, b, held ? AMBIGUOUS_SIMILARITY : score / 10);
     }
   }
 }

@@ -89,6 +89,42 @@ describe("deduplicate", () => {
     expect(twice.clusters).toHaveLength(1);
   });
 
+  it("asks once about a reworded update whose value is held elsewhere under the partner's attribute", async () => {
+    const [old, update] = reworded();
+    const elsewhere = {
+      ...fact("projects.kestrel_5.test_cmd", "To test Kestrel-5, run `rake spec`.", "2026-01-01T09:00:00.000Z"),
+      value: "rake spec",
+      trust: "memory" as const,
+      evidence: [{ type: "memory" as const, memoryId: "mem_2", path: "/projects/kestrel-5.md" }],
+    };
+    const facts = [old, elsewhere, { ...update, key: "projects.atlas_404.verification" }].filter(
+      (item): item is CandidateFact => item !== undefined,
+    );
+    const { clusters, judgeCalls } = await deduplicate(facts, {
+      judge: async (pairs) => pairs.map((pair) => ({ id: pair.id, same: true })),
+    });
+    expect(judgeCalls).toBe(1);
+    expect(clusters.map((cluster) => cluster.length).sort()).toEqual([1, 2]);
+  });
+
+  it("asks nothing about a new attribute whose value is held elsewhere under a key like its own", async () => {
+    const [old] = reworded();
+    const memory = (key: string, statement: string) => ({
+      ...fact(key, statement, "2026-01-01T09:00:00.000Z"),
+      value: "Rust",
+      trust: "memory" as const,
+      evidence: [{ type: "memory" as const, memoryId: "mem_3", path: "/projects/kestrel-5.md" }],
+    });
+    const facts = [
+      old,
+      memory("projects.kestrel_5.language", "Kestrel-5 is written in Rust."),
+      { ...fact("projects.atlas_404.language", "Atlas-404 is written in Rust."), value: "Rust" },
+    ].filter((item): item is CandidateFact => item !== undefined);
+    const { clusters, judgeCalls } = await deduplicate(facts, { judge: never });
+    expect(judgeCalls).toBe(0);
+    expect(clusters).toHaveLength(3);
+  });
+
   it("asks again, sides swapped, when the model calls a strongly similar pair different, and merges on a second same", async () => {
     const facts = () => [
       fact("indentation", "User prefers tabs for indentation in Go code."),
