@@ -510,6 +510,13 @@ function qualityFigures(job: DreamJob, run: RunSummary | undefined, extractor: k
       "facts about a subject beyond the first, over facts stating a known value",
     ],
     ["stale_rate", quality?.staleRate ?? null, "changed subjects that still state a superseded value"],
+    [
+      "stale_unextracted_rate",
+      quality && quality.counts.changedSubjects > 0
+        ? quality.counts.staleUnextracted / quality.counts.changedSubjects
+        : null,
+      "changed subjects whose current value the extractor never delivered with valid evidence (part of stale_rate no resolution can fix)",
+    ],
     ["current_fact_recall", quality?.currentFactRecall ?? null, "subjects whose current value is in the output"],
     ["precision", quality?.precision ?? null, "output facts grounded in a true durable statement"],
     ["noise_rate", quality?.noiseRate ?? null, "output facts that are one-off debugging noise"],

@@ -42,6 +42,11 @@ export interface QualityMetrics {
     durableSubjects: number;
     changedSubjects: number;
     staleSubjects: number;
+    /**
+     * Stale single-valued subjects whose current value no statement of the report names (not written, merged,
+     * superseded or dropped): the extractor never delivered it with valid evidence, so no resolution could win.
+     */
+    staleUnextracted: number;
     recalled: number;
     duplicates: number;
     invented: number;
@@ -185,6 +190,17 @@ export function measureQuality(input: QualityInput): QualityMetrics {
     }
   }
 
+  const delivered = new Set<string>();
+  const statements = [
+    ...facts.flatMap((fact) => [fact, ...fact.merged, ...fact.superseded].map((item) => [item.statement, fact.path])),
+    ...report.dropped.map((fact) => [fact.statement, fact.key]),
+  ];
+  for (const [statement, context] of statements) {
+    for (const match of matcher.classify(statement ?? "", context)) {
+      if (match.type === "value") delivered.add(`${match.subjectKey}=${match.value}`);
+    }
+  }
+
   let duplicates = 0;
   for (const [key, count] of perUnit) {
     if (count <= 1) continue;
@@ -213,6 +229,10 @@ export function measureQuality(input: QualityInput): QualityMetrics {
   const evidence = measureEvidence(input, facts);
   const consistency = measureConsistency(input, facts);
   const staleChanged = [...staleUnits].filter((unit) => changedUnits.has(unit)).length;
+  const staleUnextracted = [...staleUnits].filter((unit) => {
+    const subject = scoped.get(unit);
+    return changedUnits.has(unit) && subject?.cardinality === "single" && !delivered.has(`${unit}=${subject.current}`);
+  }).length;
   const changed = changedUnits.size;
 
   return {
@@ -232,6 +252,7 @@ export function measureQuality(input: QualityInput): QualityMetrics {
       durableSubjects: durable,
       changedSubjects: changed,
       staleSubjects: staleChanged,
+      staleUnextracted,
       recalled: recalledUnits.size,
       duplicates,
       invented,

@@ -65,7 +65,7 @@ describe("deduplicate", () => {
     expect(clusters.map((c) => c.length).sort()).toEqual([1, 2]);
   });
 
-  const reworded = () => [
+  const reworded = (): [CandidateFact, CandidateFact] => [
     {
       ...fact("atlas_404_test_cmd", "Always run `just test` before pushing Atlas-404.", "2026-01-01T09:00:00.000Z"),
       value: "just test",
@@ -97,9 +97,7 @@ describe("deduplicate", () => {
       trust: "memory" as const,
       evidence: [{ type: "memory" as const, memoryId: "mem_2", path: "/projects/kestrel-5.md" }],
     };
-    const facts = [old, elsewhere, { ...update, key: "projects.atlas_404.verification" }].filter(
-      (item): item is CandidateFact => item !== undefined,
-    );
+    const facts = [old, elsewhere, { ...update, key: "projects.atlas_404.verification" }];
     const { clusters, judgeCalls } = await deduplicate(facts, {
       judge: async (pairs) => pairs.map((pair) => ({ id: pair.id, same: true })),
     });
@@ -119,7 +117,7 @@ describe("deduplicate", () => {
       old,
       memory("projects.kestrel_5.language", "Kestrel-5 is written in Rust."),
       { ...fact("projects.atlas_404.language", "Atlas-404 is written in Rust."), value: "Rust" },
-    ].filter((item): item is CandidateFact => item !== undefined);
+    ];
     const { clusters, judgeCalls } = await deduplicate(facts, { judge: never });
     expect(judgeCalls).toBe(0);
     expect(clusters).toHaveLength(3);
