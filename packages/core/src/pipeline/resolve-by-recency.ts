@@ -1,4 +1,4 @@
-import type { CandidateFact, ConsolidatedFact, SupersededFact } from "../schemas/facts.js";
+import type { CandidateFact, ConsolidatedFact, SupersededFact, Trust } from "../schemas/facts.js";
 import type { DroppedFact } from "../schemas/report.js";
 import { contentWords, jaccard, normalizeText } from "../util/text.js";
 import { UnionFind } from "../util/union-find.js";
@@ -124,6 +124,18 @@ function consolidated(
   };
 }
 
+/**
+ * How firmly a value holds against a newer one from another source: what the user said yields only to the user (or
+ * to the store, which records what the user settled); the store's own lines and the agent's words yield to the agent
+ * too — an agent that moved the CI knows better than an old note; tool output yields to anyone.
+ */
+const HOLDS: Record<Trust, number> = { user: 3, memory: 2, agent: 2, tool: 1 };
+
+/** Whether `newer` may replace the value `older` states. */
+function overrides(newer: CandidateFact, older: CandidateFact): boolean {
+  return trustRank(newer.trust) >= HOLDS[older.trust];
+}
+
 function lowerTrust(fact: CandidateFact, winner: CandidateFact, verb = "override"): DroppedFact {
   return {
     factId: fact.id,
@@ -142,8 +154,9 @@ function lowerTrust(fact: CandidateFact, winner: CandidateFact, verb = "override
  * - A value's state is its most authoritative observation: the most trusted source, then the latest. Its other
  *   wordings are merged into it; when that observation is a retraction ("no longer plays chess"), the retraction is
  *   what stays, and the earlier assertions are superseded by it.
- * - `single` (every fact says the attribute holds one value): the most authoritative asserted value wins; other
- *   values are superseded — a compound statement loses only the clause that held the old value. A retraction of
+ * - `single` (every fact says the attribute holds one value): the latest asserted value wins, unless its source is
+ *   trusted less than the value it would replace holds (see `HOLDS`: a user's value yields only to the user or the
+ *   store, a stored line or an agent's to the agent too, a tool's to anyone); other values are superseded — a compound statement loses only the clause that held the old value. A retraction of
  *   another value said after the current value was (or with no current value at all) stays, so an older assertion
  *   of that value dreamed later cannot come back; older retractions are kept as history. A fact whose quotes only
  *   mention its value as past ("used to run in us-east-1") never becomes the current value while another assertion
@@ -190,7 +203,11 @@ export function resolveByRecency(cluster: CandidateFact[]): Resolution {
   }
 
   const positives = cluster.filter((fact) => fact.polarity === "positive").sort(byAuthority);
-  const current = positives.find((fact) => !isPastMention(fact)) ?? positives[0];
+  let current: CandidateFact | undefined;
+  for (const fact of positives.filter((item) => !isPastMention(item)).sort(byObservation)) {
+    if (current === undefined || overrides(fact, current)) current = fact;
+  }
+  current ??= positives[0];
   const winning = values.find((facts) => current !== undefined && facts.includes(current));
   const facts: ConsolidatedFact[] = [];
   const dropped: DroppedFact[] = [];
@@ -210,7 +227,7 @@ export function resolveByRecency(cluster: CandidateFact[]): Resolution {
   for (const other of values) {
     if (other === winning || tombstones.includes(other)) continue;
     for (const fact of other) {
-      if (trustRank(fact.trust) < trustRank(winner.trust) && byObservation(fact, winner) > 0) {
+      if (!overrides(fact, winner) && byObservation(fact, winner) > 0) {
         dropped.push(lowerTrust(fact, winner));
         continue;
       }

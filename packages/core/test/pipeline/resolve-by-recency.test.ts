@@ -71,6 +71,23 @@ describe("resolveByRecency: single-valued attributes", () => {
     expect(dropped[0]?.reason).toMatch(/lower-trust/);
   });
 
+  it.each([
+    ["an agent's newer word replaces an older line of the store", "memory", "agent", "newer"],
+    ["an agent's newer word does not replace what the user said", "user", "agent", "older"],
+    ["a newer line of the store replaces what the user said earlier", "user", "memory", "newer"],
+    ["a tool's newer output replaces nothing the agent said", "agent", "tool", "older"],
+  ] as const)("%s", (_name, olderTrust, newerTrust, wins) => {
+    const { facts, dropped } = resolveByRecency([
+      fact("o", "Atlas CI runs on GitHub Actions.", 3, olderTrust),
+      fact("n", "Atlas CI runs on GitLab CI.", 9, newerTrust),
+    ]);
+    expect(facts).toHaveLength(1);
+    expect(facts[0]?.statement).toBe(
+      wins === "newer" ? "Atlas CI runs on GitLab CI." : "Atlas CI runs on GitHub Actions.",
+    );
+    expect(dropped.map((d) => d.factId)).toEqual(wins === "newer" ? [] : ["n"]);
+  });
+
   it("resolves ties in time the same way whatever the input order or ids", () => {
     const a = resolveByRecency([fact("x", "User lives in Oslo.", 5), fact("y", "User lives in Rome.", 5)]);
     const b = resolveByRecency([fact("q", "User lives in Rome.", 5), fact("p", "User lives in Oslo.", 5)]);
