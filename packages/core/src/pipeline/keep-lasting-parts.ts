@@ -1,6 +1,6 @@
-import { hasOneOffMarker } from "../model/offline/transient.js";
 import type { CandidateFact } from "../schemas/facts.js";
 import { anchorsOf, anchorTokensOf } from "../util/anchors.js";
+import { hasOneOffMarker } from "../util/one-off-text.js";
 import { normalizeKey } from "../util/text.js";
 import { clausesOf, keyOfWords, sentenceOf } from "./clauses.js";
 

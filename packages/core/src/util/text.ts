@@ -33,3 +33,8 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
   for (const word of a) if (b.has(word)) shared++;
   return shared / (a.size + b.size - shared);
 }
+
+/** Lowercase, NFKC, curly apostrophes made straight: the form every rule matches against. */
+export function lower(text: string): string {
+  return text.normalize("NFKC").toLowerCase().replace(/[’‘]/g, "'");
+}

@@ -1,5 +1,6 @@
 import type { MemorySnippet } from "../../ports/consolidation-model.js";
 import type { ExtractedFact, FactKind } from "../../schemas/facts.js";
+import { hasIsoDate, isTransient } from "../../util/one-off-text.js";
 import { isSingleValued } from "./attribute-lexicon.js";
 import { BoundedMemo } from "./bounded-memo.js";
 import { looksLikeCredential } from "./credentials.js";
@@ -13,7 +14,6 @@ import { statementKind } from "./statement-kind.js";
 import { type SubjectKey, subjectKey } from "./subject-key.js";
 import { clip, tokenize } from "./text-tokens.js";
 import { memoryTopic } from "./topics.js";
-import { hasIsoDate, isTransient } from "./transient.js";
 
 /**
  * Notes often leave out their subject: "Lives in Berlin", "Prefers tabs". Such an item (starting with a capitalised

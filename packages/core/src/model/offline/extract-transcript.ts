@@ -1,4 +1,5 @@
 import type { Chunk, ExtractedFact, FactKind } from "../../schemas/facts.js";
+import { isErrorHeadline, isStackLine, isTransient } from "../../util/one-off-text.js";
 import { isSingleValued, SPOKEN_LANGUAGES } from "./attribute-lexicon.js";
 import { BoundedMemo } from "./bounded-memo.js";
 import { looksLikeCredential } from "./credentials.js";
@@ -13,7 +14,6 @@ import { type FrameFact, readFrames } from "./statement-frames.js";
 import { type SubjectKey, subjectKey } from "./subject-key.js";
 import { clip, tokenize } from "./text-tokens.js";
 import { transcriptTopic } from "./topics.js";
-import { isErrorHeadline, isStackLine, isTransient } from "./transient.js";
 import { type DeclineReason, isPleasantry, sentenceGate } from "./utterance-gates.js";
 import { recognize, recognizeRule } from "./utterance-patterns.js";
 

@@ -1,5 +1,5 @@
+import { hasIsoDate, isStackLine } from "../../util/one-off-text.js";
 import { splitSentences } from "./sentences.js";
-import { hasIsoDate, isStackLine } from "./transient.js";
 
 /** One statement-sized piece of a memory file: a bullet, a table row, a group of sentences, a code block. */
 export interface MemoryItem {

@@ -1,3 +1,6 @@
+import { lower } from "../../util/text.js";
+
+export { lower };
 /** A word of a text with its position: `raw` as written, `norm` lowercased with a trailing possessive removed. */
 export interface Token {
   raw: string;
@@ -10,11 +13,6 @@ export interface Token {
 // stay one word), with an optional `+`/`#` tail (`c++`, `c#`). Linear: every character is consumed once.
 const WORD = /[\p{L}\p{N}](?:[\p{L}\p{N}_]|[.'’/-](?=[\p{L}\p{N}]))*[+#]{0,2}/gu;
 const POSSESSIVE = /['’]s$|['’]$/;
-
-/** Lowercase, NFKC, curly apostrophes made straight: the form every rule matches against. */
-export function lower(text: string): string {
-  return text.normalize("NFKC").toLowerCase().replace(/[’‘]/g, "'");
-}
 
 const ASCII = /^[\x20-\x7e]*$/;
 

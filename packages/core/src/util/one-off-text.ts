@@ -1,4 +1,4 @@
-import { lower } from "./text-tokens.js";
+import { lower } from "./text.js";
 
 // Every pattern here is bounded or anchored on literals: linear in the length of the text.
 
