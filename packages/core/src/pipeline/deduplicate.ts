@@ -300,7 +300,8 @@ function groupsByEntity(groups: readonly Group[], views: readonly FactView[]): M
 /**
  * Reworded keys and statements can share too little to meet through words or keys alone ("Lumen-49 ships on
  * continuous deployment" / "Lumen-49 is on weekly releases"). A group that is news — every fact in it from a session
- * of this dream — and that no strong signal placed (no similar key or wording beside it) may be a reworded update:
+ * of this dream — or that only the engine derived (a split clause, a carried memory line: no key of the model's),
+ * and that no strong signal placed (no similar key or wording beside it) may be a reworded update or its old value:
  * it is paired with the single-valued groups that name the same entity. Where its value (or the partner's) is held
  * elsewhere in the dream under a key like the other side's — `rake spec` under `*.test_command` elsewhere, beside an
  * Atlas-4 group keyed `test_cmd` — that is evidence enough to ask once, and only such partners are asked. When its
@@ -322,6 +323,8 @@ function proposeSameEntity(
 ): void {
   const news = (group: number) =>
     (groups[group]?.members ?? []).every((index) => restsOnSession((views[index] as FactView).fact));
+  const derivedOnly = (group: number) =>
+    (groups[group]?.members ?? []).every((index) => (views[index] as FactView).fact.derived !== undefined);
   const keysOfValue = new Map<string, Map<string, Set<string>>>();
   const valuesOf = (group: number) =>
     new Set(
@@ -359,7 +362,7 @@ function proposeSameEntity(
     });
     if (entity === "" || members.length < 2 || members.length > LARGE_ENTITY) continue;
     for (const a of members) {
-      if (placed.has(a) || !news(a)) continue;
+      if (placed.has(a) || !(news(a) || derivedOnly(a))) continue;
       const headA = views[groups[a]?.head ?? 0] as FactView;
       const wordsA = attributeWords(headA);
       const scored = members
