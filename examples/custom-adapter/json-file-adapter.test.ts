@@ -2,9 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAdapterConformance } from "@nocturne/core/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createJsonFileAdapter } from "./json-file-adapter.js";
 
 runAdapterConformance(
+  { describe, it, expect, beforeEach, afterEach },
   "json-file (example)",
   async () => {
     const dir = await mkdtemp(join(tmpdir(), "nocturne-json-adapter-"));

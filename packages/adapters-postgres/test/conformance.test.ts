@@ -1,6 +1,6 @@
 import { runAdapterConformance } from "@nocturne/core/testing";
 import pg from "pg";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPostgresAdapter, migrate } from "../src/index.js";
 import { dropSchema, PG_URL, uniqueSchema, uniqueTenant } from "./pg-fixture.js";
 
@@ -17,6 +17,7 @@ afterAll(async () => {
 
 /** Each test gets a tenant of its own in one migrated schema: empty storage, without a migration per test. */
 runAdapterConformance(
+  { describe, it, expect, beforeEach, afterEach },
   "postgres",
   () => {
     const tenant = uniqueTenant();

@@ -3,8 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSqliteAdapter } from "@nocturne/adapters-sqlite";
 import { runAdapterConformance } from "@nocturne/core/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+const runner = { describe, it, expect, beforeEach, afterEach };
 
 runAdapterConformance(
+  runner,
   "sqlite",
   async () => {
     const dir = await mkdtemp(join(tmpdir(), "nocturne-sqlite-conformance-"));
@@ -18,4 +22,4 @@ runAdapterConformance(
   { persistent: true, multiProcess: true },
 );
 
-runAdapterConformance("sqlite :memory:", () => ({ adapter: createSqliteAdapter({ file: ":memory:" }) }));
+runAdapterConformance(runner, "sqlite :memory:", () => ({ adapter: createSqliteAdapter({ file: ":memory:" }) }));

@@ -1,5 +1,9 @@
-import { createNocturne, createOfflineConsolidationModel, readAllMemories } from "@nocturne/core";
-import { createInMemoryAdapter } from "@nocturne/core/testing";
+import {
+  createInMemoryAdapter,
+  createNocturne,
+  createOfflineConsolidationModel,
+  readAllMemories,
+} from "@nocturne/core";
 import { describe, expect, it } from "vitest";
 import {
   assertWholeMarkdown,

@@ -1,3 +1,7 @@
-import { createInMemoryAdapter, runAdapterConformance } from "@nocturne/core/testing";
+import { createInMemoryAdapter } from "@nocturne/core";
+import { runAdapterConformance } from "@nocturne/core/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-runAdapterConformance("memory", () => ({ adapter: createInMemoryAdapter() }));
+runAdapterConformance({ describe, it, expect, beforeEach, afterEach }, "memory", () => ({
+  adapter: createInMemoryAdapter(),
+}));

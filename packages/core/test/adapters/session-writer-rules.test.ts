@@ -1,4 +1,5 @@
 import {
+  createInMemoryAdapter,
   NocturneError,
   type SessionEvent,
   type SessionPart,
@@ -7,7 +8,6 @@ import {
   sessionWriterFor,
   storageRules,
 } from "@nocturne/core";
-import { createInMemoryAdapter } from "@nocturne/core/testing";
 import { describe, expect, it } from "vitest";
 
 const header = { id: "sesn_rules", title: null, created_at: "2026-03-01T09:30:00Z" };

@@ -1,5 +1,11 @@
-import { createNocturne, type DreamEvent, NocturneError, type StorageAdapter } from "@nocturne/core";
-import { createInMemoryAdapter, createScriptedLanguageModel, scripted } from "@nocturne/core/testing";
+import {
+  createInMemoryAdapter,
+  createNocturne,
+  type DreamEvent,
+  NocturneError,
+  type StorageAdapter,
+} from "@nocturne/core";
+import { createScriptedLanguageModel, scripted } from "@nocturne/core/testing";
 import { describe, expect, it } from "vitest";
 import { fingerprint, sessionOf, storeWith } from "../helpers/fixtures.js";
 import { ruleScript } from "../helpers/rule-script.js";

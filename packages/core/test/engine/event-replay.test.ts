@@ -1,5 +1,4 @@
-import { createNocturne, type DreamEvent } from "@nocturne/core";
-import { createInMemoryAdapter } from "@nocturne/core/testing";
+import { createInMemoryAdapter, createNocturne, type DreamEvent } from "@nocturne/core";
 import { describe, expect, it } from "vitest";
 import { sessionOf, storeWith } from "../helpers/fixtures.js";
 

@@ -1,11 +1,11 @@
 import {
   type ConsolidationModel,
+  createInMemoryAdapter,
   createNocturne,
   createOfflineConsolidationModel,
   type ExtractedFact,
   type ModelCallContext,
 } from "@nocturne/core";
-import { createInMemoryAdapter } from "@nocturne/core/testing";
 import { describe, expect, it } from "vitest";
 import { sessionOf, storeWith } from "../helpers/fixtures.js";
 

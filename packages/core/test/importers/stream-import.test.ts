@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  createInMemoryAdapter,
   importTranscript,
   importTranscriptFile,
   NocturneError,
@@ -10,7 +11,6 @@ import {
   stageTranscriptFile,
   storeTranscriptFile,
 } from "@nocturne/core";
-import { createInMemoryAdapter } from "@nocturne/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let dir: string;

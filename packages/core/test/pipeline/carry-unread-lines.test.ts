@@ -1,5 +1,4 @@
-import { type ConsolidationModel, createNocturne, readAllMemories } from "@nocturne/core";
-import { createInMemoryAdapter } from "@nocturne/core/testing";
+import { type ConsolidationModel, createInMemoryAdapter, createNocturne, readAllMemories } from "@nocturne/core";
 import { describe, expect, it } from "vitest";
 import { sessionOf, storeWith } from "../helpers/fixtures.js";
 

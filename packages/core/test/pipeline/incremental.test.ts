@@ -1,5 +1,6 @@
 import {
   type ConsolidationModel,
+  createInMemoryAdapter,
   createNocturne,
   type DreamEvent,
   type ExtractionSource,
@@ -11,7 +12,6 @@ import {
   type StorageAdapter,
   topicPath,
 } from "@nocturne/core";
-import { createInMemoryAdapter } from "@nocturne/core/testing";
 import { describe, expect, it } from "vitest";
 import { sessionOf, storeWith } from "../helpers/fixtures.js";
 

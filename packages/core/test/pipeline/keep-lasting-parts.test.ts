@@ -1,5 +1,10 @@
-import { type ConsolidationModel, createNocturne, type ExtractedFact, readAllMemories } from "@nocturne/core";
-import { createInMemoryAdapter } from "@nocturne/core/testing";
+import {
+  type ConsolidationModel,
+  createInMemoryAdapter,
+  createNocturne,
+  type ExtractedFact,
+  readAllMemories,
+} from "@nocturne/core";
 import { describe, expect, it } from "vitest";
 import { sessionOf, storeWith } from "../helpers/fixtures.js";
 

@@ -1,13 +1,13 @@
 import {
   type ConsolidationModel,
   type ConsolidationReport,
+  createInMemoryAdapter,
   createNocturne,
   type ExtractedFact,
   readAllMemories,
   type Session,
   type StorageAdapter,
 } from "@nocturne/core";
-import { createInMemoryAdapter } from "@nocturne/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 

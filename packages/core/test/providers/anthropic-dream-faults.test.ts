@@ -1,11 +1,11 @@
 import {
   createAnthropicModel,
+  createInMemoryAdapter,
   createNocturne,
   DEFAULT_RETRY,
   type NocturneOptions,
   type RetryOptions,
 } from "@nocturne/core";
-import { createInMemoryAdapter } from "@nocturne/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { sessionOf, storeWith } from "../helpers/fixtures.js";
 import { ruleScript } from "../helpers/rule-script.js";

@@ -1,12 +1,12 @@
 import {
   CONSOLIDATION_OUTPUT_NAMES,
   createAnthropicModel,
+  createInMemoryAdapter,
   createNocturne,
   createOpenAICompatibleModel,
   type LanguageModel,
   type StorageAdapter,
 } from "@nocturne/core";
-import { createInMemoryAdapter } from "@nocturne/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { fingerprint, sessionOf, storeWith } from "../helpers/fixtures.js";
 import { ruleScript } from "../helpers/rule-script.js";

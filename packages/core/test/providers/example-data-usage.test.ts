@@ -4,13 +4,14 @@ import { fileURLToPath } from "node:url";
 import {
   CONSOLIDATION_OUTPUT_NAMES,
   createAnthropicModel,
+  createInMemoryAdapter,
   createNocturne,
   type GenerateRequest,
   importTranscriptFile,
   listTranscriptFiles,
   type Usage,
 } from "@nocturne/core";
-import { createInMemoryAdapter, type ScriptedReply } from "@nocturne/core/testing";
+import type { ScriptedReply } from "@nocturne/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeLlmServer, startFakeAnthropic } from "./support/fake-llm-servers.js";
 

@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
 import type { Harness } from "./harness.js";
 import { expectCode, expectWholeMemory, newStore, sha256Hex, snapshot } from "./helpers.js";
 
 /** Batch writes: upserts and deletes applied all together or not at all. */
 export function batchTests(h: Harness): void {
+  const { describe, expect, it } = h.runner;
   describe("batch writes", () => {
     it("creates, replaces and deletes in one call, returning the upserted memories in order", async () => {
       const store = await newStore(h.adapter);

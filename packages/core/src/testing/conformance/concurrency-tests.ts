@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
 import { NocturneError } from "../../errors.js";
 import type { StorageAdapter } from "../../ports/storage-adapter.js";
 import type { Memory } from "../../schemas/memory.js";
 import type { Harness } from "./harness.js";
 import { listAll, newStore, sha256Hex } from "./helpers.js";
+import type { ConformanceRunner } from "./runner.js";
 
 /** Splits settled results into values and NocturneError codes, failing on anything else thrown. */
 export function settle<T>(results: PromiseSettledResult<T>[]): { values: T[]; codes: string[] } {
@@ -21,7 +21,8 @@ export function settle<T>(results: PromiseSettledResult<T>[]): { values: T[]; co
  * Races that every adapter must settle: `adapters` are used round-robin, so the same checks cover one adapter
  * with parallel calls and two adapters over the same storage.
  */
-export function raceChecks(adapters: () => StorageAdapter[]): void {
+export function raceChecks(runner: ConformanceRunner, adapters: () => StorageAdapter[]): void {
+  const { expect, it } = runner;
   const pick = (i: number): StorageAdapter => {
     const list = adapters();
     return list[i % list.length] as StorageAdapter;
@@ -124,7 +125,7 @@ export function raceChecks(adapters: () => StorageAdapter[]): void {
 
 /** Parallel calls on one adapter. */
 export function concurrencyTests(h: Harness): void {
-  describe("concurrent writers on one adapter", () => {
-    raceChecks(() => [h.adapter]);
+  h.runner.describe("concurrent writers on one adapter", () => {
+    raceChecks(h.runner, () => [h.adapter]);
   });
 }

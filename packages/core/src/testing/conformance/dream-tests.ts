@@ -1,10 +1,10 @@
-import { describe, expect, it } from "vitest";
 import { newId } from "../../util/ids.js";
 import type { Harness } from "./harness.js";
 import { expectCode, sampleDream, sampleDreamRecord } from "./helpers.js";
 
 /** Dream records: put (create or replace), get, list newest first with archived ones hidden. */
 export function dreamTests(h: Harness): void {
+  const { describe, expect, it } = h.runner;
   describe("dream records", () => {
     it("stores a record whole: dream, report and owner", async () => {
       const record = sampleDreamRecord(newId("drm"));

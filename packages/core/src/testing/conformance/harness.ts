@@ -1,5 +1,5 @@
-import { afterEach, beforeEach } from "vitest";
 import type { StorageAdapter } from "../../ports/storage-adapter.js";
+import type { ConformanceRunner } from "./runner.js";
 
 /** What a conformance factory returns: a fresh adapter, and optionally how to reopen its storage and clean up. */
 export interface ConformanceFixture {
@@ -27,6 +27,8 @@ export interface AdapterConformanceOptions {
 
 /** The live fixture of the current test. */
 export interface Harness {
+  /** The test runner's functions the checks register with. */
+  readonly runner: ConformanceRunner;
   /** The adapter of the current test. */
   readonly adapter: StorageAdapter;
   /** A second adapter over the same storage (from the factory's `reopen`). */
@@ -61,18 +63,18 @@ function rejectsOnly(adapter: StorageAdapter): StorageAdapter {
 }
 
 /** Registers per-test set-up and tear-down in the enclosing `describe` and returns the handle tests use. */
-export function useHarness(factory: ConformanceFactory): Harness {
+export function useHarness(runner: ConformanceRunner, factory: ConformanceFactory): Harness {
   let fixture: ConformanceFixture | undefined;
   let current: StorageAdapter | undefined;
   let open: StorageAdapter[] = [];
 
-  beforeEach(async () => {
+  runner.beforeEach(async () => {
     fixture = await factory();
     current = rejectsOnly(fixture.adapter);
     open = [current];
   });
 
-  afterEach(async () => {
+  runner.afterEach(async () => {
     const adapters = open.reverse();
     open = [];
     try {
@@ -85,6 +87,7 @@ export function useHarness(factory: ConformanceFactory): Harness {
   });
 
   return {
+    runner,
     get adapter(): StorageAdapter {
       if (!current) throw new Error("the conformance harness is only usable inside a test");
       return current;

@@ -1,5 +1,5 @@
+import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { expect } from "vitest";
 import { NocturneError, type NocturneErrorCode } from "../../errors.js";
 import type { DreamRecord, StorageAdapter } from "../../ports/storage-adapter.js";
 import type { Dream } from "../../schemas/dream.js";
@@ -21,32 +21,32 @@ export function byUtf8(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }
 
-/** Awaits `promise`, expecting it to reject with a `NocturneError` of `code`, and returns that error. */
+/**
+ * Awaits `promise`, expecting it to reject with a `NocturneError` of `code`, and returns that error. Asserts with
+ * `node:assert`, whose errors every test runner reports, so helpers need no runner.
+ */
 export async function expectCode(promise: Promise<unknown>, code: NocturneErrorCode): Promise<NocturneError> {
   const outcome = await promise.then(
     (value) => ({ rejected: false as const, value }),
     (error: unknown) => ({ rejected: true as const, error }),
   );
-  if (!outcome.rejected) {
-    expect.fail(`expected a NocturneError with code "${code}", but the call succeeded`);
-  }
+  if (!outcome.rejected) assert.fail(`expected a NocturneError with code "${code}", but the call succeeded`);
   const { error } = outcome;
-  expect(NocturneError.isInstance(error), `expected a NocturneError, got ${String(error)}`).toBe(true);
-  const typed = error as NocturneError;
-  expect(typed.code, typed.message).toBe(code);
-  expect(typed.message.length).toBeGreaterThan(0);
-  return typed;
+  assert.ok(NocturneError.isInstance(error), `expected a NocturneError, got ${String(error)}`);
+  assert.equal(error.code, code, error.message);
+  assert.ok(error.message.length > 0, "a NocturneError's message must say what to do");
+  return error;
 }
 
 /** Checks the fields every memory carries and that hash and size match its content. */
 export function expectWholeMemory(memory: Memory, storeId: string): void {
-  expect(memory.id).toMatch(/^mem_/);
-  expect(memory.memory_store_id).toBe(storeId);
-  expect(memory.content_sha256).toBe(sha256Hex(memory.content));
-  expect(memory.content_size_bytes).toBe(Buffer.byteLength(memory.content, "utf8"));
-  expect(memory.created_at).toMatch(RFC3339_UTC);
-  expect(memory.updated_at).toMatch(RFC3339_UTC);
-  expect(Date.parse(memory.updated_at)).toBeGreaterThanOrEqual(Date.parse(memory.created_at));
+  assert.match(memory.id, /^mem_/);
+  assert.equal(memory.memory_store_id, storeId);
+  assert.equal(memory.content_sha256, sha256Hex(memory.content), "content_sha256 must match the content");
+  assert.equal(memory.content_size_bytes, Buffer.byteLength(memory.content, "utf8"));
+  assert.match(memory.created_at, RFC3339_UTC);
+  assert.match(memory.updated_at, RFC3339_UTC);
+  assert.ok(Date.parse(memory.updated_at) >= Date.parse(memory.created_at), "updated_at before created_at");
 }
 
 /** Creates a store with a throwaway name. */

@@ -1,4 +1,3 @@
-import { describe } from "vitest";
 import { batchTests } from "./batch-tests.js";
 import { concurrencyTests } from "./concurrency-tests.js";
 import { dreamTests } from "./dream-tests.js";
@@ -8,20 +7,26 @@ import { lineageTests } from "./lineage-tests.js";
 import { listTests } from "./list-tests.js";
 import { memoryTests } from "./memory-tests.js";
 import { capabilityTests, multiProcessTests, persistenceTests } from "./persistence-tests.js";
+import type { ConformanceRunner } from "./runner.js";
 import { sessionTests } from "./session-tests.js";
 import { sessionWriterTests } from "./session-writer-tests.js";
 import { storeTests } from "./store-tests.js";
 
 export type { AdapterConformanceOptions, ConformanceFactory, ConformanceFixture } from "./harness.js";
+export type { ConformanceMatchers, ConformanceRunner, TestFunction } from "./runner.js";
 
 /**
- * Registers the StorageAdapter conformance suite with vitest: call it at the top level of a test file. Every
- * test gets a fresh adapter from `factory` (closed and cleaned up afterwards), so tests never see each other's
- * data. Optional checks run only when asked: `persistent` (needs the factory's `reopen`) and `multiProcess`
- * (two adapters over the same storage at once, also via `reopen`).
+ * Registers the StorageAdapter conformance suite with your test runner: call it at the top level of a test file,
+ * passing the runner's `describe`, `it`, `expect`, `beforeEach` and `afterEach` (vitest's work as they
+ * are). The suite never imports a test runner itself. Every test gets a fresh adapter from `factory` (closed and
+ * cleaned up afterwards), so tests never see each other's data. Optional checks run only when asked: `persistent`
+ * (needs the factory's `reopen`) and `multiProcess` (two adapters over the same storage at once, also via
+ * `reopen`); checks not asked for are not registered.
  *
  * @example
- * runAdapterConformance("json-file", async () => {
+ * import { afterEach, beforeEach, describe, expect, it } from "vitest";
+ *
+ * runAdapterConformance({ describe, it, expect, beforeEach, afterEach }, "json-file", async () => {
  *   const dir = await mkdtemp(join(tmpdir(), "adapter-"));
  *   return {
  *     adapter: createJsonFileAdapter(join(dir, "db.json")),
@@ -31,12 +36,13 @@ export type { AdapterConformanceOptions, ConformanceFactory, ConformanceFixture 
  * }, { persistent: true });
  */
 export function runAdapterConformance(
+  runner: ConformanceRunner,
   name: string,
   factory: ConformanceFactory,
   options: AdapterConformanceOptions = {},
 ): void {
-  describe(`StorageAdapter conformance: ${name}`, () => {
-    const harness = useHarness(factory);
+  runner.describe(`StorageAdapter conformance: ${name}`, () => {
+    const harness = useHarness(runner, factory);
     capabilityTests(harness, options);
     storeTests(harness);
     memoryTests(harness);

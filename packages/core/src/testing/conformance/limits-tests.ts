@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import { MAX_MEMORY_CONTENT_BYTES } from "../../schemas/memory.js";
 import type { Harness } from "./harness.js";
 import { contentOfBytes, expectCode, expectWholeMemory, newStore, pathOfBytes, snapshot } from "./helpers.js";
@@ -24,6 +23,7 @@ const INVALID_PATHS: Array<[string, string]> = [
 
 /** Path validation, content size limits, and Unicode round trips. */
 export function limitsTests(h: Harness): void {
+  const { describe, expect, it } = h.runner;
   describe("paths, sizes and unicode", () => {
     it("refuses invalid paths on create with invalid_memory_path", async () => {
       const store = await newStore(h.adapter);

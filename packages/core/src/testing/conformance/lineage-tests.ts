@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import type { MemoryLineage } from "../../schemas/lineage.js";
 import type { Harness } from "./harness.js";
 import { newStore } from "./helpers.js";
@@ -31,6 +30,7 @@ export function sampleLineage(line = "User lives in Lisbon."): MemoryLineage {
  * unchanged, return copies of it, keep it when a write gives none, and clear it when a write gives `null`.
  */
 export function lineageTests(h: Harness): void {
+  const { describe, expect, it } = h.runner;
   describe("memory lineage", () => {
     it("round-trips lineage through create, get by id and path, and list", async () => {
       const store = await newStore(h.adapter);

@@ -1,4 +1,3 @@
-import { describe, expect, it } from "vitest";
 import type { Memory } from "../../schemas/memory.js";
 import type { Harness } from "./harness.js";
 import { byUtf8, expectCode, listAll, newStore } from "./helpers.js";
@@ -21,6 +20,7 @@ const ORDER_PATHS = [
 
 /** Listing memories: order, path prefixes and paging. */
 export function listTests(h: Harness): void {
+  const { describe, expect, it } = h.runner;
   describe("listing memories", () => {
     it("lists memories sorted by the UTF-8 bytes of their paths", async () => {
       const store = await newStore(h.adapter);

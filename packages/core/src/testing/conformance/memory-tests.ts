@@ -1,10 +1,10 @@
-import { describe, expect, it } from "vitest";
 import { Memory } from "../../schemas/memory.js";
 import type { Harness } from "./harness.js";
 import { expectCode, expectWholeMemory, newStore, sha256Hex, snapshot } from "./helpers.js";
 
 /** Memories one at a time: create, read by id and path, update, move, delete, with preconditions and conflicts. */
 export function memoryTests(h: Harness): void {
+  const { describe, expect, it } = h.runner;
   describe("memories", () => {
     it("creates a memory with hash, size and timestamps", async () => {
       const store = await newStore(h.adapter);

@@ -1,13 +1,14 @@
-import { beforeEach, describe, expect, it } from "vitest";
 import type { StorageAdapter } from "../../ports/storage-adapter.js";
 import { newId } from "../../util/ids.js";
 import { raceChecks } from "./concurrency-tests.js";
 import type { AdapterConformanceOptions, Harness } from "./harness.js";
 import { expectCode, listAll, newStore, sampleDreamRecord, sampleSession } from "./helpers.js";
 import { sampleLineage } from "./lineage-tests.js";
+import { describeIf } from "./runner.js";
 
 /** Checks that declared capabilities match the options the suite runs with. */
 export function capabilityTests(h: Harness, options: AdapterConformanceOptions): void {
+  const { describe, expect, it } = h.runner;
   describe("capabilities", () => {
     it("has a name and declares its capabilities to match the checks being run", () => {
       expect(typeof h.adapter.name).toBe("string");
@@ -27,7 +28,8 @@ export function capabilityTests(h: Harness, options: AdapterConformanceOptions):
 
 /** Everything written survives closing the adapter and opening the storage again. */
 export function persistenceTests(h: Harness, options: AdapterConformanceOptions): void {
-  describe.skipIf(!options.persistent)("persistence across a reopen", () => {
+  const { expect, it } = h.runner;
+  describeIf(h.runner, options.persistent === true, "persistence across a reopen", () => {
     it("reads back stores, memories, locks, sessions and dream records after a reopen", async () => {
       const first = h.adapter;
       const store = await first.createMemoryStore({ name: "kept", description: "d", metadata: { k: "v" } });
@@ -83,7 +85,8 @@ export function persistenceTests(h: Harness, options: AdapterConformanceOptions)
 
 /** Two adapters open over the same storage at once behave like one. */
 export function multiProcessTests(h: Harness, options: AdapterConformanceOptions): void {
-  describe.skipIf(!options.multiProcess)("two adapters over the same storage", () => {
+  const { beforeEach, expect, it } = h.runner;
+  describeIf(h.runner, options.multiProcess === true, "two adapters over the same storage", () => {
     let adapters: StorageAdapter[] = [];
     beforeEach(async () => {
       adapters = [h.adapter, await h.reopen()];
@@ -106,6 +109,6 @@ export function multiProcessTests(h: Harness, options: AdapterConformanceOptions
       expect(await b.getDreamRecord(record.dream.id)).toEqual(record);
     });
 
-    raceChecks(() => adapters);
+    raceChecks(h.runner, () => adapters);
   });
 }

@@ -1,10 +1,10 @@
-import { describe, expect, it } from "vitest";
 import type { Session } from "../../schemas/session.js";
 import type { Harness } from "./harness.js";
 import { byUtf8, expectCode, sampleSession } from "./helpers.js";
 
 /** Sessions: put (create or replace), get, list summaries sorted by id, delete. */
 export function sessionTests(h: Harness): void {
+  const { describe, expect, it } = h.runner;
   describe("sessions", () => {
     it("stores a session and returns it whole", async () => {
       const input = sampleSession("sesn_one");

@@ -1,10 +1,10 @@
-import { describe, expect, it } from "vitest";
 import { bufferedSessionWriter, sessionWriterFor } from "../../adapters/session-writer-for.js";
 import type { SessionWriter } from "../../ports/session-writer.js";
 import type { StorageAdapter } from "../../ports/storage-adapter.js";
 import type { Session, SessionEvent } from "../../schemas/session.js";
 import type { AdapterConformanceOptions, Harness } from "./harness.js";
 import { expectCode, sampleSession } from "./helpers.js";
+import { itIf } from "./runner.js";
 
 /** More events than one part holds, so a session spans several parts. */
 const MANY = 2_500;
@@ -55,6 +55,7 @@ const headerOf = ({ events: _events, ...header }: Session) => header;
  * session put whole, invisible until commit, and nothing left visible after an abort or a failure midway.
  */
 export function sessionWriterTests(h: Harness, options: AdapterConformanceOptions): void {
+  const { describe, expect, it } = h.runner;
   const variants: Array<[string, (adapter: StorageAdapter) => Promise<SessionWriter>]> = [
     ["sessionWriterFor", sessionWriterFor],
     ["the buffering fallback", async (adapter) => bufferedSessionWriter(adapter)],
@@ -189,14 +190,16 @@ export function sessionWriterTests(h: Harness, options: AdapterConformanceOption
         expect(await h.adapter.getSession("sesn_b")).toEqual(second);
       });
 
-      it.skipIf(!options.persistent)("keeps a session written in parts across a reopen", async () => {
+      itIf(h.runner, options.persistent === true, "keeps a session written in parts across a reopen", async () => {
         const session = bigSession("sesn_kept_parts");
         await writeInParts(open, session);
         await h.close(h.adapter);
         expect(await (await h.reopen()).getSession("sesn_kept_parts")).toEqual(session);
       });
 
-      it.skipIf(!options.multiProcess)(
+      itIf(
+        h.runner,
+        options.multiProcess === true,
         "shows another adapter nothing before commit, then the whole session",
         async () => {
           const other = await h.reopen();

@@ -1,10 +1,10 @@
-import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../../schemas/memory-store.js";
 import type { Harness } from "./harness.js";
 import { expectCode, newStore, RFC3339_UTC, snapshot } from "./helpers.js";
 
 /** Memory stores: create, read, list, update, archive, delete, and the dream lock. */
 export function storeTests(h: Harness): void {
+  const { describe, expect, it } = h.runner;
   describe("memory stores", () => {
     it("creates a store with the hosted shape and defaults", async () => {
       const store = await h.adapter.createMemoryStore({ name: "Notes" });

@@ -1,13 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import {
+  createInMemoryAdapter,
   createNocturne,
   createOfflineConsolidationModel,
   importTranscriptFile,
   listTranscriptFiles,
   type Session,
 } from "@nocturne/core";
-import { createInMemoryAdapter } from "@nocturne/core/testing";
 import { describe, expect, it } from "vitest";
 import { fingerprint, storeWith } from "../../helpers/fixtures.js";
 

@@ -1,0 +1,31 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const SRC = fileURLToPath(new URL("../../src", import.meta.url));
+const RUNNERS = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)["'](?:vitest|@vitest\/[^"']*|jest|@jest\/[^"']*|mocha)["']/;
+
+/** A file's code without its comment lines (doc comments show how to call the suite from vitest). */
+function codeOf(text: string): string {
+  return text
+    .split("\n")
+    .filter((line) => !/^\s*(\*|\/\*|\/\/)/.test(line))
+    .join("\n");
+}
+
+/** Every .ts file under `dir`. */
+async function sources(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((entry) => entry.isFile() && entry.name.endsWith(".ts")).map((e) => join(e.parentPath, e.name));
+}
+
+describe("@nocturne/core's sources", () => {
+  it("never import a test runner, so every entry (@nocturne/core/testing too) loads without one", async () => {
+    const offenders: string[] = [];
+    for (const file of await sources(SRC)) {
+      if (RUNNERS.test(codeOf(await readFile(file, "utf8")))) offenders.push(file.slice(SRC.length + 1));
+    }
+    expect(offenders).toEqual([]);
+  });
+});
