@@ -91,6 +91,18 @@ describe("the database file", () => {
     expect(mapped.cause).toBe(thrown);
   });
 
+  it("names the fix when better-sqlite3's native addon was never built (pnpm 10 skips build scripts)", () => {
+    const thrown = new Error(
+      "Could not locate the bindings file. Tried:\n → /x/node_modules/better-sqlite3/build/better_sqlite3.node",
+    );
+    const mapped = toStorageError(thrown, "open the database", "/x/nocturne.db");
+    expect(mapped.code).toBe("storage_error");
+    expect(mapped.cause).toBe(thrown);
+    expect(mapped.message).toContain("pnpm approve-builds");
+    expect(mapped.message).toContain("onlyBuiltDependencies");
+    expect(mapped.message).not.toContain("build/better_sqlite3.node"); // the long list of paths tried stays in cause
+  });
+
   it("reports a database locked by another connection as storage_busy", async () => {
     const file = join(await tempDir(), "busy.db");
     const storage = createSqliteAdapter({ file, busyTimeoutMs: 20 });
