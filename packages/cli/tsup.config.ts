@@ -8,6 +8,7 @@ export default defineConfig([
     clean: true,
     sourcemap: true,
     target: "node20",
+    shims: true, // import.meta.url in the CJS build (the version is read from package.json)
   },
   {
     entry: ["src/bin.ts"],

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { MAX_INSTRUCTIONS_LENGTH, NocturneError } from "@nocturne/core";
 import { usageError } from "./exit-codes.js";
+import { expandHome, PATH_OPTIONS } from "./expand-home.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 type Parsed<O extends Options> = ReturnType<
@@ -30,16 +31,28 @@ export function expandVariadic(args: string[], names: string[]): string[] {
   return out;
 }
 
-/** Parses one command's arguments strictly; unknown or malformed options are usage errors (exit 2). */
+/**
+ * Parses one command's arguments strictly; unknown or malformed options are usage errors (exit 2). A leading `~`
+ * in a path option's value (`--memory ~/notes`, `--out=~/x`) is expanded to the home directory.
+ */
 export function parseCommand<O extends Options>(command: string, args: string[], options: O): Parsed<O> {
   const variadic = Object.entries(options)
     .filter(([, option]) => option.multiple === true)
     .map(([name]) => name);
+  let parsed: Parsed<O>;
   try {
-    return parseArgs({ args: expandVariadic(args, variadic), options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: expandVariadic(args, variadic), options, allowPositionals: true, strict: true });
   } catch (error) {
     throw usageError(`nocturne ${command}: ${(error as Error).message}.`);
   }
+  const values: Record<string, unknown> = parsed.values;
+  for (const name of PATH_OPTIONS) {
+    const value = values[name];
+    if (typeof value === "string") values[name] = expandHome(value);
+    else if (Array.isArray(value))
+      values[name] = value.map((item) => (typeof item === "string" ? expandHome(item) : item));
+  }
+  return parsed;
 }
 
 /** The options every dream-running command takes. */

@@ -24,6 +24,9 @@ Work on persistent storage (a folder, or sqlite:<file>):
 Models: offline (default: rules, no network, no API key), claude-<model> or anthropic:<model> (ANTHROPIC_API_KEY),
 ollama:<model>, lmstudio:<model>, vllm:<model>, openai:<model>@<base URL>.
 
+Help on one command: nocturne <command> --help · the version: nocturne --version
+Paths may start with ~ (the home directory).
+
 Exit codes: 0 the dream completed · 1 it failed or was canceled · 2 bad usage or bad input.
 With --json the last line on stdout is the final Dream (or {"error": …}) as JSON.
 Ctrl-C cancels a running dream cleanly and keeps what it wrote; press it twice to quit at once.

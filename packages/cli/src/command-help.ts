@@ -1,0 +1,63 @@
+/** What every help text ends with. */
+const FOOTER = `
+Paths may start with ~ (the home directory). Exit codes: 0 completed · 1 failed or canceled · 2 bad usage or input.
+More: https://github.com/nocturne-dev/nocturne/blob/main/docs/cli.md
+`;
+
+const DREAM_SETTINGS = `  --instructions <text>       steering for the dream, at most 4,096 characters
+  --instructions-file <f>     the same, read from a file (give one of the two)
+  --model <id>                offline (default: rules, no network, no API key), claude-<model>, anthropic:<model>,
+                              ollama:<model>, lmstudio:<model>, vllm:<model>, openai:<model>@<base URL>
+  --concurrency <n>           most model calls in flight (1–64, default 4)
+  --report <file>             write the review: Markdown for .md, a self-contained page for .html (must not exist)
+  --json                      the last line on stdout is the final Dream as JSON`;
+
+/** `nocturne <command> --help` for each command. */
+export const COMMAND_HELP: Readonly<Record<string, string>> = {
+  dream: `nocturne dream — consolidate memory from past sessions into a new folder or store
+
+Local files (inputs are never modified):
+  nocturne dream --memory <dir> --sessions <file-or-dir>... --out <dir> [options]
+  --memory <dir>              the memory folder, mounted read-only
+  --sessions <file-or-dir>... transcripts (.json, .jsonl, .ndjson; folders searched recursively)
+  --out <dir>                 a new folder for the dreamed memory; must not exist yet
+
+Persistent storage:
+  nocturne dream --storage <dir|sqlite:file> --store <memstore_id> --sessions <session_id>... [options]
+
+${DREAM_SETTINGS}
+`,
+  adopt: `nocturne adopt — replace a memory folder with a completed dream's output (the old one is kept as a backup)
+
+  nocturne adopt --from <dream-out-dir> --memory <dir> [--yes] [--json]
+  nocturne adopt --storage <dir|sqlite:file> --dream <dream_id> --memory <dir> [--yes] [--json]
+  --yes                       do not ask (needed when stdin is not a terminal)
+  --json                      print the result as JSON
+`,
+  import: `nocturne import — store a memory folder and transcripts in persistent storage, and print their ids
+
+  nocturne import --storage <dir|sqlite:file> [--memory <dir> [--name <name>]] [--sessions <file-or-dir>...] [--json]
+`,
+  stores: `nocturne stores — list the memory stores in persistent storage
+
+  nocturne stores list --storage <dir|sqlite:file> [--all] [--json]
+  --all                       include archived stores
+`,
+  sessions: `nocturne sessions — list the sessions in persistent storage
+
+  nocturne sessions list --storage <dir|sqlite:file> [--json]
+`,
+  dreams: `nocturne dreams — list, show, cancel or archive dreams kept in persistent storage
+
+  nocturne dreams list --storage <dir|sqlite:file> [--all] [--json]
+  nocturne dreams show <dream_id> --storage <s> [--report <file.md|file.html>] [--json]
+  nocturne dreams cancel <dream_id> --storage <s> [--json]
+  nocturne dreams archive <dream_id> --storage <s> [--json]
+`,
+};
+
+/** The help text of one command, or undefined for an unknown command. */
+export function commandHelp(command: string): string | undefined {
+  const help = COMMAND_HELP[command];
+  return help === undefined ? undefined : help + FOOTER;
+}
