@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+// The adopter check: what someone who installs Nocturne from npm gets. Builds and packs every package with pnpm,
+// lints each tarball (publint, and @arethetypeswrong/cli for its types under node16 ESM and CJS and bundlers), installs
+// the tarballs into a fresh project in a temporary folder outside the workspace, and there runs:
+//   - the README's library quick start, verbatim, as an ES module (plus lines that check the dream completed);
+//   - `require` of every package from CommonJS, `@nocturne/core/testing` included, with no test runner installed;
+//   - `npx nocturne --version`, and a dream on examples/data with the offline model (and an import into SQLite);
+//   - in a second, smaller project where pnpm 10 skipped better-sqlite3's build script: that opening a SQLite
+//     database fails with an error naming the fix.
+// Usage: node scripts/adopter-check.mjs [--keep]   (--keep leaves the temporary folder for inspection)
+// Needs the workspace installed (npx -y pnpm@10 install). Third-party dependencies come from pnpm's store when it
+// has them (--prefer-offline), else from the npm registry.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dirname, "..");
+const PACKAGES = ["core", "adapters-fs", "adapters-sqlite", "adapters-postgres", "runner-bullmq", "cli"];
+const keep = process.argv.includes("--keep");
+const started = Date.now();
+const tmp = mkdtempSync(join(tmpdir(), "nocturne-adopter-"));
+const builtHere = PACKAGES.filter((name) => !existsSync(join(ROOT, "packages", name, "dist")));
+
+/** Prints a step with the seconds since the start. */
+function step(text) {
+  console.log(`[adopter-check ${((Date.now() - started) / 1000).toFixed(1)}s] ${text}`);
+}
+
+/** Runs a command, failing the check (with its output) unless it exits 0; returns its stdout. */
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, ANTHROPIC_API_KEY: "", NO_COLOR: "1", FORCE_COLOR: "0", ...options.env },
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0 && !options.allowFailure) {
+    throw new Error(
+      `${command} ${args.join(" ")} exited ${result.status ?? result.signal}\n${result.stdout}\n${result.stderr}`,
+    );
+  }
+  return result;
+}
+
+const pnpm = (args, options) => run("npx", ["-y", "pnpm@10", ...args], options);
+const bin = (name) => join(ROOT, "node_modules/.bin", name);
+
+function check(condition, message) {
+  if (!condition) throw new Error(`adopter check failed: ${message}`);
+}
+
+/** The README's library quick start: the first ts block under its heading, byte for byte. */
+function readmeQuickStart() {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf("## Library quick start")))?.[1];
+  check(block !== undefined, "README.md has no ts block under '## Library quick start'");
+  return block;
+}
+
+/** A package.json for a fresh project that takes every @nocturne package from its tarball. */
+function projectManifest(tarballs, names, { allowBuilds }) {
+  const fromTarball = Object.fromEntries(names.map((name) => [`@nocturne/${name}`, `file:${tarballs[name]}`]));
+  return {
+    name: "nocturne-adopter",
+    private: true,
+    dependencies: fromTarball,
+    // Tarballs' own @nocturne dependencies read "0.1.0": point them at the tarballs too, not at the registry.
+    pnpm: { overrides: fromTarball, ...(allowBuilds ? { onlyBuiltDependencies: ["better-sqlite3"] } : {}) },
+  };
+}
+
+try {
+  step(`building ${PACKAGES.length} packages (tsup)`);
+  pnpm(["-r", "--workspace-concurrency=2", "--filter", "./packages/**", "build"]);
+
+  step("packing with pnpm");
+  const packDir = join(tmp, "tarballs");
+  pnpm(["-r", "--filter", "./packages/**", "pack", "--pack-destination", packDir]);
+  const tarballs = Object.fromEntries(
+    PACKAGES.map((name) => {
+      const file = readdirSync(packDir).find((f) => f.startsWith(`nocturne-${name}-`) && f.endsWith(".tgz"));
+      check(file !== undefined, `pnpm pack made no tarball for @nocturne/${name}`);
+      return [name, join(packDir, file)];
+    }),
+  );
+  for (const name of builtHere) rmSync(join(ROOT, "packages", name, "dist"), { recursive: true, force: true });
+
+  step("linting every tarball: publint --strict, attw --profile node16");
+  for (const name of PACKAGES) {
+    const packed = run("tar", ["-xzOf", tarballs[name], "package/package.json"]).stdout;
+    check(
+      !packed.includes("@nocturne/source"),
+      `the packed @nocturne/${name} still names the @nocturne/source condition`,
+    );
+    check(!packed.includes("workspace:"), `the packed @nocturne/${name} still has workspace: dependencies`);
+    run(bin("publint"), ["run", tarballs[name], "--strict", "--level", "warning"]);
+    run(bin("attw"), [tarballs[name], "--profile", "node16", "--format", "ascii", "--no-emoji", "--no-color"]);
+  }
+
+  step("pnpm 10 without better-sqlite3's build allowed: the error names the fix");
+  const bare = join(tmp, "no-builds");
+  run("mkdir", ["-p", bare]);
+  const bareNames = ["core", "adapters-sqlite"];
+  writeFileSync(
+    join(bare, "package.json"),
+    JSON.stringify(projectManifest(tarballs, bareNames, { allowBuilds: false })),
+  );
+  pnpm(["install", "--prefer-offline", "--reporter=append-only"], { cwd: bare });
+  const unbuilt = run(
+    "node",
+    [
+      "-e",
+      `const { createSqliteAdapter } = require("@nocturne/adapters-sqlite");
+       try { createSqliteAdapter({ file: "x.db" }); console.log("opened"); }
+       catch (e) { console.log(e.code + ": " + e.message); }`,
+    ],
+    { cwd: bare },
+  ).stdout;
+  check(
+    unbuilt.startsWith("storage_error") && unbuilt.includes("pnpm approve-builds"),
+    `opening SQLite without better-sqlite3's build should name the fix, got: ${unbuilt}`,
+  );
+
+  step("installing all tarballs into a fresh project (onlyBuiltDependencies: better-sqlite3)");
+  const app = join(tmp, "app");
+  run("mkdir", ["-p", app]);
+  writeFileSync(join(app, "package.json"), JSON.stringify(projectManifest(tarballs, PACKAGES, { allowBuilds: true })));
+  pnpm(["install", "--prefer-offline", "--reporter=append-only"], { cwd: app });
+  check(!existsSync(join(app, "node_modules/vitest")), "vitest got installed; nothing published should pull it in");
+
+  step("the README library quick start, verbatim, as ESM");
+  writeFileSync(
+    join(app, "quick-start.mjs"),
+    `${readmeQuickStart()}
+const written = await storage.listMemories(done.outputs[0]?.memory_store_id ?? "");
+const text = written.data.map((memory) => memory.content).join("\\n");
+if (done.status !== "completed" || !text.includes("Lisbon") || text.includes("Berlin") || report.outputs.length === 0) {
+  throw new Error("the quick start's dream did not consolidate: " + JSON.stringify({ status: done.status, text }));
+}
+console.log("QUICK START OK");
+`,
+  );
+  check(run("node", ["quick-start.mjs"], { cwd: app }).stdout.includes("QUICK START OK"), "quick start");
+
+  step("CommonJS require of every package; @nocturne/core/testing without a test runner");
+  writeFileSync(
+    join(app, "require.cjs"),
+    `const assert = require("node:assert/strict");
+const core = require("@nocturne/core");
+assert.equal(typeof core.createNocturne, "function");
+assert.equal(typeof core.createInMemoryAdapter, "function");
+const testing = require("@nocturne/core/testing");
+assert.equal(typeof testing.runAdapterConformance, "function");
+assert.equal(typeof testing.createScriptedLanguageModel, "function");
+assert.throws(() => require.resolve("vitest"), /Cannot find module/);
+assert.equal(typeof require("@nocturne/adapters-fs").createFsAdapter, "function");
+const sqlite = require("@nocturne/adapters-sqlite").createSqliteAdapter({ file: ":memory:" });
+assert.equal(sqlite.name.length > 0, true);
+assert.equal(typeof require("@nocturne/adapters-postgres").createPostgresAdapter, "function");
+assert.equal(typeof require("@nocturne/runner-bullmq").createDreamWorker, "function");
+assert.equal(typeof require("@nocturne/cli").runCli, "function");
+console.log("REQUIRE OK");
+`,
+  );
+  check(run("node", ["require.cjs"], { cwd: app }).stdout.includes("REQUIRE OK"), "CommonJS require");
+  writeFileSync(
+    join(app, "testing.mjs"),
+    `import { runAdapterConformance } from "@nocturne/core/testing";
+if (typeof runAdapterConformance !== "function") throw new Error("no runAdapterConformance");
+console.log("TESTING ESM OK");
+`,
+  );
+  check(run("node", ["testing.mjs"], { cwd: app }).stdout.includes("TESTING ESM OK"), "@nocturne/core/testing as ESM");
+
+  step("npx nocturne --version, then a dream on examples/data with the offline model");
+  const version = JSON.parse(readFileSync(join(ROOT, "packages/cli/package.json"), "utf8")).version;
+  const printed = run("npx", ["--no-install", "nocturne", "--version"], { cwd: app }).stdout.trim();
+  check(printed === version, `nocturne --version printed "${printed}", package.json says ${version}`);
+  const data = join(ROOT, "examples/data");
+  const dream = run(
+    "npx",
+    [
+      "--no-install",
+      "nocturne",
+      "dream",
+      "--memory",
+      join(data, "memory"),
+      "--sessions",
+      join(data, "sessions"),
+      "--out",
+      join(tmp, "dreamed"),
+      "--report",
+      join(tmp, "review.md"),
+      "--json",
+    ],
+    { cwd: app },
+  );
+  const final = JSON.parse(dream.stdout.trimEnd().split("\n").at(-1));
+  check(final.status === "completed", `the dream ended ${final.status}`);
+  check(existsSync(join(tmp, "dreamed/.nocturne/dream-completed.json")), "the dream's --out has no completion marker");
+  check(readFileSync(join(tmp, "review.md"), "utf8").includes("Berlin"), "the review report does not mention Berlin");
+  const imported = run(
+    "npx",
+    [
+      "--no-install",
+      "nocturne",
+      "import",
+      "--storage",
+      `sqlite:${join(tmp, "n.db")}`,
+      "--memory",
+      join(data, "memory"),
+      "--json",
+    ],
+    { cwd: app },
+  );
+  check(imported.stdout.includes("memstore_"), `the import into SQLite printed no store id:\n${imported.stdout}`);
+
+  step(`passed (${PACKAGES.length} packages)`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+} finally {
+  for (const name of builtHere) rmSync(join(ROOT, "packages", name, "dist"), { recursive: true, force: true });
+  if (keep) console.log(`[adopter-check] kept ${tmp}`);
+  else rmSync(tmp, { recursive: true, force: true });
+}
