@@ -159,8 +159,15 @@ const sqlite = require("@nocturne/adapters-sqlite").createSqliteAdapter({ file: 
 assert.equal(sqlite.name.length > 0, true);
 assert.equal(typeof require("@nocturne/adapters-postgres").createPostgresAdapter, "function");
 assert.equal(typeof require("@nocturne/runner-bullmq").createDreamWorker, "function");
-assert.equal(typeof require("@nocturne/cli").runCli, "function");
-console.log("REQUIRE OK");
+const cli = require("@nocturne/cli");
+let printed = "";
+const io = { stdout: { write: (text) => { printed += text; } }, stderr: { write() {} }, env: {},
+  onInterrupt: () => () => {}, confirm: async () => false, exit() {} };
+cli.runCli(["--version"], io).then((code) => {
+  assert.equal(code, 0);
+  assert.equal(printed.trim(), require("@nocturne/cli/package.json").version);
+  console.log("REQUIRE OK");
+});
 `,
   );
   check(run("node", ["require.cjs"], { cwd: app }).stdout.includes("REQUIRE OK"), "CommonJS require");
