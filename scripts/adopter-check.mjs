@@ -124,7 +124,7 @@ try {
     join(bare, "package.json"),
     JSON.stringify(projectManifest(tarballs, bareNames, { allowBuilds: false })),
   );
-  pnpm(["install", "--prefer-offline", "--reporter=append-only"], { cwd: bare });
+  pnpm(["install", "--no-frozen-lockfile", "--prefer-offline", "--reporter=append-only"], { cwd: bare });
   const unbuilt = run(
     "node",
     [
@@ -144,7 +144,7 @@ try {
   const app = join(tmp, "app");
   run("mkdir", ["-p", app]);
   writeFileSync(join(app, "package.json"), JSON.stringify(projectManifest(tarballs, PACKAGES, { allowBuilds: true })));
-  pnpm(["install", "--prefer-offline", "--reporter=append-only"], { cwd: app });
+  pnpm(["install", "--no-frozen-lockfile", "--prefer-offline", "--reporter=append-only"], { cwd: app });
   check(!existsSync(join(app, "node_modules/vitest")), "vitest got installed; nothing published should pull it in");
 
   step("the README library quick start, verbatim, as ESM");
