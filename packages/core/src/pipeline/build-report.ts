@@ -13,6 +13,7 @@ import type {
   ReportedSession,
 } from "../schemas/report.js";
 import { sha256 } from "../util/hash.js";
+import { finish, type Steps } from "../util/pacer.js";
 import { topicPath } from "./render-memories.js";
 import type { InputSnapshot } from "./snapshot-inputs.js";
 
@@ -113,15 +114,23 @@ function inputFactFate(
  * what became of it (kept, merged, superseded, dropped and why).
  */
 export function buildReport(inputs: ReportInputs): ConsolidationReport {
-  const byFactId = new Map<string, ConsolidatedFact>();
-  for (const fact of inputs.consolidated) for (const id of fact.sourceFactIds) byFactId.set(id, fact);
+  return finish(buildReportSteps(inputs));
+}
 
-  const outputs: ReportedOutput[] = [];
+/** {@link buildReport} as steps (one per fact or memory), for a pacer to run. */
+export function* buildReportSteps(inputs: ReportInputs): Steps<ConsolidationReport> {
+  const byFactId = new Map<string, ConsolidatedFact>();
   const byPath = new Map<string, ConsolidatedFact[]>();
   for (const fact of inputs.consolidated) {
+    for (const id of fact.sourceFactIds) byFactId.set(id, fact);
     const path = topicPath(fact.topic);
-    byPath.set(path, [...(byPath.get(path) ?? []), fact]);
+    const list = byPath.get(path);
+    if (list) list.push(fact);
+    else byPath.set(path, [fact]);
+    yield;
   }
+
+  const outputs: ReportedOutput[] = [];
   for (const [path, memoryId] of [...inputs.written.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const facts = byPath.get(path) ?? byPath.get(path.replace(/-\d+\.md$/, ".md")) ?? [];
     outputs.push({
@@ -131,13 +140,20 @@ export function buildReport(inputs: ReportInputs): ConsolidationReport {
       facts: facts.filter((fact) => fact.kind !== "insight").map(reportedFact),
       insights: facts.filter((fact) => fact.kind === "insight").map((fact) => fact.statement),
     });
+    yield;
   }
 
   const factsByMemory = new Map<string, CandidateFact[]>();
   for (const fact of inputs.memoryFacts) {
-    for (const id of memoryIdsOf(fact)) factsByMemory.set(id, [...(factsByMemory.get(id) ?? []), fact]);
+    for (const id of memoryIdsOf(fact)) {
+      const list = factsByMemory.get(id);
+      if (list) list.push(fact);
+      else factsByMemory.set(id, [fact]);
+    }
+    yield;
   }
-  const reportedInputs: ReportedInput[] = inputs.inputMemories.map((memory) => {
+  const reportedInputs: ReportedInput[] = [];
+  for (const memory of inputs.inputMemories) {
     const facts = (factsByMemory.get(memory.id) ?? []).map((fact) => inputFactFate(fact, inputs, byFactId));
     for (const rejected of inputs.memoryRejections.get(memory.id) ?? []) {
       facts.push({
@@ -158,14 +174,15 @@ export function buildReport(inputs: ReportInputs): ConsolidationReport {
         reason: "no facts could be read from this memory",
       });
     }
-    return {
+    reportedInputs.push({
       memoryId: memory.id,
       path: memory.path,
       contentSha256: memory.content_sha256,
       fate: memoryFate(facts),
       facts,
-    };
-  });
+    });
+    yield;
+  }
 
   return {
     dreamId: inputs.dreamId,

@@ -1,5 +1,6 @@
 import type { CandidateFact, ConsolidatedFact, SupersededFact, Trust } from "../schemas/facts.js";
 import type { DroppedFact } from "../schemas/report.js";
+import { finish, type Steps } from "../util/pacer.js";
 import { contentWords, jaccard, normalizeText } from "../util/text.js";
 import { UnionFind } from "../util/union-find.js";
 import { trustRank } from "./check-evidence.js";
@@ -34,13 +35,14 @@ function dedupeEvidence<T extends { type: string }>(evidence: T[]): T[] {
 }
 
 /** The facts of a cluster partitioned by value: each part is one value (or one member of a set), in any polarity. */
-function partitionByValue(views: FactView[]): FactView[][] {
+function* partitionByValue(views: FactView[]): Steps<FactView[][]> {
   const sets = new UnionFind(views.length);
   if (views.length <= PAIRWISE_LIMIT) {
     for (let i = 0; i < views.length; i++) {
       for (let j = i + 1; j < views.length; j++) {
         if (sameValue(views[i] as FactView, views[j] as FactView)) sets.union(i, j);
       }
+      yield;
     }
   } else {
     const first = new Map<string, number>();
@@ -167,11 +169,21 @@ function lowerTrust(fact: CandidateFact, winner: CandidateFact, verb = "override
  *   reason.
  */
 export function resolveByRecency(cluster: CandidateFact[]): Resolution {
+  return finish(resolveByRecencySteps(cluster));
+}
+
+/** {@link resolveByRecency} as steps, for a pacer to run (a large cluster compares many pairs). */
+export function* resolveByRecencySteps(cluster: CandidateFact[]): Steps<Resolution> {
   if (cluster.length === 0) throw new RangeError("cannot resolve an empty cluster");
   const cardinality =
     declaredCardinality(cluster) ?? (cluster.every((fact) => fact.cardinality === "single") ? "single" : "multi");
   const placed = [...preferDeclared(cluster)].sort(byAuthority)[0] as CandidateFact;
-  const values = partitionByValue(cluster.map(viewOf)).map((part) => part.map((view) => view.fact).sort(byAuthority));
+  const views: FactView[] = [];
+  for (const fact of cluster) {
+    views.push(viewOf(fact));
+    yield;
+  }
+  const values = (yield* partitionByValue(views)).map((part) => part.map((view) => view.fact).sort(byAuthority));
   values.sort((a, b) => byAuthority(a[0], b[0]));
   const settle = (facts: CandidateFact[]) => {
     const state = facts[0] as CandidateFact;
@@ -189,6 +201,7 @@ export function resolveByRecency(cluster: CandidateFact[]): Resolution {
   if (cardinality === "multi") {
     const topRank = Math.max(...cluster.map((fact) => trustRank(fact.trust)));
     const kept = values.filter((facts) => trustRank((facts[0] as CandidateFact).trust) === topRank);
+    const keptSet = new Set(kept);
     const anchor = (kept[0] ?? [])[0] as CandidateFact;
     return {
       facts: kept.map((facts) => {
@@ -196,7 +209,7 @@ export function resolveByRecency(cluster: CandidateFact[]): Resolution {
         return consolidated(state, merged, superseded, cardinality, placed);
       }),
       dropped: values
-        .filter((facts) => !kept.includes(facts))
+        .filter((facts) => !keptSet.has(facts))
         .flat()
         .map((fact) => lowerTrust(fact, anchor, "add to")),
     };
@@ -217,6 +230,7 @@ export function resolveByRecency(cluster: CandidateFact[]): Resolution {
       group[0]?.polarity === "negative" &&
       (current === undefined || byAuthority(group[0], current) < 0),
   );
+  const tombstoneSet = new Set(tombstones);
   for (const group of tombstones) {
     const { state, merged, superseded } = settle(group);
     facts.push(consolidated(state, merged, superseded, cardinality, placed));
@@ -225,7 +239,8 @@ export function resolveByRecency(cluster: CandidateFact[]): Resolution {
   const { state: winner, merged, superseded } = settle(winning);
   const replaced = [...superseded];
   for (const other of values) {
-    if (other === winning || tombstones.includes(other)) continue;
+    yield;
+    if (other === winning || tombstoneSet.has(other)) continue;
     for (const fact of other) {
       if (!overrides(fact, winner) && byObservation(fact, winner) > 0) {
         dropped.push(lowerTrust(fact, winner));
