@@ -22,6 +22,7 @@ import type { Session, SessionEvent, SessionSummary } from "../schemas/session.j
 import { copySteps } from "../util/copy-steps.js";
 import { newId } from "../util/ids.js";
 import { createPacer } from "../util/pacer.js";
+import { sortSteps } from "../util/sort-steps.js";
 import { nowIso } from "../util/time.js";
 import { FolderIndex } from "./folder-index.js";
 import {
@@ -203,7 +204,9 @@ export class InMemoryAdapter implements StorageAdapter {
   async listMemories(storeId: string, options: ListMemoriesOptions = {}): Promise<Page<Memory>> {
     const state = this.requireStore(storeId);
     const prefix = options.path_prefix ?? "";
-    state.sorted ??= [...state.byPath.values()].sort((a, b) => compareUtf8(a.path, b.path));
+    state.sorted ??= await createPacer().run(
+      sortSteps([...state.byPath.values()], (a, b) => compareUtf8(a.path, b.path)),
+    );
     const memories = prefix === "" ? state.sorted : state.sorted.filter((memory) => memory.path.startsWith(prefix));
     return structuredClone(pageOf(memories, (memory) => memory.path, options.limit, options.after, compareUtf8));
   }

@@ -14,7 +14,6 @@ import type { DreamEvent, DreamEventBody } from "../schemas/dream-event.js";
 import type { ConsolidationReport } from "../schemas/report.js";
 import { redactSecrets } from "../security/redact-secrets.js";
 import { createTiktokenTokenizer } from "../tokenizer/tiktoken-tokenizer.js";
-import { copySteps } from "../util/copy-steps.js";
 import { createPacer } from "../util/pacer.js";
 import { abortedError, sleep, withRetry } from "../util/retry.js";
 import { nowIso, timeOf } from "../util/time.js";
@@ -56,7 +55,7 @@ interface LiveDream {
   finished: Promise<void>;
   /** The last record write; writes are chained so an older snapshot never lands after a newer one. */
   persisted: Promise<void>;
-  /** The report of the last record written: a copy, which heartbeats write again instead of building a new one. */
+  /** The report of the last record written, which heartbeats write again instead of building a new one. */
   written?: ConsolidationReport;
 }
 
@@ -109,19 +108,17 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       }),
     );
   /**
-   * Writes a dream's record: the dream as it is now and a copy of its report, built and copied in paced steps when
-   * the write's turn comes (a heartbeat writes the last report again). While the dream runs, a stored `canceled` is a
-   * cancel request from another process: it is honoured (the dream aborts) instead of being overwritten.
+   * Writes a dream's record: the dream as it is now and its report, built in paced steps when the write's turn comes
+   * (a heartbeat writes the last one again instead of building one). The report shares the state's objects; the
+   * adapter copies it as it writes, while the pipeline waits at its checkpoint. While the dream runs, a stored
+   * `canceled` is a cancel request from another process: it is honoured (the dream aborts) instead of overwritten.
    */
   const persist = (entry: LiveDream, { heartbeat = false } = {}): Promise<void> => {
     const dream = structuredClone(entry.dream);
     const write = async () => {
-      const report =
-        heartbeat && entry.written !== undefined
-          ? entry.written
-          : await createPacer().run(copySteps(await reportOf(entry, dream)));
-      entry.written = report;
       const terminal = isTerminalStatus(dream.status);
+      const report = heartbeat && entry.written !== undefined ? entry.written : await reportOf(entry, dream);
+      entry.written = report;
       if (!terminal) {
         const stored = await storage.getDreamRecord(dream.id, { report: false });
         if (stored?.dream.status === "canceled") {

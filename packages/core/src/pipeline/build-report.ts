@@ -82,12 +82,18 @@ function memoryFate(facts: ReportedInputFact[]): InputFate {
 }
 
 /** What became of one input-memory fact, looked up in the consolidated facts. */
-function inputFactFate(
-  fact: CandidateFact,
-  inputs: ReportInputs,
-  byFactId: Map<string, ConsolidatedFact>,
-): ReportedInputFact {
-  const owner = byFactId.get(fact.id);
+/** What a report looks up per fact, each computed once per report. */
+interface ReportLookup {
+  /** The consolidated fact each candidate fact went into. */
+  byFactId: Map<string, ConsolidatedFact>;
+  /** The memory path of a topic. */
+  pathOf(topic: string): string;
+  /** Ids of the facts a consolidated fact superseded. */
+  supersededBy(owner: ConsolidatedFact): Set<string>;
+}
+
+function inputFactFate(fact: CandidateFact, inputs: ReportInputs, lookup: ReportLookup): ReportedInputFact {
+  const owner = lookup.byFactId.get(fact.id);
   if (!owner) {
     return {
       statement: fact.statement,
@@ -97,9 +103,10 @@ function inputFactFate(
       reason: inputs.dropReasons.get(fact.id) ?? "not written: the dream ended before this fact was consolidated",
     };
   }
-  const into = inputs.written.has(topicPath(owner.topic)) ? topicPath(owner.topic) : null;
+  const path = lookup.pathOf(owner.topic);
+  const into = inputs.written.has(path) ? path : null;
   const replacedBy = { statement: owner.statement, observedAt: owner.observedAt, evidence: owner.evidence };
-  if (owner.superseded.some((old) => old.factId === fact.id)) {
+  if (lookup.supersededBy(owner).has(fact.id)) {
     return { statement: fact.statement, fate: "superseded", into, replacedBy, reason: null };
   }
   const isWinner = owner.sourceFactIds[0] === fact.id;
@@ -119,11 +126,27 @@ export function buildReport(inputs: ReportInputs): ConsolidationReport {
 
 /** {@link buildReport} as steps (one per fact or memory), for a pacer to run. */
 export function* buildReportSteps(inputs: ReportInputs): Steps<ConsolidationReport> {
+  const paths = new Map<string, string>();
+  const pathOf = (topic: string) => {
+    const known = paths.get(topic);
+    if (known !== undefined) return known;
+    const path = topicPath(topic);
+    paths.set(topic, path);
+    return path;
+  };
+  const superseded = new Map<ConsolidatedFact, Set<string>>();
+  const supersededBy = (owner: ConsolidatedFact) => {
+    const known = superseded.get(owner);
+    if (known !== undefined) return known;
+    const ids = new Set(owner.superseded.map((old) => old.factId));
+    superseded.set(owner, ids);
+    return ids;
+  };
   const byFactId = new Map<string, ConsolidatedFact>();
   const byPath = new Map<string, ConsolidatedFact[]>();
   for (const fact of inputs.consolidated) {
     for (const id of fact.sourceFactIds) byFactId.set(id, fact);
-    const path = topicPath(fact.topic);
+    const path = pathOf(fact.topic);
     const list = byPath.get(path);
     if (list) list.push(fact);
     else byPath.set(path, [fact]);
@@ -143,6 +166,7 @@ export function* buildReportSteps(inputs: ReportInputs): Steps<ConsolidationRepo
     yield;
   }
 
+  const lookup: ReportLookup = { byFactId, pathOf, supersededBy };
   const factsByMemory = new Map<string, CandidateFact[]>();
   for (const fact of inputs.memoryFacts) {
     for (const id of memoryIdsOf(fact)) {
@@ -154,7 +178,7 @@ export function* buildReportSteps(inputs: ReportInputs): Steps<ConsolidationRepo
   }
   const reportedInputs: ReportedInput[] = [];
   for (const memory of inputs.inputMemories) {
-    const facts = (factsByMemory.get(memory.id) ?? []).map((fact) => inputFactFate(fact, inputs, byFactId));
+    const facts = (factsByMemory.get(memory.id) ?? []).map((fact) => inputFactFate(fact, inputs, lookup));
     for (const rejected of inputs.memoryRejections.get(memory.id) ?? []) {
       facts.push({
         statement: rejected.statement,
@@ -205,7 +229,7 @@ export function* buildReportSteps(inputs: ReportInputs): Steps<ConsolidationRepo
       .map((fact) => ({
         key: fact.key,
         statement: fact.statement,
-        path: topicPath(fact.topic),
+        path: pathOf(fact.topic),
         sessionIds: [...new Set(fact.evidence.flatMap((item) => (item.type === "event" ? [item.sessionId] : [])))],
         evidence: fact.evidence,
       })),

@@ -1,6 +1,7 @@
 import type { CandidateFact, ConsolidatedFact, SupersededFact, Trust } from "../schemas/facts.js";
 import type { DroppedFact } from "../schemas/report.js";
 import { finish, type Steps } from "../util/pacer.js";
+import { sortSteps } from "../util/sort-steps.js";
 import { contentWords, jaccard, normalizeText } from "../util/text.js";
 import { UnionFind } from "../util/union-find.js";
 import { trustRank } from "./check-evidence.js";
@@ -183,8 +184,16 @@ export function* resolveByRecencySteps(cluster: CandidateFact[]): Steps<Resoluti
     views.push(viewOf(fact));
     yield;
   }
-  const values = (yield* partitionByValue(views)).map((part) => part.map((view) => view.fact).sort(byAuthority));
-  values.sort((a, b) => byAuthority(a[0], b[0]));
+  const parts: CandidateFact[][] = [];
+  for (const part of yield* partitionByValue(views)) {
+    parts.push(
+      yield* sortSteps(
+        part.map((view) => view.fact),
+        byAuthority,
+      ),
+    );
+  }
+  const values = yield* sortSteps(parts, (a, b) => byAuthority(a[0], b[0]));
   const settle = (facts: CandidateFact[]) => {
     const state = facts[0] as CandidateFact;
     const rest = facts.slice(1);
@@ -215,9 +224,15 @@ export function* resolveByRecencySteps(cluster: CandidateFact[]): Steps<Resoluti
     };
   }
 
-  const positives = cluster.filter((fact) => fact.polarity === "positive").sort(byAuthority);
+  const positives = yield* sortSteps(
+    cluster.filter((fact) => fact.polarity === "positive"),
+    byAuthority,
+  );
   let current: CandidateFact | undefined;
-  for (const fact of positives.filter((item) => !isPastMention(item)).sort(byObservation)) {
+  for (const fact of yield* sortSteps(
+    positives.filter((item) => !isPastMention(item)),
+    byObservation,
+  )) {
     if (current === undefined || overrides(fact, current)) current = fact;
   }
   current ??= positives[0];
