@@ -25,14 +25,16 @@ function asHistory(fact: CandidateFact): SupersededFact {
   return { factId: fact.id, statement: fact.statement, observedAt: fact.observedAt, evidence: fact.evidence };
 }
 
-function dedupeEvidence<T extends { type: string }>(evidence: T[]): T[] {
+function* dedupeEvidence<T extends { type: string }>(evidence: T[]): Steps<T[]> {
   const seen = new Set<string>();
-  return evidence.filter((item) => {
+  const kept: T[] = [];
+  for (const item of evidence) {
     const key = JSON.stringify(item);
-    if (seen.has(key)) return false;
+    if (!seen.has(key)) kept.push(item);
     seen.add(key);
-    return true;
-  });
+    yield;
+  }
+  return kept;
 }
 
 /** The facts of a cluster partitioned by value: each part is one value (or one member of a set), in any polarity. */
@@ -102,14 +104,17 @@ function untouchedClauses(old: CandidateFact, winner: CandidateFact): Consolidat
   });
 }
 
-function consolidated(
+function* consolidated(
   winner: CandidateFact,
   merged: CandidateFact[],
   superseded: CandidateFact[],
   cardinality: ConsolidatedFact["cardinality"],
   placed: CandidateFact,
-): ConsolidatedFact {
+): Steps<ConsolidatedFact> {
   const home = winner.derived === undefined ? winner : placed;
+  const evidence = yield* dedupeEvidence([...winner.evidence, ...merged.flatMap((fact) => fact.evidence)]);
+  const mergedHistory = (yield* sortSteps(merged, byObservation)).map(asHistory);
+  const supersededHistory = (yield* sortSteps(superseded, byObservation)).map(asHistory);
   return {
     key: home.key,
     topic: home.topic,
@@ -120,10 +125,10 @@ function consolidated(
     value: winner.value,
     observedAt: winner.observedAt,
     trust: winner.trust,
-    evidence: dedupeEvidence([...winner.evidence, ...merged.flatMap((fact) => fact.evidence)]),
+    evidence,
     sourceFactIds: [winner.id, ...merged.map((fact) => fact.id), ...superseded.map((fact) => fact.id)],
-    merged: [...merged].sort(byObservation).map(asHistory),
-    superseded: [...superseded].sort(byObservation).map(asHistory),
+    merged: mergedHistory,
+    superseded: supersededHistory,
   };
 }
 
@@ -178,7 +183,11 @@ export function* resolveByRecencySteps(cluster: CandidateFact[]): Steps<Resoluti
   if (cluster.length === 0) throw new RangeError("cannot resolve an empty cluster");
   const cardinality =
     declaredCardinality(cluster) ?? (cluster.every((fact) => fact.cardinality === "single") ? "single" : "multi");
-  const placed = [...preferDeclared(cluster)].sort(byAuthority)[0] as CandidateFact;
+  let placed = preferDeclared(cluster)[0] as CandidateFact;
+  for (const fact of preferDeclared(cluster)) {
+    if (byAuthority(fact, placed) < 0) placed = fact;
+    yield;
+  }
   const views: FactView[] = [];
   for (const fact of cluster) {
     views.push(viewOf(fact));
@@ -212,11 +221,13 @@ export function* resolveByRecencySteps(cluster: CandidateFact[]): Steps<Resoluti
     const kept = values.filter((facts) => trustRank((facts[0] as CandidateFact).trust) === topRank);
     const keptSet = new Set(kept);
     const anchor = (kept[0] ?? [])[0] as CandidateFact;
+    const facts: ConsolidatedFact[] = [];
+    for (const value of kept) {
+      const { state, merged, superseded } = settle(value);
+      facts.push(yield* consolidated(state, merged, superseded, cardinality, placed));
+    }
     return {
-      facts: kept.map((facts) => {
-        const { state, merged, superseded } = settle(facts);
-        return consolidated(state, merged, superseded, cardinality, placed);
-      }),
+      facts,
       dropped: values
         .filter((facts) => !keptSet.has(facts))
         .flat()
@@ -248,7 +259,7 @@ export function* resolveByRecencySteps(cluster: CandidateFact[]): Steps<Resoluti
   const tombstoneSet = new Set(tombstones);
   for (const group of tombstones) {
     const { state, merged, superseded } = settle(group);
-    facts.push(consolidated(state, merged, superseded, cardinality, placed));
+    facts.push(yield* consolidated(state, merged, superseded, cardinality, placed));
   }
   if (winning === undefined) return { facts, dropped };
   const { state: winner, merged, superseded } = settle(winning);
@@ -265,6 +276,6 @@ export function* resolveByRecencySteps(cluster: CandidateFact[]): Steps<Resoluti
       if (fact.polarity === "positive") facts.push(...untouchedClauses(fact, winner));
     }
   }
-  facts.unshift(consolidated(winner, merged, replaced, cardinality, placed));
+  facts.unshift(yield* consolidated(winner, merged, replaced, cardinality, placed));
   return { facts, dropped };
 }

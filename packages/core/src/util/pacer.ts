@@ -5,7 +5,7 @@ import { abortedError } from "./retry.js";
 /** Longest stretch of synchronous work between two turns of the event loop, in milliseconds. */
 export const SLICE_MS = 10;
 
-/** Generator steps run between two reads of the clock: a step is small, a clock read is not free. */
+/** Generator steps run between two reads of the clock (counted across runs of one pacer): a step is small, a read is not free. */
 const STEPS_PER_CLOCK_READ = 8;
 
 /**
@@ -57,6 +57,7 @@ export interface Pacer {
 
 /** A pacer that stops work with `aborted` once `signal` fires (never, without a signal). */
 export function createPacer(signal?: AbortSignal): Pacer {
+  let stepsRun = 0;
   const due = () => signal?.aborted === true || performance.now() - sliceStart >= SLICE_MS;
   const turn = async () => {
     if (signal?.aborted) throw abortedError(signal);
@@ -68,10 +69,10 @@ export function createPacer(signal?: AbortSignal): Pacer {
     turn,
     pace: () => (due() ? turn() : undefined),
     async run(steps) {
-      for (let step = 1; ; step++) {
+      for (;;) {
         const next = steps.next();
         if (next.done) return next.value;
-        if (step % STEPS_PER_CLOCK_READ === 0 && due()) await turn();
+        if (++stepsRun % STEPS_PER_CLOCK_READ === 0 && due()) await turn();
       }
     },
   };

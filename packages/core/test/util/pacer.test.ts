@@ -34,6 +34,25 @@ describe("the pacer", () => {
     expect(result.stopped).toBe(true);
   });
 
+  it("counts steps across runs: many short runs on one pacer still give the event loop turns", async () => {
+    let ran = false;
+    setImmediate(() => {
+      ran = true;
+    });
+    const pacer = createPacer();
+    function* oneStep(): Steps<void> {
+      const started = performance.now();
+      while (performance.now() - started < 0.05) {}
+      yield;
+    }
+    let runs = 0;
+    while (!ran && runs < 100_000) {
+      await pacer.run(oneStep());
+      runs++;
+    }
+    expect(ran).toBe(true);
+  });
+
   it("stops with the typed aborted error once the signal fires, from a callback that runs during the work", async () => {
     const controller = new AbortController();
     let abortedDuringWork = false;
