@@ -27,6 +27,8 @@ export const CancelLatency = z.object({
   by: z.enum(["cancel", "signal"]),
   /** How far into the stage the dream was stopped, in ms (half the stage's length in the measured dream). */
   afterMs: z.number(),
+  /** From the call until `retrieve()` says canceled: the dream has stopped working (its record is still written). */
+  stopMs: z.number(),
   latencyMs: z.number(),
   status: z.string(),
 });
@@ -164,17 +166,27 @@ async function canceledDream(
   const nocturne = createNocturne({ storage: seeded.storage, tokenizer });
   const controller = new AbortController();
   const dream = await nocturne.dreams.create({ inputs: inputsOf(seeded) }, { signal: controller.signal });
-  let stopped: Promise<number> | null = null;
+  let stopped: Promise<{ stopMs: number; latencyMs: number }> | null = null;
+  const untilStopped = async (at: number): Promise<number> => {
+    for (;;) {
+      const { status } = await nocturne.dreams.retrieve(dream.id);
+      if (status !== "running" && status !== "pending") return performance.now() - at;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
   for await (const event of nocturne.dreams.events(dream.id)) {
     if (event.type !== "stage" || event.stage !== point.stage || stopped !== null) continue;
-    stopped = new Promise<number>((resolve, reject) => {
+    stopped = new Promise((resolve, reject) => {
       setTimeout(() => {
         const at = performance.now();
         const settled =
           point.by === "cancel"
             ? nocturne.dreams.cancel(dream.id).catch(() => nocturne.dreams.wait(dream.id))
             : abortAndWait();
-        settled.then(() => resolve(performance.now() - at), reject);
+        Promise.all([untilStopped(at), settled.then(() => performance.now() - at)]).then(
+          ([stopMs, latencyMs]) => resolve({ stopMs, latencyMs }),
+          reject,
+        );
       }, afterMs);
     });
   }
@@ -183,7 +195,7 @@ async function canceledDream(
     return nocturne.dreams.wait(dream.id);
   }
   const ended = await nocturne.dreams.wait(dream.id);
-  const latencyMs = stopped === null ? Number.NaN : await stopped;
+  const { stopMs, latencyMs } = stopped === null ? { stopMs: Number.NaN, latencyMs: Number.NaN } : await stopped;
   await nocturne.close();
-  return { stage: point.stage, by: point.by, afterMs, latencyMs, status: ended.status };
+  return { stage: point.stage, by: point.by, afterMs, stopMs, latencyMs, status: ended.status };
 }
