@@ -157,7 +157,7 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
     const b = views[j] as FactView;
     return !settled(a.fact, b.fact) && compatibleSubjects(a, b);
   };
-  const words = internSets(views.map((view) => view.words));
+  const words = await pacer.run(internSets(views.map((view) => view.words)));
   await forEachSimilarPair(
     views.map((view) => view.words),
     pacer,
@@ -253,10 +253,16 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
     judgeCalls += batches.length;
     judgedPairs += pairs.length;
     const verdicts = (await Promise.all(batches.map((batch) => options.judge(batch)))).flat();
-    const accepted = await secondOpinions(pairs, verdicts, roots, clusters, headOf, options.judge, {
-      batchSize,
-      budget: maxPairs - judgedPairs,
-    });
+    const accepted = await secondOpinions(
+      pairs,
+      verdicts,
+      roots,
+      clusters,
+      headOf,
+      options.judge,
+      { batchSize, budget: maxPairs - judgedPairs },
+      pacer,
+    );
     judgeCalls += accepted.calls;
     judgedPairs += accepted.asked;
     const changed = new Set<number>();
@@ -434,6 +440,7 @@ async function secondOpinions(
   headOf: (group: number) => FactView,
   judge: DeduplicateOptions["judge"],
   limits: { batchSize: number; budget: number },
+  pacer: Pacer,
 ): Promise<{ pairs: Array<{ a: number; b: number; score: number }>; calls: number; asked: number }> {
   const same = new Set(verdicts.filter((verdict) => verdict.same).map((verdict) => verdict.id));
   const replacing = (pair: { a: number; b: number }) =>
@@ -445,12 +452,16 @@ async function secondOpinions(
     if (found === undefined || !replacing(found)) return false;
     return same.has(pair.id) ? found.score < AMBIGUOUS_SIMILARITY : found.score >= SIMILAR_KEY;
   };
-  const recheck = pairs
-    .filter(doubted)
+  const doubtedPairs: JudgePair[] = [];
+  for (const pair of pairs) {
+    await pacer.pace();
+    if (doubted(pair)) doubtedPairs.push(pair);
+  }
+  const recheck = [...doubtedPairs]
     .sort((x, y) => Number(same.has(y.id)) - Number(same.has(x.id)))
     .slice(0, Math.max(0, limits.budget))
     .map((pair) => ({ id: pair.id, left: pair.right, right: pair.left }));
-  const rechecked = new Set(pairs.filter(doubted).map((pair) => pair.id));
+  const rechecked = new Set(doubtedPairs.map((pair) => pair.id));
   const batches: JudgePair[][] = [];
   for (let start = 0; start < recheck.length; start += limits.batchSize) {
     batches.push(recheck.slice(start, start + limits.batchSize));

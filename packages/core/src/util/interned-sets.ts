@@ -1,11 +1,14 @@
+import type { Steps } from "./pacer.js";
+
 /**
  * Sets of words as sorted arrays of word numbers (one number per distinct word across all the sets), so comparing
- * two of them is a merge of two short integer arrays instead of string lookups.
+ * two of them is a merge of two short integer arrays instead of string lookups. As steps (one per set), for a pacer.
  */
-export function internSets(sets: readonly ReadonlySet<string>[]): Int32Array[] {
+export function* internSets(sets: readonly ReadonlySet<string>[]): Steps<Int32Array[]> {
   const ids = new Map<string, number>();
-  return sets.map((set) => {
-    const interned = new Int32Array(set.size);
+  const interned: Int32Array[] = [];
+  for (const set of sets) {
+    const numbers = new Int32Array(set.size);
     let at = 0;
     for (const word of set) {
       let id = ids.get(word);
@@ -13,10 +16,12 @@ export function internSets(sets: readonly ReadonlySet<string>[]): Int32Array[] {
         id = ids.size;
         ids.set(word, id);
       }
-      interned[at++] = id;
+      numbers[at++] = id;
     }
-    return interned.sort();
-  });
+    interned.push(numbers.sort());
+    yield;
+  }
+  return interned;
 }
 
 /** Jaccard similarity of two interned sets: the same value `jaccard` gives for the word sets they came from. */

@@ -44,7 +44,7 @@ describe("paced building blocks give what their one-shot counterparts give", () 
     fc.assert(
       fc.property(fc.array(fc.uniqueArray(word), { minLength: 2, maxLength: 6 }), (lists) => {
         const sets = lists.map((list) => new Set(list));
-        const interned = internSets(sets);
+        const interned = finish(internSets(sets));
         for (let a = 0; a < sets.length; a++) {
           for (let b = 0; b < sets.length; b++) {
             expect(jaccardOfInterned(interned[a] as Int32Array, interned[b] as Int32Array)).toBe(
