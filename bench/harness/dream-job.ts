@@ -7,6 +7,7 @@ import { EXTRACTOR_PROFILES, type NoiseProfile, PERFECT } from "../models/noise-
 import { FamilyName } from "../scenario/families/index.js";
 import { generateScenario } from "../scenario/generate.js";
 import type { Scenario } from "../scenario/ground-truth.js";
+import type { OfflineResult } from "./offline-job.js";
 import { createBenchEngine, type DreamRun, type DreamRunOptions, runDream, seedStorage } from "./run-dream.js";
 
 /** Sessions start here: after the input store is written (the engine dates memory facts by their write time). */
@@ -18,7 +19,7 @@ export const DreamJob = z.object({
   seed: z.union([z.number(), z.string()]).default(1),
   sessions: z.number().int().min(1).max(100),
   tokensPerSession: z.number().int().min(0).max(100_000),
-  memories: z.number().int().min(0).max(10_000),
+  memories: z.number().int().min(0).max(20_000),
   extractor: z.enum(["perfect", "noisy", "reworded", "eager-judge"]),
   /**
    * Run a resolution family (`bench/scenario/families/`) instead of the generated scale scenario; `sessions` and
@@ -35,6 +36,10 @@ export const DreamJob = z.object({
   quality: z.boolean().default(true),
   /** Replace the noisy profile's rates with these (for ablations). */
   noise: z.record(z.string(), z.number()).optional(),
+  /** Dream with the offline rule-based model (no replay, no quality figures): time, event-loop delay, cancels. */
+  offline: z.boolean().default(false),
+  /** With `offline`: also cancel dreams half-way through several stages and measure how fast they stop. */
+  cancels: z.boolean().default(false),
 });
 export type DreamJob = z.input<typeof DreamJob>;
 
@@ -85,6 +90,7 @@ export interface DreamJobResult {
   repeat: RunSummary | null;
   peakRssMb: number;
   family?: FamilyResult;
+  offline?: OfflineResult;
 }
 
 /** Tokens of every transcript line exactly as the engine reads them. */

@@ -15,6 +15,8 @@ export interface BenchPlan {
   sessionsGrowth: DreamJob[];
   memoriesGrowth: DreamJob[];
   ablation: DreamJob[];
+  /** Offline-model dreams of growing size (about 2k, 5k and 20k facts); the largest also measures cancels. */
+  offline: DreamJob[];
 }
 
 const ABLATION_COMPONENTS = [
@@ -75,6 +77,16 @@ export function benchPlan(quick: boolean): BenchPlan {
       memories,
       extractor: "perfect" as const,
     })),
+    offline: (quick ? OFFLINE_QUICK : OFFLINE_FULL).map((size, index, sizes) => ({
+      label: `offline-${size.facts}-facts`,
+      sessions: size.sessions,
+      tokensPerSession: 4_000,
+      memories: size.memories,
+      extractor: "perfect" as const,
+      quality: false,
+      offline: true,
+      cancels: index === sizes.length - 1,
+    })),
     ablation: quick
       ? []
       : ABLATION_COMPONENTS.map((component) => ({
@@ -87,6 +99,18 @@ export function benchPlan(quick: boolean): BenchPlan {
         })),
   };
 }
+
+/** Offline dream sizes: memories (about 1.2 facts each) and sessions grow together; `facts` names the job. */
+const OFFLINE_FULL = [
+  { facts: "2k", memories: 1_600, sessions: 10 },
+  { facts: "5k", memories: 4_000, sessions: 25 },
+  { facts: "20k", memories: 16_000, sessions: 100 },
+];
+const OFFLINE_QUICK = [
+  { facts: "0.5k", memories: 400, sessions: 3 },
+  { facts: "1k", memories: 800, sessions: 5 },
+  { facts: "2k", memories: 1_600, sessions: 10 },
+];
 
 const NOISY_RATES: Record<(typeof ABLATION_COMPONENTS)[number], number> = {
   keyParaphrase: 0.3,
@@ -115,6 +139,7 @@ export function planJobs(plan: BenchPlan): DreamJob[] {
     ...(plan.sweep ? [plan.sweep] : []),
     plan.wall,
     ...plan.ablation,
+    ...plan.offline,
   ];
 }
 
@@ -395,7 +420,106 @@ export function figuresOf(plan: BenchPlan, results: Results): Figure[] {
       );
     }
   }
+  figures.push(...offlineFigures(plan.offline, results));
   return figures;
+}
+
+/** Wall and CPU time of offline dreams by size, their growth, event-loop delay, and cancel latency. */
+function offlineFigures(jobs: readonly DreamJob[], results: Results): Figure[] {
+  const figures: Figure[] = [];
+  const cpuPoints: Array<{ x: number; y: number }> = [];
+  const wallPoints: Array<{ x: number; y: number }> = [];
+  const last = jobs.at(-1);
+  for (const job of jobs) {
+    const offline = results.get(job.label)?.offline;
+    const size = job.label.replace(/^offline-|-facts$/g, "");
+    const scenario = `${describeOffline(job)}${offline ? `; ${offline.facts.toLocaleString("en-US")} candidate facts` : ""}`;
+    if (offline) {
+      cpuPoints.push({ x: offline.facts, y: offline.cpuMs });
+      wallPoints.push({ x: offline.facts, y: offline.wallMs });
+    }
+    const note = offline
+      ? `stages (ms) ${JSON.stringify(roundAll(offline.stageMs))}; ${offline.outputMemories} output memories, sha256 ${offline.outputSha256.slice(0, 16)}; first offline extraction in the process (NLP load, not in the dream) ${Math.round(offline.nlpLoadMs)} ms`
+      : undefined;
+    figures.push(
+      figure({ name: `offline_dream_ms_${size}_facts`, value: offline?.wallMs ?? null, unit: "ms", scenario, note }),
+      figure({ name: `offline_dream_cpu_ms_${size}_facts`, value: offline?.cpuMs ?? null, unit: "ms", scenario }),
+      figure({
+        name: `offline_event_loop_lag_max_ms_${size}_facts`,
+        value: offline?.maxLagMs ?? null,
+        unit: "ms",
+        scenario,
+        ...(job === last ? { goal: { op: "<" as const, value: 50 } } : {}),
+        note: offline
+          ? `longest event-loop delay while the dream ran (monitorEventLoopDelay, 1 ms resolution); p99 ${offline.p99LagMs.toFixed(1)} ms; longest garbage-collection pause ${offline.maxGcPauseMs.toFixed(1)} ms`
+          : undefined,
+      }),
+    );
+  }
+  const span = cpuPoints.length > 1 ? `${cpuPoints[0]?.x} → ${cpuPoints.at(-1)?.x} facts` : "offline dreams";
+  figures.push(
+    figure({
+      name: "offline_dream_growth_exponent",
+      value: growthExponent(cpuPoints),
+      unit: "exponent",
+      scenario: `offline dream CPU time over ${span} (log-log slope; 1 = linear)`,
+      goal: { op: "<", value: 1.15 },
+    }),
+    figure({
+      name: "offline_dream_wall_growth_exponent",
+      value: growthExponent(wallPoints),
+      unit: "exponent",
+      scenario: `offline dream wall time over ${span} (log-log slope; 1 = linear)`,
+    }),
+  );
+  const cancels = (last ? results.get(last.label)?.offline?.cancels : undefined) ?? [];
+  for (const cancel of cancels) {
+    figures.push(
+      figure({
+        name: `offline_cancel_stop_ms.${cancel.stage}`,
+        value: Number.isNaN(cancel.stopMs) ? null : cancel.stopMs,
+        unit: "ms",
+        scenario: `${last ? describeOffline(last) : "offline dream"}; ${cancel.by === "cancel" ? "dreams.cancel()" : "create's AbortSignal aborted"} ${Math.round(cancel.afterMs)} ms into ${cancel.stage}`,
+        goal: { op: "<", value: 200 },
+        note: "from the call until retrieve() reports the dream canceled: its work has stopped (its final record is written after)",
+      }),
+      figure({
+        name: `offline_cancel_latency_ms.${cancel.stage}`,
+        value: Number.isNaN(cancel.latencyMs) ? null : cancel.latencyMs,
+        unit: "ms",
+        scenario: `${last ? describeOffline(last) : "offline dream"}; ${cancel.by === "cancel" ? "dreams.cancel()" : "create's AbortSignal aborted"} ${Math.round(cancel.afterMs)} ms into ${cancel.stage}`,
+        goal: { op: "<", value: 200 },
+        note: `from the call to the dream settled ${cancel.status} (its record written and its output store unlocked)`,
+      }),
+    );
+  }
+  const latencies = cancels.map((cancel) => cancel.latencyMs).filter((value) => !Number.isNaN(value));
+  const stops = cancels.map((cancel) => cancel.stopMs).filter((value) => !Number.isNaN(value));
+  figures.push(
+    figure({
+      name: "offline_cancel_stop_ms_max",
+      value: stops.length > 0 ? Math.max(...stops) : null,
+      unit: "ms",
+      scenario: `${last ? describeOffline(last) : "offline dream"}; the slowest of the stops above`,
+      goal: { op: "<", value: 200 },
+    }),
+    figure({
+      name: "offline_cancel_latency_ms_max",
+      value: latencies.length > 0 ? Math.max(...latencies) : null,
+      unit: "ms",
+      scenario: `${last ? describeOffline(last) : "offline dream"}; the slowest of the cancels above`,
+      goal: { op: "<", value: 200 },
+    }),
+  );
+  return figures;
+}
+
+function describeOffline(job: DreamJob): string {
+  return `offline model, ${job.sessions} sessions × ${Math.round(job.tokensPerSession / 1000)}k tokens, ${job.memories.toLocaleString("en-US")} memories, seed ${job.seed ?? 1}`;
+}
+
+function roundAll(values: Record<string, number | undefined>): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, Math.round(value ?? 0)]));
 }
 
 const QUALITY_GOALS = {

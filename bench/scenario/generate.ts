@@ -14,8 +14,8 @@ import {
   USER_ATTRIBUTES,
 } from "./vocabulary.js";
 
-/** Most sessions, memories and tokens per session the generator produces. */
-export const SCENARIO_LIMITS = { sessions: 100, memories: 10_000, tokensPerSession: 100_000 } as const;
+/** Most sessions, memories (as many as a dream reads by default) and tokens per session the generator produces. */
+export const SCENARIO_LIMITS = { sessions: 100, memories: 20_000, tokensPerSession: 100_000 } as const;
 
 const DAY_MS = 86_400_000;
 

@@ -128,7 +128,7 @@ describe("generateScenario", () => {
   it("rejects sizes beyond the limits", () => {
     expect(() => generateScenario({ ...options, sessions: 0 })).toThrow(RangeError);
     expect(() => generateScenario({ ...options, sessions: 101 })).toThrow(RangeError);
-    expect(() => generateScenario({ ...options, memories: 10_001 })).toThrow(RangeError);
+    expect(() => generateScenario({ ...options, memories: 20_001 })).toThrow(RangeError);
     expect(() => generateScenario({ ...options, tokensPerSession: 100_001 })).toThrow(RangeError);
   });
 });

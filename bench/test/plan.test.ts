@@ -29,5 +29,18 @@ describe("the bench plan", () => {
       }
       expect(goal("chained_vs_single_agreement", "perfect")).toEqual({ op: "==", value: 1 });
     });
+
+    it(`runs offline dreams of three sizes in the ${quick ? "quick" : "full"} run, cancels in the largest`, () => {
+      const plan = benchPlan(quick);
+      expect(plan.offline.map((job) => job.offline)).toEqual([true, true, true]);
+      expect(plan.offline.map((job) => job.cancels)).toEqual([false, false, true]);
+      const largest = plan.offline.at(-1)?.label.replace(/^offline-|-facts$/g, "");
+      const figures = figuresOf(plan, new Map());
+      const goal = (name: string) => figures.find((entry) => entry.name === name)?.goal;
+      expect(goal(`offline_event_loop_lag_max_ms_${largest}_facts`)).toEqual({ op: "<", value: 50 });
+      expect(goal("offline_cancel_latency_ms_max")).toEqual({ op: "<", value: 200 });
+      expect(goal("offline_cancel_stop_ms_max")).toEqual({ op: "<", value: 200 });
+      expect(goal("offline_dream_growth_exponent")).toEqual({ op: "<", value: 1.15 });
+    });
   }
 });

@@ -19,8 +19,12 @@ import type {
 import { MemoryWrite as MemoryWriteSchema } from "../schemas/memory.js";
 import { CreateMemoryStoreInput, type MemoryStore, UpdateMemoryStoreInput } from "../schemas/memory-store.js";
 import type { Session, SessionEvent, SessionSummary } from "../schemas/session.js";
+import { copySteps } from "../util/copy-steps.js";
 import { newId } from "../util/ids.js";
+import { createPacer } from "../util/pacer.js";
+import { sortSteps } from "../util/sort-steps.js";
 import { nowIso } from "../util/time.js";
+import { FolderIndex } from "./folder-index.js";
 import {
   buildMemory,
   checkCreateMemory,
@@ -28,7 +32,6 @@ import {
   checkPath,
   checkSession,
   checkUpdateMemory,
-  clashingPath,
   compareUtf8,
   memoryNotFound,
   newMemory,
@@ -47,10 +50,21 @@ import {
   upsertedMemory,
 } from "./storage-rules.js";
 
+/** A stored dream record: its head (dream and owner) at once, its report once copied. */
+interface StoredDream {
+  head: Omit<DreamRecord, "report">;
+  report: DreamRecord["report"];
+  /** The report's copy while it is made; readers of the whole record wait for it. */
+  copying: Promise<void> | null;
+}
+
 interface StoreState {
   store: MemoryStore;
   lock: string | null;
   byPath: Map<string, Memory>;
+  folders: FolderIndex;
+  /** The memories in list order, kept until the next write. */
+  sorted: Memory[] | null;
 }
 
 const byId = compareUtf8;
@@ -64,7 +78,7 @@ export class InMemoryAdapter implements StorageAdapter {
   readonly capabilities: AdapterCapabilities = { persistent: false, multiProcess: false };
   private readonly stores = new Map<string, StoreState>();
   private readonly sessions = new Map<string, Session>();
-  private readonly dreams = new Map<string, DreamRecord>();
+  private readonly dreams = new Map<string, StoredDream>();
 
   async createMemoryStore(input: CreateMemoryStoreInput): Promise<MemoryStore> {
     const fields = parseInput(CreateMemoryStoreInput, input, "memory store");
@@ -77,7 +91,7 @@ export class InMemoryAdapter implements StorageAdapter {
       updated_at: now,
       archived_at: null,
     };
-    this.stores.set(store.id, { store, lock: null, byPath: new Map() });
+    this.stores.set(store.id, { store, lock: null, byPath: new Map(), folders: new FolderIndex(), sorted: null });
     return structuredClone(store);
   }
 
@@ -125,11 +139,13 @@ export class InMemoryAdapter implements StorageAdapter {
     const { path, content, lineage } = checkCreateMemory(input);
     const state = this.requireWritableStore(storeId);
     if (state.byPath.has(path)) throw pathConflict(storeId, path);
-    const clash = clashingPath(path, state.byPath.keys());
+    const clash = state.folders.clash(path, state.byPath);
     if (clash !== null) throw pathClash(storeId, path, clash);
     const now = nowIso();
     const memory = newMemory(storeId, path, content, now, lineage ?? null);
     state.byPath.set(path, memory);
+    state.folders.add(path);
+    state.sorted = null;
     return structuredClone(memory);
   }
 
@@ -155,8 +171,7 @@ export class InMemoryAdapter implements StorageAdapter {
     const path = patch.path ?? current.path;
     if (path !== current.path) {
       if (state.byPath.has(path)) throw pathConflict(storeId, path);
-      const others = [...state.byPath.keys()].filter((other) => other !== current.path);
-      const clash = clashingPath(path, others);
+      const clash = state.folders.clash(path, state.byPath, current.path);
       if (clash !== null) throw pathClash(storeId, path, clash);
     }
     const updated = buildMemory({
@@ -168,6 +183,9 @@ export class InMemoryAdapter implements StorageAdapter {
     });
     state.byPath.delete(current.path);
     state.byPath.set(path, updated);
+    state.folders.remove(current.path);
+    state.folders.add(path);
+    state.sorted = null;
     return structuredClone(updated);
   }
 
@@ -179,14 +197,17 @@ export class InMemoryAdapter implements StorageAdapter {
       throw preconditionFailed(current.path, options.precondition.content_sha256, current.content_sha256);
     }
     state.byPath.delete(current.path);
+    state.folders.remove(current.path);
+    state.sorted = null;
   }
 
   async listMemories(storeId: string, options: ListMemoriesOptions = {}): Promise<Page<Memory>> {
     const state = this.requireStore(storeId);
     const prefix = options.path_prefix ?? "";
-    const memories = [...state.byPath.values()]
-      .filter((memory) => memory.path.startsWith(prefix))
-      .sort((a, b) => compareUtf8(a.path, b.path));
+    state.sorted ??= await createPacer().run(
+      sortSteps([...state.byPath.values()], (a, b) => compareUtf8(a.path, b.path)),
+    );
+    const memories = prefix === "" ? state.sorted : state.sorted.filter((memory) => memory.path.startsWith(prefix));
     return structuredClone(pageOf(memories, (memory) => memory.path, options.limit, options.after, compareUtf8));
   }
 
@@ -194,6 +215,7 @@ export class InMemoryAdapter implements StorageAdapter {
     const checked = parseInput(z.array(MemoryWriteSchema), writes, "memory writes");
     const state = this.requireWritableStore(storeId);
     const next = new Map(state.byPath);
+    const folders = state.folders.clone();
     const written: Memory[] = [];
     const now = nowIso();
     for (const write of checked) {
@@ -202,18 +224,21 @@ export class InMemoryAdapter implements StorageAdapter {
         throw preconditionFailed(write.path, write.precondition.content_sha256, current?.content_sha256 ?? null);
       }
       if (write.op === "delete") {
-        next.delete(write.path);
+        if (next.delete(write.path)) folders.remove(write.path);
         continue;
       }
       if (!current) {
-        const clash = clashingPath(write.path, next.keys());
+        const clash = folders.clash(write.path, next);
         if (clash !== null) throw pathClash(storeId, write.path, clash);
+        folders.add(write.path);
       }
       const memory = upsertedMemory(storeId, current, write, now);
       next.set(write.path, memory);
       written.push(memory);
     }
     state.byPath = next;
+    state.folders = folders;
+    state.sorted = null;
     return structuredClone(written);
   }
 
@@ -261,20 +286,49 @@ export class InMemoryAdapter implements StorageAdapter {
     if (!this.sessions.delete(id)) throw sessionNotFound(id);
   }
 
+  /**
+   * Stores the dream and owner at once and copies the report in paced steps, so a large report never holds the
+   * event loop; keep the record unchanged until this resolves. Reads see the last record put, whole.
+   */
   async putDreamRecord(record: DreamRecord): Promise<void> {
     checkDreamRecord(record);
-    this.dreams.set(record.dream.id, structuredClone(record));
+    const { report, ...head } = record;
+    const previous = this.dreams.get(record.dream.id);
+    const stored: StoredDream = { head: structuredClone(head), report: null, copying: null };
+    this.dreams.set(record.dream.id, stored);
+    stored.copying = createPacer()
+      .run(copySteps(report))
+      .then(
+        (copy) => {
+          stored.report = copy;
+          stored.copying = null;
+        },
+        (error: unknown) => {
+          if (this.dreams.get(record.dream.id) === stored) {
+            if (previous) this.dreams.set(record.dream.id, previous);
+            else this.dreams.delete(record.dream.id);
+          }
+          throw error;
+        },
+      );
+    await stored.copying;
   }
 
-  async getDreamRecord(id: string): Promise<DreamRecord | null> {
-    const record = this.dreams.get(id);
-    return record ? structuredClone(record) : null;
+  async getDreamRecord(id: string, options: { report?: boolean } = {}): Promise<DreamRecord | null> {
+    const stored = this.dreams.get(id);
+    if (!stored) return null;
+    if (options.report === false) return { ...structuredClone(stored.head), report: null };
+    if (stored.copying !== null) {
+      await stored.copying.catch(() => undefined);
+      if (stored.copying !== null) return this.getDreamRecord(id, options);
+    }
+    return { ...structuredClone(stored.head), report: structuredClone(stored.report) };
   }
 
   async listDreams(options: ListArchivableOptions = {}): Promise<Page<Dream>> {
     const newestFirst = (a: string, b: string) => byId(b, a);
     const dreams = [...this.dreams.values()]
-      .map((record) => record.dream)
+      .map((stored) => stored.head.dream)
       .filter((dream) => options.include_archived || dream.archived_at === null)
       .sort((a, b) => newestFirst(a.id, b.id));
     return structuredClone(pageOf(dreams, (dream) => dream.id, options.limit, options.after, newestFirst));

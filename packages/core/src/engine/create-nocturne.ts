@@ -2,7 +2,7 @@ import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import { NocturneError, toNocturneError } from "../errors.js";
 import { DEFAULT_CALL_TIMEOUT_MS, guardModel } from "../model/guard-model.js";
-import { buildReport, initialReportInputs, type ReportInputs } from "../pipeline/build-report.js";
+import { buildReportSteps, initialReportInputs, type ReportInputs } from "../pipeline/build-report.js";
 import { applyIncremental } from "../pipeline/incremental.js";
 import { runPipeline } from "../pipeline/run-pipeline.js";
 import { type InputSnapshot, snapshotInputs, validateDreamRequest } from "../pipeline/snapshot-inputs.js";
@@ -14,6 +14,7 @@ import type { DreamEvent, DreamEventBody } from "../schemas/dream-event.js";
 import type { ConsolidationReport } from "../schemas/report.js";
 import { redactSecrets } from "../security/redact-secrets.js";
 import { createTiktokenTokenizer } from "../tokenizer/tiktoken-tokenizer.js";
+import { createPacer } from "../util/pacer.js";
 import { abortedError, sleep, withRetry } from "../util/retry.js";
 import { nowIso, timeOf } from "../util/time.js";
 import { dreamErrorOf } from "./dream-error.js";
@@ -54,6 +55,8 @@ interface LiveDream {
   finished: Promise<void>;
   /** The last record write; writes are chained so an older snapshot never lands after a newer one. */
   persisted: Promise<void>;
+  /** The report of the last record written, which heartbeats write again instead of building a new one. */
+  written?: ConsolidationReport;
 }
 
 /**
@@ -93,32 +96,37 @@ export function createNocturne(options: NocturneOptions): Nocturne {
   const ended = new EndedEventLogs();
   const owner = { runner: IN_PROCESS_RUNNER, host: hostname(), pid: process.pid };
 
-  const recordOf = (entry: LiveDream): DreamRecord => ({
-    dream: entry.dream,
-    report: buildReport({
-      ...entry.state,
-      status: entry.dream.status,
-      endedAt: entry.dream.ended_at,
-      usage: entry.dream.usage,
-      error: entry.dream.error,
-    }),
-    owner: isTerminalStatus(entry.dream.status) ? null : { ...owner, heartbeat_at: nowIso() },
-  });
+  /** The report of a dream as it stands (sharing the state's objects), built in paced steps. */
+  const reportOf = (entry: LiveDream, dream: Dream): Promise<ConsolidationReport> =>
+    createPacer().run(
+      buildReportSteps({
+        ...entry.state,
+        status: dream.status,
+        endedAt: dream.ended_at,
+        usage: dream.usage,
+        error: dream.error,
+      }),
+    );
   /**
-   * Writes a dream's record. While the dream runs, a stored `canceled` is a cancel request from another process:
-   * it is honoured (the dream aborts) instead of being overwritten.
+   * Writes a dream's record: the dream as it is now and its report, built in paced steps when the write's turn comes
+   * (a heartbeat writes the last one again instead of building one). The report shares the state's objects; the
+   * adapter copies it as it writes, while the pipeline waits at its checkpoint. While the dream runs, a stored
+   * `canceled` is a cancel request from another process: it is honoured (the dream aborts) instead of overwritten.
    */
-  const persist = (entry: LiveDream): Promise<void> => {
-    const record = structuredClone(recordOf(entry));
+  const persist = (entry: LiveDream, { heartbeat = false } = {}): Promise<void> => {
+    const dream = structuredClone(entry.dream);
     const write = async () => {
-      if (!isTerminalStatus(record.dream.status)) {
-        const stored = await storage.getDreamRecord(record.dream.id);
+      const terminal = isTerminalStatus(dream.status);
+      const report = heartbeat && entry.written !== undefined ? entry.written : await reportOf(entry, dream);
+      entry.written = report;
+      if (!terminal) {
+        const stored = await storage.getDreamRecord(dream.id, { report: false });
         if (stored?.dream.status === "canceled") {
           entry.controller.abort(new NocturneError("aborted", "Canceled from another process."));
           return;
         }
       }
-      await storage.putDreamRecord(record);
+      await storage.putDreamRecord({ dream, report, owner: terminal ? null : { ...owner, heartbeat_at: nowIso() } });
     };
     entry.persisted = entry.persisted.catch(() => undefined).then(write);
     return entry.persisted;
@@ -146,7 +154,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       failure = error;
       controller.abort(error);
     };
-    const heartbeat = setInterval(() => void persist(entry).catch(() => undefined), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => void persist(entry, { heartbeat: true }).catch(() => undefined), HEARTBEAT_MS);
     heartbeat.unref();
     try {
       if (controller.signal.aborted) throw new NocturneError("aborted", "The dream was canceled before it started.");
@@ -349,7 +357,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
 
     async report(id): Promise<ConsolidationReport | null> {
       const entry = live.get(id);
-      return entry ? recordOf(entry).report : (await readRecord(id)).report;
+      return entry ? reportOf(entry, entry.dream) : (await readRecord(id)).report;
     },
   };
 

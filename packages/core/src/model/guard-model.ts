@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { NocturneError } from "../errors.js";
 import type { ConsolidationModel, ModelCallContext } from "../ports/consolidation-model.js";
 import { ExtractedFact, JudgeVerdict, ProposedInsight } from "../schemas/facts.js";
+import { createPacer } from "../util/pacer.js";
 import { abortedError } from "../util/retry.js";
 
 /** The default deadline of one consolidation call (a model's own output retries included): 10 minutes. */
@@ -107,7 +108,9 @@ export function guardModel(model: ConsolidationModel, options: GuardModelOptions
       );
     }
     const kept: T[] = [];
+    const pacer = createPacer(outer);
     for (const entry of output) {
+      await pacer.pace();
       const parsed = schema.safeParse(entry);
       if (!parsed.success) context.decline?.({ reason: "invalid_output", text: describe(entry) });
       else if (reserved(parsed.data)) context.decline?.({ reason: "reserved_topic", text: describe(entry) });

@@ -1,4 +1,5 @@
 import type { CandidateFact } from "../schemas/facts.js";
+import { finish, type Steps } from "../util/pacer.js";
 import { jaccard, normalizeText } from "../util/text.js";
 import { clausesOf, keyOfWords, sentenceOf } from "./clauses.js";
 import { GENERIC_KEY_WORDS } from "./deduplicate.js";
@@ -40,21 +41,33 @@ function mainClause(fact: CandidateFact, clauses: readonly string[]): number {
  * cardinality, time, trust and evidence, for blocking and the model to place. Facts that are one clause are returned as they are.
  */
 export function atomizeFacts(facts: readonly CandidateFact[]): CandidateFact[] {
-  return facts.flatMap((fact) => {
-    if (fact.kind === "insight" || fact.kind === "transient") return [fact];
-    const clauses = clausesOf(fact.statement);
-    if (clauses.length < 2) return [fact];
-    const main = mainClause(fact, clauses);
-    return clauses.map((clause, index): CandidateFact => {
-      if (index === main) return { ...fact, statement: sentenceOf(clause) };
-      return {
-        ...fact,
-        id: `${fact.id}~${index + 1}`,
-        key: keyOfWords("clause", clause),
-        statement: sentenceOf(clause),
-        value: null,
-        derived: "clause",
-      };
-    });
+  return finish(atomizeFactsSteps(facts));
+}
+
+/** {@link atomizeFacts} as steps (one per fact), for a pacer to run. */
+export function* atomizeFactsSteps(facts: readonly CandidateFact[]): Steps<CandidateFact[]> {
+  const atoms: CandidateFact[] = [];
+  for (const fact of facts) {
+    atoms.push(...atomsOf(fact));
+    yield;
+  }
+  return atoms;
+}
+
+function atomsOf(fact: CandidateFact): CandidateFact[] {
+  if (fact.kind === "insight" || fact.kind === "transient") return [fact];
+  const clauses = clausesOf(fact.statement);
+  if (clauses.length < 2) return [fact];
+  const main = mainClause(fact, clauses);
+  return clauses.map((clause, index): CandidateFact => {
+    if (index === main) return { ...fact, statement: sentenceOf(clause) };
+    return {
+      ...fact,
+      id: `${fact.id}~${index + 1}`,
+      key: keyOfWords("clause", clause),
+      statement: sentenceOf(clause),
+      value: null,
+      derived: "clause",
+    };
   });
 }

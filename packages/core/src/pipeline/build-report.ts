@@ -13,6 +13,7 @@ import type {
   ReportedSession,
 } from "../schemas/report.js";
 import { sha256 } from "../util/hash.js";
+import { finish, type Steps } from "../util/pacer.js";
 import { topicPath } from "./render-memories.js";
 import type { InputSnapshot } from "./snapshot-inputs.js";
 
@@ -81,12 +82,18 @@ function memoryFate(facts: ReportedInputFact[]): InputFate {
 }
 
 /** What became of one input-memory fact, looked up in the consolidated facts. */
-function inputFactFate(
-  fact: CandidateFact,
-  inputs: ReportInputs,
-  byFactId: Map<string, ConsolidatedFact>,
-): ReportedInputFact {
-  const owner = byFactId.get(fact.id);
+/** What a report looks up per fact, each computed once per report. */
+interface ReportLookup {
+  /** The consolidated fact each candidate fact went into. */
+  byFactId: Map<string, ConsolidatedFact>;
+  /** The memory path of a topic. */
+  pathOf(topic: string): string;
+  /** Ids of the facts a consolidated fact superseded. */
+  supersededBy(owner: ConsolidatedFact): Set<string>;
+}
+
+function inputFactFate(fact: CandidateFact, inputs: ReportInputs, lookup: ReportLookup): ReportedInputFact {
+  const owner = lookup.byFactId.get(fact.id);
   if (!owner) {
     return {
       statement: fact.statement,
@@ -96,9 +103,10 @@ function inputFactFate(
       reason: inputs.dropReasons.get(fact.id) ?? "not written: the dream ended before this fact was consolidated",
     };
   }
-  const into = inputs.written.has(topicPath(owner.topic)) ? topicPath(owner.topic) : null;
+  const path = lookup.pathOf(owner.topic);
+  const into = inputs.written.has(path) ? path : null;
   const replacedBy = { statement: owner.statement, observedAt: owner.observedAt, evidence: owner.evidence };
-  if (owner.superseded.some((old) => old.factId === fact.id)) {
+  if (lookup.supersededBy(owner).has(fact.id)) {
     return { statement: fact.statement, fate: "superseded", into, replacedBy, reason: null };
   }
   const isWinner = owner.sourceFactIds[0] === fact.id;
@@ -113,15 +121,39 @@ function inputFactFate(
  * what became of it (kept, merged, superseded, dropped and why).
  */
 export function buildReport(inputs: ReportInputs): ConsolidationReport {
-  const byFactId = new Map<string, ConsolidatedFact>();
-  for (const fact of inputs.consolidated) for (const id of fact.sourceFactIds) byFactId.set(id, fact);
+  return finish(buildReportSteps(inputs));
+}
 
-  const outputs: ReportedOutput[] = [];
+/** {@link buildReport} as steps (one per fact or memory), for a pacer to run. */
+export function* buildReportSteps(inputs: ReportInputs): Steps<ConsolidationReport> {
+  const paths = new Map<string, string>();
+  const pathOf = (topic: string) => {
+    const known = paths.get(topic);
+    if (known !== undefined) return known;
+    const path = topicPath(topic);
+    paths.set(topic, path);
+    return path;
+  };
+  const superseded = new Map<ConsolidatedFact, Set<string>>();
+  const supersededBy = (owner: ConsolidatedFact) => {
+    const known = superseded.get(owner);
+    if (known !== undefined) return known;
+    const ids = new Set(owner.superseded.map((old) => old.factId));
+    superseded.set(owner, ids);
+    return ids;
+  };
+  const byFactId = new Map<string, ConsolidatedFact>();
   const byPath = new Map<string, ConsolidatedFact[]>();
   for (const fact of inputs.consolidated) {
-    const path = topicPath(fact.topic);
-    byPath.set(path, [...(byPath.get(path) ?? []), fact]);
+    for (const id of fact.sourceFactIds) byFactId.set(id, fact);
+    const path = pathOf(fact.topic);
+    const list = byPath.get(path);
+    if (list) list.push(fact);
+    else byPath.set(path, [fact]);
+    yield;
   }
+
+  const outputs: ReportedOutput[] = [];
   for (const [path, memoryId] of [...inputs.written.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const facts = byPath.get(path) ?? byPath.get(path.replace(/-\d+\.md$/, ".md")) ?? [];
     outputs.push({
@@ -131,14 +163,22 @@ export function buildReport(inputs: ReportInputs): ConsolidationReport {
       facts: facts.filter((fact) => fact.kind !== "insight").map(reportedFact),
       insights: facts.filter((fact) => fact.kind === "insight").map((fact) => fact.statement),
     });
+    yield;
   }
 
+  const lookup: ReportLookup = { byFactId, pathOf, supersededBy };
   const factsByMemory = new Map<string, CandidateFact[]>();
   for (const fact of inputs.memoryFacts) {
-    for (const id of memoryIdsOf(fact)) factsByMemory.set(id, [...(factsByMemory.get(id) ?? []), fact]);
+    for (const id of memoryIdsOf(fact)) {
+      const list = factsByMemory.get(id);
+      if (list) list.push(fact);
+      else factsByMemory.set(id, [fact]);
+    }
+    yield;
   }
-  const reportedInputs: ReportedInput[] = inputs.inputMemories.map((memory) => {
-    const facts = (factsByMemory.get(memory.id) ?? []).map((fact) => inputFactFate(fact, inputs, byFactId));
+  const reportedInputs: ReportedInput[] = [];
+  for (const memory of inputs.inputMemories) {
+    const facts = (factsByMemory.get(memory.id) ?? []).map((fact) => inputFactFate(fact, inputs, lookup));
     for (const rejected of inputs.memoryRejections.get(memory.id) ?? []) {
       facts.push({
         statement: rejected.statement,
@@ -158,14 +198,15 @@ export function buildReport(inputs: ReportInputs): ConsolidationReport {
         reason: "no facts could be read from this memory",
       });
     }
-    return {
+    reportedInputs.push({
       memoryId: memory.id,
       path: memory.path,
       contentSha256: memory.content_sha256,
       fate: memoryFate(facts),
       facts,
-    };
-  });
+    });
+    yield;
+  }
 
   return {
     dreamId: inputs.dreamId,
@@ -188,7 +229,7 @@ export function buildReport(inputs: ReportInputs): ConsolidationReport {
       .map((fact) => ({
         key: fact.key,
         statement: fact.statement,
-        path: topicPath(fact.topic),
+        path: pathOf(fact.topic),
         sessionIds: [...new Set(fact.evidence.flatMap((item) => (item.type === "event" ? [item.sessionId] : [])))],
         evidence: fact.evidence,
       })),

@@ -1,6 +1,7 @@
 import type { Tokenizer } from "../ports/tokenizer.js";
 import type { Chunk, TranscriptLine } from "../schemas/facts.js";
 import type { Session } from "../schemas/session.js";
+import { finish, type Steps } from "../util/pacer.js";
 import { renderTranscript, unsplittableRanges } from "./render-transcript.js";
 
 /** Tokens a line costs beyond its text: the `[event id] role:` header the prompt puts in front of it. */
@@ -17,9 +18,18 @@ interface CostedLine {
  * own. Every line keeps its event id; nothing is dropped.
  */
 export function chunkTranscript(session: Session, tokenizer: Tokenizer, budget: number): Chunk[] {
+  return finish(chunkTranscriptSteps(session, tokenizer, budget));
+}
+
+/** {@link chunkTranscript} as steps (one per line counted), for a pacer to run. */
+export function* chunkTranscriptSteps(session: Session, tokenizer: Tokenizer, budget: number): Steps<Chunk[]> {
   if (budget <= LINE_OVERHEAD_TOKENS) throw new RangeError(`chunk budget must exceed ${LINE_OVERHEAD_TOKENS} tokens`);
   const lines = renderTranscript(session);
-  const costed = lines.map((line) => ({ line, tokens: tokenizer.count(line.text) + LINE_OVERHEAD_TOKENS }));
+  const costed: CostedLine[] = [];
+  for (const line of lines) {
+    costed.push({ line, tokens: tokenizer.count(line.text) + LINE_OVERHEAD_TOKENS });
+    yield;
+  }
   const chunks: Chunk[] = [];
   let current: CostedLine[] = [];
   let currentTokens = 0;
@@ -58,6 +68,7 @@ export function chunkTranscript(session: Session, tokenizer: Tokenizer, budget: 
       for (const [part, text] of parts.entries()) {
         const tokens = Math.min(budget, tokenizer.count(text) + LINE_OVERHEAD_TOKENS);
         add([{ line: { ...entry.line, text, part }, tokens }], tokens);
+        yield;
       }
     }
   }

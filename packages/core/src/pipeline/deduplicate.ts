@@ -1,9 +1,11 @@
 import type { CandidateFact, JudgePair, JudgeVerdict } from "../schemas/facts.js";
 import { normalizeAnchor } from "../util/anchors.js";
-import { minHashBands } from "../util/min-hash.js";
+import { Heap } from "../util/heap.js";
+import { internSets, jaccardOfInterned } from "../util/interned-sets.js";
+import { createPacer, type Pacer, type Steps } from "../util/pacer.js";
 import { jaccard, normalizeKey } from "../util/text.js";
 import { UnionFind } from "../util/union-find.js";
-import { byAuthority, declaredCardinality, restsOnSession } from "./fact-order.js";
+import { authorityOrder, byAuthority, declaredCardinality, restsOnSession } from "./fact-order.js";
 import {
   compatibleSubjects,
   type FactView,
@@ -14,6 +16,7 @@ import {
   sameValue,
   viewOf,
 } from "./same-subject.js";
+import { forEachSimilarPair } from "./similar-pairs.js";
 
 /** Statements at least this similar (Jaccard of content words) are the same fact without asking the model. */
 export const SAME_SUBJECT_SIMILARITY = SAME_VALUE_SIMILARITY;
@@ -26,9 +29,6 @@ export const AMBIGUOUS_SIMILARITY = 0.3;
 const TWIN_DISCOUNT = 0.25;
 /** Keys whose character trigrams are at least this similar may name one subject in other words. */
 export const SIMILAR_KEY = 0.5;
-/** Above this many members, a shared band is too common to compare all pairs; each member meets only its neighbours. */
-const LARGE_BUCKET = 64;
-const NEIGHBOURS_IN_LARGE_BUCKET = 16;
 /** Key words that name a namespace, not a subject. */
 export const GENERIC_KEY_WORDS = new Set([
   "user",
@@ -52,6 +52,8 @@ export interface DeduplicateOptions {
   maxPairsPerGroup?: number;
   /** Pairs already settled as different (e.g. both read back from one consolidated store): never asked, never merged. */
   settled?: (a: CandidateFact, b: CandidateFact) => boolean;
+  /** Gives the event loop turns during the work and stops it when the dream is canceled. Default: turns, no signal. */
+  pacer?: Pacer;
 }
 
 /** A merge the model proposed that the rules refused, for the report. */
@@ -99,28 +101,6 @@ function keyGrams(key: string, anchors: readonly string[]): Set<string> {
   return grams;
 }
 
-function forEachBucketPair(buckets: Map<string, number[]>, visit: (a: number, b: number) => void): void {
-  for (const members of buckets.values()) {
-    if (members.length < 2) continue;
-    const reach = members.length > LARGE_BUCKET ? NEIGHBOURS_IN_LARGE_BUCKET : members.length;
-    for (let x = 0; x < members.length; x++) {
-      for (let y = x + 1; y < Math.min(members.length, x + 1 + reach); y++) visit(members[x] ?? 0, members[y] ?? 0);
-    }
-  }
-}
-
-function bucketsOf(sets: readonly Set<string>[]): Map<string, number[]> {
-  const buckets = new Map<string, number[]>();
-  for (const [index, set] of sets.entries()) {
-    for (const band of minHashBands(set)) {
-      const bucket = buckets.get(band);
-      if (bucket) bucket.push(index);
-      else buckets.set(band, [index]);
-    }
-  }
-  return buckets;
-}
-
 /**
  * Groups candidate facts that are about the same subject, so that resolution can pick the current value.
  *
@@ -136,13 +116,18 @@ function bucketsOf(sets: readonly Set<string>[]): Map<string, number[]> {
  *    heads' subjects are compatible; otherwise the merge is refused and reported.
  */
 export async function deduplicate(facts: CandidateFact[], options: DeduplicateOptions): Promise<DeduplicateResult> {
-  const views = facts.map(viewOf);
+  const pacer = options.pacer ?? createPacer();
+  const views: FactView[] = [];
+  for (const fact of facts) {
+    await pacer.pace();
+    views.push(viewOf(fact));
+  }
   const settled = options.settled ?? (() => false);
   const groups: Group[] = [];
   const groupOf = new Int32Array(facts.length);
   const byKey = new Map<string, number[]>();
-  const order = facts.map((_, index) => index).sort((a, b) => byAuthority(facts[a], facts[b]));
-  for (const index of order) {
+  for (const index of await pacer.run(authorityOrder(facts))) {
+    await pacer.pace();
     const key = normalizeKey(facts[index]?.key ?? "");
     const candidates = byKey.get(key) ?? [];
     const view = views[index] as FactView;
@@ -160,36 +145,47 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
 
   const clusters = new GroupClusters(groups, facts);
   const headOf = (group: number) => views[clusters.head(group)] as FactView;
-  const ambiguous = new Map<string, { a: number; b: number; score: number }>();
+  const ambiguous = Array.from({ length: PROPOSAL_SHARDS }, () => new Map<number, ProposedPair>());
   const propose = (a: number, b: number, score: number) => {
-    const pairKey = a < b ? `${a}:${b}` : `${b}:${a}`;
-    const seen = ambiguous.get(pairKey);
-    if (!seen || score > seen.score) ambiguous.set(pairKey, { a: Math.min(a, b), b: Math.max(a, b), score });
+    const pairKey = a < b ? a * groups.length + b : b * groups.length + a;
+    const shard = ambiguous[pairKey % PROPOSAL_SHARDS] as Map<number, ProposedPair>;
+    const seen = shard.get(pairKey);
+    if (!seen || score > seen.score) shard.set(pairKey, { a: Math.min(a, b), b: Math.max(a, b), score });
   };
   const related = (i: number, j: number): boolean => {
     const a = views[i] as FactView;
     const b = views[j] as FactView;
     return !settled(a.fact, b.fact) && compatibleSubjects(a, b);
   };
-  forEachBucketPair(bucketsOf(views.map((view) => view.words)), (i, j) => {
-    const groupA = groupOf[i] ?? 0;
-    const groupB = groupOf[j] ?? 0;
-    if (clusters.root(groupA) === clusters.root(groupB)) return;
-    const a = views[i] as FactView;
-    const b = views[j] as FactView;
-    const similarity = jaccard(a.words, b.words);
-    if (similarity < AMBIGUOUS_SIMILARITY || !related(i, j)) return;
-    if (similarity >= SAME_SUBJECT_SIMILARITY && sameAnchors(a, b) && a.fact.cardinality === b.fact.cardinality) {
-      clusters.merge(groupA, groupB);
-    } else {
-      const said = jaccard(a.namelessWords, b.namelessWords);
-      propose(groupA, groupB, sameNames(a, b) ? said : said * TWIN_DISCOUNT);
-    }
-  });
+  const words = await pacer.run(internSets(views.map((view) => view.words)));
+  await forEachSimilarPair(
+    views.map((view) => view.words),
+    pacer,
+    (i, j) => {
+      const groupA = groupOf[i] ?? 0;
+      const groupB = groupOf[j] ?? 0;
+      if (clusters.root(groupA) === clusters.root(groupB)) return;
+      const a = views[i] as FactView;
+      const b = views[j] as FactView;
+      const similarity = jaccardOfInterned(words[i] as Int32Array, words[j] as Int32Array);
+      if (similarity < AMBIGUOUS_SIMILARITY || !related(i, j)) return;
+      if (similarity >= SAME_SUBJECT_SIMILARITY && sameAnchors(a, b) && a.fact.cardinality === b.fact.cardinality) {
+        clusters.merge(groupA, groupB);
+      } else {
+        const said = jaccard(a.namelessWords, b.namelessWords);
+        propose(groupA, groupB, sameNames(a, b) ? said : said * TWIN_DISCOUNT);
+      }
+    },
+  );
 
-  const headKeys = groups.map((group) => keyGrams(facts[group.head]?.key ?? "", views[group.head]?.roleAnchors ?? []));
-  const byEntity = groupsByEntity(groups, views);
+  const headKeys: Set<string>[] = [];
+  for (const group of groups) {
+    await pacer.pace();
+    headKeys.push(keyGrams(facts[group.head]?.key ?? "", views[group.head]?.roleAnchors ?? []));
+  }
+  const byEntity = await pacer.run(groupsByEntity(groups, views));
   for (const members of byEntity.values()) {
+    await pacer.pace();
     const visit = (groupA: number, groupB: number) => {
       if (clusters.root(groupA) === clusters.root(groupB)) return;
       const score = jaccard(headKeys[groupA] ?? new Set(), headKeys[groupB] ?? new Set());
@@ -208,32 +204,45 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
         for (let y = x + 1; y < members.length; y++) visit(members[x] ?? 0, members[y] ?? 0);
       }
     } else {
-      const local = bucketsOf(members.map((group) => headKeys[group] ?? new Set<string>()));
-      forEachBucketPair(local, (x, y) => visit(members[x] ?? 0, members[y] ?? 0));
+      await forEachSimilarPair(
+        members.map((group) => headKeys[group] ?? new Set<string>()),
+        pacer,
+        (x, y) => visit(members[x] ?? 0, members[y] ?? 0),
+      );
     }
   }
 
   const placed = new Set<number>();
-  for (const pair of ambiguous.values()) {
-    if (pair.score >= AMBIGUOUS_SIMILARITY) placed.add(pair.a).add(pair.b);
+  for (const shard of ambiguous) {
+    await pacer.pace();
+    for (const pair of shard.values()) {
+      if (pair.score >= AMBIGUOUS_SIMILARITY) placed.add(pair.a).add(pair.b);
+    }
   }
-  proposeSameEntity(facts, groups, views, headKeys, byEntity, placed, clusters, related, propose);
+  await proposeSameEntity(facts, groups, views, headKeys, byEntity, placed, clusters, related, propose, pacer);
 
   const maxPairs = groups.length * (options.maxPairsPerGroup ?? 2);
   const batchSize = options.batchSize ?? 25;
   const refused: RefusedMerge[] = [];
   let judgeCalls = 0;
   let judgedPairs = 0;
-  let round = [...ambiguous.values()].sort((x, y) => y.score - x.score || x.a - y.a || x.b - y.b);
+  let round: ProposedPair[] = [];
+  for (const shard of ambiguous) {
+    await pacer.pace();
+    for (const pair of shard.values()) round.push(pair);
+    shard.clear();
+  }
   for (let pass = 0; pass < 2 && round.length > 0; pass++) {
-    const asked = new Set<string>();
-    const roots = new Map<string, { a: number; b: number; score: number }>();
+    const asked = new Set<number>();
+    const roots = new Map<string, ProposedPair>();
     const pairs: JudgePair[] = [];
-    for (const pair of round) {
+    const best = await pacer.run(Heap.build(round, byScore));
+    for (let pair = best.pop(); pair !== undefined && judgedPairs + pairs.length < maxPairs; pair = best.pop()) {
+      await pacer.pace();
       const rootA = clusters.root(pair.a);
       const rootB = clusters.root(pair.b);
-      const pairKey = rootA < rootB ? `${rootA}:${rootB}` : `${rootB}:${rootA}`;
-      if (rootA === rootB || asked.has(pairKey) || judgedPairs + pairs.length >= maxPairs) continue;
+      const pairKey = rootA < rootB ? rootA * groups.length + rootB : rootB * groups.length + rootA;
+      if (rootA === rootB || asked.has(pairKey)) continue;
       asked.add(pairKey);
       const id = `p${judgedPairs + pairs.length}`;
       roots.set(id, { a: rootA, b: rootB, score: pair.score });
@@ -244,14 +253,20 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
     judgeCalls += batches.length;
     judgedPairs += pairs.length;
     const verdicts = (await Promise.all(batches.map((batch) => options.judge(batch)))).flat();
-    const accepted = await secondOpinions(pairs, verdicts, roots, clusters, headOf, options.judge, {
-      batchSize,
-      budget: maxPairs - judgedPairs,
-    });
+    const accepted = await secondOpinions(
+      pairs,
+      verdicts,
+      roots,
+      clusters,
+      headOf,
+      options.judge,
+      { batchSize, budget: maxPairs - judgedPairs },
+      pacer,
+    );
     judgeCalls += accepted.calls;
     judgedPairs += accepted.asked;
     const changed = new Set<number>();
-    const deferred: Array<{ a: number; b: number; score: number }> = [];
+    const deferred: ProposedPair[] = [];
     for (const pair of accepted.pairs) {
       if (changed.has(pair.a) || changed.has(pair.b)) {
         deferred.push(pair);
@@ -272,6 +287,21 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
   return { clusters: clusters.all(), judgeCalls, judgedPairs, refused };
 }
 
+/** Proposed pairs are kept in this many maps, so that no single map grows (and rehashes) too large at once. */
+const PROPOSAL_SHARDS = 256;
+
+/** Two groups the model may be asked about, with the signal that paired them. */
+interface ProposedPair {
+  a: number;
+  b: number;
+  score: number;
+}
+
+/** Strongest signal first, then by group: the order pairs are asked in. */
+function byScore(x: ProposedPair, y: ProposedPair): number {
+  return y.score - x.score || x.a - y.a || x.b - y.b;
+}
+
 /** Keys remembered per value, for telling which attribute a value belongs to. */
 const VALUE_KEYS = 32;
 /** Same-entity partners proposed per unplaced group, best first. */
@@ -284,7 +314,7 @@ const LARGE_ENTITY = 64;
  * under `alice` and `bob`), so that a sentence-initial word written with a capital ("Invoke `make` → Atlas-4 …")
  * cannot hide a fact from the entity it is about; heads that name none sit under "".
  */
-function groupsByEntity(groups: readonly Group[], views: readonly FactView[]): Map<string, number[]> {
+function* groupsByEntity(groups: readonly Group[], views: readonly FactView[]): Steps<Map<string, number[]>> {
   const byEntity = new Map<string, number[]>();
   for (const [index, group] of groups.entries()) {
     const names = (views[group.head] as FactView).roleAnchors;
@@ -293,6 +323,7 @@ function groupsByEntity(groups: readonly Group[], views: readonly FactView[]): M
       if (list) list.push(index);
       else byEntity.set(entity, [index]);
     }
+    yield;
   }
   return byEntity;
 }
@@ -310,7 +341,7 @@ function groupsByEntity(groups: readonly Group[], views: readonly FactView[]): M
  * "same" must be given twice before it replaces a value (see {@link secondOpinions}), so a model that says "same"
  * too easily cannot merge an entity's attributes into one.
  */
-function proposeSameEntity(
+async function proposeSameEntity(
   facts: readonly CandidateFact[],
   groups: readonly Group[],
   views: readonly FactView[],
@@ -320,7 +351,8 @@ function proposeSameEntity(
   clusters: GroupClusters,
   related: (i: number, j: number) => boolean,
   propose: (a: number, b: number, score: number) => void,
-): void {
+  pacer: Pacer,
+): Promise<void> {
   const news = (group: number) =>
     (groups[group]?.members ?? []).every((index) => restsOnSession((views[index] as FactView).fact));
   const derivedOnly = (group: number) =>
@@ -334,6 +366,7 @@ function proposeSameEntity(
       }),
     );
   for (const [index, group] of groups.entries()) {
+    await pacer.pace();
     const key = normalizeKey(facts[group.head]?.key ?? "");
     for (const value of valuesOf(index)) {
       const keys = keysOfValue.get(value) ?? new Map<string, Set<string>>();
@@ -361,6 +394,7 @@ function proposeSameEntity(
       return head.cardinality === "single" || head.derived !== undefined;
     });
     if (entity === "" || members.length < 2 || members.length > LARGE_ENTITY) continue;
+    await pacer.pace();
     for (const a of members) {
       if (placed.has(a) || !(news(a) || derivedOnly(a))) continue;
       const headA = views[groups[a]?.head ?? 0] as FactView;
@@ -406,6 +440,7 @@ async function secondOpinions(
   headOf: (group: number) => FactView,
   judge: DeduplicateOptions["judge"],
   limits: { batchSize: number; budget: number },
+  pacer: Pacer,
 ): Promise<{ pairs: Array<{ a: number; b: number; score: number }>; calls: number; asked: number }> {
   const same = new Set(verdicts.filter((verdict) => verdict.same).map((verdict) => verdict.id));
   const replacing = (pair: { a: number; b: number }) =>
@@ -417,12 +452,16 @@ async function secondOpinions(
     if (found === undefined || !replacing(found)) return false;
     return same.has(pair.id) ? found.score < AMBIGUOUS_SIMILARITY : found.score >= SIMILAR_KEY;
   };
-  const recheck = pairs
-    .filter(doubted)
+  const doubtedPairs: JudgePair[] = [];
+  for (const pair of pairs) {
+    await pacer.pace();
+    if (doubted(pair)) doubtedPairs.push(pair);
+  }
+  const recheck = [...doubtedPairs]
     .sort((x, y) => Number(same.has(y.id)) - Number(same.has(x.id)))
     .slice(0, Math.max(0, limits.budget))
     .map((pair) => ({ id: pair.id, left: pair.right, right: pair.left }));
-  const rechecked = new Set(pairs.filter(doubted).map((pair) => pair.id));
+  const rechecked = new Set(doubtedPairs.map((pair) => pair.id));
   const batches: JudgePair[][] = [];
   for (let start = 0; start < recheck.length; start += limits.batchSize) {
     batches.push(recheck.slice(start, start + limits.batchSize));

@@ -3,6 +3,7 @@ import type { CandidateFact, ConsolidatedFact, Evidence } from "../schemas/facts
 import { type LineageFact, type LineageSource, MAX_LINEAGE_SOURCES } from "../schemas/lineage.js";
 import type { Memory } from "../schemas/memory.js";
 import { sha256 } from "../util/hash.js";
+import { finish, type Steps } from "../util/pacer.js";
 import { normalizeKey, normalizeText } from "../util/text.js";
 
 /**
@@ -89,6 +90,11 @@ function factFromLineage(memory: Memory, line: LineageFact, ordinal: number): Ca
  * memory's content as the model may see it (secrets redacted).
  */
 export function readLineage(memories: readonly Memory[], clean: (memory: Memory) => string): LineageRead {
+  return finish(readLineageSteps(memories, clean));
+}
+
+/** {@link readLineage} as steps (one per memory), for a pacer to run. */
+export function* readLineageSteps(memories: readonly Memory[], clean: (memory: Memory) => string): Steps<LineageRead> {
   const facts: CandidateFact[] = [];
   const toExtract: MemorySnippet[] = [];
   const coveredLines = new Map<string, string[]>();
@@ -118,6 +124,7 @@ export function readLineage(memories: readonly Memory[], clean: (memory: Memory)
     if (uncovered) {
       toExtract.push({ id: memory.id, path: memory.path, content: clean(memory), updatedAt: memory.updated_at });
     }
+    yield;
   }
   return {
     facts,

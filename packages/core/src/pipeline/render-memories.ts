@@ -2,6 +2,7 @@ import type { ConsolidatedFact, FactKind } from "../schemas/facts.js";
 import type { MemoryLineage } from "../schemas/lineage.js";
 import { MAX_MEMORY_CONTENT_BYTES } from "../schemas/memory.js";
 import { utf8Bytes } from "../util/hash.js";
+import { finish, type Steps } from "../util/pacer.js";
 import { compareText } from "./fact-order.js";
 import { isLedgerPath } from "./incremental.js";
 import { lineageOf } from "./lineage.js";
@@ -51,12 +52,21 @@ function bullet(fact: ConsolidatedFact): string {
  * the same facts always render the same bytes. A topic too large for one memory continues in `-2`, `-3` … files.
  */
 export function renderMemories(facts: ConsolidatedFact[], dreamId: string | null = null): RenderedMemory[] {
+  return finish(renderMemoriesSteps(facts, dreamId));
+}
+
+/** {@link renderMemories} as steps (one per fact), for a pacer to run. */
+export function* renderMemoriesSteps(
+  facts: ConsolidatedFact[],
+  dreamId: string | null = null,
+): Steps<RenderedMemory[]> {
   const byPath = new Map<string, ConsolidatedFact[]>();
   for (const fact of facts) {
     const path = topicPath(fact.topic);
     const list = byPath.get(path);
     if (list) list.push(fact);
     else byPath.set(path, [fact]);
+    yield;
   }
   const rendered: RenderedMemory[] = [];
   for (const [path, list] of [...byPath.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -72,17 +82,22 @@ export function renderMemories(facts: ConsolidatedFact[], dreamId: string | null
       lineage: { dream_id: dreamId, facts: [], sessions: [] },
     });
     let current = start(path, titleOf(path));
+    let bytes = utf8Bytes(current.content);
     for (const fact of list) {
       const line = bullet(fact);
-      if (current.facts.length > 0 && utf8Bytes(current.content + line) > MAX_MEMORY_CONTENT_BYTES) {
+      const lineBytes = utf8Bytes(line);
+      if (current.facts.length > 0 && bytes + lineBytes > MAX_MEMORY_CONTENT_BYTES) {
         rendered.push(current);
         part++;
         const nextPath = path.replace(/\.md$/, `-${part}.md`);
         current = start(nextPath, `${titleOf(path)} (${part})`);
+        bytes = utf8Bytes(current.content);
       }
       current.content += line;
+      bytes += lineBytes;
       current.facts.push(fact);
       current.lineage.facts.push(lineageOf(fact));
+      yield;
     }
     rendered.push(current);
   }

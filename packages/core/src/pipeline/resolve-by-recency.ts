@@ -1,5 +1,7 @@
 import type { CandidateFact, ConsolidatedFact, SupersededFact, Trust } from "../schemas/facts.js";
 import type { DroppedFact } from "../schemas/report.js";
+import { finish, type Steps } from "../util/pacer.js";
+import { sortSteps } from "../util/sort-steps.js";
 import { contentWords, jaccard, normalizeText } from "../util/text.js";
 import { UnionFind } from "../util/union-find.js";
 import { trustRank } from "./check-evidence.js";
@@ -23,24 +25,27 @@ function asHistory(fact: CandidateFact): SupersededFact {
   return { factId: fact.id, statement: fact.statement, observedAt: fact.observedAt, evidence: fact.evidence };
 }
 
-function dedupeEvidence<T extends { type: string }>(evidence: T[]): T[] {
+function* dedupeEvidence<T extends { type: string }>(evidence: T[]): Steps<T[]> {
   const seen = new Set<string>();
-  return evidence.filter((item) => {
+  const kept: T[] = [];
+  for (const item of evidence) {
     const key = JSON.stringify(item);
-    if (seen.has(key)) return false;
+    if (!seen.has(key)) kept.push(item);
     seen.add(key);
-    return true;
-  });
+    yield;
+  }
+  return kept;
 }
 
 /** The facts of a cluster partitioned by value: each part is one value (or one member of a set), in any polarity. */
-function partitionByValue(views: FactView[]): FactView[][] {
+function* partitionByValue(views: FactView[]): Steps<FactView[][]> {
   const sets = new UnionFind(views.length);
   if (views.length <= PAIRWISE_LIMIT) {
     for (let i = 0; i < views.length; i++) {
       for (let j = i + 1; j < views.length; j++) {
         if (sameValue(views[i] as FactView, views[j] as FactView)) sets.union(i, j);
       }
+      yield;
     }
   } else {
     const first = new Map<string, number>();
@@ -99,14 +104,17 @@ function untouchedClauses(old: CandidateFact, winner: CandidateFact): Consolidat
   });
 }
 
-function consolidated(
+function* consolidated(
   winner: CandidateFact,
   merged: CandidateFact[],
   superseded: CandidateFact[],
   cardinality: ConsolidatedFact["cardinality"],
   placed: CandidateFact,
-): ConsolidatedFact {
+): Steps<ConsolidatedFact> {
   const home = winner.derived === undefined ? winner : placed;
+  const evidence = yield* dedupeEvidence([...winner.evidence, ...merged.flatMap((fact) => fact.evidence)]);
+  const mergedHistory = (yield* sortSteps(merged, byObservation)).map(asHistory);
+  const supersededHistory = (yield* sortSteps(superseded, byObservation)).map(asHistory);
   return {
     key: home.key,
     topic: home.topic,
@@ -117,10 +125,10 @@ function consolidated(
     value: winner.value,
     observedAt: winner.observedAt,
     trust: winner.trust,
-    evidence: dedupeEvidence([...winner.evidence, ...merged.flatMap((fact) => fact.evidence)]),
+    evidence,
     sourceFactIds: [winner.id, ...merged.map((fact) => fact.id), ...superseded.map((fact) => fact.id)],
-    merged: [...merged].sort(byObservation).map(asHistory),
-    superseded: [...superseded].sort(byObservation).map(asHistory),
+    merged: mergedHistory,
+    superseded: supersededHistory,
   };
 }
 
@@ -167,12 +175,34 @@ function lowerTrust(fact: CandidateFact, winner: CandidateFact, verb = "override
  *   reason.
  */
 export function resolveByRecency(cluster: CandidateFact[]): Resolution {
+  return finish(resolveByRecencySteps(cluster));
+}
+
+/** {@link resolveByRecency} as steps, for a pacer to run (a large cluster compares many pairs). */
+export function* resolveByRecencySteps(cluster: CandidateFact[]): Steps<Resolution> {
   if (cluster.length === 0) throw new RangeError("cannot resolve an empty cluster");
   const cardinality =
     declaredCardinality(cluster) ?? (cluster.every((fact) => fact.cardinality === "single") ? "single" : "multi");
-  const placed = [...preferDeclared(cluster)].sort(byAuthority)[0] as CandidateFact;
-  const values = partitionByValue(cluster.map(viewOf)).map((part) => part.map((view) => view.fact).sort(byAuthority));
-  values.sort((a, b) => byAuthority(a[0], b[0]));
+  let placed = preferDeclared(cluster)[0] as CandidateFact;
+  for (const fact of preferDeclared(cluster)) {
+    if (byAuthority(fact, placed) < 0) placed = fact;
+    yield;
+  }
+  const views: FactView[] = [];
+  for (const fact of cluster) {
+    views.push(viewOf(fact));
+    yield;
+  }
+  const parts: CandidateFact[][] = [];
+  for (const part of yield* partitionByValue(views)) {
+    parts.push(
+      yield* sortSteps(
+        part.map((view) => view.fact),
+        byAuthority,
+      ),
+    );
+  }
+  const values = yield* sortSteps(parts, (a, b) => byAuthority(a[0], b[0]));
   const settle = (facts: CandidateFact[]) => {
     const state = facts[0] as CandidateFact;
     const rest = facts.slice(1);
@@ -189,22 +219,31 @@ export function resolveByRecency(cluster: CandidateFact[]): Resolution {
   if (cardinality === "multi") {
     const topRank = Math.max(...cluster.map((fact) => trustRank(fact.trust)));
     const kept = values.filter((facts) => trustRank((facts[0] as CandidateFact).trust) === topRank);
+    const keptSet = new Set(kept);
     const anchor = (kept[0] ?? [])[0] as CandidateFact;
+    const facts: ConsolidatedFact[] = [];
+    for (const value of kept) {
+      const { state, merged, superseded } = settle(value);
+      facts.push(yield* consolidated(state, merged, superseded, cardinality, placed));
+    }
     return {
-      facts: kept.map((facts) => {
-        const { state, merged, superseded } = settle(facts);
-        return consolidated(state, merged, superseded, cardinality, placed);
-      }),
+      facts,
       dropped: values
-        .filter((facts) => !kept.includes(facts))
+        .filter((facts) => !keptSet.has(facts))
         .flat()
         .map((fact) => lowerTrust(fact, anchor, "add to")),
     };
   }
 
-  const positives = cluster.filter((fact) => fact.polarity === "positive").sort(byAuthority);
+  const positives = yield* sortSteps(
+    cluster.filter((fact) => fact.polarity === "positive"),
+    byAuthority,
+  );
   let current: CandidateFact | undefined;
-  for (const fact of positives.filter((item) => !isPastMention(item)).sort(byObservation)) {
+  for (const fact of yield* sortSteps(
+    positives.filter((item) => !isPastMention(item)),
+    byObservation,
+  )) {
     if (current === undefined || overrides(fact, current)) current = fact;
   }
   current ??= positives[0];
@@ -217,15 +256,17 @@ export function resolveByRecency(cluster: CandidateFact[]): Resolution {
       group[0]?.polarity === "negative" &&
       (current === undefined || byAuthority(group[0], current) < 0),
   );
+  const tombstoneSet = new Set(tombstones);
   for (const group of tombstones) {
     const { state, merged, superseded } = settle(group);
-    facts.push(consolidated(state, merged, superseded, cardinality, placed));
+    facts.push(yield* consolidated(state, merged, superseded, cardinality, placed));
   }
   if (winning === undefined) return { facts, dropped };
   const { state: winner, merged, superseded } = settle(winning);
   const replaced = [...superseded];
   for (const other of values) {
-    if (other === winning || tombstones.includes(other)) continue;
+    yield;
+    if (other === winning || tombstoneSet.has(other)) continue;
     for (const fact of other) {
       if (!overrides(fact, winner) && byObservation(fact, winner) > 0) {
         dropped.push(lowerTrust(fact, winner));
@@ -235,6 +276,6 @@ export function resolveByRecency(cluster: CandidateFact[]): Resolution {
       if (fact.polarity === "positive") facts.push(...untouchedClauses(fact, winner));
     }
   }
-  facts.unshift(consolidated(winner, merged, replaced, cardinality, placed));
+  facts.unshift(yield* consolidated(winner, merged, replaced, cardinality, placed));
   return { facts, dropped };
 }

@@ -1,6 +1,7 @@
 import { createAdaptiveLimiter } from "../model/adaptive-limiter.js";
 import type {
   ConsolidationModel,
+  ExtractionSource,
   MemorySnippet,
   ModelCallContext,
   SynthesisFact,
@@ -11,20 +12,22 @@ import type { Usage } from "../schemas/common.js";
 import type { DreamEventBody, DreamStage } from "../schemas/dream-event.js";
 import type { CandidateFact, Chunk, ConsolidatedFact, ExtractedFact } from "../schemas/facts.js";
 import type { DroppedFact } from "../schemas/report.js";
-import { abortedError, type RetryOptions, withRetry } from "../util/retry.js";
+import { inOrder } from "../util/in-order.js";
+import { createPacer, finish, type Pacer, type Steps } from "../util/pacer.js";
+import { type RetryOptions, withRetry } from "../util/retry.js";
 import { normalizeText } from "../util/text.js";
-import { atomizeFacts } from "./atomize-facts.js";
+import { atomizeFactsSteps } from "./atomize-facts.js";
 import type { ReportInputs } from "./build-report.js";
 import { carryUnreadLines } from "./carry-unread-lines.js";
 import { checkEvidence, type EvidenceIndex, indexChunk, indexMemories } from "./check-evidence.js";
 import { checkInsights, type SessionEventIndex } from "./check-insights.js";
-import { chunkTranscript, LINE_OVERHEAD_TOKENS } from "./chunk-transcript.js";
+import { chunkTranscriptSteps, LINE_OVERHEAD_TOKENS } from "./chunk-transcript.js";
 import { deduplicate } from "./deduplicate.js";
 import { attachLedger, settledTogether, skippedNotice } from "./incremental.js";
 import { keepLastingParts } from "./keep-lasting-parts.js";
-import { readLineage } from "./lineage.js";
-import { renderMemories } from "./render-memories.js";
-import { resolveByRecency } from "./resolve-by-recency.js";
+import { readLineageSteps } from "./lineage.js";
+import { renderMemoriesSteps } from "./render-memories.js";
+import { resolveByRecencySteps } from "./resolve-by-recency.js";
 import { ensureInputsAvailable, type InputSnapshot } from "./snapshot-inputs.js";
 
 /** Removes secrets from text before any model sees it. */
@@ -55,6 +58,27 @@ export interface PipelineContext {
   createOutputStore(): Promise<string>;
 }
 
+/** A sentence a model read but declined, with its reason. */
+type Declined = Parameters<NonNullable<ModelCallContext["decline"]>>[0];
+
+/** Extracted facts whose evidence holds, and those rejected (with the fact they came from). */
+interface CheckedFacts {
+  accepted: CandidateFact[];
+  rejected: Array<{ dropped: DroppedFact; fact: ExtractedFact }>;
+}
+
+/** Checks every fact of one extraction call against its sources (one step per fact); memory citations may be repaired. */
+function* checkAll(facts: readonly ExtractedFact[], index: EvidenceIndex, sourceKey: string): Steps<CheckedFacts> {
+  const checked: CheckedFacts = { accepted: [], rejected: [] };
+  for (const [ordinal, fact] of facts.entries()) {
+    const result = checkEvidence(fact, index, sourceKey, ordinal, sourceKey.startsWith("memories#"));
+    if ("rejected" in result) checked.rejected.push({ dropped: result.rejected, fact });
+    else checked.accepted.push(result.candidate);
+    yield;
+  }
+  return checked;
+}
+
 /** Refused merges named one by one in notices; the rest are counted in one. */
 const MAX_REFUSAL_NOTICES = 20;
 
@@ -62,21 +86,25 @@ const TRANSIENT_REASON = "transient: a one-off note, not kept in memory (used on
 
 /**
  * Runs a dream's stages over its snapshot, filling `state` as it goes so that whatever happens the engine can
- * report what was done: chunk → extract → dedupe → resolve → synthesize → write.
+ * report what was done: chunk → extract → dedupe → resolve → synthesize → write. Long stretches of work give the
+ * event loop a turn every few milliseconds (see `util/pacer.ts`) and stop with `aborted` once the signal fires;
+ * results of concurrent calls are applied in input order, so the report is the same on every run.
  */
 export async function runPipeline(context: PipelineContext, state: ReportInputs): Promise<void> {
   const { snapshot, settings, signal } = context;
+  const pacer = createPacer(signal);
   const limiter = createAdaptiveLimiter({ max: Math.max(1, settings.concurrency) });
+  const decline = ({ reason, text }: Declined) => {
+    const entry = state.declined.get(reason) ?? { count: 0, examples: [] };
+    entry.count++;
+    if (entry.examples.length < 3) entry.examples.push(context.redact(text.slice(0, 200)).text);
+    state.declined.set(reason, entry);
+  };
   const callContext: ModelCallContext = {
     signal,
     instructions: context.instructions,
     reportUsage: (usage) => context.addUsage(usage),
-    decline: ({ reason, text }) => {
-      const entry = state.declined.get(reason) ?? { count: 0, examples: [] };
-      entry.count++;
-      if (entry.examples.length < 3) entry.examples.push(context.redact(text.slice(0, 200)).text);
-      state.declined.set(reason, entry);
-    },
+    decline,
   };
   const callModel = <T>(call: () => Promise<T>): Promise<T> =>
     withRetry(() => limiter.run(call, { signal }), {
@@ -89,29 +117,45 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
         }),
     });
 
+  // A stage begins after two turns of the event loop, so callbacks its start set off (a listener of its stage event)
+  // run first, and a cancel they ask for stops the dream before any of the stage's work.
+  const beginStage = async (stage: DreamStage) => {
+    await context.checkpoint(stage);
+    await pacer.turn();
+    await pacer.turn();
+  };
   state.outputStoreId = await context.createOutputStore();
 
-  await context.checkpoint("chunk");
+  await beginStage("chunk");
   const skipped = skippedNotice(snapshot);
   if (skipped) context.emit({ type: "notice", message: skipped });
-  const chunks = snapshot.sessions
-    .filter((session) => !snapshot.incremental?.skip.has(session.id))
-    .flatMap((session) => chunkTranscript(session, context.tokenizer, settings.chunkTokens));
+  const chunks: Chunk[] = [];
+  for (const session of snapshot.sessions) {
+    if (snapshot.incremental?.skip.has(session.id)) continue;
+    chunks.push(...(await pacer.run(chunkTranscriptSteps(session, context.tokenizer, settings.chunkTokens))));
+  }
   for (const chunk of chunks) {
     for (const line of chunk.lines) {
       const clean = context.redact(line.text);
       line.text = clean.text;
       state.stats.redactions += clean.redactions;
     }
+    await pacer.pace();
   }
   state.redactedMemories ??= new Map();
   for (const memory of snapshot.memories) {
     const clean = context.redact(memory.content);
     state.stats.redactions += clean.redactions;
     state.redactedMemories.set(memory.id, clean.text);
+    await pacer.pace();
   }
-  const lineage = readLineage(snapshot.memories, (memory) => state.redactedMemories?.get(memory.id) ?? "");
-  for (const fact of lineage.facts) fact.statement = context.redact(fact.statement).text;
+  const lineage = await pacer.run(
+    readLineageSteps(snapshot.memories, (memory) => state.redactedMemories?.get(memory.id) ?? ""),
+  );
+  for (const fact of lineage.facts) {
+    fact.statement = context.redact(fact.statement).text;
+    await pacer.pace();
+  }
   const fromLineage = new Set(lineage.facts.map((fact) => fact.id));
   const memories = lineage.toExtract;
   state.stats.chunks = chunks.length;
@@ -119,77 +163,103 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   for (const chunk of chunks) chunksBySession.set(chunk.sessionId, (chunksBySession.get(chunk.sessionId) ?? 0) + 1);
   for (const session of state.sessions) session.chunks = chunksBySession.get(session.sessionId) ?? 0;
 
-  await context.checkpoint("extract");
+  await beginStage("extract");
   await ensureInputsAvailable(context.storage, snapshot);
   const candidates: CandidateFact[] = [...lineage.facts];
   state.memoryFacts.push(...lineage.facts);
-  const accept = (
-    facts: ExtractedFact[],
-    index: EvidenceIndex,
-    sourceKey: string,
-    onReject: (dropped: DroppedFact, fact: ExtractedFact) => void,
+  const commit = inOrder();
+  const extractWith = async (
+    source: ExtractionSource,
+    order: number,
+    use: (facts: ExtractedFact[]) => Promise<() => void>,
   ) => {
-    const accepted: CandidateFact[] = [];
-    for (const [ordinal, fact] of facts.entries()) {
-      const checked = checkEvidence(fact, index, sourceKey, ordinal, sourceKey.startsWith("memories#"));
-      if ("rejected" in checked) onReject(checked.rejected, fact);
-      else accepted.push(checked.candidate);
+    const declined: Declined[] = [];
+    const applyDeclined = () => {
+      for (const entry of declined) decline(entry);
+    };
+    let apply = applyDeclined;
+    try {
+      const facts = await callModel(() =>
+        context.model.extract(source, { ...callContext, decline: (entry) => declined.push(entry) }),
+      );
+      const applyFacts = await use(facts);
+      apply = () => {
+        applyDeclined();
+        applyFacts();
+      };
+    } finally {
+      commit(order, apply);
     }
-    candidates.push(...accepted);
-    return accepted;
   };
   let done = 0;
-  const extractChunk = async (chunk: Chunk) => {
-    const facts = await callModel(() => context.model.extract({ type: "transcript", chunk }, callContext));
-    const accepted = accept(facts, indexChunk(chunk), chunk.key, (fact) => state.dropped.push(fact));
-    const session = state.sessions.find((entry) => entry.sessionId === chunk.sessionId);
-    if (session) session.facts += accepted.length;
-    done++;
-    context.emit({
-      type: "chunk",
-      chunk_key: chunk.key,
-      session_id: chunk.sessionId,
-      done,
-      total: chunks.length,
-      facts: accepted.length,
+  const extractChunk = (chunk: Chunk, order: number) =>
+    extractWith({ type: "transcript", chunk }, order, async (facts) => {
+      const checked = await pacer.run(checkAll(facts, indexChunk(chunk), chunk.key));
+      return () => {
+        candidates.push(...checked.accepted);
+        for (const { dropped } of checked.rejected) state.dropped.push(dropped);
+        const session = state.sessions.find((entry) => entry.sessionId === chunk.sessionId);
+        if (session) session.facts += checked.accepted.length;
+        done++;
+        context.emit({
+          type: "chunk",
+          chunk_key: chunk.key,
+          session_id: chunk.sessionId,
+          done,
+          total: chunks.length,
+          facts: checked.accepted.length,
+        });
+      };
     });
-  };
-  const extractMemories = async (batch: MemorySnippet[], batchIndex: number) => {
-    const extracted = await callModel(() => context.model.extract({ type: "memories", memories: batch }, callContext));
-    const facts = extracted.filter(
-      (fact) => !fact.evidence.every((cited) => lineage.covered(cited.event_id, cited.quote)),
-    );
-    const ids = new Set(batch.map((memory) => memory.id));
-    const accepted = accept(facts, indexMemories(batch), `memories#${batchIndex}`, (dropped, fact) => {
-      for (const cited of fact.evidence) {
-        if (ids.has(cited.event_id)) {
-          state.memoryRejections.set(cited.event_id, [...(state.memoryRejections.get(cited.event_id) ?? []), dropped]);
-        }
+  const extractMemories = (batch: MemorySnippet[], batchIndex: number) =>
+    extractWith({ type: "memories", memories: batch }, batchIndex, async (extracted) => {
+      const facts = extracted.filter(
+        (fact) => !fact.evidence.every((cited) => lineage.covered(cited.event_id, cited.quote)),
+      );
+      const checked = await pacer.run(checkAll(facts, indexMemories(batch), `memories#${batchIndex}`));
+      const quotesOf = new Map<string, string[]>();
+      for (const item of checked.accepted.flatMap((fact) => fact.evidence)) {
+        if (item.type !== "memory" || item.quote === undefined) continue;
+        const quotes = quotesOf.get(item.memoryId);
+        if (quotes) quotes.push(normalizeText(item.quote));
+        else quotesOf.set(item.memoryId, [normalizeText(item.quote)]);
       }
-      state.dropped.push(dropped);
+      const quoted = (memoryId: string, line: string) => {
+        if (lineage.covered(memoryId, line)) return true;
+        const text = normalizeText(line);
+        return (quotesOf.get(memoryId) ?? []).some((quote) => text.includes(quote) || quote.includes(text));
+      };
+      const carried: CandidateFact[] = [];
+      for (const memory of batch) {
+        carried.push(...carryUnreadLines([memory], quoted));
+        await pacer.pace();
+      }
+      const ids = new Set(batch.map((memory) => memory.id));
+      return () => {
+        candidates.push(...checked.accepted);
+        for (const { dropped, fact } of checked.rejected) {
+          for (const cited of fact.evidence) {
+            if (ids.has(cited.event_id)) {
+              state.memoryRejections.set(cited.event_id, [
+                ...(state.memoryRejections.get(cited.event_id) ?? []),
+                dropped,
+              ]);
+            }
+          }
+          state.dropped.push(dropped);
+        }
+        state.memoryFacts.push(...checked.accepted);
+        if (carried.length > 0) {
+          candidates.push(...carried);
+          state.memoryFacts.push(...carried);
+          state.stats.carriedLines = (state.stats.carriedLines ?? 0) + carried.length;
+        }
+      };
     });
-    state.memoryFacts.push(...accepted);
-    const quotesOf = new Map<string, string[]>();
-    for (const item of accepted.flatMap((fact) => fact.evidence)) {
-      if (item.type !== "memory" || item.quote === undefined) continue;
-      const quotes = quotesOf.get(item.memoryId);
-      if (quotes) quotes.push(normalizeText(item.quote));
-      else quotesOf.set(item.memoryId, [normalizeText(item.quote)]);
-    }
-    const carried = carryUnreadLines(batch, (memoryId, line) => {
-      if (lineage.covered(memoryId, line)) return true;
-      const text = normalizeText(line);
-      return (quotesOf.get(memoryId) ?? []).some((quote) => text.includes(quote) || quote.includes(text));
-    });
-    if (carried.length > 0) {
-      candidates.push(...carried);
-      state.memoryFacts.push(...carried);
-      state.stats.carriedLines = (state.stats.carriedLines ?? 0) + carried.length;
-    }
-  };
+  const memoryBatches = await pacer.run(batchMemoriesSteps(memories, context.tokenizer, settings.chunkTokens));
   await Promise.all([
-    ...batchMemories(memories, context.tokenizer, settings.chunkTokens).map(extractMemories),
-    ...chunks.map(extractChunk),
+    ...memoryBatches.map(extractMemories),
+    ...chunks.map((chunk, index) => extractChunk(chunk, memoryBatches.length + index)),
   ]);
   if ((state.stats.carriedLines ?? 0) > 0) {
     context.emit({
@@ -200,7 +270,7 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   candidates.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   state.stats.candidateFacts = candidates.length;
 
-  await context.checkpoint("dedupe");
+  await beginStage("dedupe");
   const { transient, kept, disputed } = keepLastingParts(candidates);
   if (kept.length > 0) {
     context.emit({
@@ -219,17 +289,24 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
       evidence: fact.evidence,
     });
   };
-  for (const fact of transient) dropAsTransient(fact);
-  const lasting = atomizeFacts([...candidates.filter((fact) => fact.kind !== "transient"), ...kept, ...disputed]);
-  state.memoryFacts = atomizeFacts(replaceSorted(state.memoryFacts, transient, kept));
+  for (const fact of transient) {
+    await pacer.pace();
+    dropAsTransient(fact);
+  }
+  const lasting = await pacer.run(
+    atomizeFactsSteps([...candidates.filter((fact) => fact.kind !== "transient"), ...kept, ...disputed]),
+  );
+  state.memoryFacts = await pacer.run(atomizeFactsSteps(replaceSorted(state.memoryFacts, transient, kept)));
   const deduplicated = await deduplicate(lasting, {
     judge: (pairs) => callModel(() => context.model.judge(pairs, callContext)),
     settled: (a, b) => settledTogether(a, b, fromLineage),
+    pacer,
   });
   const { judgeCalls, refused } = deduplicated;
   const doubted = new Set(disputed.map((fact) => fact.id));
   const clusters: CandidateFact[][] = [];
   for (const cluster of deduplicated.clusters) {
+    await pacer.pace();
     if (!cluster.every((fact) => doubted.has(fact.id.replace(/~\d+$/, "")))) {
       clusters.push(cluster);
       continue;
@@ -251,27 +328,27 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
     });
   }
 
-  await context.checkpoint("resolve");
+  await beginStage("resolve");
   const consolidated: ConsolidatedFact[] = [];
   for (const cluster of clusters) {
-    const resolution = resolveByRecency(cluster);
+    const resolution = await pacer.run(resolveByRecencySteps(cluster));
     consolidated.push(...resolution.facts);
     state.dropped.push(...resolution.dropped);
     for (const dropped of resolution.dropped) if (dropped.factId) state.dropReasons.set(dropped.factId, dropped.reason);
   }
 
-  await context.checkpoint("synthesize");
-  const facts = await synthesize(context, callModel, callContext, consolidated, transient, state);
+  await beginStage("synthesize");
+  const facts = await synthesize(context, callModel, callContext, pacer, consolidated, transient, state);
   facts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   state.consolidated = facts;
 
-  await context.checkpoint("write");
+  await beginStage("write");
   await ensureInputsAvailable(context.storage, snapshot);
   const outputStoreId = state.outputStoreId;
-  const rendered = renderMemories(facts, state.dreamId);
+  const rendered = await pacer.run(renderMemoriesSteps(facts, state.dreamId));
   attachLedger(rendered, snapshot, state.sessions, state.dreamId);
   for (const memory of rendered) {
-    if (signal.aborted) throw abortedError(signal);
+    await pacer.pace();
     const written = await context.storage.createMemory(outputStoreId, {
       path: memory.path,
       content: memory.content,
@@ -301,6 +378,7 @@ async function synthesize(
   context: PipelineContext,
   callModel: <T>(call: () => Promise<T>) => Promise<T>,
   callContext: ModelCallContext,
+  pacer: Pacer,
   consolidated: ConsolidatedFact[],
   transient: CandidateFact[],
   state: ReportInputs,
@@ -323,21 +401,24 @@ async function synthesize(
   });
   const input = [...consolidated, ...transient].map(toSynthesis).filter((fact) => fact.evidence.length > 0);
   if (input.length === 0) return consolidated;
-  const batches = batchSynthesisFacts(input, context.tokenizer, context.settings.chunkTokens);
+  const batches = await pacer.run(batchSynthesisFactsSteps(input, context.tokenizer, context.settings.chunkTokens));
   const proposed = (
     await Promise.all(batches.map((batch) => callModel(() => context.model.synthesize(batch, callContext))))
   ).flat();
-  const events: SessionEventIndex = new Map(
-    context.snapshot.sessions.map((session) => [
-      session.id,
-      new Map(session.events.map((event) => [event.id, event.processed_at])),
-    ]),
-  );
+  const events: SessionEventIndex = new Map();
+  for (const session of context.snapshot.sessions) {
+    events.set(session.id, new Map(session.events.map((event) => [event.id, event.processed_at])));
+    await pacer.pace();
+  }
   const { insights, dropped } = checkInsights(proposed, events);
   state.dropped.push(...dropped);
   const result = [...consolidated];
+  const insightAt = new Map<string, number>();
+  for (const [index, fact] of result.entries()) {
+    if (fact.kind === "insight" && !insightAt.has(fact.key)) insightAt.set(fact.key, index);
+  }
   for (const insight of insights) {
-    const at = result.findIndex((fact) => fact.key === insight.key && fact.kind === "insight");
+    const at = insightAt.get(insight.key) ?? -1;
     const previous = at === -1 ? undefined : result[at];
     if (previous) {
       insight.superseded.push({
@@ -349,6 +430,7 @@ async function synthesize(
       insight.sourceFactIds.push(...previous.sourceFactIds);
       result[at] = insight;
     } else {
+      insightAt.set(insight.key, result.length);
       result.push(insight);
     }
   }
@@ -360,13 +442,24 @@ async function synthesize(
  * batch: a large store never overflows one call, at the price of not relating facts that land in different batches.
  */
 export function batchSynthesisFacts(facts: SynthesisFact[], tokenizer: Tokenizer, budget: number): SynthesisFact[][] {
-  const ordered = [...facts].sort((a, b) =>
-    a.topic + a.key < b.topic + b.key ? -1 : a.topic + a.key > b.topic + b.key ? 1 : 0,
-  );
+  return finish(batchSynthesisFactsSteps(facts, tokenizer, budget));
+}
+
+/** {@link batchSynthesisFacts} as steps (one per fact), for a pacer to run. */
+export function* batchSynthesisFactsSteps(
+  facts: SynthesisFact[],
+  tokenizer: Tokenizer,
+  budget: number,
+): Steps<SynthesisFact[][]> {
+  const ordered = facts
+    .map((fact) => ({ fact, order: fact.topic + fact.key }))
+    .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+    .map(({ fact }) => fact);
   const batches: SynthesisFact[][] = [];
   let current: SynthesisFact[] = [];
   let tokens = 0;
   for (const fact of ordered) {
+    yield;
     const cost = tokenizer.count(fact.statement) + LINE_OVERHEAD_TOKENS * (2 + fact.evidence.length);
     if (current.length > 0 && tokens + cost > budget) {
       batches.push(current);
@@ -382,10 +475,20 @@ export function batchSynthesisFacts(facts: SynthesisFact[], tokenizer: Tokenizer
 
 /** Groups memories into extraction batches that fit the chunk budget (an oversized memory goes alone). */
 export function batchMemories(memories: MemorySnippet[], tokenizer: Tokenizer, budget: number): MemorySnippet[][] {
+  return finish(batchMemoriesSteps(memories, tokenizer, budget));
+}
+
+/** {@link batchMemories} as steps (one per memory), for a pacer to run. */
+export function* batchMemoriesSteps(
+  memories: MemorySnippet[],
+  tokenizer: Tokenizer,
+  budget: number,
+): Steps<MemorySnippet[][]> {
   const batches: MemorySnippet[][] = [];
   let current: MemorySnippet[] = [];
   let tokens = 0;
   for (const memory of memories) {
+    yield;
     const cost = tokenizer.count(memory.content) + LINE_OVERHEAD_TOKENS;
     if (current.length > 0 && tokens + cost > budget) {
       batches.push(current);

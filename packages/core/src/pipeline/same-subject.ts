@@ -86,6 +86,7 @@ export function normalizeValue(value: string): string {
  * CircleCI" swap nothing), as in "A mentors B" / "B mentors A".
  */
 export function rolesSwapped(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length < 2 || b.length < 2) return false;
   const inB = new Set(b);
   const shared = a.filter((anchor) => inB.has(anchor));
   if (shared.length < 2) return false;

@@ -5,6 +5,7 @@ import type { Memory } from "../schemas/memory.js";
 import type { MemoryStore } from "../schemas/memory-store.js";
 import type { Session } from "../schemas/session.js";
 import { sha256 } from "../util/hash.js";
+import { createPacer } from "../util/pacer.js";
 import type { IncrementalPlan } from "./incremental.js";
 
 /** Default limits on the input store. */
@@ -103,7 +104,9 @@ export function validateDreamRequest(input: unknown): ValidDreamRequest {
 export async function readAllMemories(storage: StorageAdapter, storeId: string): Promise<Memory[]> {
   const memories: Memory[] = [];
   let after: string | undefined;
+  const pacer = createPacer();
   do {
+    await pacer.pace();
     const page = await storage.listMemories(storeId, { limit: 1000, after });
     memories.push(...page.data);
     after = page.next_cursor ?? undefined;
@@ -148,7 +151,9 @@ export async function snapshotInputs(
   }
   const sessions: Session[] = [];
   const sessionHashes = new Map<string, string>();
+  const pacer = createPacer();
   for (const id of request.sessionIds) {
+    await pacer.pace();
     const session = await storage.getSession(id);
     if (!session) {
       throw new NocturneError("session_not_found", `Session ${id} does not exist. Import it first, or check the id.`, {

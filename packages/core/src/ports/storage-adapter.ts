@@ -108,7 +108,11 @@ export interface StorageAdapter {
 
   /** Creates or replaces a dream record. */
   putDreamRecord(record: DreamRecord): Promise<void>;
-  getDreamRecord(id: string): Promise<DreamRecord | null>;
+  /**
+   * A dream record. With `report: false` the caller needs only the dream and owner: an adapter may then leave the
+   * report out (`null`) to skip reading a large one, or ignore the option.
+   */
+  getDreamRecord(id: string, options?: { report?: boolean }): Promise<DreamRecord | null>;
   /** Dreams newest first. */
   listDreams(options?: ListArchivableOptions): Promise<Page<Dream>>;
 

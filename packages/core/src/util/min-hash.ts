@@ -1,6 +1,8 @@
 const HASHES = 64;
-const BANDS = 32;
-const ROWS = HASHES / BANDS;
+/** Bands of a signature: two sets share a band when both its hashes agree. */
+export const BANDS = 32;
+/** Hashes per band. */
+export const ROWS = HASHES / BANDS;
 
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
@@ -19,28 +21,23 @@ function mix(value: number, seed: number): number {
   return hash >>> 0;
 }
 
-const SEEDS = Array.from({ length: HASHES }, (_, index) => mix(index + 1, 0x27d4eb2f));
+const SEEDS = Uint32Array.from({ length: HASHES }, (_, index) => mix(index + 1, 0x27d4eb2f));
 
 /**
- * Locality-sensitive band keys of a word set (MinHash, 64 hashes in 32 bands of 2): two sets share a band key with
- * probability close to 1 − (1 − J²)^32 for Jaccard similarity J (0.998 at J = 0.43, 0.95 at J = 0.3), so
- * near-duplicates meet without comparing all pairs.
+ * The MinHash signature of a word set (64 hashes, read as 32 bands of 2), or null for an empty set. Two sets agree on
+ * a band with probability close to 1 − (1 − J²)^32 for Jaccard similarity J (0.998 at J = 0.43, 0.95 at J = 0.3), so
+ * near-duplicates meet in some band without comparing all pairs.
  */
-export function minHashBands(words: Iterable<string>): string[] {
-  const minimums = new Array<number>(HASHES).fill(0xffffffff);
+export function minHashSignature(words: Iterable<string>): Uint32Array | null {
+  const minimums = new Uint32Array(HASHES).fill(0xffffffff);
   let empty = true;
   for (const word of words) {
     empty = false;
     const base = fnv1a(word);
     for (let i = 0; i < HASHES; i++) {
-      const hashed = mix(base, SEEDS[i] ?? 0);
-      if (hashed < (minimums[i] ?? 0)) minimums[i] = hashed;
+      const hashed = mix(base, SEEDS[i] as number);
+      if (hashed < (minimums[i] as number)) minimums[i] = hashed;
     }
   }
-  if (empty) return [];
-  const bands: string[] = [];
-  for (let band = 0; band < BANDS; band++) {
-    bands.push(`${band}:${minimums.slice(band * ROWS, band * ROWS + ROWS).join(",")}`);
-  }
-  return bands;
+  return empty ? null : minimums;
 }

@@ -1,6 +1,7 @@
 import type { MemorySnippet } from "../../ports/consolidation-model.js";
 import type { ExtractedFact, FactKind } from "../../schemas/facts.js";
 import { hasIsoDate, isTransient } from "../../util/one-off-text.js";
+import type { Pacer } from "../../util/pacer.js";
 import { isSingleValued } from "./attribute-lexicon.js";
 import { BoundedMemo } from "./bounded-memo.js";
 import { looksLikeCredential } from "./credentials.js";
@@ -118,9 +119,9 @@ function shaped(fact: ExtractedFact, frame: FrameFact | undefined): ExtractedFac
  * compound statement), topic from the memory's path, key by the same rules as transcript facts, dated debugging
  * notes `transient`, and as evidence the memory id with the item's own line (or the clause, when the line holds it)
  * as the quote. A memory with text but no item (a lone heading) becomes one fact, so no memory vanishes silently.
- * Items that look like credentials are left out.
+ * Items that look like credentials are left out. With a pacer, the event loop gets a turn between items.
  */
-export async function extractFromMemories(memories: readonly MemorySnippet[]): Promise<ExtractedFact[]> {
+export async function extractFromMemories(memories: readonly MemorySnippet[], pacer?: Pacer): Promise<ExtractedFact[]> {
   const analyzer = await loadAnalyzer();
   const facts: ExtractedFact[] = [];
   for (const memory of memories) {
@@ -133,6 +134,7 @@ export async function extractFromMemories(memories: readonly MemorySnippet[]): P
       items = [{ text, quote: memory.content.trim(), heading: null, dated: false, log: false }];
     }
     for (const item of items) {
+      await pacer?.pace();
       const { statement: full, subject } = headedOf.of(`${item.heading ?? ""}\u0000${item.text}`, () =>
         withHeading(item),
       );

@@ -1,5 +1,6 @@
 import type { Chunk, ExtractedFact, FactKind } from "../../schemas/facts.js";
 import { isErrorHeadline, isStackLine, isTransient } from "../../util/one-off-text.js";
+import type { Pacer } from "../../util/pacer.js";
 import { isSingleValued, SPOKEN_LANGUAGES } from "./attribute-lexicon.js";
 import { BoundedMemo } from "./bounded-memo.js";
 import { looksLikeCredential } from "./credentials.js";
@@ -367,17 +368,19 @@ const readings = new BoundedMemo<LineReading>(2_048);
  * report counts it. Precision first: a sentence that is a question, a hypothetical, quoted speech,
  * sarcasm, a pleasantry, another language, about someone else, or a first-person statement no frame recognises gives
  * nothing and is reported to `decline` with its reason. Each fact cites the event it was read from, with an exact
- * span of its text as the quote.
+ * span of its text as the quote. With a pacer, the event loop gets a turn between lines.
  */
 export async function extractFromTranscript(
   chunk: Chunk,
   filter: FactFilter,
   decline: Decline = () => {},
+  pacer?: Pacer,
 ): Promise<ExtractedFact[]> {
   const analyzer = await loadAnalyzer();
   const collector = new FactCollector(filter, decline);
   for (const line of chunk.lines) {
     if (line.role !== "user") continue;
+    await pacer?.pace();
     for (const step of readings.of(line.text, () => readUserText(line.text, analyzer)).steps) {
       if ("declined" in step) decline(step.declined);
       else collector.add(step.fact.kind, step.fact.statement, line.eventId, step.fact.quote, step.fact.shape);

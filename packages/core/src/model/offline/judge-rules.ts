@@ -1,4 +1,5 @@
 import type { JudgePair, JudgeVerdict } from "../../schemas/facts.js";
+import type { Pacer } from "../../util/pacer.js";
 import { categoryByKey } from "./lexicon.js";
 import { subjectKey } from "./subject-key.js";
 import { contentSet } from "./text-tokens.js";
@@ -61,7 +62,12 @@ export function judgePair(pair: JudgePair): boolean {
   return left.words.some((words) => right.words.some((other) => sameWording(words, other)));
 }
 
-/** Verdicts for a batch of pairs, in order. */
-export function judgePairs(pairs: readonly JudgePair[]): JudgeVerdict[] {
-  return pairs.map((pair) => ({ id: pair.id, same: judgePair(pair) }));
+/** Verdicts for a batch of pairs, in order; with a pacer, the event loop gets a turn between pairs. */
+export async function judgePairs(pairs: readonly JudgePair[], pacer?: Pacer): Promise<JudgeVerdict[]> {
+  const verdicts: JudgeVerdict[] = [];
+  for (const pair of pairs) {
+    await pacer?.pace();
+    verdicts.push({ id: pair.id, same: judgePair(pair) });
+  }
+  return verdicts;
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { NocturneError } from "../../errors.js";
-import type { ConsolidationModel, ModelCallContext } from "../../ports/consolidation-model.js";
-import { abortedError } from "../../util/retry.js";
+import type { ConsolidationModel } from "../../ports/consolidation-model.js";
+import { createPacer } from "../../util/pacer.js";
 import { extractFromMemories } from "./extract-memories.js";
 import { extractFromTranscript } from "./extract-transcript.js";
 import { parseInstructions } from "./instructions.js";
@@ -23,10 +23,6 @@ export const OfflineModelOptions = z.strictObject({
   toolMentionSessions: z.number().int().min(2).max(100).default(3),
 });
 export type OfflineModelOptions = z.input<typeof OfflineModelOptions>;
-
-function ensureNotAborted(context: ModelCallContext): void {
-  if (context.signal.aborted) throw abortedError(context.signal);
-}
 
 /**
  * The rule-based ConsolidationModel: no network, no tokens, deterministic, linear in its input. It reads explicit
@@ -50,18 +46,23 @@ export function createOfflineConsolidationModel(options: OfflineModelOptions = {
     id: OFFLINE_MODEL_ID,
     offline: true,
     async extract(source, context) {
-      ensureNotAborted(context);
-      if (source.type === "memories") return extractFromMemories(source.memories);
-      return extractFromTranscript(source.chunk, parseInstructions(context.instructions), (entry) =>
-        context.decline?.(entry),
+      const pacer = createPacer(context.signal);
+      await pacer.pace();
+      if (source.type === "memories") return extractFromMemories(source.memories, pacer);
+      return extractFromTranscript(
+        source.chunk,
+        parseInstructions(context.instructions),
+        (entry) => context.decline?.(entry),
+        pacer,
       );
     },
     async judge(pairs, context) {
-      ensureNotAborted(context);
-      return judgePairs(pairs);
+      const pacer = createPacer(context.signal);
+      await pacer.pace();
+      return judgePairs(pairs, pacer);
     },
     async synthesize(facts, context) {
-      ensureNotAborted(context);
+      await createPacer(context.signal).pace();
       const filter = parseInstructions(context.instructions);
       if (filter.ignoredKinds.has("insight")) return [];
       return synthesizeInsights(
