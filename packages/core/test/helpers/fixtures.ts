@@ -1,4 +1,11 @@
-import type { Session, StorageAdapter } from "@nocturne/core";
+import {
+  type ConsolidationModel,
+  createInMemoryAdapter,
+  createNocturne,
+  readAllMemories,
+  type Session,
+  type StorageAdapter,
+} from "@nocturne/core";
 
 /**
  * The fixtures' epoch: a minute from now, so every session a test builds is newer than the memories it creates
@@ -47,4 +54,27 @@ export async function fingerprint(storage: StorageAdapter, storeId: string): Pro
   const store = await storage.getMemoryStore(storeId);
   const page = await storage.listMemories(storeId, { limit: 1000 });
   return JSON.stringify({ store, memories: page.data.map((m) => [m.id, m.path, m.content_sha256, m.updated_at]) });
+}
+
+/**
+ * One dream over a fresh in-memory store holding `memories` and one session where the user says `userLines`, with
+ * `model`: the dream's record, its report, and the output store's text.
+ */
+export async function dreamOnce(model: ConsolidationModel, memories: Record<string, string>, userLines: string[]) {
+  const storage = createInMemoryAdapter();
+  await storage.putSession(sessionOf("sesn_a", 1, userLines));
+  const storeId = await storeWith(storage, memories);
+  const nocturne = createNocturne({ storage, model });
+  const created = await nocturne.dreams.create({
+    inputs: [
+      { type: "memory_store", memory_store_id: storeId },
+      { type: "sessions", session_ids: ["sesn_a"] },
+    ],
+  });
+  const done = await nocturne.dreams.wait(created.id);
+  const report = await nocturne.dreams.report(created.id);
+  const text = (await readAllMemories(storage, done.outputs[0]?.memory_store_id ?? ""))
+    .map((memory) => memory.content)
+    .join("\n");
+  return { done, report, text };
 }

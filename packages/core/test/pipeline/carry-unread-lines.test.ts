@@ -1,6 +1,6 @@
-import { type ConsolidationModel, createInMemoryAdapter, createNocturne, readAllMemories } from "@nocturne/core";
+import type { ConsolidationModel } from "@nocturne/core";
 import { describe, expect, it } from "vitest";
-import { sessionOf, storeWith } from "../helpers/fixtures.js";
+import { dreamOnce } from "../helpers/fixtures.js";
 
 /** A model that reads only the first line of each memory, and cites memory `wrongId` instead of the real one. */
 function partialReader(wrongId?: string): ConsolidationModel {
@@ -33,26 +33,15 @@ function partialReader(wrongId?: string): ConsolidationModel {
   };
 }
 
-async function dreamOver(model: ConsolidationModel) {
-  const storage = createInMemoryAdapter();
-  await storage.putSession(sessionOf("sesn_a", 1, ["hello"]));
-  const storeId = await storeWith(storage, {
-    "/notes.md":
-      "# Notes\n\n- The staging cluster lives in Frankfurt.\n- Deploys need two approvals from the payments team.\n",
-  });
-  const nocturne = createNocturne({ storage, model });
-  const created = await nocturne.dreams.create({
-    inputs: [
-      { type: "memory_store", memory_store_id: storeId },
-      { type: "sessions", session_ids: ["sesn_a"] },
-    ],
-  });
-  const done = await nocturne.dreams.wait(created.id);
-  const report = await nocturne.dreams.report(created.id);
-  const text = (await readAllMemories(storage, done.outputs[0]?.memory_store_id ?? ""))
-    .map((memory) => memory.content)
-    .join("\n");
-  return { done, report, text };
+function dreamOver(model: ConsolidationModel) {
+  return dreamOnce(
+    model,
+    {
+      "/notes.md":
+        "# Notes\n\n- The staging cluster lives in Frankfurt.\n- Deploys need two approvals from the payments team.\n",
+    },
+    ["hello"],
+  );
 }
 
 describe("memory lines the model did not read", () => {

@@ -1,12 +1,6 @@
-import {
-  type ConsolidationModel,
-  createInMemoryAdapter,
-  createNocturne,
-  type ExtractedFact,
-  readAllMemories,
-} from "@nocturne/core";
+import type { ConsolidationModel, ExtractedFact } from "@nocturne/core";
 import { describe, expect, it } from "vitest";
-import { sessionOf, storeWith } from "../helpers/fixtures.js";
+import { dreamOnce } from "../helpers/fixtures.js";
 
 /**
  * A model that calls every statement one-off (`transient`): each memory bullet and each user line becomes one fact,
@@ -44,41 +38,49 @@ function everythingOneOff(keyOf: (text: string) => string): ConsolidationModel {
   };
 }
 
-async function dream(memory: string, userLines: string[], keyOf: (text: string) => string = (text) => text) {
-  const storage = createInMemoryAdapter();
-  await storage.putSession(sessionOf("sesn_a", 1, userLines));
-  const storeId = await storeWith(storage, { "/projects.md": memory });
-  const nocturne = createNocturne({ storage, model: everythingOneOff(keyOf) });
-  const created = await nocturne.dreams.create({
-    inputs: [
-      { type: "memory_store", memory_store_id: storeId },
-      { type: "sessions", session_ids: ["sesn_a"] },
-    ],
-  });
-  const done = await nocturne.dreams.wait(created.id);
-  const report = await nocturne.dreams.report(created.id);
-  const text = (await readAllMemories(storage, done.outputs[0]?.memory_store_id ?? ""))
-    .map((written) => written.content)
-    .join("\n");
-  return { done, report, text, dropped: report?.dropped.map((fact) => fact.statement) ?? [] };
+/** The same model, but lines of the store are lasting facts, and its verdict on every pair is `same`. */
+function storeLasting(model: ConsolidationModel, same = false): ConsolidationModel {
+  return {
+    ...model,
+    async extract(source, context) {
+      const facts = await model.extract(source, context);
+      return source.type === "memories" ? facts.map((fact) => ({ ...fact, kind: "fact" as const })) : facts;
+    },
+    async judge(pairs) {
+      return pairs.map((pair) => ({ id: pair.id, same }));
+    },
+  };
 }
+
+const MONTHLY = { "/projects.md": "# Projects\n\n- Quartz-7 ships on monthly releases.\n" };
 
 describe("statements a model calls one-off", () => {
   it("a memory line is pruned only when it reads as one-off", async () => {
-    const { text, dropped } = await dream(
-      "# Projects\n\n- Cobalt-6 runs its CI on GitHub Actions.\n- 2026-03-02: the Cobalt-6 build failed with ECONNRESET, a rerun fixed it.\n",
+    const { text, report } = await dreamOnce(
+      everythingOneOff((text) => text),
+      {
+        "/projects.md":
+          "# Projects\n\n- Cobalt-6 runs its CI on GitHub Actions.\n- 2026-03-02: the Cobalt-6 build failed with ECONNRESET, a rerun fixed it.\n",
+      },
       ["hello"],
     );
     expect(text).toContain("Cobalt-6 runs its CI on GitHub Actions.");
     expect(text).not.toContain("ECONNRESET");
-    expect(dropped).toContain("2026-03-02: the Cobalt-6 build failed with ECONNRESET, a rerun fixed it.");
+    expect(report?.dropped.map((fact) => fact.statement)).toContain(
+      "2026-03-02: the Cobalt-6 build failed with ECONNRESET, a rerun fixed it.",
+    );
   });
 
   it("a statement built from a one-off note and a fact about something else keeps the fact", async () => {
-    const { text, dropped, report } = await dream("# Projects\n\n- Quartz-7 ships on monthly releases.\n", [
-      "Got ENOSPC from Lumen-2 at 17:47 during the migration, probably a blip. Quartz-7 ships on weekly releases.",
-      "CI is red today. Use the staging branch.",
-    ]);
+    const { text, report } = await dreamOnce(
+      everythingOneOff((text) => text),
+      MONTHLY,
+      [
+        "Got ENOSPC from Lumen-2 at 17:47 during the migration, probably a blip. Quartz-7 ships on weekly releases.",
+        "CI is red today. Use the staging branch.",
+      ],
+    );
+    const dropped = report?.dropped.map((fact) => fact.statement) ?? [];
     expect(text).toContain("Quartz-7 ships on weekly releases.");
     expect(text).not.toContain("ENOSPC");
     expect(text).not.toContain("staging branch");
@@ -89,30 +91,9 @@ describe("statements a model calls one-off", () => {
 
   it("a statement under the key of a lasting fact that reads as lasting is that fact's newer value", async () => {
     const keyOf = (text: string) => (text.includes("Quartz-7") ? "projects.quartz_7.release_cadence" : text);
-    const storage = createInMemoryAdapter();
-    await storage.putSession(sessionOf("sesn_a", 1, ["Quartz-7 moved to weekly releases."]));
-    const storeId = await storeWith(storage, {
-      "/projects.md": "# Projects\n\n- Quartz-7 ships on monthly releases.\n",
-    });
-    const model = everythingOneOff(keyOf);
-    const lasting: ConsolidationModel = {
-      ...model,
-      async extract(source, context) {
-        const facts = await model.extract(source, context);
-        return source.type === "memories" ? facts.map((fact) => ({ ...fact, kind: "fact" as const })) : facts;
-      },
-    };
-    const nocturne = createNocturne({ storage, model: lasting });
-    const created = await nocturne.dreams.create({
-      inputs: [
-        { type: "memory_store", memory_store_id: storeId },
-        { type: "sessions", session_ids: ["sesn_a"] },
-      ],
-    });
-    const done = await nocturne.dreams.wait(created.id);
-    const text = (await readAllMemories(storage, done.outputs[0]?.memory_store_id ?? ""))
-      .map((written) => written.content)
-      .join("\n");
+    const { text } = await dreamOnce(storeLasting(everythingOneOff(keyOf)), MONTHLY, [
+      "Quartz-7 moved to weekly releases.",
+    ]);
     expect(text).toContain("Quartz-7 moved to weekly releases.");
     expect(text).not.toContain("monthly");
   });
@@ -123,34 +104,10 @@ describe("statements a model calls one-off", () => {
   ])(
     "under another key it is kept only if the model finds it about a lasting fact's subject (same: %s)",
     async (same, kept, gone) => {
-      const storage = createInMemoryAdapter();
-      await storage.putSession(sessionOf("sesn_a", 1, ["Quartz-7 moved to weekly releases."]));
-      const storeId = await storeWith(storage, {
-        "/projects.md": "# Projects\n\n- Quartz-7 ships on monthly releases.\n",
-      });
-      const model = everythingOneOff((text) => (text.includes("monthly") ? "quartz7.releases" : "quartz_7.cadence"));
-      const judged: ConsolidationModel = {
-        ...model,
-        async extract(source, context) {
-          const facts = await model.extract(source, context);
-          return source.type === "memories" ? facts.map((fact) => ({ ...fact, kind: "fact" as const })) : facts;
-        },
-        async judge(pairs) {
-          return pairs.map((pair) => ({ id: pair.id, same }));
-        },
-      };
-      const nocturne = createNocturne({ storage, model: judged });
-      const created = await nocturne.dreams.create({
-        inputs: [
-          { type: "memory_store", memory_store_id: storeId },
-          { type: "sessions", session_ids: ["sesn_a"] },
-        ],
-      });
-      const done = await nocturne.dreams.wait(created.id);
-      const report = await nocturne.dreams.report(created.id);
-      const text = (await readAllMemories(storage, done.outputs[0]?.memory_store_id ?? ""))
-        .map((written) => written.content)
-        .join("\n");
+      const keyOf = (text: string) => (text.includes("monthly") ? "quartz7.releases" : "quartz_7.cadence");
+      const { text, report } = await dreamOnce(storeLasting(everythingOneOff(keyOf), same), MONTHLY, [
+        "Quartz-7 moved to weekly releases.",
+      ]);
       expect(text).toContain(kept);
       expect(text).not.toContain(gone);
       if (!same) {
