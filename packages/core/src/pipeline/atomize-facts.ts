@@ -1,7 +1,7 @@
 import type { CandidateFact } from "../schemas/facts.js";
 import { finish, type Steps } from "../util/pacer.js";
 import { jaccard, normalizeText } from "../util/text.js";
-import { clausesOf, keyOfWords, sentenceOf } from "./clauses.js";
+import { clauseFact, clausesOf, sentenceOf } from "./clauses.js";
 import { GENERIC_KEY_WORDS } from "./deduplicate.js";
 
 function grams(text: string): Set<string> {
@@ -60,14 +60,6 @@ function atomsOf(fact: CandidateFact): CandidateFact[] {
   if (clauses.length < 2) return [fact];
   const main = mainClause(fact, clauses);
   return clauses.map((clause, index): CandidateFact => {
-    if (index === main) return { ...fact, statement: sentenceOf(clause) };
-    return {
-      ...fact,
-      id: `${fact.id}~${index + 1}`,
-      key: keyOfWords("clause", clause),
-      statement: sentenceOf(clause),
-      value: null,
-      derived: "clause",
-    };
+    return index === main ? { ...fact, statement: sentenceOf(clause) } : clauseFact(fact, clause, index);
   });
 }

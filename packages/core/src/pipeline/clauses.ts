@@ -1,3 +1,4 @@
+import type { CandidateFact } from "../schemas/facts.js";
 import { normalizeKey, normalizeText } from "../util/text.js";
 
 /** Splitting statements into clauses, and naming a piece of text that has no key of its own. */
@@ -40,4 +41,24 @@ export function sentenceOf(clause: string): string {
 /** A key made of a text's first words (`clause.integration_tests_need_docker_compose`), for a fact that has none. */
 export function keyOfWords(prefix: string, text: string): string {
   return `${prefix}.${normalizeKey(normalizeText(text).split(/\s+/).slice(0, 8).join("_"))}`;
+}
+
+/**
+ * A clause split off `fact` as a fact of its own: derived by the engine (its key is its own words, its value unknown),
+ * with the fact's kind, cardinality, time, trust and evidence; `index` is the clause's place in the statement.
+ */
+export function clauseFact(fact: CandidateFact, clause: string, index: number): CandidateFact {
+  return {
+    ...fact,
+    id: `${fact.id}~${index + 1}`,
+    key: keyOfWords("clause", clause),
+    statement: sentenceOf(clause),
+    value: null,
+    derived: "clause",
+  };
+}
+
+/** The id of the fact a clause was split off (a fact's own id when it was not split). */
+export function originOf(id: string): string {
+  return id.replace(/~\d+$/, "");
 }

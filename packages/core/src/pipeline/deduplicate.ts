@@ -358,17 +358,19 @@ async function proposeSameEntity(
   const derivedOnly = (group: number) =>
     (groups[group]?.members ?? []).every((index) => (views[index] as FactView).fact.derived !== undefined);
   const keysOfValue = new Map<string, Map<string, Set<string>>>();
-  const valuesOf = (group: number) =>
-    new Set(
-      (groups[group]?.members ?? []).flatMap((index) => {
-        const value = (views[index] as FactView).fact.value;
-        return value === null ? [] : [normalizeValue(value)];
-      }),
-    );
-  for (const [index, group] of groups.entries()) {
+  const valuesOf = groups.map(
+    (group) =>
+      new Set(
+        group.members.flatMap((index) => {
+          const value = (views[index] as FactView).fact.value;
+          return value === null ? [] : [normalizeValue(value)];
+        }),
+      ),
+  );
+  const keyOf = groups.map((group) => normalizeKey(facts[group.head]?.key ?? ""));
+  for (const [index, key] of keyOf.entries()) {
     await pacer.pace();
-    const key = normalizeKey(facts[group.head]?.key ?? "");
-    for (const value of valuesOf(index)) {
+    for (const value of valuesOf[index] ?? []) {
       const keys = keysOfValue.get(value) ?? new Map<string, Set<string>>();
       if (keys.size < VALUE_KEYS) keys.set(key, headKeys[index] ?? new Set());
       keysOfValue.set(value, keys);
@@ -376,9 +378,9 @@ async function proposeSameEntity(
   }
   /** How well `to`'s key names the attribute that `from`'s values are held under elsewhere. */
   const heldUnder = (from: number, to: number): number => {
-    const own = normalizeKey(facts[groups[from]?.head ?? 0]?.key ?? "");
+    const own = keyOf[from];
     let best = 0;
-    for (const value of valuesOf(from)) {
+    for (const value of valuesOf[from] ?? []) {
       for (const [key, grams] of keysOfValue.get(value) ?? []) {
         if (key !== own) best = Math.max(best, jaccard(grams, headKeys[to] ?? new Set()));
       }

@@ -2,7 +2,7 @@ import type { CandidateFact } from "../schemas/facts.js";
 import { anchorsOf, anchorTokensOf } from "../util/anchors.js";
 import { hasOneOffMarker } from "../util/one-off-text.js";
 import { normalizeKey } from "../util/text.js";
-import { clausesOf, keyOfWords, sentenceOf } from "./clauses.js";
+import { clauseFact, clausesOf, sentenceOf } from "./clauses.js";
 
 /** Facts a model labelled one-off, sorted into what is dropped and what is kept as lasting after all. */
 export interface TransientSorting {
@@ -53,15 +53,7 @@ export function keepLastingParts(facts: readonly CandidateFact[]): TransientSort
       });
       for (const [index, clause] of clauses.entries()) {
         if (!separate(clause)) continue;
-        kept.push({
-          ...fact,
-          id: `${fact.id}~${index + 1}`,
-          key: keyOfWords("clause", clause),
-          kind: "fact",
-          statement: sentenceOf(clause),
-          value: null,
-          derived: "clause",
-        });
+        kept.push({ ...clauseFact(fact, clause, index), kind: "fact" });
       }
       continue;
     }

@@ -22,6 +22,7 @@ import { carryUnreadLines } from "./carry-unread-lines.js";
 import { checkEvidence, type EvidenceIndex, indexChunk, indexMemories } from "./check-evidence.js";
 import { checkInsights, type SessionEventIndex } from "./check-insights.js";
 import { chunkTranscriptSteps, LINE_OVERHEAD_TOKENS } from "./chunk-transcript.js";
+import { originOf } from "./clauses.js";
 import { deduplicate } from "./deduplicate.js";
 import { attachLedger, settledTogether, skippedNotice } from "./incremental.js";
 import { keepLastingParts } from "./keep-lasting-parts.js";
@@ -307,7 +308,7 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   const clusters: CandidateFact[][] = [];
   for (const cluster of deduplicated.clusters) {
     await pacer.pace();
-    if (!cluster.every((fact) => doubted.has(fact.id.replace(/~\d+$/, "")))) {
+    if (!cluster.every((fact) => doubted.has(originOf(fact.id)))) {
       clusters.push(cluster);
       continue;
     }
@@ -368,7 +369,7 @@ function replaceSorted(
 ): CandidateFact[] {
   const sorted = new Map<string, CandidateFact[]>();
   for (const fact of [...transient, ...kept]) {
-    const origin = fact.id.replace(/~\d+$/, "");
+    const origin = originOf(fact.id);
     sorted.set(origin, [...(sorted.get(origin) ?? []), fact]);
   }
   return facts.flatMap((fact) => (fact.kind === "transient" ? (sorted.get(fact.id) ?? [fact]) : [fact]));
