@@ -119,10 +119,11 @@ export function runOptionsOf(job: z.infer<typeof DreamJob>, tokenizer: Tokenizer
   };
 }
 
-/** Runs a job: generate, seed, dream (per concurrency, then optionally again over the output), measure. */
-export async function runDreamJob(input: DreamJob): Promise<DreamJobResult> {
-  const job = DreamJob.parse(input);
-  const tokenizer = createTiktokenTokenizer();
+/** A job's scenario, generated from its seed and sizes, and how long generating it took. */
+export function scenarioOf(
+  job: z.infer<typeof DreamJob>,
+  tokenizer: Tokenizer,
+): { scenario: Scenario; generateMs: number } {
   const started = performance.now();
   const scenario = generateScenario({
     seed: job.seed,
@@ -133,6 +134,14 @@ export async function runDreamJob(input: DreamJob): Promise<DreamJobResult> {
     countTokens: (text) => tokenizer.count(text),
   });
   const generateMs = performance.now() - started;
+  return { scenario, generateMs };
+}
+
+/** Runs a job: generate, seed, dream (per concurrency, then optionally again over the output), measure. */
+export async function runDreamJob(input: DreamJob): Promise<DreamJobResult> {
+  const job = DreamJob.parse(input);
+  const tokenizer = createTiktokenTokenizer();
+  const { scenario, generateMs } = scenarioOf(job, tokenizer);
   const transcriptTokens = transcriptTokensOf(scenario, tokenizer);
   const seeded = await seedStorage(scenario);
   const options = runOptionsOf(job, tokenizer);

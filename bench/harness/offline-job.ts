@@ -9,8 +9,7 @@ import {
   readAllMemories,
 } from "@nocturne/core";
 import { z } from "zod";
-import { generateScenario } from "../scenario/generate.js";
-import { DreamJob, type DreamJobResult, SCENARIO_START } from "./dream-job.js";
+import { DreamJob, type DreamJobResult, SCENARIO_START, scenarioOf } from "./dream-job.js";
 import { type SeededStorage, seedStorage, stageDurations } from "./run-dream.js";
 
 /** Stages a dream is canceled in to measure cancel latency, and how: `cancel()` or the `signal` given to `create`. */
@@ -62,16 +61,7 @@ export interface OfflineResult {
 export async function runOfflineJob(input: DreamJob): Promise<DreamJobResult> {
   const job = DreamJob.parse(input);
   const tokenizer = createTiktokenTokenizer();
-  const started = performance.now();
-  const scenario = generateScenario({
-    seed: job.seed,
-    sessions: job.sessions,
-    tokensPerSession: job.tokensPerSession,
-    memories: job.memories,
-    startAt: SCENARIO_START,
-    countTokens: (text) => tokenizer.count(text),
-  });
-  const generateMs = performance.now() - started;
+  const { scenario, generateMs } = scenarioOf(job, tokenizer);
   const seeded = await seedStorage(scenario);
   const nlpLoadMs = await warmOfflineModel();
   const measured = await measuredDream(seeded, tokenizer);
