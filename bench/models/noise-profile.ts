@@ -13,7 +13,11 @@ export interface NoiseProfile {
   split: number;
   /** Two facts of the same chunk come out as one statement under one key. */
   merge: number;
-  /** The evidence is wrong: a quote that is not in the event, or an event id that is not in the chunk. */
+  /**
+   * The evidence is wrong: a quote that is not in the event, or an event id that is not in the chunk. Asked again with
+   * the engine's feedback, the model answers afresh: the citation is wrong again at the same rate (a new draw per
+   * attempt), else right.
+   */
   badEvidence: number;
   /** Durable facts labelled transient, or noise labelled as a lasting fact. */
   kindError: number;

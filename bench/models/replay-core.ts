@@ -172,8 +172,10 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
         const paraphrased = paraphraseUpdate(entry, randomFor(sourceKey, entry.item.id, "update"));
         if (paraphrased !== null) fact.statement = paraphrased;
       }
-      if (random.chance(profile.badEvidence)) {
-        if (attempt > 0) continue;
+      const badEvidence =
+        random.chance(profile.badEvidence) &&
+        (attempt === 0 || randomFor(sourceKey, entry.item.id, "evidence", String(attempt)).chance(profile.badEvidence));
+      if (badEvidence) {
         const cited = fact.evidence[0];
         if (cited) {
           fact.evidence = random.chance(0.5)
