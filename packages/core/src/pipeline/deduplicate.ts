@@ -329,17 +329,19 @@ function* groupsByEntity(groups: readonly Group[], views: readonly FactView[]): 
 }
 
 /**
- * Reworded keys and statements can share too little to meet through words or keys alone ("Lumen-49 ships on
- * continuous deployment" / "Lumen-49 is on weekly releases"). A group that is news — every fact in it from a session
- * of this dream — or that only the engine derived (a split clause, a carried memory line: no key of the model's),
- * and that no strong signal placed (no similar key or wording beside it) may be a reworded update or its old value:
- * it is paired with the single-valued groups that name the same entity. Where its value (or the partner's) is held
- * elsewhere in the dream under a key like the other side's — `rake spec` under `*.test_command` elsewhere, beside an
- * Atlas-4 group keyed `test_cmd` — that is evidence enough to ask once, and only such partners are asked. When its
- * value is held elsewhere under a key like its own and no partner's, it names an attribute the entity had no value
- * for: nothing is asked. Otherwise (a value seen nowhere else) the few whose attribute words are closest are asked, ranked below every pair a strong signal proposed, and a
- * "same" must be given twice before it replaces a value (see {@link secondOpinions}), so a model that says "same"
- * too easily cannot merge an entity's attributes into one.
+ * Reworded keys and statements can share too little to meet through words or keys alone ("Lumen-49 ships on continuous
+ * deployment" / "Lumen-49 is on weekly releases"). A group that is news — every fact in it from a session of this dream
+ * — or that only the engine derived (a split clause, a carried memory line: no key of the model's), and that no strong
+ * signal placed (no similar key or wording beside it) may be a reworded update or its old value: it is paired with the
+ * single-valued groups that name the same entity. Where its value (or the partner's) is held elsewhere in the dream
+ * under a key like the other side's — `rake spec` under `*.test_command` elsewhere, beside an Atlas-4 group keyed
+ * `test_cmd` — that is strong evidence: only such partners are asked, and a "different" is asked again (see {@link
+ * secondOpinions}). A group the engine derived has no value of its own; the values held elsewhere that its statement
+ * names stand in for one ({@link valuesNamedIn}). When its value is held elsewhere under a key like its own and no
+ * partner's, it names an attribute the entity had no value for: nothing is asked. Otherwise (a value seen nowhere else)
+ * the few whose attribute words are closest are asked, ranked below every pair a strong signal proposed, and a "same"
+ * must be given twice before it replaces a value (see {@link secondOpinions}), so a model that says "same" too easily
+ * cannot merge an entity's attributes into one.
  */
 async function proposeSameEntity(
   facts: readonly CandidateFact[],
@@ -375,6 +377,12 @@ async function proposeSameEntity(
       if (keys.size < VALUE_KEYS) keys.set(key, headKeys[index] ?? new Set());
       keysOfValue.set(value, keys);
     }
+  }
+  for (const [index, group] of groups.entries()) {
+    await pacer.pace();
+    if (valuesOf[index]?.size !== 0 || !derivedOnly(index)) continue;
+    const head = views[group.head] as FactView;
+    for (const value of valuesNamedIn(head.fact.statement, keysOfValue)) valuesOf[index]?.add(value);
   }
   /** How well `to`'s key names the attribute that `from`'s values are held under elsewhere. */
   const heldUnder = (from: number, to: number): number => {
@@ -417,9 +425,30 @@ async function proposeSameEntity(
       const chosen = (affine.length > 0 ? affine : scored)
         .sort((x, y) => y.score - x.score || x.b - y.b)
         .slice(0, SAME_ENTITY_PAIRS);
-      for (const { b, score, affine: held } of chosen) propose(a, b, held ? AMBIGUOUS_SIMILARITY : score / 10);
+      for (const { b, score, affine: held } of chosen) propose(a, b, held ? SIMILAR_KEY : score / 10);
     }
   }
+}
+
+/** Longest run of words a value named inside a statement is looked up by. */
+const VALUE_WORDS = 4;
+
+/**
+ * Values held elsewhere in the dream that a statement without a value of its own names: runs of up to
+ * {@link VALUE_WORDS} words, normalized like values ("ships on continuous deployment" names `continuous deployment`
+ * where another fact holds it).
+ */
+function valuesNamedIn(statement: string, known: ReadonlyMap<string, unknown>): string[] {
+  const words = statement.split(/\s+/).map(normalizeValue);
+  const found = new Set<string>();
+  for (let start = 0; start < words.length; start++) {
+    let run = "";
+    for (let end = start; end < Math.min(words.length, start + VALUE_WORDS); end++) {
+      run += words[end] ?? "";
+      if (run !== "" && known.has(run)) found.add(run);
+    }
+  }
+  return [...found];
 }
 
 /**
@@ -428,8 +457,9 @@ async function proposeSameEntity(
  *
  * - a "same" for a pair only a weak signal proposed (the same entity, little else), that would make one single value
  *   replace another, destroys a true fact if it is wrong: it stands only if the second answer is "same" too;
- * - a "different" for a pair strong signals proposed (a similar key or wording about the same entity) leaves a stale
- *   value beside its update if it is wrong: a second answer of "same" merges the pair.
+ * - a "different" for a pair strong signals proposed (a similar key or wording about the same entity, or values of
+ *   one kind held under like keys) leaves a stale value beside its update if it is wrong: a second answer of "same"
+ *   merges the pair.
  *
  * Merging two wordings of one value, or members of a set, needs no second answer. Second answers count against
  * the pair budget, doubted "same" verdicts first; a doubted verdict the budget leaves unasked counts as "different".

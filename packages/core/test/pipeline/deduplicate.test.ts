@@ -105,6 +105,41 @@ describe("deduplicate", () => {
     expect(clusters.map((cluster) => cluster.length).sort()).toEqual([1, 2]);
   });
 
+  it("asks again, sides swapped, when the model calls such a value-kin pair different", async () => {
+    const [old, update] = reworded();
+    const elsewhere = {
+      ...fact("projects.kestrel_5.test_cmd", "To test Kestrel-5, run `rake spec`.", "2026-01-01T09:00:00.000Z"),
+      value: "rake spec",
+    };
+    let call = 0;
+    const { clusters, judgeCalls } = await deduplicate([old, elsewhere, update], {
+      judge: async (pairs) => pairs.map((pair) => ({ id: pair.id, same: call++ > 0 })),
+    });
+    expect(judgeCalls).toBe(2);
+    expect(clusters.map((cluster) => cluster.length).sort()).toEqual([1, 2]);
+  });
+
+  it("reads the value a split clause names from values held elsewhere, and asks about it like any value", async () => {
+    const [old] = reworded();
+    const elsewhere = {
+      ...fact("projects.kestrel_5.test_cmd", "To test Kestrel-5, run `rake spec`.", "2026-01-01T09:00:00.000Z"),
+      value: "rake spec",
+    };
+    const clause = {
+      ...fact("clause.atlas_404_is_now_checked_with_rake_spec", "Atlas-404 is now checked with `rake spec`."),
+      derived: "clause" as const,
+    };
+    let call = 0;
+    const { clusters, judgeCalls } = await deduplicate([old, elsewhere, clause], {
+      judge: async (pairs) => pairs.map((pair) => ({ id: pair.id, same: call++ === 0 })),
+    });
+    expect(judgeCalls).toBe(1);
+    expect(clusters.map((cluster) => cluster.map((member) => member.key).sort())).toContainEqual([
+      "atlas_404_test_cmd",
+      "clause.atlas_404_is_now_checked_with_rake_spec",
+    ]);
+  });
+
   it("asks nothing about a new attribute whose value is held elsewhere under a key like its own", async () => {
     const [old] = reworded();
     const memory = (key: string, statement: string) => ({
