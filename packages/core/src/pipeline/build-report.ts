@@ -40,6 +40,8 @@ export interface ReportInputs {
   consolidated: ConsolidatedFact[];
   /** Output memories written so far: path → memory id. */
   written: Map<string, string>;
+  /** The output memory each written fact is in (a topic too large for one memory continues in `-2`, `-3` …). */
+  writtenTo: Map<ConsolidatedFact, string>;
   /** Content of each output memory, by path. */
   outputContent: Map<string, string>;
   dropped: DroppedFact[];
@@ -86,8 +88,6 @@ function memoryFate(facts: ReportedInputFact[]): InputFate {
 interface ReportLookup {
   /** The consolidated fact each candidate fact went into. */
   byFactId: Map<string, ConsolidatedFact>;
-  /** The memory path of a topic. */
-  pathOf(topic: string): string;
   /** Ids of the facts a consolidated fact superseded. */
   supersededBy(owner: ConsolidatedFact): Set<string>;
 }
@@ -103,8 +103,7 @@ function inputFactFate(fact: CandidateFact, inputs: ReportInputs, lookup: Report
       reason: inputs.dropReasons.get(fact.id) ?? "not written: the dream ended before this fact was consolidated",
     };
   }
-  const path = lookup.pathOf(owner.topic);
-  const into = inputs.written.has(path) ? path : null;
+  const into = inputs.writtenTo.get(owner) ?? null;
   const replacedBy = { statement: owner.statement, observedAt: owner.observedAt, evidence: owner.evidence };
   if (lookup.supersededBy(owner).has(fact.id)) {
     return { statement: fact.statement, fate: "superseded", into, replacedBy, reason: null };
@@ -146,7 +145,7 @@ export function* buildReportSteps(inputs: ReportInputs): Steps<ConsolidationRepo
   const byPath = new Map<string, ConsolidatedFact[]>();
   for (const fact of inputs.consolidated) {
     for (const id of fact.sourceFactIds) byFactId.set(id, fact);
-    const path = pathOf(fact.topic);
+    const path = inputs.writtenTo.get(fact) ?? pathOf(fact.topic);
     const list = byPath.get(path);
     if (list) list.push(fact);
     else byPath.set(path, [fact]);
@@ -155,7 +154,7 @@ export function* buildReportSteps(inputs: ReportInputs): Steps<ConsolidationRepo
 
   const outputs: ReportedOutput[] = [];
   for (const [path, memoryId] of [...inputs.written.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const facts = byPath.get(path) ?? byPath.get(path.replace(/-\d+\.md$/, ".md")) ?? [];
+    const facts = byPath.get(path) ?? [];
     outputs.push({
       memoryId,
       path,
@@ -166,7 +165,7 @@ export function* buildReportSteps(inputs: ReportInputs): Steps<ConsolidationRepo
     yield;
   }
 
-  const lookup: ReportLookup = { byFactId, pathOf, supersededBy };
+  const lookup: ReportLookup = { byFactId, supersededBy };
   const factsByMemory = new Map<string, CandidateFact[]>();
   for (const fact of inputs.memoryFacts) {
     for (const id of memoryIdsOf(fact)) {
@@ -229,7 +228,7 @@ export function* buildReportSteps(inputs: ReportInputs): Steps<ConsolidationRepo
       .map((fact) => ({
         key: fact.key,
         statement: fact.statement,
-        path: pathOf(fact.topic),
+        path: inputs.writtenTo.get(fact) ?? pathOf(fact.topic),
         sessionIds: [...new Set(fact.evidence.flatMap((item) => (item.type === "event" ? [item.sessionId] : [])))],
         evidence: fact.evidence,
       })),
@@ -269,6 +268,7 @@ export function initialReportInputs(dream: Dream, snapshot: InputSnapshot): Repo
     dropReasons: new Map(),
     consolidated: [],
     written: new Map(),
+    writtenTo: new Map(),
     outputContent: new Map(),
     dropped: [],
     declined: new Map(),

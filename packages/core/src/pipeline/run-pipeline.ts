@@ -356,6 +356,7 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
       lineage: memory.lineage,
     });
     state.written.set(written.path, written.id);
+    for (const fact of memory.facts) state.writtenTo.set(fact, written.path);
     state.outputContent.set(written.path, memory.content);
     context.emit({ type: "memory.written", memory_id: written.id, path: written.path });
   }
