@@ -165,7 +165,11 @@ describe("the noisy replay", () => {
         ),
       );
     expect(answers(1, 1).filter(valid)).toEqual([]);
-    const wrongFirst = new Set(answers(0.5, 0).filter((fact) => !valid(fact)).map((fact) => fact.statement));
+    const wrongFirst = new Set(
+      answers(0.5, 0)
+        .filter((fact) => !valid(fact))
+        .map((fact) => fact.statement),
+    );
     const retried = answers(0.5, 1).filter((fact) => wrongFirst.has(fact.statement));
     expect(retried.filter(valid).length).toBeGreaterThan(0);
     expect(retried.filter((fact) => !valid(fact)).length).toBeGreaterThan(0);
