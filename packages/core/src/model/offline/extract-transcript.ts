@@ -315,8 +315,18 @@ class MessageReader {
 }
 
 /**
+ * Whether an error headline says in words what went wrong ("TypeError: Cannot read properties of undefined"): a bare
+ * code ("npm ERR! code ERESOLVE") or a log without its headline (a lone "Traceback …") names nothing to remember.
+ */
+function saysWhatFailed(headline: string): boolean {
+  const message = headline.replace(/^\s*(?:npm ERR!|[^:]{1,80}:)\s*/, "");
+  return (message.match(/\p{L}{2,}/gu) ?? []).length >= 3;
+}
+
+/**
  * Reads a user's message line by line: fenced code and quoted lines (`>`) are not the user's own statements and are
- * skipped, except that a stack trace or error log (fenced or pasted) becomes one transient fact citing its headline;
+ * skipped, except that a stack trace or error log (fenced or pasted) becomes one transient fact citing its headline
+ * when the headline says what failed;
  * every other line is read sentence by sentence.
  */
 function readUserText(text: string, analyzer: Analyzer): LineReading {
@@ -326,7 +336,7 @@ function readUserText(text: string, analyzer: Analyzer): LineReading {
   let log: Span[] = [];
   const flushLog = () => {
     if (log.length === 0) return;
-    const headline = log.find((line) => isErrorHeadline(line.text)) ?? log[0];
+    const headline = log.find((line) => isErrorHeadline(line.text) && saysWhatFailed(line.text));
     log = [];
     if (headline) into.add("transient", finishStatement(headline.text, { keepTime: true }), headline.text);
   };
