@@ -202,8 +202,10 @@ function nounPhrase(
       end++;
       continue;
     }
-    if (inner && token.low === "of" && isCapitalised(clause.tokens[end - 1]) && isCapitalised(following)) {
-      // "Ministry of Health", "Bank of America": one name.
+    const before = clause.tokens[end - 1];
+    const ordinal = /^\d{1,2}(?:st|nd|rd|th)$/i.test(before?.text ?? "");
+    if (inner && token.low === "of" && (isCapitalised(before) || ordinal) && isCapitalised(following)) {
+      // "Ministry of Health", "Bank of America", "the 2nd of November": one name.
       end++;
       continue;
     }
@@ -753,8 +755,13 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       if (lemma === "stop" && verb?.lemma === "use") dropFact(clause, out, index + 2, who);
       else if (lemma === "stop" && verb?.lemma === "play")
         listFacts(clause, out, "user.hobby", "fact", index + 2, { negative: true });
-      else if (lemma === "stop" && verb?.pos === "VERB") {
-        if (user) out.add("user.hobby", "fact", { start: index + 1, end: index + 2 }, { negative: true });
+      else if (lemma === "stop" && verb?.lemma === "do") {
+        if (user) listFacts(clause, out, "user.hobby", "fact", index + 2, { negative: true, activity: true });
+      } else if (lemma === "stop" && verb?.pos === "VERB") {
+        // "I stopped running" drops an activity; "I stopped eating meat" is a habit this frame cannot name.
+        const object = clause.tokens[index + 2];
+        const bare = object === undefined || object.pos === "PUNCT" || TIME_STOP.has(object.low);
+        if (user && bare) out.add("user.hobby", "fact", { start: index + 1, end: index + 2 }, { negative: true });
       } else dropFact(clause, out, index + 1, who);
       return;
     }
@@ -1160,8 +1167,9 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
   if (word === "on") {
     const value = nounPhrase(clause, index + 1, { through: ["."] });
     if (!value) return;
-    const text = slice(clause, value).toLowerCase();
-    if (user && /\btime$/.test(text)) {
+    const head = clause.tokens[value.end - 1];
+    const glued = head !== undefined && head.start === clause.tokens[value.end - 2]?.end;
+    if (user && head?.low === "time" && !glued) {
       out.add("profile.timezone", "fact", value);
       return;
     }
@@ -1190,9 +1198,10 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
   }
   const fan = low(clause, index + 1) === "fan" ? index + 1 : FAN_SIZE.has(low(clause, index + 1)) ? index + 2 : -1;
   if ((word === "a" || word === "an") && fan > 0 && low(clause, fan) === "fan") {
-    // "I'm not a fan of YAML" dislikes it.
-    const key = negated ? "user.dislikes" : "user.likes";
-    if (low(clause, fan + 1) === "of") listFacts(clause, out, key, "preference", fan + 2, { negative: false });
+    // "I'm not a fan of YAML" dislikes it; "not a fan of coffee anymore" takes back a liking.
+    const retracted = negated && saysNoLonger(clause);
+    const key = negated && !retracted ? "user.dislikes" : "user.likes";
+    if (low(clause, fan + 1) === "of") listFacts(clause, out, key, "preference", fan + 2, { negative: retracted });
     return;
   }
   if (word === "a" || word === "an" || word === "the") {
@@ -1218,6 +1227,14 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
       if (following?.text === ",") roleAfterName(clause, out, index + 2);
     }
   }
+}
+
+/** Whether a clause says a state has ended: "no longer", "anymore", "any longer", "any more". */
+function saysNoLonger(clause: Clause): boolean {
+  return clause.tokens.some((token, index) => {
+    const next = low(clause, index + 1);
+    return token.low === "anymore" || (["no", "any"].includes(token.low) && ["longer", "more"].includes(next));
+  });
 }
 
 /** "my X is Y" / "our X is Y" / "my partner's name is Y": the holder X names the attribute. */
@@ -1303,7 +1320,7 @@ function readPossessive(
 }
 
 /** Heads of a holder that name no thing of their own: "our staging environment" is staging's. */
-const GENERIC_HOLDERS = new Set("environment env stack setup system infrastructure infra".split(" "));
+const GENERIC_HOLDERS = new Set("environment env stack setup system infrastructure infra suite".split(" "));
 
 /**
  * Key of "our X runs on / uses Y" where Y is a known tool: the tool's category, scoped to X when X names a thing
@@ -1332,11 +1349,12 @@ function possessiveKey(words: string[], who: Who, suffix: string): string {
   const holderText = words.join(" ");
   const plain = words.map((word) => word.replace(/[^\p{L}\p{N}_-]/gu, "")).join("_");
   if (holderText === "name") return "profile.name";
+  if (suffix === "name" && nounCategory(tokenize(holderText))) return possessiveKey(words, who, "");
   if (suffix !== "") return `project.${plain}.${suffix}`;
   if (/\bfavou?rite\b/.test(holderText)) return `user.${plain}`;
   const whole = nounCategory(tokenize(holderText));
   if (whole) return whole.key;
-  const modifiers = new Set(["main", "default", "primary", "current", "usual", "preferred"]);
+  const modifiers = new Set(["main", "default", "primary", "current", "usual", "preferred", "new"]);
   for (let cut = 1; cut < words.length; cut++) {
     const tail = nounCategory(tokenize(words.slice(cut).join(" ")));
     if (!tail) continue;
