@@ -3,6 +3,7 @@ import {
   CONDITIONS,
   DIETS,
   DO_HOBBIES,
+  HELD_CONDITIONS,
   isSingleValued,
   looksDescriptive,
   NATIONALITIES,
@@ -164,7 +165,7 @@ function nounPhrase(
   options: { activity?: boolean; through?: string[] } = {},
 ): Range | null {
   let start = from;
-  while (["a", "an", "the", "my", "our", "some", "his", "her"].includes(low(clause, start))) start++;
+  while (["a", "an", "the", "my", "our", "some", "his", "her", "both"].includes(low(clause, start))) start++;
   if (low(clause, start) === "bit" && low(clause, start + 1) === "of") start += 2;
   let end = start;
   for (;;) {
@@ -508,7 +509,8 @@ function readVerb(clause: Clause, out: Builder, who: Who, from: number, negatedB
       return;
     }
   }
-  if ((word === "ca" || word === "can") && low(clause, index + 1) === "n't" && low(clause, index + 2) === "stand") {
+  const bear = ["stand", "bear"].includes(low(clause, index + 2));
+  if ((word === "ca" || word === "can") && low(clause, index + 1) === "n't" && bear) {
     listFacts(clause, out, "user.dislikes", "preference", index + 3, { negative: false });
     return;
   }
@@ -807,6 +809,16 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
         }
       }
       return;
+    case "go": {
+      // "I go by Teo": the name the user is called by.
+      const name = clause.tokens[index + 2];
+      const end = clause.tokens[index + 3];
+      const alone = end === undefined || end.pos === "PUNCT";
+      if (user && next === "by" && name?.pos === "PROPN" && isCapitalised(name) && alone) {
+        out.add("profile.name", "fact", { start: index + 2, end: index + 3 });
+      }
+      return;
+    }
     case "speak":
       if (user) {
         for (const at of languageList(clause, index + 1)) {
@@ -818,16 +830,20 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       if (user) listFacts(clause, out, "user.learning", "fact", index + 1);
       return;
     case "have":
-      if (user) {
-        const phrases = nounPhraseList(clause, index + 1);
-        for (const [position, phrase] of phrases.entries()) {
-          const head = clause.tokens[phrase.end - 1]?.low ?? "";
-          const prefixEnd = position === 0 ? undefined : index + 1;
-          if (PETS.has(head)) out.add("user.pet", "fact", phrase, { negative: negated, prefixEnd });
-          else if (CHILDREN.has(head) && !negated) out.add("user.child", "fact", phrase, { prefixEnd });
-        }
+    case "own": {
+      // A household's pets are the user's ("we have a tortoise"); conditions and children are the speaker's own.
+      const phrases = nounPhraseList(clause, index + 1);
+      for (const [position, phrase] of phrases.entries()) {
+        const head = clause.tokens[phrase.end - 1]?.low ?? "";
+        const prefixEnd = position === 0 ? undefined : index + 1;
+        const whole = phrase.end - phrase.start === 1;
+        if (PETS.has(head)) out.add("user.pet", "fact", phrase, { negative: negated, prefixEnd });
+        else if (!user || lemma !== "have" || negated) continue;
+        else if (CHILDREN.has(head)) out.add("user.child", "fact", phrase, { prefixEnd });
+        else if (HELD_CONDITIONS.has(head) && whole) out.add("user.condition", "fact", phrase, { prefixEnd });
       }
       return;
+    }
     case "adopt":
       petFact(clause, out, index + 1, negated);
       return;
@@ -1186,16 +1202,17 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
     out.add("user.diet", "fact", { start: index, end: index + 1 }, { negative: negated });
     return;
   }
-  for (const length of [3, 2, 1]) {
-    const range = { start: index, end: index + length };
-    if (range.end > clause.tokens.length) continue;
-    const condition = CONDITIONS.get(slice(clause, range).toLowerCase());
-    if (condition === undefined) continue;
-    if (clause.tokens.slice(range.end).every((token) => token.pos === "PUNCT" || TIME_STOP.has(token.low))) {
-      out.add(condition, "fact", range, { negative: negated });
-    }
+  if (word === "fluent" && low(clause, index + 1) === "in") {
+    const language = languageList(clause, index + 2);
+    for (const at of language) out.add("user.language", "fact", { start: at, end: at + 1 }, { negative: negated });
     return;
   }
+  if (word === "into" && !negated) {
+    // "I'm really into bouldering": a liking.
+    listFacts(clause, out, "user.likes", "preference", index + 1, { activity: true });
+    return;
+  }
+  if (conditionFacts(clause, out, index, negated)) return;
   const fan = low(clause, index + 1) === "fan" ? index + 1 : FAN_SIZE.has(low(clause, index + 1)) ? index + 2 : -1;
   if ((word === "a" || word === "an") && fan > 0 && low(clause, fan) === "fan") {
     // "I'm not a fan of YAML" dislikes it; "not a fan of coffee anymore" takes back a liking.
@@ -1235,6 +1252,35 @@ function saysNoLonger(clause: Clause): boolean {
     const next = low(clause, index + 1);
     return token.low === "anymore" || (["no", "any"].includes(token.low) && ["longer", "more"].includes(next));
   });
+}
+
+/**
+ * "I'm colourblind", "I'm left-handed and colourblind", "I'm coeliac, so no gluten": lasting conditions, when
+ * nothing but other conditions, time words or a new clause follows them. Returns whether the clause names one.
+ */
+function conditionFacts(clause: Clause, out: Builder, from: number, negated: boolean): boolean {
+  const found: Array<[string, Range]> = [];
+  let index = from;
+  for (;;) {
+    const length = [3, 2, 1].find((size) =>
+      CONDITIONS.has(slice(clause, { start: index, end: index + size }).toLowerCase()),
+    );
+    if (length === undefined) return found.length > 0;
+    const range = { start: index, end: index + length };
+    found.push([CONDITIONS.get(slice(clause, range).toLowerCase()) ?? "user.condition", range]);
+    index = range.end;
+    if (low(clause, index) === "and" && index + 1 < clause.tokens.length) {
+      index++;
+      continue;
+    }
+    const rest = clause.tokens.slice(index);
+    const comma = rest.findIndex((token) => token.text === ",");
+    const tail = comma === -1 ? rest : rest.slice(0, comma);
+    if (tail.every((token) => token.pos === "PUNCT" || TIME_STOP.has(token.low))) {
+      for (const [key, range] of found) out.add(key, "fact", range, { negative: negated });
+    }
+    return true;
+  }
 }
 
 /** "my X is Y" / "our X is Y" / "my partner's name is Y": the holder X names the attribute. */
