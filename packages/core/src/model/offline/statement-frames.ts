@@ -638,6 +638,17 @@ function readSwitch(clause: Clause, out: Builder, who: Who, verbIndex: number, n
     if (entity) index = entity.end;
   }
   let replaced: Range | null = null;
+  if (low(clause, index) === "off" && !entity) {
+    // "we moved off Travis onto Buildkite" names the new tool; "we've moved off CircleCI" drops the old one.
+    const left = nounPhrase(clause, index + 1, { through: ["."] });
+    if (!left) return false;
+    const onto = after(clause, left.end, ["onto", "to"]);
+    const value = onto === -1 ? left : nounPhrase(clause, onto, { through: ["."] });
+    const key = value ? toolKey(clause, value, null, null) : null;
+    if (!value || !key) return false;
+    out.add(key, "fact", value, { negative: onto === -1 || negated });
+    return true;
+  }
   if (low(clause, index) === "from") {
     replaced = nounPhrase(clause, index + 1);
     if (!replaced) return false;
@@ -1228,7 +1239,11 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
     return;
   }
   const yearsOld = low(clause, index + 1) === "years" && low(clause, index + 2) === "old" ? 2 : 0;
-  if (token.pos === "NUM" && clause.tokens.length <= index + 2 + yearsOld && /^\d{1,3}$/.test(token.text)) {
+  const afterAge = clause.tokens[index + 1 + yearsOld];
+  const clauseAfter =
+    afterAge?.text === "," && /^\d{2}$/.test(token.text) && clause.tokens[index + 2 + yearsOld]?.pos !== "NUM";
+  const ageEnds = afterAge === undefined || afterAge.text === "." || clauseAfter;
+  if (token.pos === "NUM" && ageEnds && /^\d{1,3}$/.test(token.text)) {
     out.add("user.age", "fact", { start: index, end: index + 1 });
     return;
   }
