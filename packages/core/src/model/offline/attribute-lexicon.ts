@@ -70,7 +70,8 @@ export const SPOKEN_LANGUAGES = words(`
   english german french spanish portuguese italian dutch polish swedish norwegian danish finnish japanese chinese
   mandarin cantonese korean russian ukrainian turkish arabic hebrew hindi greek czech romanian hungarian vietnamese
   thai indonesian swahili tamil bengali urdu persian farsi catalan basque welsh irish icelandic malay tagalog
-  serbian croatian bulgarian slovak slovenian lithuanian latvian estonian`);
+  serbian croatian bulgarian slovak slovenian lithuanian latvian estonian punjabi gujarati marathi telugu kannada
+  malayalam nepali sinhala yoruba igbo hausa amharic somali zulu xhosa afrikaans galician`);
 
 /** Nationalities ("I'm Dutch"), told apart from names ("I'm Priya"); a spoken language's adjective is one too. */
 export const NATIONALITIES = words(`

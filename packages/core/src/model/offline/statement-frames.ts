@@ -814,9 +814,14 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       return;
     case "do":
       if (user) {
-        const value = nounPhrase(clause, index + 1, { activity: true });
-        if (value && DO_HOBBIES.has(slice(clause, value).toLowerCase())) {
-          out.add("user.hobby", "fact", value, { negative: negated });
+        const list = nounPhraseList(clause, index + 1, { activity: true });
+        const known = list.every((value) => DO_HOBBIES.has(slice(clause, value).toLowerCase()));
+        for (const [position, value] of list.entries()) {
+          if (!known) break;
+          out.add("user.hobby", "fact", value, {
+            negative: negated,
+            prefixEnd: position === 0 ? undefined : index + 1,
+          });
         }
       }
       return;
@@ -863,9 +868,12 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
     case "bring":
       if (who === "team") {
         const at = lemma === "bring" && next === "on" ? index + 2 : index + 1;
-        const person = nounPhrase(clause, at);
-        if (person && clause.tokens.slice(person.start, person.end).every((token) => token.pos === "PROPN")) {
-          out.add("team.member", "fact", person);
+        const people = nounPhraseList(clause, at);
+        const named = people.every((person) =>
+          clause.tokens.slice(person.start, person.end).every((token) => token.pos === "PROPN"),
+        );
+        for (const [position, person] of people.entries()) {
+          if (named) out.add("team.member", "fact", person, { prefixEnd: position === 0 ? undefined : at });
         }
       }
       return;
@@ -957,7 +965,11 @@ function roleFact(clause: Clause, out: Builder, from: number, negated: boolean, 
   const object = ["DET", "PRON", "NOUN", "PROPN"].includes(clause.tokens[role.end + 1]?.pos ?? "");
   if (next?.pos === "VERB" && ROLE_HEADS.has(next.low) && !object) role.end = wordEnd(clause, role.end + 1);
   const head = clause.tokens[role.end - 1]?.low.replace(/s$/, "") ?? "";
-  if (!bare && !ROLE_HEADS.has(head) && !ROLE_HEADS.has(clause.tokens[role.end - 1]?.low ?? "")) return null;
+  // A specialist of a field ("cardiologist", "radiologist") is a profession whatever the field.
+  const specialist = /..ologist$/.test(head);
+  if (!bare && !specialist && !ROLE_HEADS.has(head) && !ROLE_HEADS.has(clause.tokens[role.end - 1]?.low ?? "")) {
+    return null;
+  }
   out.add("profile.role", "fact", role, { negative: negated });
   return role.end;
 }
