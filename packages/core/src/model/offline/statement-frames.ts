@@ -1365,6 +1365,7 @@ function readPossessive(
       at += 2;
       suffix = "language";
     } else if (low(clause, at) === "on" && words.includes("birthday")) at++;
+    else if (who === "team" && regionFact(clause, builder, at, words)) return { facts: builder.facts, subject: who };
     else if (["in", "on", "at"].includes(low(clause, at))) return { facts: [], subject: who };
   } else if (portFact(clause, builder, verb, at, words)) return { facts: builder.facts, subject: who };
   else if (verb.lemma === "run" && low(clause, at) === "on") at++;
@@ -1497,6 +1498,10 @@ function readEntity(clause: Clause, start: number, options: { memory?: boolean }
     return { facts: member.facts, subject: "team" };
   }
   const portAt = skipModifiers(clause, index + 1).index;
+  const placed = verb !== undefined && ["be", "run", "live"].includes(verb.lemma);
+  if (placed && !modifiers.negated && regionFact(clause, builder, portAt, named)) {
+    return { facts: builder.facts, subject: "entity" };
+  }
   if (
     verb &&
     portFact(
@@ -1542,6 +1547,31 @@ function readEntity(clause: Clause, start: number, options: { memory?: boolean }
     if (key) builder.add(key, "fact", value);
   }
   return { facts: builder.facts, subject: "entity" };
+}
+
+/** Deployment environments: "prod runs in eu-west-1". */
+const ENVIRONMENTS = new Set("prod production staging stage dev development qa test sandbox preview".split(" "));
+
+/** A cloud region as providers write it: `us-east-2`, `eu-west-1`, `europe-west4`, `ap-southeast-1`. */
+const REGION = /^[a-z]{2,12}-[a-z]{3,12}-?\d{1,2}$/;
+
+/**
+ * "Prod runs in eu-west-1", "our staging cluster is in us-east-2": the region of a named thing, keyed by its words
+ * without generic heads (`project.staging.region`). Returns whether the clause was one.
+ */
+function regionFact(clause: Clause, out: Builder, at: number, named: string[]): boolean {
+  const region = clause.tokens[at + 1];
+  if (low(clause, at) !== "in" || !region || !REGION.test(region.text)) return false;
+  const end = wordEnd(clause, at + 2);
+  const rest = clause.tokens.slice(end);
+  if (!rest.every((token) => token.pos === "PUNCT" || TIME_STOP.has(token.low))) return false;
+  const thing = (word: string) =>
+    GENERIC_ENTITY.has(word) || GENERIC_HOLDERS.has(word) || ENTITY_KINDS.has(word) || THING_HEADS.has(word);
+  if (!named.some((word) => ENVIRONMENTS.has(word) || thing(word))) return false;
+  const scope = named.filter((word) => !thing(word)).map((word) => word.replace(/[^\p{L}\p{N}_-]/gu, ""));
+  if (scope.length === 0 || scope.length > 3) return false;
+  out.add(`project.${scope.join("_")}.region`, "fact", { start: wordStart(clause, at + 1), end });
+  return true;
 }
 
 /**
