@@ -69,7 +69,7 @@ const THING_HEADS = new Set("worker table cluster frontend backend site docs tes
 /** Verbs the frames read; a third-person form the tagger took for a noun ("User lives …") is read back to them. */
 const FRAME_VERBS = new Set(
   `live reside grow move relocate switch migrate change upgrade transition replace work join start take get quit leave
-   give stop drop ditch abandon use rely run deploy host write code program pick play do speak learn have adopt add
+   give stop drop ditch abandon keep own adore use rely run deploy host write code program pick play do speak learn have adopt add
    hire bring like love enjoy hate dislike detest prefer drive study drink eat knit swim cook paint surf climb`.split(
     /\s+/,
   ),
@@ -171,7 +171,7 @@ function nounPhrase(
   for (;;) {
     const token = clause.tokens[end];
     if (!token) break;
-    if (TIME_STOP.has(token.low) || DEICTIC.has(token.low)) break;
+    if (TIME_STOP.has(token.low) || DEICTIC.has(token.low) || isWorkload(clause, end)) break;
     const inner = end > start;
     const activity = options.activity === true && token.pos === "VERB" && token.low.endsWith("ing");
     if (!/[\p{L}\p{N}]/u.test(token.text) && !CONNECTORS.has(token.text)) break;
@@ -272,6 +272,11 @@ const PARTICLES = new Set("up out off down away back around".split(" "));
 const TIME_UNITS = new Set(
   "second seconds minute minutes hour hours day days week weeks month months year years".split(" "),
 );
+
+/** "full-time", "part-time": how much, not part of the value before it ("I'm on Neovim full-time"). */
+function isWorkload(clause: Clause, at: number): boolean {
+  return ["full", "part"].includes(low(clause, at)) && low(clause, at + 1) === "-" && low(clause, at + 2) === "time";
+}
 
 /** "two years ago", "a few weeks ago": a time, not part of the value before it. */
 function isTimeAgo(clause: Clause, at: number): boolean {
@@ -791,11 +796,7 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       let at = lemma === "write" ? index + 1 : index + 2;
       const object = nounPhrase(clause, at);
       if (lemma === "write" && object && low(clause, object.end) === "in") at = object.end + 1;
-      const value = nounPhrase(clause, at);
-      const word = value ? slice(clause, value).toLowerCase() : "";
-      if (value && (valueCategory(word) === "tooling.language" || PROGRAMMING.has(word))) {
-        out.add("tooling.language", "fact", value, { negative: negated });
-      }
+      languageFact(clause, out, at, negated);
       return;
     }
     case "pick":
@@ -826,6 +827,10 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       }
       return;
     case "go": {
+      if (user && DIETS.has(next)) {
+        out.add("user.diet", "fact", { start: index + 1, end: index + 2 }, { negative: negated });
+        return;
+      }
       // "I go by Teo": the name the user is called by.
       const name = clause.tokens[index + 2];
       const end = clause.tokens[index + 3];
@@ -846,7 +851,8 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       if (user) listFacts(clause, out, "user.learning", "fact", index + 1);
       return;
     case "have":
-    case "own": {
+    case "own":
+    case "keep": {
       // A household's pets are the user's ("we have a tortoise"); conditions and children are the speaker's own.
       const phrases = nounPhraseList(clause, index + 1);
       for (const [position, phrase] of phrases.entries()) {
@@ -854,7 +860,7 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
         const prefixEnd = position === 0 ? undefined : index + 1;
         const whole = phrase.end - phrase.start === 1;
         if (PETS.has(head)) out.add("user.pet", "fact", phrase, { negative: negated, prefixEnd });
-        else if (!user || lemma !== "have" || negated) continue;
+        if (PETS.has(head) || !user || lemma !== "have" || negated) continue;
         else if (CHILDREN.has(head)) out.add("user.child", "fact", phrase, { prefixEnd });
         else if (HELD_CONDITIONS.has(head) && whole) out.add("user.condition", "fact", phrase, { prefixEnd });
       }
@@ -879,6 +885,7 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       return;
     case "like":
     case "love":
+    case "adore":
     case "enjoy":
       if (user) readLike(clause, out, index + 1, negated);
       return;
@@ -917,6 +924,15 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       return;
     default:
       return;
+  }
+}
+
+/** "I write Elixir", "I'm working in Go": a programming language, when the phrase at `from` names one. */
+function languageFact(clause: Clause, out: Builder, from: number, negated: boolean): void {
+  const value = nounPhrase(clause, from);
+  const text = value ? slice(clause, value) : "";
+  if (value && (valueCategory(text.toLowerCase()) === "tooling.language" || PROGRAMMING.has(text))) {
+    out.add("tooling.language", "fact", value, { negative: negated });
   }
 }
 
@@ -1196,6 +1212,8 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
     if (token.lemma === "use") readUse(clause, out, who, "use", index, negated);
     else if (token.lemma === "work" && user && ["at", "for"].includes(low(clause, index + 1))) {
       employerFact(clause, out, index + 2, negated);
+    } else if (token.lemma === "work" && user && low(clause, index + 1) === "in") {
+      languageFact(clause, out, index + 2, negated);
     } else if (token.lemma === "learn" && user) {
       if (low(clause, index + 1) === "to" && clause.tokens[index + 2]?.pos === "VERB") {
         out.add("user.learning", "fact", { start: index + 2, end: index + 3 });
@@ -1484,7 +1502,9 @@ function readEntity(clause: Clause, start: number, options: { memory?: boolean }
   index = modifiers.index;
   const verb = clause.tokens[index];
   // "Priya joined our team", "Kenji is on our team now"
+  const joinedUs = verb?.lemma === "join" && low(clause, index + 1) === "us";
   const onTeam =
+    joinedUs ||
     (verb?.lemma === "join" && ["our", "the"].includes(low(clause, index + 1)) && low(clause, index + 2) === "team") ||
     (verb?.lemma === "be" &&
       low(clause, index + 1) === "on" &&
