@@ -351,6 +351,8 @@ class Builder {
     private readonly clause: Clause,
     private readonly subjectStart: number,
     private negated: boolean,
+    /** A second verb of the subject ("we dropped X and now deploy on Y"): its statements join the two. */
+    private readonly conjunct?: { subjectEnd: number; verbStart: number },
   ) {}
 
   /** The clause's verb is negated: every fact it adds is a retraction unless told otherwise. */
@@ -376,10 +378,12 @@ class Builder {
     }
     const valueEnd = tokens[last - 1];
     if (!first || !valueStart || !valueEnd) return;
-    const prefixEnd = tokens[(options.prefixEnd ?? value.start) - 1];
+    const joined = this.conjunct !== undefined && options.prefixEnd === undefined ? this.conjunct : undefined;
+    const prefixEnd = tokens[(joined?.subjectEnd ?? options.prefixEnd ?? value.start) - 1];
     const prefix = prefixEnd ? source.slice(first.start, prefixEnd.end) : "";
-    const spanEnd = source.slice(valueStart.start, valueEnd.end);
-    const gap = options.prefixEnd !== undefined ? " " : source.slice(prefixEnd?.end ?? 0, valueStart.start);
+    const spanStart = joined ? (tokens[joined.verbStart] ?? valueStart) : valueStart;
+    const spanEnd = source.slice(spanStart.start, valueEnd.end);
+    const gap = options.prefixEnd !== undefined || joined ? " " : source.slice(prefixEnd?.end ?? 0, valueStart.start);
     const raw = prefix === "" ? spanEnd : `${prefix}${gap}${spanEnd}`;
     const statement = finishStatement(thirdPerson(raw.replace(/\s+/g, " ")));
     const text = slice(this.clause, value);
@@ -496,7 +500,30 @@ export function readFrames(source: string, tokens: readonly Token[], options: { 
   if (declined) return declined;
   const builder = new Builder(clause, start, negated);
   readVerb(clause, builder, subject.who, index, negated);
+  const second = conjunctVerb(clause, index + 1);
+  if (second !== null && !lasting(subject.who, second.index)) {
+    const conjunct = { subjectEnd: subject.next, verbStart: second.start };
+    const more = new Builder(clause, start, second.negated, conjunct);
+    readVerb(clause, more, subject.who, second.index, second.negated);
+    builder.facts.push(...more.facts);
+  }
   return { facts: builder.facts, subject: subject.who };
+}
+
+/**
+ * A second verb of the same subject after "and": "we dropped Heroku and now deploy on Fly.io", "I moved to Turku
+ * and started at Supercell". Its index (after adverbs), where its words start, and whether it is negated.
+ */
+function conjunctVerb(clause: Clause, from: number): { index: number; start: number; negated: boolean } | null {
+  for (let at = from; at < clause.tokens.length; at++) {
+    const token = clause.tokens[at];
+    if (!token || token.low !== "and" || token.pos !== "CCONJ") continue;
+    const { index, negated } = skipModifiers(clause, at + 1);
+    const verb = clause.tokens[index];
+    if (!verb || verb.pos !== "VERB" || verb.low.endsWith("ing")) return null;
+    return { index, start: at + 1, negated };
+  }
+  return null;
 }
 
 function readVerb(clause: Clause, out: Builder, who: Who, from: number, negatedBefore: boolean): void {
