@@ -31,11 +31,7 @@ const CONTRAST = rx(
   `^${PLEASE}(?:use|prefer|pick|choose|go with|stick with|stick to|default to|switch to)\\s+.{1,80}?\\s+(?:instead of|over|rather than|not)\\s+\\S`,
 );
 /** What must or must not be done: a note that says so is a rule ("the VPN is required for staging"). */
-const DEONTIC =
-  /\b(?:must|mustn't|required|mandatory|needs?|requires?|has to|have to|not allowed|forbidden|is allowed|only)\b/;
-/** When something recurs: a note that says so is a schedule to follow ("prod deploys happen on Tuesdays"). */
-const SCHEDULE =
-  /\b(?:every|each) (?:\d+ |other )?(?:night|day|morning|evening|week|weekend|month|quarter|year|sprint|release|hour|minute)s?\b|\bon (?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays|weekends|weekdays)\b|\b(?:nightly|daily|weekly|monthly|hourly|quarterly)\b|\bof (?:the|each|every) month\b/;
+const DEONTIC = /\b(?:must|mustn't|required|mandatory|needs? to|has to|have to|not allowed|forbidden|is allowed)\b/;
 /** A choice about the code at hand ("use a Set instead of an array here"): a one-off request, not a standing rule. */
 const LOCAL =
   /\b(?:here|for now|(?:this|that|these|those) (?:file|function|method|class|component|line|lines|test|case|snippet|query|loop|one|part|section|pr|diff|script|module|hook|call|variable|spot|place|time))\b/;
@@ -223,7 +219,5 @@ function recognizeUnscoped(text: string, options: RecognizeOptions): Recognized[
   if (!options.explicit || PRONOUN_SUBJECT.test(low) || QUESTION_WORD.test(low)) return [];
   if (low.split(/\s+/).length < 2) return [];
   if (IMPERATIVE_START.test(imperative(low))) return [{ kind: "procedure", statement: instructionOf(text) }];
-  const own = /^(?:i|my)\b/.test(low);
-  const standing = !own && (DEONTIC.test(low) || SCHEDULE.test(low));
-  return [{ kind: standing ? "procedure" : "fact", statement: statementOf(text) }];
+  return [{ kind: DEONTIC.test(low) ? "procedure" : "fact", statement: statementOf(text) }];
 }
