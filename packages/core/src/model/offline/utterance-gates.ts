@@ -50,7 +50,7 @@ const REPORTING =
 const QUOTE_MARKS = /["“”«»]|(?:^|\s)'[^']{3,}'(?=[\s.,!?]|$)/;
 
 const SARCASM =
-  /(?:\/s\b|said no one ever|said nobody ever|\byeah,? right\b|^oh,? (?:great|perfect|joy|wonderful|fantastic|brilliant|lovely|yes|sure)\b|^(?:great|perfect|wonderful|fantastic|sure|wow),|\blove that for me\b|\bsure,? because\b|\b(?:love|adore|enjoy)s? (?:it )?when\b|\b(?:lol|lmao)\W*$|🙄|\btotally enjoy\b)/;
+  /(?:\/s\b|said no one ever|said nobody ever|\byeah,? right\b|^oh,? (?:great|perfect|joy|wonderful|fantastic|brilliant|lovely|yes|sure)\b|^(?:great|perfect|wonderful|fantastic|sure|wow),|\blove that for me\b|\bsure,? because\b|\b(?:love|adore|enjoy)s? (?:it )?when\b|\badore\b|\b(?:lol|lmao)\W*$|🙄|\btotally enjoy\b)/;
 
 const PLEASANTRY =
   /^(?:(?:oh|well|ok|okay|and|so|hey|hi)[\s,]+)*(?:thanks?\b|thank you|thx|ty\b|cheers|hello|hi\b|hey\b|hiya|howdy|good (?:morning|afternoon|evening|night)|morning\b|have a (?:great|good|nice|lovely|wonderful) |take care|see you|see ya|bye|goodbye|talk (?:soon|tomorrow|later)|nice to meet|pleasure to meet|welcome|congrats|congratulations|no worries|no problem|you're (?:the best|welcome|awesome|a star)|i owe you|i appreciate|i really appreciate|i hope (?:you|your|this|that|it)|i'm (?:so |really |very )?(?:glad|happy to|sorry|good|fine|great|well|doing (?:great|well|good|fine|ok|okay))|i'm (?:ok|okay|alright)\b|i (?:love|like) (?:that|this|it)\b|sounds good|great (?:work|job)|well done|much appreciated|awesome|perfect\b|lovely\b)/;
