@@ -517,10 +517,10 @@ export function readFrames(source: string, tokens: readonly Token[], options: { 
 function conjunctVerb(clause: Clause, from: number): { index: number; start: number; negated: boolean } | null {
   for (let at = from; at < clause.tokens.length; at++) {
     const token = clause.tokens[at];
-    if (!token || token.low !== "and" || token.pos !== "CCONJ") continue;
+    if (token?.low !== "and" || token.pos !== "CCONJ") continue;
     const { index, negated } = skipModifiers(clause, at + 1);
     const verb = clause.tokens[index];
-    if (!verb || verb.pos !== "VERB" || verb.low.endsWith("ing")) return null;
+    if (verb?.pos !== "VERB" || verb.low.endsWith("ing")) return null;
     return { index, start: at + 1, negated };
   }
   return null;
