@@ -138,6 +138,28 @@ function skipLeadIn(clause: Clause): number {
   return index;
 }
 
+/** Words a leading phrase may hold before the subject: "At work I …", "By trade I'm …", "In my spare time I …". */
+const LEAD_PHRASE_POS = new Set(["DET", "ADJ", "NOUN", "PROPN", "NUM"]);
+
+/**
+ * Index of a first-person subject after a short leading prepositional phrase ("At work I write Elixir", "By trade
+ * I'm a carpenter", "Timezone-wise I'm on IST"), or `from` when there is none.
+ */
+function skipLeadPhrase(clause: Clause, from: number): number {
+  const first = clause.tokens[from];
+  const wise = first !== undefined && low(clause, from + 1) === "-" && low(clause, from + 2) === "wise";
+  if (!first || (first.pos !== "ADP" && !wise)) return from;
+  let at = wise ? from + 3 : from + 1;
+  while (
+    at < from + 5 &&
+    (LEAD_PHRASE_POS.has(clause.tokens[at]?.pos ?? "") || ["my", "our"].includes(low(clause, at)))
+  )
+    at++;
+  if (at === from + 1 && !wise) return from;
+  if (low(clause, at) === ",") at++;
+  return ["i", "we"].includes(low(clause, at)) ? at : from;
+}
+
 /** Skips adverbs and negation after a subject; returns the next index and whether the verb is negated. */
 function skipModifiers(clause: Clause, from: number): { index: number; negated: boolean } {
   let index = from;
@@ -466,7 +488,8 @@ function subjectAt(
  */
 export function readFrames(source: string, tokens: readonly Token[], options: { memory?: boolean } = {}): FrameResult {
   const clause: Clause = { source, tokens };
-  const start = skipLeadIn(clause);
+  const lead = skipLeadIn(clause);
+  const start = scopeLead(clause, lead) ? lead : skipLeadPhrase(clause, lead);
   const callee = low(clause, start + 1) === "the" && low(clause, start + 2) === "user" ? start + 3 : start + 2;
   const calledMe = low(clause, start + 1) === "me" || callee === start + 3;
   if (low(clause, start) === "call" && calledMe && clause.tokens[callee]?.pos === "PROPN") {
@@ -956,7 +979,7 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
 
 /** "I write Elixir", "I'm working in Go": a programming language, when the phrase at `from` names one. */
 function languageFact(clause: Clause, out: Builder, from: number, negated: boolean): void {
-  const value = nounPhrase(clause, from);
+  const value = nounPhrase(clause, skipModifiers(clause, from).index);
   const text = value ? slice(clause, value) : "";
   if (value && (valueCategory(text.toLowerCase()) === "tooling.language" || PROGRAMMING.has(text))) {
     out.add("tooling.language", "fact", value, { negative: negated });
