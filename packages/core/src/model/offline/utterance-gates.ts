@@ -88,7 +88,12 @@ export function isNonEnglish(sentence: AnalyzedSentence): boolean {
   // A name keeps its diacritics in English too ("I'm based in Kraków"): only an uncapitalised word counts.
   const accented = (token: Token, index: number) =>
     DIACRITIC.test(token.text) && (index === 0 || !/^\p{Lu}/u.test(writtenWord(sentence, token)));
-  const foreign = words.filter((token, index) => FOREIGN.has(token.low) || accented(token, index)).length;
+  // An acronym ("IST", "DIE") is no function word of another language.
+  const shouted = sentence.text === sentence.text.toUpperCase();
+  const acronym = (token: Token) => !shouted && token.text.length > 1 && token.text === token.text.toUpperCase();
+  const foreign = words.filter(
+    (token, index) => (FOREIGN.has(token.low) && !acronym(token)) || accented(token, index),
+  ).length;
   const english = words.filter((token) => ENGLISH.has(token.low)).length;
   return foreign > 0 && english / words.length < 0.5;
 }
