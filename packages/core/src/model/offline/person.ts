@@ -15,6 +15,7 @@ const IRREGULAR = new Map([
   ["have", "has"],
   ["do", "does"],
   ["don't", "doesn't"],
+  ["dont", "doesn't"],
   ["haven't", "hasn't"],
   ["aren't", "isn't"],
   ["weren't", "wasn't"],

@@ -50,7 +50,7 @@ const PERIODS = new Set(
   "week weekend month year night morning afternoon evening spring summer autumn fall winter".split(" "),
 );
 const SKIP_ADVERBS = new Set(
-  "also really mostly mainly just now recently still finally actually currently usually totally absolutely personally generally definitely even only basically officially happily primarily".split(
+  "also really much mostly mainly just now recently still finally actually currently usually totally absolutely personally generally definitely even only basically officially happily primarily".split(
     " ",
   ),
 );
@@ -69,7 +69,7 @@ const THING_HEADS = new Set("worker table cluster frontend backend site docs tes
 /** Verbs the frames read; a third-person form the tagger took for a noun ("User lives …") is read back to them. */
 const FRAME_VERBS = new Set(
   `live reside grow move relocate switch migrate change upgrade transition replace work join start take get quit leave
-   give stop drop ditch abandon keep own adore use rely run deploy host write code program pick play do speak learn have adopt add
+   give stop drop ditch abandon keep rent own adore use rely run deploy host write code program pick play do speak learn have adopt add
    hire bring like love enjoy hate dislike detest prefer drive study drink eat knit swim cook paint surf climb`.split(
     /\s+/,
   ),
@@ -554,7 +554,7 @@ function readVerb(clause: Clause, out: Builder, who: Who, from: number, negatedB
   let negated = negatedBefore;
   let word = low(clause, index);
   // do(n't) / have (perfect) / can't stand
-  if (clause.tokens[index]?.lemma === "do" && (low(clause, index + 1) === "n't" || low(clause, index + 1) === "not")) {
+  if (clause.tokens[index]?.lemma === "do" && ["n't", "not", "nt"].includes(low(clause, index + 1))) {
     negated = true;
     const after = skipModifiers(clause, index + 2);
     index = after.index;
@@ -900,9 +900,13 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
     case "learn":
       if (user) listFacts(clause, out, "user.learning", "fact", index + 1);
       return;
+    case "rent":
+      if (user) dwellingPlace(clause, out, index + 1);
+      return;
     case "have":
     case "own":
     case "keep": {
+      if (user && lemma !== "keep" && dwellingPlace(clause, out, index + 1)) return;
       // A household's pets are the user's ("we have a tortoise"); conditions and children are the speaker's own.
       const phrases = nounPhraseList(clause, index + 1);
       for (const [position, phrase] of phrases.entries()) {
@@ -998,6 +1002,22 @@ function languageList(clause: Clause, from: number): number[] {
     else if (![",", "and", "or", "a", "little", "bit", "of", "some"].includes(word) && !PROFICIENCY.has(word)) break;
   }
   return found;
+}
+
+/** Where one lives, as a dwelling names it: "I rent a flat in Kreuzberg", "I have a house in Leuven". */
+const DWELLINGS = new Set("flat apartment house place home condo studio".split(" "));
+
+/** "a flat in Kreuzberg" after rent/have/own: the home's place. Returns whether the phrase names a dwelling. */
+function dwellingPlace(clause: Clause, out: Builder, from: number): boolean {
+  let at = from;
+  while (at < from + 4 && !DWELLINGS.has(low(clause, at))) {
+    const pos = clause.tokens[at]?.pos ?? "";
+    if (!["DET", "ADJ", "ADV"].includes(pos) && !["my", "our"].includes(low(clause, at))) return false;
+    at++;
+  }
+  if (!DWELLINGS.has(low(clause, at)) || low(clause, at + 1) !== "in") return false;
+  placeFact(clause, out, "home.location", at + 2);
+  return true;
 }
 
 function placeFact(clause: Clause, out: Builder, key: string, from: number): void {
