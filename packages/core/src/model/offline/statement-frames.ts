@@ -1060,6 +1060,16 @@ function roleFact(clause: Clause, out: Builder, from: number, negated: boolean, 
   return role.end;
 }
 
+/** After a role, "on the platform team" before "at <employer>": where that phrase ends (or `from`). */
+function teamPhraseEnd(clause: Clause, from: number): number {
+  if (low(clause, from) !== "on" || low(clause, from + 1) !== "the") return from;
+  for (let at = from + 2; at < from + 5; at++) {
+    if (["team", "squad"].includes(low(clause, at))) return at + 1;
+    if (!["NOUN", "ADJ", "PROPN"].includes(clause.tokens[at]?.pos ?? "")) return from;
+  }
+  return from;
+}
+
 /** "I'm Priya, backend engineer at Fernhill": the role after a name, with its words up to the clause end. */
 function roleAfterName(clause: Clause, out: Builder, from: number): void {
   const role = nounPhrase(clause, from);
@@ -1334,8 +1344,9 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
   }
   if (word === "a" || word === "an" || word === "the") {
     const roleEnd = roleFact(clause, out, index, negated);
-    if (roleEnd !== null && ["at", "for"].includes(low(clause, roleEnd)))
-      employerFact(clause, out, roleEnd + 1, negated);
+    const teamEnd = roleEnd === null ? -1 : teamPhraseEnd(clause, roleEnd);
+    if (roleEnd !== null && ["at", "for"].includes(low(clause, teamEnd)))
+      employerFact(clause, out, teamEnd + 1, negated);
     return;
   }
   const yearsOld = low(clause, index + 1) === "years" && low(clause, index + 2) === "old" ? 2 : 0;
@@ -1604,6 +1615,9 @@ function readEntity(clause: Clause, start: number, options: { memory?: boolean }
   ) {
     return { facts: builder.facts, subject: "entity" };
   }
+  if (verb?.lemma === "be" && !modifiers.negated && ownedTool(clause, builder, start, nameEnd, index + 1)) {
+    return { facts: builder.facts, subject: "user" };
+  }
   const thing = GENERIC_ENTITY.has(head) || THING_HEADS.has(head);
   const person = name.some((token) => token.pos === "PROPN") && !thing;
   const verbal = verb !== undefined && (verb.pos === "VERB" || verb.pos === "AUX");
@@ -1661,6 +1675,28 @@ function regionFact(clause: Clause, out: Builder, at: number, named: string[]): 
   const scope = named.filter((word) => !thing(word)).map((word) => word.replace(/[^\p{L}\p{N}_-]/gu, ""));
   if (scope.length === 0 || scope.length > 3) return false;
   out.add(`project.${scope.join("_")}.region`, "fact", { start: wordStart(clause, at + 1), end });
+  return true;
+}
+
+/** Words before a category noun that do not change it: "my go-to database", "our main CI". */
+const CHOICE_WORDS = new Set(["go", "-", "to", "main", "default", "primary", "usual", "daily"]);
+
+/**
+ * "Postgres is my go-to database", "GitHub Actions is our CI": a named tool said to be the user's or the team's
+ * thing of a known category. Returns whether the clause was one.
+ */
+function ownedTool(clause: Clause, out: Builder, start: number, nameEnd: number, at: number): boolean {
+  if (!["my", "our"].includes(low(clause, at))) return false;
+  let end = at + 1;
+  while (end < clause.tokens.length && (clause.tokens[end]?.pos !== "PUNCT" || low(clause, end) === "-")) end++;
+  const words = clause.tokens
+    .slice(at + 1, end)
+    .map((token) => token.low)
+    .filter((word) => !CHOICE_WORDS.has(word));
+  const category = words.length > 0 && words.length <= 3 ? nounCategory(tokenize(words.join(" "))) : undefined;
+  const name = { start: clause.tokens[start]?.low === "the" ? start + 1 : start, end: nameEnd };
+  if (!category || !isProper(clause, name) || !/^(?:tooling|style|workflow)\./.test(category.key)) return false;
+  out.add(category.key, "fact", name, { through: end });
   return true;
 }
 
