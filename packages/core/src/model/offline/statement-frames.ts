@@ -1638,14 +1638,21 @@ function readEntity(clause: Clause, start: number, options: { memory?: boolean }
   } else if (verb.lemma === "be" && low(clause, at) === "written" && low(clause, at + 1) === "in") {
     at += 2;
     attribute = "language";
+  } else if (
+    verb.lemma === "be" &&
+    low(clause, at) === "hosted" &&
+    ["on", "with", "at"].includes(low(clause, at + 1))
+  ) {
+    at += 2;
+    attribute = "hosting";
   }
   if (attribute === null) return { facts: [], subject: "entity" };
   const value = nounPhrase(clause, at, { through: ["."] });
   if (!value) return { facts: [], subject: "entity" };
   const scope = named.filter((word) => !GENERIC_ENTITY.has(word));
   const scopeKey = scope.join("_");
-  if (attribute === "language") {
-    if (scopeKey) builder.add(`project.${scopeKey}.language`, "fact", value);
+  if (attribute === "language" || attribute === "hosting") {
+    if (scopeKey && isProper(clause, value)) builder.add(`project.${scopeKey}.${attribute}`, "fact", value);
   } else {
     const key = toolKey(clause, value, { start: nameEnd - name.length, end: nameEnd }, null);
     if (key) builder.add(key, "fact", value);
