@@ -954,6 +954,8 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
     case "drive":
       if (user) {
         const car = nounPhrase(clause, index + 1);
+        // "an old Saab 900": the car is the name; a word describing it is not part of it.
+        while (car && car.end - car.start > 1 && !isCapitalised(clause.tokens[car.start])) car.start++;
         if (car && isProper(clause, car)) out.add("user.car", "fact", car, { negative: negated });
       }
       return;
