@@ -41,6 +41,12 @@ export const CONDITIONS = new Map<string, string>([
   ["deaf", "user.condition"],
   ["dyslexic", "user.condition"],
   ["lactose intolerant", "user.condition"],
+  ["coeliac", "user.condition"],
+  ["celiac", "user.condition"],
+  ["asthmatic", "user.condition"],
+  ["epileptic", "user.condition"],
+  ["autistic", "user.condition"],
+  ["hard of hearing", "user.condition"],
   ["gluten intolerant", "user.condition"],
   ["left-handed", "user.handedness"],
   ["right-handed", "user.handedness"],
@@ -49,6 +55,10 @@ export const CONDITIONS = new Map<string, string>([
   ["engaged", "user.marital_status"],
   ["single", "user.marital_status"],
 ]);
+
+/** Lasting health conditions a person has ("I have asthma"). */
+export const HELD_CONDITIONS = words(`
+  asthma diabetes epilepsy adhd dyslexia migraines tinnitus eczema arthritis coeliac celiac psoriasis`);
 
 /** Activities a person "does" as a hobby ("I do yoga"). */
 export const DO_HOBBIES = words(`
@@ -60,7 +70,8 @@ export const SPOKEN_LANGUAGES = words(`
   english german french spanish portuguese italian dutch polish swedish norwegian danish finnish japanese chinese
   mandarin cantonese korean russian ukrainian turkish arabic hebrew hindi greek czech romanian hungarian vietnamese
   thai indonesian swahili tamil bengali urdu persian farsi catalan basque welsh irish icelandic malay tagalog
-  serbian croatian bulgarian slovak slovenian lithuanian latvian estonian`);
+  serbian croatian bulgarian slovak slovenian lithuanian latvian estonian punjabi gujarati marathi telugu kannada
+  malayalam nepali sinhala yoruba igbo hausa amharic somali zulu xhosa afrikaans galician`);
 
 /** Nationalities ("I'm Dutch"), told apart from names ("I'm Priya"); a spoken language's adjective is one too. */
 export const NATIONALITIES = words(`

@@ -51,6 +51,8 @@ const RULE_START = new Set(["always", "never", "please", "remember", "from", "go
 const TECHNICAL =
   /`|\b(?:build|builds|test|tests|deploy|deploys|deployment|ci|pipeline|server|servers|api|db|database|migration|migrations|staging|prod|production|job|jobs|container|pod|pods|service|endpoint|query|cache|queue|worker|cron|webhook|webhooks|lint|bundle|branch|merge|release|docker|k8s|kubernetes|cluster|npm|pnpm|yarn|node|script|timeout|exception|error|errors|stack|crash|crashes|bug|login|auth|runner|flaky|e2e|snapshot|pr|rollback|rolled|econn\w*|[A-Z][A-Za-z]+(?:Error|Exception))\b|\w\.\w|\/\w/i;
 
+const SARCASM_TAG = /(?:^|\s)\/s\W*$/;
+
 /** A regex match that ends on a word boundary, so "Remember" never matches the start of "Remembering". */
 function wholeMatch(pattern: RegExp, text: string): RegExpExecArray | null {
   const match = pattern.exec(text);
@@ -315,8 +317,18 @@ class MessageReader {
 }
 
 /**
+ * Whether an error headline says in words what went wrong ("TypeError: Cannot read properties of undefined"): a bare
+ * code ("npm ERR! code ERESOLVE") or a log without its headline (a lone "Traceback …") names nothing to remember.
+ */
+function saysWhatFailed(headline: string): boolean {
+  const message = headline.replace(/^\s*(?:npm ERR!|[^:]{1,80}:)\s*/, "");
+  return (message.match(/\p{L}{2,}/gu) ?? []).length >= 3;
+}
+
+/**
  * Reads a user's message line by line: fenced code and quoted lines (`>`) are not the user's own statements and are
- * skipped, except that a stack trace or error log (fenced or pasted) becomes one transient fact citing its headline;
+ * skipped, except that a stack trace or error log (fenced or pasted) becomes one transient fact citing its headline
+ * when the headline says what failed;
  * every other line is read sentence by sentence.
  */
 function readUserText(text: string, analyzer: Analyzer): LineReading {
@@ -326,7 +338,7 @@ function readUserText(text: string, analyzer: Analyzer): LineReading {
   let log: Span[] = [];
   const flushLog = () => {
     if (log.length === 0) return;
-    const headline = log.find((line) => isErrorHeadline(line.text)) ?? log[0];
+    const headline = log.find((line) => isErrorHeadline(line.text) && saysWhatFailed(line.text));
     log = [];
     if (headline) into.add("transient", finishStatement(headline.text, { keepTime: true }), headline.text);
   };
@@ -345,7 +357,9 @@ function readUserText(text: string, analyzer: Analyzer): LineReading {
     } else {
       flushLog();
       if (!inFence && trimmedLine !== "" && !trimmedLine.startsWith(">") && !/^<\/?[\w:-]+[^>]*>$/.test(trimmedLine)) {
-        for (const sentence of analyzer.sentences(text, start, end)) reader.sentence(sentence);
+        // A closing "/s" marks the whole line as sarcasm, though the tagger reads it as a sentence of its own.
+        if (SARCASM_TAG.test(trimmedLine)) into.decline({ reason: "sarcasm", text: trimmedLine });
+        else for (const sentence of analyzer.sentences(text, start, end)) reader.sentence(sentence);
       }
     }
     if (newline === -1) break;

@@ -15,6 +15,7 @@ const IRREGULAR = new Map([
   ["have", "has"],
   ["do", "does"],
   ["don't", "doesn't"],
+  ["dont", "doesn't"],
   ["haven't", "hasn't"],
   ["aren't", "isn't"],
   ["weren't", "wasn't"],
@@ -85,7 +86,9 @@ export function thirdPerson(clause: string): string {
     const lowerWord = word.toLowerCase().replace(/’/g, "'");
     const pronoun = PRONOUNS.get(lowerWord);
     const shouting = word.length > 1 && word === word.toUpperCase();
-    if (pronoun && !shouting) {
+    // A pronoun glued to more of a word is no pronoun: "us-east-2", "I/O".
+    const glued = /[\p{L}\p{N}]/u.test(tail);
+    if (pronoun && !shouting && !glued) {
       pieces[index] = `${lead}${first && lead === "" ? pronoun.atStart : pronoun.inside}${tail}`;
       conjugatePending = pronoun.conjugateNext;
     } else if (conjugatePending) {

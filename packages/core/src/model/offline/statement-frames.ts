@@ -3,6 +3,7 @@ import {
   CONDITIONS,
   DIETS,
   DO_HOBBIES,
+  HELD_CONDITIONS,
   isSingleValued,
   looksDescriptive,
   NATIONALITIES,
@@ -49,7 +50,7 @@ const PERIODS = new Set(
   "week weekend month year night morning afternoon evening spring summer autumn fall winter".split(" "),
 );
 const SKIP_ADVERBS = new Set(
-  "also really mostly mainly just now recently still finally actually currently usually totally absolutely personally generally definitely even only basically officially happily primarily".split(
+  "also really much mostly mainly just now recently still finally actually currently usually totally absolutely personally generally definitely even only basically officially happily primarily".split(
     " ",
   ),
 );
@@ -68,7 +69,7 @@ const THING_HEADS = new Set("worker table cluster frontend backend site docs tes
 /** Verbs the frames read; a third-person form the tagger took for a noun ("User lives …") is read back to them. */
 const FRAME_VERBS = new Set(
   `live reside grow move relocate switch migrate change upgrade transition replace work join start take get quit leave
-   give stop drop ditch abandon use rely run deploy host write code program pick play do speak learn have adopt add
+   give stop drop ditch abandon keep rent own adore use rely run deploy host write code program pick play do speak learn have adopt add
    hire bring like love enjoy hate dislike detest prefer drive study drink eat knit swim cook paint surf climb`.split(
     /\s+/,
   ),
@@ -137,6 +138,28 @@ function skipLeadIn(clause: Clause): number {
   return index;
 }
 
+/** Words a leading phrase may hold before the subject: "At work I …", "By trade I'm …", "In my spare time I …". */
+const LEAD_PHRASE_POS = new Set(["DET", "ADJ", "NOUN", "PROPN", "NUM"]);
+
+/**
+ * Index of a first-person subject after a short leading prepositional phrase ("At work I write Elixir", "By trade
+ * I'm a carpenter", "Timezone-wise I'm on IST"), or `from` when there is none.
+ */
+function skipLeadPhrase(clause: Clause, from: number): number {
+  const first = clause.tokens[from];
+  const wise = first !== undefined && low(clause, from + 1) === "-" && low(clause, from + 2) === "wise";
+  if (!first || (first.pos !== "ADP" && !wise)) return from;
+  let at = wise ? from + 3 : from + 1;
+  while (
+    at < from + 5 &&
+    (LEAD_PHRASE_POS.has(clause.tokens[at]?.pos ?? "") || ["my", "our"].includes(low(clause, at)))
+  )
+    at++;
+  if (at === from + 1 && !wise) return from;
+  if (low(clause, at) === ",") at++;
+  return ["i", "we"].includes(low(clause, at)) ? at : from;
+}
+
 /** Skips adverbs and negation after a subject; returns the next index and whether the verb is negated. */
 function skipModifiers(clause: Clause, from: number): { index: number; negated: boolean } {
   let index = from;
@@ -164,13 +187,13 @@ function nounPhrase(
   options: { activity?: boolean; through?: string[] } = {},
 ): Range | null {
   let start = from;
-  while (["a", "an", "the", "my", "our", "some", "his", "her"].includes(low(clause, start))) start++;
+  while (["a", "an", "the", "my", "our", "some", "his", "her", "both"].includes(low(clause, start))) start++;
   if (low(clause, start) === "bit" && low(clause, start + 1) === "of") start += 2;
   let end = start;
   for (;;) {
     const token = clause.tokens[end];
     if (!token) break;
-    if (TIME_STOP.has(token.low) || DEICTIC.has(token.low)) break;
+    if (TIME_STOP.has(token.low) || DEICTIC.has(token.low) || isWorkload(clause, end)) break;
     const inner = end > start;
     const activity = options.activity === true && token.pos === "VERB" && token.low.endsWith("ing");
     if (!/[\p{L}\p{N}]/u.test(token.text) && !CONNECTORS.has(token.text)) break;
@@ -202,8 +225,10 @@ function nounPhrase(
       end++;
       continue;
     }
-    if (inner && token.low === "of" && isCapitalised(clause.tokens[end - 1]) && isCapitalised(following)) {
-      // "Ministry of Health", "Bank of America": one name.
+    const before = clause.tokens[end - 1];
+    const ordinal = /^\d{1,2}(?:st|nd|rd|th)$/i.test(before?.text ?? "");
+    if (inner && token.low === "of" && (isCapitalised(before) || ordinal) && isCapitalised(following)) {
+      // "Ministry of Health", "Bank of America", "the 2nd of November": one name.
       end++;
       continue;
     }
@@ -269,6 +294,11 @@ const PARTICLES = new Set("up out off down away back around".split(" "));
 const TIME_UNITS = new Set(
   "second seconds minute minutes hour hours day days week weeks month months year years".split(" "),
 );
+
+/** "full-time", "part-time": how much, not part of the value before it ("I'm on Neovim full-time"). */
+function isWorkload(clause: Clause, at: number): boolean {
+  return ["full", "part"].includes(low(clause, at)) && low(clause, at + 1) === "-" && low(clause, at + 2) === "time";
+}
 
 /** "two years ago", "a few weeks ago": a time, not part of the value before it. */
 function isTimeAgo(clause: Clause, at: number): boolean {
@@ -343,6 +373,8 @@ class Builder {
     private readonly clause: Clause,
     private readonly subjectStart: number,
     private negated: boolean,
+    /** A second verb of the subject ("we dropped X and now deploy on Y"): its statements join the two. */
+    private readonly conjunct?: { subjectEnd: number; verbStart: number },
   ) {}
 
   /** The clause's verb is negated: every fact it adds is a retraction unless told otherwise. */
@@ -368,10 +400,12 @@ class Builder {
     }
     const valueEnd = tokens[last - 1];
     if (!first || !valueStart || !valueEnd) return;
-    const prefixEnd = tokens[(options.prefixEnd ?? value.start) - 1];
+    const joined = this.conjunct !== undefined && options.prefixEnd === undefined ? this.conjunct : undefined;
+    const prefixEnd = tokens[(joined?.subjectEnd ?? options.prefixEnd ?? value.start) - 1];
     const prefix = prefixEnd ? source.slice(first.start, prefixEnd.end) : "";
-    const spanEnd = source.slice(valueStart.start, valueEnd.end);
-    const gap = options.prefixEnd !== undefined ? " " : source.slice(prefixEnd?.end ?? 0, valueStart.start);
+    const spanStart = joined ? (tokens[joined.verbStart] ?? valueStart) : valueStart;
+    const spanEnd = source.slice(spanStart.start, valueEnd.end);
+    const gap = options.prefixEnd !== undefined || joined ? " " : source.slice(prefixEnd?.end ?? 0, valueStart.start);
     const raw = prefix === "" ? spanEnd : `${prefix}${gap}${spanEnd}`;
     const statement = finishStatement(thirdPerson(raw.replace(/\s+/g, " ")));
     const text = slice(this.clause, value);
@@ -454,7 +488,8 @@ function subjectAt(
  */
 export function readFrames(source: string, tokens: readonly Token[], options: { memory?: boolean } = {}): FrameResult {
   const clause: Clause = { source, tokens };
-  const start = skipLeadIn(clause);
+  const lead = skipLeadIn(clause);
+  const start = scopeLead(clause, lead) ? lead : skipLeadPhrase(clause, lead);
   const callee = low(clause, start + 1) === "the" && low(clause, start + 2) === "user" ? start + 3 : start + 2;
   const calledMe = low(clause, start + 1) === "me" || callee === start + 3;
   if (low(clause, start) === "call" && calledMe && clause.tokens[callee]?.pos === "PROPN") {
@@ -488,7 +523,30 @@ export function readFrames(source: string, tokens: readonly Token[], options: { 
   if (declined) return declined;
   const builder = new Builder(clause, start, negated);
   readVerb(clause, builder, subject.who, index, negated);
+  const second = conjunctVerb(clause, index + 1);
+  if (second !== null && !lasting(subject.who, second.index)) {
+    const conjunct = { subjectEnd: subject.next, verbStart: second.start };
+    const more = new Builder(clause, start, second.negated, conjunct);
+    readVerb(clause, more, subject.who, second.index, second.negated);
+    builder.facts.push(...more.facts);
+  }
   return { facts: builder.facts, subject: subject.who };
+}
+
+/**
+ * A second verb of the same subject after "and": "we dropped Heroku and now deploy on Fly.io", "I moved to Turku
+ * and started at Supercell". Its index (after adverbs), where its words start, and whether it is negated.
+ */
+function conjunctVerb(clause: Clause, from: number): { index: number; start: number; negated: boolean } | null {
+  for (let at = from; at < clause.tokens.length; at++) {
+    const token = clause.tokens[at];
+    if (token?.low !== "and" || token.pos !== "CCONJ") continue;
+    const { index, negated } = skipModifiers(clause, at + 1);
+    const verb = clause.tokens[index];
+    if (verb?.pos !== "VERB" || verb.low.endsWith("ing")) return null;
+    return { index, start: at + 1, negated };
+  }
+  return null;
 }
 
 function readVerb(clause: Clause, out: Builder, who: Who, from: number, negatedBefore: boolean): void {
@@ -496,7 +554,7 @@ function readVerb(clause: Clause, out: Builder, who: Who, from: number, negatedB
   let negated = negatedBefore;
   let word = low(clause, index);
   // do(n't) / have (perfect) / can't stand
-  if (clause.tokens[index]?.lemma === "do" && (low(clause, index + 1) === "n't" || low(clause, index + 1) === "not")) {
+  if (clause.tokens[index]?.lemma === "do" && ["n't", "not", "nt"].includes(low(clause, index + 1))) {
     negated = true;
     const after = skipModifiers(clause, index + 2);
     index = after.index;
@@ -506,7 +564,8 @@ function readVerb(clause: Clause, out: Builder, who: Who, from: number, negatedB
       return;
     }
   }
-  if ((word === "ca" || word === "can") && low(clause, index + 1) === "n't" && low(clause, index + 2) === "stand") {
+  const bear = ["stand", "bear"].includes(low(clause, index + 2));
+  if ((word === "ca" || word === "can") && low(clause, index + 1) === "n't" && bear) {
     listFacts(clause, out, "user.dislikes", "preference", index + 3, { negative: false });
     return;
   }
@@ -634,6 +693,17 @@ function readSwitch(clause: Clause, out: Builder, who: Who, verbIndex: number, n
     if (entity) index = entity.end;
   }
   let replaced: Range | null = null;
+  if (low(clause, index) === "off" && !entity) {
+    // "we moved off Travis onto Buildkite" names the new tool; "we've moved off CircleCI" drops the old one.
+    const left = nounPhrase(clause, index + 1, { through: ["."] });
+    if (!left) return false;
+    const onto = after(clause, left.end, ["onto", "to"]);
+    const value = onto === -1 ? left : nounPhrase(clause, onto, { through: ["."] });
+    const key = value ? toolKey(clause, value, null, null) : null;
+    if (!value || !key) return false;
+    out.add(key, "fact", value, { negative: onto === -1 || negated });
+    return true;
+  }
   if (low(clause, index) === "from") {
     replaced = nounPhrase(clause, index + 1);
     if (!replaced) return false;
@@ -753,8 +823,13 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       if (lemma === "stop" && verb?.lemma === "use") dropFact(clause, out, index + 2, who);
       else if (lemma === "stop" && verb?.lemma === "play")
         listFacts(clause, out, "user.hobby", "fact", index + 2, { negative: true });
-      else if (lemma === "stop" && verb?.pos === "VERB") {
-        if (user) out.add("user.hobby", "fact", { start: index + 1, end: index + 2 }, { negative: true });
+      else if (lemma === "stop" && verb?.lemma === "do") {
+        if (user) listFacts(clause, out, "user.hobby", "fact", index + 2, { negative: true, activity: true });
+      } else if (lemma === "stop" && verb?.pos === "VERB") {
+        // "I stopped running" drops an activity; "I stopped eating meat" is a habit this frame cannot name.
+        const object = clause.tokens[index + 2];
+        const bare = object === undefined || object.pos === "PUNCT" || TIME_STOP.has(object.low);
+        if (user && bare) out.add("user.hobby", "fact", { start: index + 1, end: index + 2 }, { negative: true });
       } else dropFact(clause, out, index + 1, who);
       return;
     }
@@ -771,11 +846,7 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       let at = lemma === "write" ? index + 1 : index + 2;
       const object = nounPhrase(clause, at);
       if (lemma === "write" && object && low(clause, object.end) === "in") at = object.end + 1;
-      const value = nounPhrase(clause, at);
-      const word = value ? slice(clause, value).toLowerCase() : "";
-      if (value && (valueCategory(word) === "tooling.language" || PROGRAMMING.has(word))) {
-        out.add("tooling.language", "fact", value, { negative: negated });
-      }
+      languageFact(clause, out, at, negated);
       return;
     }
     case "pick":
@@ -794,12 +865,31 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       return;
     case "do":
       if (user) {
-        const value = nounPhrase(clause, index + 1, { activity: true });
-        if (value && DO_HOBBIES.has(slice(clause, value).toLowerCase())) {
-          out.add("user.hobby", "fact", value, { negative: negated });
+        const list = nounPhraseList(clause, index + 1, { activity: true });
+        const known = list.every((value) => DO_HOBBIES.has(slice(clause, value).toLowerCase()));
+        for (const [position, value] of list.entries()) {
+          if (!known) break;
+          out.add("user.hobby", "fact", value, {
+            negative: negated,
+            prefixEnd: position === 0 ? undefined : index + 1,
+          });
         }
       }
       return;
+    case "go": {
+      if (user && DIETS.has(next)) {
+        out.add("user.diet", "fact", { start: index + 1, end: index + 2 }, { negative: negated });
+        return;
+      }
+      // "I go by Teo": the name the user is called by.
+      const name = clause.tokens[index + 2];
+      const end = clause.tokens[index + 3];
+      const alone = end === undefined || end.pos === "PUNCT";
+      if (user && next === "by" && name?.pos === "PROPN" && isCapitalised(name) && alone) {
+        out.add("profile.name", "fact", { start: index + 2, end: index + 3 });
+      }
+      return;
+    }
     case "speak":
       if (user) {
         for (const at of languageList(clause, index + 1)) {
@@ -810,17 +900,26 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
     case "learn":
       if (user) listFacts(clause, out, "user.learning", "fact", index + 1);
       return;
+    case "rent":
+      if (user) dwellingPlace(clause, out, index + 1);
+      return;
     case "have":
-      if (user) {
-        const phrases = nounPhraseList(clause, index + 1);
-        for (const [position, phrase] of phrases.entries()) {
-          const head = clause.tokens[phrase.end - 1]?.low ?? "";
-          const prefixEnd = position === 0 ? undefined : index + 1;
-          if (PETS.has(head)) out.add("user.pet", "fact", phrase, { negative: negated, prefixEnd });
-          else if (CHILDREN.has(head) && !negated) out.add("user.child", "fact", phrase, { prefixEnd });
-        }
+    case "own":
+    case "keep": {
+      if (user && lemma !== "keep" && dwellingPlace(clause, out, index + 1)) return;
+      // A household's pets are the user's ("we have a tortoise"); conditions and children are the speaker's own.
+      const phrases = nounPhraseList(clause, index + 1);
+      for (const [position, phrase] of phrases.entries()) {
+        const head = clause.tokens[phrase.end - 1]?.low ?? "";
+        const prefixEnd = position === 0 ? undefined : index + 1;
+        const whole = phrase.end - phrase.start === 1;
+        if (PETS.has(head)) out.add("user.pet", "fact", phrase, { negative: negated, prefixEnd });
+        if (PETS.has(head) || !user || lemma !== "have" || negated) continue;
+        else if (CHILDREN.has(head)) out.add("user.child", "fact", phrase, { prefixEnd });
+        else if (HELD_CONDITIONS.has(head) && whole) out.add("user.condition", "fact", phrase, { prefixEnd });
       }
       return;
+    }
     case "adopt":
       petFact(clause, out, index + 1, negated);
       return;
@@ -829,14 +928,18 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
     case "bring":
       if (who === "team") {
         const at = lemma === "bring" && next === "on" ? index + 2 : index + 1;
-        const person = nounPhrase(clause, at);
-        if (person && clause.tokens.slice(person.start, person.end).every((token) => token.pos === "PROPN")) {
-          out.add("team.member", "fact", person);
+        const people = nounPhraseList(clause, at);
+        const named = people.every((person) =>
+          clause.tokens.slice(person.start, person.end).every((token) => token.pos === "PROPN"),
+        );
+        for (const [position, person] of people.entries()) {
+          if (named) out.add("team.member", "fact", person, { prefixEnd: position === 0 ? undefined : at });
         }
       }
       return;
     case "like":
     case "love":
+    case "adore":
     case "enjoy":
       if (user) readLike(clause, out, index + 1, negated);
       return;
@@ -851,6 +954,8 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
     case "drive":
       if (user) {
         const car = nounPhrase(clause, index + 1);
+        // "an old Saab 900": the car is the name; a word describing it is not part of it.
+        while (car && car.end - car.start > 1 && !isCapitalised(clause.tokens[car.start])) car.start++;
         if (car && isProper(clause, car)) out.add("user.car", "fact", car, { negative: negated });
       }
       return;
@@ -878,6 +983,15 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
   }
 }
 
+/** "I write Elixir", "I'm working in Go": a programming language, when the phrase at `from` names one. */
+function languageFact(clause: Clause, out: Builder, from: number, negated: boolean): void {
+  const value = nounPhrase(clause, skipModifiers(clause, from).index);
+  const text = value ? slice(clause, value) : "";
+  if (value && (valueCategory(text.toLowerCase()) === "tooling.language" || PROGRAMMING.has(text))) {
+    out.add("tooling.language", "fact", value, { negative: negated });
+  }
+}
+
 /**
  * The languages listed after "speak": "Spanish and Italian", "English, French and Wolof", "fluent Arabic", "a bit of
  * German". Read word by word, since the tagger often calls a language an adjective. Stops at any other word.
@@ -890,6 +1004,22 @@ function languageList(clause: Clause, from: number): number[] {
     else if (![",", "and", "or", "a", "little", "bit", "of", "some"].includes(word) && !PROFICIENCY.has(word)) break;
   }
   return found;
+}
+
+/** Where one lives, as a dwelling names it: "I rent a flat in Kreuzberg", "I have a house in Leuven". */
+const DWELLINGS = new Set("flat apartment house place home condo studio".split(" "));
+
+/** "a flat in Kreuzberg" after rent/have/own: the home's place. Returns whether the phrase names a dwelling. */
+function dwellingPlace(clause: Clause, out: Builder, from: number): boolean {
+  let at = from;
+  while (at < from + 4 && !DWELLINGS.has(low(clause, at))) {
+    const pos = clause.tokens[at]?.pos ?? "";
+    if (!["DET", "ADJ", "ADV"].includes(pos) && !["my", "our"].includes(low(clause, at))) return false;
+    at++;
+  }
+  if (!DWELLINGS.has(low(clause, at)) || low(clause, at + 1) !== "in") return false;
+  placeFact(clause, out, "home.location", at + 2);
+  return true;
 }
 
 function placeFact(clause: Clause, out: Builder, key: string, from: number): void {
@@ -923,9 +1053,23 @@ function roleFact(clause: Clause, out: Builder, from: number, negated: boolean, 
   const object = ["DET", "PRON", "NOUN", "PROPN"].includes(clause.tokens[role.end + 1]?.pos ?? "");
   if (next?.pos === "VERB" && ROLE_HEADS.has(next.low) && !object) role.end = wordEnd(clause, role.end + 1);
   const head = clause.tokens[role.end - 1]?.low.replace(/s$/, "") ?? "";
-  if (!bare && !ROLE_HEADS.has(head) && !ROLE_HEADS.has(clause.tokens[role.end - 1]?.low ?? "")) return null;
+  // A specialist of a field ("cardiologist", "radiologist") is a profession whatever the field.
+  const specialist = /..ologist$/.test(head);
+  if (!bare && !specialist && !ROLE_HEADS.has(head) && !ROLE_HEADS.has(clause.tokens[role.end - 1]?.low ?? "")) {
+    return null;
+  }
   out.add("profile.role", "fact", role, { negative: negated });
   return role.end;
+}
+
+/** After a role, "on the platform team" before "at <employer>": where that phrase ends (or `from`). */
+function teamPhraseEnd(clause: Clause, from: number): number {
+  if (low(clause, from) !== "on" || low(clause, from + 1) !== "the") return from;
+  for (let at = from + 2; at < from + 5; at++) {
+    if (["team", "squad"].includes(low(clause, at))) return at + 1;
+    if (!["NOUN", "ADJ", "PROPN"].includes(clause.tokens[at]?.pos ?? "")) return from;
+  }
+  return from;
 }
 
 /** "I'm Priya, backend engineer at Fernhill": the role after a name, with its words up to the clause end. */
@@ -1150,6 +1294,8 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
     if (token.lemma === "use") readUse(clause, out, who, "use", index, negated);
     else if (token.lemma === "work" && user && ["at", "for"].includes(low(clause, index + 1))) {
       employerFact(clause, out, index + 2, negated);
+    } else if (token.lemma === "work" && user && low(clause, index + 1) === "in") {
+      languageFact(clause, out, index + 2, negated);
     } else if (token.lemma === "learn" && user) {
       if (low(clause, index + 1) === "to" && clause.tokens[index + 2]?.pos === "VERB") {
         out.add("user.learning", "fact", { start: index + 2, end: index + 3 });
@@ -1160,8 +1306,9 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
   if (word === "on") {
     const value = nounPhrase(clause, index + 1, { through: ["."] });
     if (!value) return;
-    const text = slice(clause, value).toLowerCase();
-    if (user && /\btime$/.test(text)) {
+    const head = clause.tokens[value.end - 1];
+    const glued = head !== undefined && head.start === clause.tokens[value.end - 2]?.end;
+    if (user && head?.low === "time" && !glued) {
       out.add("profile.timezone", "fact", value);
       return;
     }
@@ -1178,31 +1325,38 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
     out.add("user.diet", "fact", { start: index, end: index + 1 }, { negative: negated });
     return;
   }
-  for (const length of [3, 2, 1]) {
-    const range = { start: index, end: index + length };
-    if (range.end > clause.tokens.length) continue;
-    const condition = CONDITIONS.get(slice(clause, range).toLowerCase());
-    if (condition === undefined) continue;
-    if (clause.tokens.slice(range.end).every((token) => token.pos === "PUNCT" || TIME_STOP.has(token.low))) {
-      out.add(condition, "fact", range, { negative: negated });
-    }
+  if (word === "fluent" && low(clause, index + 1) === "in") {
+    const language = languageList(clause, index + 2);
+    for (const at of language) out.add("user.language", "fact", { start: at, end: at + 1 }, { negative: negated });
     return;
   }
+  if (word === "into" && !negated) {
+    // "I'm really into bouldering": a liking.
+    listFacts(clause, out, "user.likes", "preference", index + 1, { activity: true });
+    return;
+  }
+  if (conditionFacts(clause, out, index, negated)) return;
   const fan = low(clause, index + 1) === "fan" ? index + 1 : FAN_SIZE.has(low(clause, index + 1)) ? index + 2 : -1;
   if ((word === "a" || word === "an") && fan > 0 && low(clause, fan) === "fan") {
-    // "I'm not a fan of YAML" dislikes it.
-    const key = negated ? "user.dislikes" : "user.likes";
-    if (low(clause, fan + 1) === "of") listFacts(clause, out, key, "preference", fan + 2, { negative: false });
+    // "I'm not a fan of YAML" dislikes it; "not a fan of coffee anymore" takes back a liking.
+    const retracted = negated && saysNoLonger(clause);
+    const key = negated && !retracted ? "user.dislikes" : "user.likes";
+    if (low(clause, fan + 1) === "of") listFacts(clause, out, key, "preference", fan + 2, { negative: retracted });
     return;
   }
   if (word === "a" || word === "an" || word === "the") {
     const roleEnd = roleFact(clause, out, index, negated);
-    if (roleEnd !== null && ["at", "for"].includes(low(clause, roleEnd)))
-      employerFact(clause, out, roleEnd + 1, negated);
+    const teamEnd = roleEnd === null ? -1 : teamPhraseEnd(clause, roleEnd);
+    if (roleEnd !== null && ["at", "for"].includes(low(clause, teamEnd)))
+      employerFact(clause, out, teamEnd + 1, negated);
     return;
   }
   const yearsOld = low(clause, index + 1) === "years" && low(clause, index + 2) === "old" ? 2 : 0;
-  if (token.pos === "NUM" && clause.tokens.length <= index + 2 + yearsOld && /^\d{1,3}$/.test(token.text)) {
+  const afterAge = clause.tokens[index + 1 + yearsOld];
+  const clauseAfter =
+    afterAge?.text === "," && /^\d{2}$/.test(token.text) && clause.tokens[index + 2 + yearsOld]?.pos !== "NUM";
+  const ageEnds = afterAge === undefined || afterAge.text === "." || clauseAfter;
+  if (token.pos === "NUM" && ageEnds && /^\d{1,3}$/.test(token.text)) {
     out.add("user.age", "fact", { start: index, end: index + 1 });
     return;
   }
@@ -1217,6 +1371,43 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
       out.add("profile.name", "fact", { start: index, end: index + 1 });
       if (following?.text === ",") roleAfterName(clause, out, index + 2);
     }
+  }
+}
+
+/** Whether a clause says a state has ended: "no longer", "anymore", "any longer", "any more". */
+function saysNoLonger(clause: Clause): boolean {
+  return clause.tokens.some((token, index) => {
+    const next = low(clause, index + 1);
+    return token.low === "anymore" || (["no", "any"].includes(token.low) && ["longer", "more"].includes(next));
+  });
+}
+
+/**
+ * "I'm colourblind", "I'm left-handed and colourblind", "I'm coeliac, so no gluten": lasting conditions, when
+ * nothing but other conditions, time words or a new clause follows them. Returns whether the clause names one.
+ */
+function conditionFacts(clause: Clause, out: Builder, from: number, negated: boolean): boolean {
+  const found: Array<[string, Range]> = [];
+  let index = from;
+  for (;;) {
+    const length = [3, 2, 1].find((size) =>
+      CONDITIONS.has(slice(clause, { start: index, end: index + size }).toLowerCase()),
+    );
+    if (length === undefined) return found.length > 0;
+    const range = { start: index, end: index + length };
+    found.push([CONDITIONS.get(slice(clause, range).toLowerCase()) ?? "user.condition", range]);
+    index = range.end;
+    if (low(clause, index) === "and" && index + 1 < clause.tokens.length) {
+      index++;
+      continue;
+    }
+    const rest = clause.tokens.slice(index);
+    const comma = rest.findIndex((token) => token.text === ",");
+    const tail = comma === -1 ? rest : rest.slice(0, comma);
+    if (tail.every((token) => token.pos === "PUNCT" || TIME_STOP.has(token.low))) {
+      for (const [key, range] of found) out.add(key, "fact", range, { negative: negated });
+    }
+    return true;
   }
 }
 
@@ -1275,6 +1466,7 @@ function readPossessive(
       at += 2;
       suffix = "language";
     } else if (low(clause, at) === "on" && words.includes("birthday")) at++;
+    else if (who === "team" && regionFact(clause, builder, at, words)) return { facts: builder.facts, subject: who };
     else if (["in", "on", "at"].includes(low(clause, at))) return { facts: [], subject: who };
   } else if (portFact(clause, builder, verb, at, words)) return { facts: builder.facts, subject: who };
   else if (verb.lemma === "run" && low(clause, at) === "on") at++;
@@ -1303,7 +1495,7 @@ function readPossessive(
 }
 
 /** Heads of a holder that name no thing of their own: "our staging environment" is staging's. */
-const GENERIC_HOLDERS = new Set("environment env stack setup system infrastructure infra".split(" "));
+const GENERIC_HOLDERS = new Set("environment env stack setup system infrastructure infra suite".split(" "));
 
 /**
  * Key of "our X runs on / uses Y" where Y is a known tool: the tool's category, scoped to X when X names a thing
@@ -1332,11 +1524,12 @@ function possessiveKey(words: string[], who: Who, suffix: string): string {
   const holderText = words.join(" ");
   const plain = words.map((word) => word.replace(/[^\p{L}\p{N}_-]/gu, "")).join("_");
   if (holderText === "name") return "profile.name";
+  if (suffix === "name" && nounCategory(tokenize(holderText))) return possessiveKey(words, who, "");
   if (suffix !== "") return `project.${plain}.${suffix}`;
   if (/\bfavou?rite\b/.test(holderText)) return `user.${plain}`;
   const whole = nounCategory(tokenize(holderText));
   if (whole) return whole.key;
-  const modifiers = new Set(["main", "default", "primary", "current", "usual", "preferred"]);
+  const modifiers = new Set(["main", "default", "primary", "current", "usual", "preferred", "new"]);
   for (let cut = 1; cut < words.length; cut++) {
     const tail = nounCategory(tokenize(words.slice(cut).join(" ")));
     if (!tail) continue;
@@ -1392,7 +1585,9 @@ function readEntity(clause: Clause, start: number, options: { memory?: boolean }
   index = modifiers.index;
   const verb = clause.tokens[index];
   // "Priya joined our team", "Kenji is on our team now"
+  const joinedUs = verb?.lemma === "join" && low(clause, index + 1) === "us";
   const onTeam =
+    joinedUs ||
     (verb?.lemma === "join" && ["our", "the"].includes(low(clause, index + 1)) && low(clause, index + 2) === "team") ||
     (verb?.lemma === "be" &&
       low(clause, index + 1) === "on" &&
@@ -1406,6 +1601,10 @@ function readEntity(clause: Clause, start: number, options: { memory?: boolean }
     return { facts: member.facts, subject: "team" };
   }
   const portAt = skipModifiers(clause, index + 1).index;
+  const placed = verb !== undefined && ["be", "run", "live"].includes(verb.lemma);
+  if (placed && !modifiers.negated && regionFact(clause, builder, portAt, named)) {
+    return { facts: builder.facts, subject: "entity" };
+  }
   if (
     verb &&
     portFact(
@@ -1417,6 +1616,9 @@ function readEntity(clause: Clause, start: number, options: { memory?: boolean }
     )
   ) {
     return { facts: builder.facts, subject: "entity" };
+  }
+  if (verb?.lemma === "be" && !modifiers.negated && ownedTool(clause, builder, start, nameEnd, index + 1)) {
+    return { facts: builder.facts, subject: "user" };
   }
   const thing = GENERIC_ENTITY.has(head) || THING_HEADS.has(head);
   const person = name.some((token) => token.pos === "PROPN") && !thing;
@@ -1438,19 +1640,73 @@ function readEntity(clause: Clause, start: number, options: { memory?: boolean }
   } else if (verb.lemma === "be" && low(clause, at) === "written" && low(clause, at + 1) === "in") {
     at += 2;
     attribute = "language";
+  } else if (
+    verb.lemma === "be" &&
+    low(clause, at) === "hosted" &&
+    ["on", "with", "at"].includes(low(clause, at + 1))
+  ) {
+    at += 2;
+    attribute = "hosting";
   }
   if (attribute === null) return { facts: [], subject: "entity" };
   const value = nounPhrase(clause, at, { through: ["."] });
   if (!value) return { facts: [], subject: "entity" };
   const scope = named.filter((word) => !GENERIC_ENTITY.has(word));
   const scopeKey = scope.join("_");
-  if (attribute === "language") {
-    if (scopeKey) builder.add(`project.${scopeKey}.language`, "fact", value);
+  if (attribute === "language" || attribute === "hosting") {
+    if (scopeKey && isProper(clause, value)) builder.add(`project.${scopeKey}.${attribute}`, "fact", value);
   } else {
     const key = toolKey(clause, value, { start: nameEnd - name.length, end: nameEnd }, null);
     if (key) builder.add(key, "fact", value);
   }
   return { facts: builder.facts, subject: "entity" };
+}
+
+/** Deployment environments: "prod runs in eu-west-1". */
+const ENVIRONMENTS = new Set("prod production staging stage dev development qa test sandbox preview".split(" "));
+
+/** A cloud region as providers write it: `us-east-2`, `eu-west-1`, `europe-west4`, `ap-southeast-1`. */
+const REGION = /^[a-z]{2,12}-[a-z]{3,12}-?\d{1,2}$/;
+
+/**
+ * "Prod runs in eu-west-1", "our staging cluster is in us-east-2": the region of a named thing, keyed by its words
+ * without generic heads (`project.staging.region`). Returns whether the clause was one.
+ */
+function regionFact(clause: Clause, out: Builder, at: number, named: string[]): boolean {
+  const region = clause.tokens[at + 1];
+  if (low(clause, at) !== "in" || !region || !REGION.test(region.text)) return false;
+  const end = wordEnd(clause, at + 2);
+  const rest = clause.tokens.slice(end);
+  if (!rest.every((token) => token.pos === "PUNCT" || TIME_STOP.has(token.low))) return false;
+  const thing = (word: string) =>
+    GENERIC_ENTITY.has(word) || GENERIC_HOLDERS.has(word) || ENTITY_KINDS.has(word) || THING_HEADS.has(word);
+  if (!named.some((word) => ENVIRONMENTS.has(word) || thing(word))) return false;
+  const scope = named.filter((word) => !thing(word)).map((word) => word.replace(/[^\p{L}\p{N}_-]/gu, ""));
+  if (scope.length === 0 || scope.length > 3) return false;
+  out.add(`project.${scope.join("_")}.region`, "fact", { start: wordStart(clause, at + 1), end });
+  return true;
+}
+
+/** Words before a category noun that do not change it: "my go-to database", "our main CI". */
+const CHOICE_WORDS = new Set(["go", "-", "to", "main", "default", "primary", "usual", "daily"]);
+
+/**
+ * "Postgres is my go-to database", "GitHub Actions is our CI": a named tool said to be the user's or the team's
+ * thing of a known category. Returns whether the clause was one.
+ */
+function ownedTool(clause: Clause, out: Builder, start: number, nameEnd: number, at: number): boolean {
+  if (!["my", "our"].includes(low(clause, at))) return false;
+  let end = at + 1;
+  while (end < clause.tokens.length && (clause.tokens[end]?.pos !== "PUNCT" || low(clause, end) === "-")) end++;
+  const words = clause.tokens
+    .slice(at + 1, end)
+    .map((token) => token.low)
+    .filter((word) => !CHOICE_WORDS.has(word));
+  const category = words.length > 0 && words.length <= 3 ? nounCategory(tokenize(words.join(" "))) : undefined;
+  const name = { start: clause.tokens[start]?.low === "the" ? start + 1 : start, end: nameEnd };
+  if (!category || !isProper(clause, name) || !/^(?:tooling|style|workflow)\./.test(category.key)) return false;
+  out.add(category.key, "fact", name, { through: end });
+  return true;
 }
 
 /**

@@ -50,7 +50,7 @@ const REPORTING =
 const QUOTE_MARKS = /["“”«»]|(?:^|\s)'[^']{3,}'(?=[\s.,!?]|$)/;
 
 const SARCASM =
-  /(?:\/s\b|said no one ever|said nobody ever|\byeah,? right\b|^oh,? (?:great|perfect|joy|wonderful|yes|sure)\b|^(?:great|perfect|wonderful|fantastic|sure|wow),|\blove that for me\b|\bsure,? because\b|\b(?:love|adore|enjoy)s? (?:it )?when\b|\badore\b|\blol\b|\blmao\b|🙄|\btotally enjoy\b)/;
+  /(?:\/s\b|said no one ever|said nobody ever|\byeah,? right\b|^oh,? (?:great|perfect|joy|wonderful|fantastic|brilliant|lovely|yes|sure)\b|^(?:great|perfect|wonderful|fantastic|sure|wow),|\blove that for me\b|\bsure,? because\b|\b(?:love|adore|enjoy)s? (?:it )?when\b|\badore\b|\b(?:lol|lmao)\W*$|🙄|\btotally enjoy\b)/;
 
 const PLEASANTRY =
   /^(?:(?:oh|well|ok|okay|and|so|hey|hi)[\s,]+)*(?:thanks?\b|thank you|thx|ty\b|cheers|hello|hi\b|hey\b|hiya|howdy|good (?:morning|afternoon|evening|night)|morning\b|have a (?:great|good|nice|lovely|wonderful) |take care|see you|see ya|bye|goodbye|talk (?:soon|tomorrow|later)|nice to meet|pleasure to meet|welcome|congrats|congratulations|no worries|no problem|you're (?:the best|welcome|awesome|a star)|i owe you|i appreciate|i really appreciate|i hope (?:you|your|this|that|it)|i'm (?:so |really |very )?(?:glad|happy to|sorry|good|fine|great|well|doing (?:great|well|good|fine|ok|okay))|i'm (?:ok|okay|alright)\b|i (?:love|like) (?:that|this|it)\b|sounds good|great (?:work|job)|well done|much appreciated|awesome|perfect\b|lovely\b)/;
@@ -87,10 +87,35 @@ export function isNonEnglish(sentence: AnalyzedSentence): boolean {
   if (words.length === 0) return false;
   // A name keeps its diacritics in English too ("I'm based in Kraków"): only an uncapitalised word counts.
   const accented = (token: Token, index: number) =>
-    DIACRITIC.test(token.text) && (index === 0 || !/^\p{Lu}/u.test(token.text));
-  const foreign = words.filter((token, index) => FOREIGN.has(token.low) || accented(token, index)).length;
+    DIACRITIC.test(token.text) && (index === 0 || !/^\p{Lu}/u.test(writtenWord(sentence, token)));
+  // An acronym ("IST", "DIE") is no function word of another language.
+  const shouted = sentence.text === sentence.text.toUpperCase();
+  const acronym = (token: Token) => !shouted && token.text.length > 1 && token.text === token.text.toUpperCase();
+  const foreign = words.filter(
+    (token, index) => (FOREIGN.has(token.low) && !acronym(token)) || accented(token, index),
+  ).length;
   const english = words.filter((token) => ENGLISH.has(token.low)).length;
   return foreign > 0 && english / words.length < 0.5;
+}
+
+/** The whole written word a token is part of: the tagger splits some names ("Wrocław" as "Wroc" + "ław"). */
+function writtenWord(sentence: AnalyzedSentence, token: Token): string {
+  const at = token.start - sentence.start;
+  const before = /[\p{L}\p{N}]*$/u.exec(sentence.text.slice(0, at))?.[0] ?? "";
+  const after = /^[\p{L}\p{N}]*/u.exec(sentence.text.slice(at))?.[0] ?? "";
+  return before + after;
+}
+
+/**
+ * "…, if that matters", "…, if it helps": a condition on the telling, not on what is told (a relevance conditional).
+ * The "if" follows a comma and its clause is "that"/"it"/"this" with a few words of being useful or mattering.
+ */
+function isRelevanceCondition(tokens: readonly Token[], at: number): boolean {
+  if (tokens[at - 1]?.text !== "," || !["that", "it", "this"].includes(tokens[at + 1]?.low ?? "")) return false;
+  const rest = tokens.slice(at + 2).filter((token) => token.pos !== "PUNCT");
+  const verb = rest[0];
+  const relevant = ["matter", "help"].includes(verb?.lemma ?? "") || (verb?.lemma === "be" && rest[1]?.pos === "ADJ");
+  return relevant && rest.length <= 3 && at + 2 + rest.length >= tokens.length - 1;
 }
 
 /** True when a sentence asks something: a question mark, or a question word or inverted auxiliary first. */
@@ -118,7 +143,9 @@ export function sentenceGate(sentence: AnalyzedSentence): DeclineReason | null {
   const rule = /\b(?:always|never)\b/.test(low);
   const explicit = EXPLICIT_START.test(low);
   for (const [index, token] of sentence.tokens.entries()) {
-    if (HYPOTHETICAL_WORDS.has(token.low) && !(explicit && CONDITIONAL.has(token.low))) return "hypothetical";
+    const condition = explicit && CONDITIONAL.has(token.low);
+    if (HYPOTHETICAL_WORDS.has(token.low) && !condition && !isRelevanceCondition(sentence.tokens, index))
+      return "hypothetical";
     const month = token.low === "may" && index > 0 && token.text === "May";
     if (MODALS.has(token.low) && !rule && !month) {
       const next = sentence.tokens[index + 1]?.low;

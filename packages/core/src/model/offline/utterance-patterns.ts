@@ -26,6 +26,11 @@ const rx = (source: string) => new RegExp(source, "u");
 const RULE = rx(
   `^${PLEASE}(?:you\\s+(?:should|must|need to|have to)\\s+|(?:i\\s+(?:want|need|would like)|i'd like|i'd love)\\s+you\\s+to\\s+|let's\\s+|make sure (?:to|you)\\s+|be sure to\\s+)?(?:always|never|(?:don't|do not)\\s+ever|never\\s+ever)\\s+\\S`,
 );
+/** "Whenever you add a dependency, ask me first": a standing condition on the agent's work, then what to do. */
+const WHENEVER =
+  /^(?:(?:please|kindly)\s+)?(?:whenever|every time|each time|any ?time) you\b[^,;]{3,80},\s*(?:please\s+)?(.+)$/;
+/** "Don't use semicolons, ever": a prohibition closed by "ever" is a "never". */
+const DONT_EVER = /^(?:(?:please|kindly)\s+)?(?:don't|do not)\s+(.{3,120}?),?\s+ever[.!]*$/i;
 const SUBJECT_ALWAYS = rx(`^(i|${TEAM})\\s+${ADV}(?:always|never)\\s+(\\S+)`);
 const CONTRAST = rx(
   `^${PLEASE}(?:use|prefer|pick|choose|go with|stick with|stick to|default to|switch to)\\s+.{1,80}?\\s+(?:instead of|over|rather than|not)\\s+\\S`,
@@ -130,6 +135,14 @@ export function recognizeRule(clause: string): Recognized[] {
   const text = clause.trim().replace(/[’‘]/g, "'");
   const low = lower(text);
   if (RULE.test(low)) return [{ kind: "procedure", statement: instructionOf(text) }];
+  const whenever = WHENEVER.exec(low);
+  if (whenever?.[1] !== undefined && IMPERATIVE_START.test(whenever[1]) && !LOCAL.test(low)) {
+    return [{ kind: "procedure", statement: instructionOf(text) }];
+  }
+  const ever = DONT_EVER.exec(text);
+  if (ever?.[1] !== undefined && !LOCAL.test(low)) {
+    return [{ kind: "procedure", statement: finishStatement(thirdPerson(`Never ${ever[1]}`)) }];
+  }
   const always = SUBJECT_ALWAYS.exec(low);
   if (always && !isPastWord(always[2] ?? "")) {
     return [{ kind: always[1] === "i" ? "preference" : "procedure", statement: statementOf(text) }];
