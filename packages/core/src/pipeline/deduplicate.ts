@@ -79,8 +79,8 @@ interface Group {
 
 /**
  * Character trigrams of a key's attribute words: namespace words and the names the statement itself anchors (the
- * entity, checked separately — also when the key splits it, as `borealis_308` does `Borealis-308`; not the value) are left out, so `projects.atlas-17.deploy_region` meets `atlas17.deployment-region`
- * but not `projects.atlas-17.database`.
+ * entity, checked separately — also when the key splits it, as `borealis_308` does `Borealis-308`; not the value) are
+ * left out, so `projects.atlas-17.deploy_region` meets `atlas17.deployment-region` but not `projects.atlas-17.database`.
  */
 function keyGrams(key: string, anchors: readonly string[]): Set<string> {
   const named = (word: string) => {
