@@ -37,7 +37,7 @@ const IN_PROCESS_RUNNER = "in-process";
 
 let defaultTokenizer: Tokenizer | undefined;
 
-/** The default tiktoken tokenizer, loaded once per process (loading the encoder takes about half a second). */
+/** The default tiktoken tokenizer, shared by every engine of the process; its encoder loads on a dream's first count. */
 function sharedTokenizer(): Tokenizer {
   defaultTokenizer ??= createTiktokenTokenizer();
   return defaultTokenizer;

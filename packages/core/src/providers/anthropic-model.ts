@@ -1,10 +1,4 @@
-import Anthropic, {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from "@anthropic-ai/sdk";
-import { transformJSONSchema } from "@anthropic-ai/sdk/lib/transform-json-schema";
+import type Anthropic from "@anthropic-ai/sdk";
 import type { MessageCreateParamsNonStreaming, TextBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import { NocturneError } from "../errors.js";
 import type { GenerateRequest, GenerateResult, LanguageModel } from "../ports/language-model.js";
@@ -44,8 +38,8 @@ export interface AnthropicModelOptions {
 /** A LanguageModel backed by Anthropic's Messages API. */
 export interface AnthropicModel extends LanguageModel {
   readonly provider: "anthropic";
-  /** The underlying SDK client (retries disabled: Nocturne retries). */
-  readonly client: Anthropic;
+  /** The underlying SDK client (retries disabled: Nocturne retries); the SDK is imported on the first call. */
+  loadClient(): Promise<Anthropic>;
   /** What `usage` costs in US dollars for this model, or null when its price is unknown. */
   estimateCost(usage: Partial<Usage>): number | null;
   countTokens(request: GenerateRequest): Promise<number>;
@@ -69,15 +63,23 @@ export function createAnthropicModel(options: AnthropicModelOptions = {}): Anthr
   const outputCap = options.maxOutputTokens ?? 8192;
   const mode = options.structuredOutput ?? "json_schema";
   const prices = options.prices ?? anthropicPrices(modelId);
-  const client = new Anthropic({
-    apiKey,
-    baseURL: options.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? null,
-    maxRetries: 0,
-    timeout: timeoutMs,
-    ...(options.headers ? { defaultHeaders: options.headers } : {}),
-  });
+  const baseURL = options.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? null;
+  let loading: Promise<LoadedSdk> | undefined;
+  const load = (): Promise<LoadedSdk> => {
+    loading ??= loadSdk().then((sdk) => ({
+      ...sdk,
+      client: new sdk.Anthropic({
+        apiKey,
+        baseURL,
+        maxRetries: 0,
+        timeout: timeoutMs,
+        ...(options.headers ? { defaultHeaders: options.headers } : {}),
+      }),
+    }));
+    return loading;
+  };
 
-  function params(request: GenerateRequest): MessageCreateParamsNonStreaming {
+  function params(request: GenerateRequest, sdk: LoadedSdk): MessageCreateParamsNonStreaming {
     const body: MessageCreateParamsNonStreaming = {
       model: modelId,
       max_tokens: Math.min(request.maxOutputTokens ?? outputCap, outputCap),
@@ -95,22 +97,23 @@ export function createAnthropicModel(options: AnthropicModelOptions = {}): Anthr
       ];
       body.tool_choice = { type: "tool", name: output.name, disable_parallel_tool_use: true };
     } else if (output) {
-      body.output_config = { format: { type: "json_schema", schema: transformJSONSchema(output.schema) } };
+      body.output_config = { format: { type: "json_schema", schema: sdk.transformJSONSchema(output.schema) } };
     }
     return body;
   }
 
   async function generate(request: GenerateRequest): Promise<GenerateResult> {
     if (request.signal?.aborted) throw abortedError(request.signal);
-    const body = params(request);
+    const sdk = await load();
+    const body = params(request, sdk);
     // The SDK's own timeout stops at the headers; this deadline covers the whole call, body included.
     const deadline = AbortSignal.timeout(timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
     let message: Anthropic.Message;
     try {
-      message = await client.messages.create(body, { signal });
+      message = await sdk.client.messages.create(body, { signal });
     } catch (thrown) {
-      throw toModelError(thrown, request.signal, timeoutMs, deadline);
+      throw toModelError(sdk, thrown, request.signal, timeoutMs, deadline);
     }
     const usage = toUsage(message.usage);
     const stopReason = message.stop_reason ?? null;
@@ -146,19 +149,20 @@ export function createAnthropicModel(options: AnthropicModelOptions = {}): Anthr
   }
 
   async function countTokens(request: GenerateRequest): Promise<number> {
-    const { max_tokens: _unused, ...body } = params(request);
+    const sdk = await load();
+    const { max_tokens: _unused, ...body } = params(request, sdk);
     try {
-      const counted = await client.messages.countTokens(body, request.signal ? { signal: request.signal } : {});
+      const counted = await sdk.client.messages.countTokens(body, request.signal ? { signal: request.signal } : {});
       return counted.input_tokens;
     } catch (thrown) {
-      throw toModelError(thrown, request.signal, timeoutMs);
+      throw toModelError(sdk, thrown, request.signal, timeoutMs);
     }
   }
 
   return {
     provider: "anthropic",
     modelId,
-    client,
+    loadClient: async () => (await load()).client,
     generate,
     countTokens,
     estimateCost: (usage) => estimateCost(usage, prices),
@@ -184,7 +188,34 @@ function toUsage(usage: Anthropic.Usage | null | undefined): Usage {
   };
 }
 
+/** The parts of the SDK this provider uses, imported on the first call (the SDK takes ~0.2 s and ~25 MB to load). */
+interface LoadedSdk {
+  Anthropic: typeof Anthropic;
+  APIConnectionError: typeof Anthropic.APIConnectionError;
+  APIConnectionTimeoutError: typeof Anthropic.APIConnectionTimeoutError;
+  APIError: typeof Anthropic.APIError;
+  APIUserAbortError: typeof Anthropic.APIUserAbortError;
+  transformJSONSchema: (schema: Record<string, unknown>) => Record<string, unknown>;
+  client: Anthropic;
+}
+
+async function loadSdk(): Promise<Omit<LoadedSdk, "client">> {
+  const [sdk, { transformJSONSchema }] = await Promise.all([
+    import("@anthropic-ai/sdk"),
+    import("@anthropic-ai/sdk/lib/transform-json-schema"),
+  ]);
+  return {
+    Anthropic: sdk.default,
+    APIConnectionError: sdk.APIConnectionError,
+    APIConnectionTimeoutError: sdk.APIConnectionTimeoutError,
+    APIError: sdk.APIError,
+    APIUserAbortError: sdk.APIUserAbortError,
+    transformJSONSchema,
+  };
+}
+
 function toModelError(
+  sdk: Omit<LoadedSdk, "client">,
   thrown: unknown,
   signal: AbortSignal | undefined,
   timeoutMs: number,
@@ -192,21 +223,21 @@ function toModelError(
 ): NocturneError {
   if (NocturneError.isInstance(thrown)) return thrown;
   if (signal?.aborted) return abortedError(signal);
-  if (thrown instanceof APIConnectionTimeoutError || deadline?.aborted) {
+  if (thrown instanceof sdk.APIConnectionTimeoutError || deadline?.aborted) {
     return new NocturneError(
       "model_timeout",
       `Claude did not answer within ${timeoutMs} ms; the call will be retried. Raise timeoutMs for very large chunks.`,
       { cause: thrown, retryable: true },
     );
   }
-  if (thrown instanceof APIConnectionError) {
+  if (thrown instanceof sdk.APIConnectionError) {
     return new NocturneError(
       "model_unavailable",
       `Could not reach the Anthropic API (${thrown.message}); the call will be retried. Check the network and base URL.`,
       { cause: thrown, retryable: true },
     );
   }
-  if (thrown instanceof APIError && typeof thrown.status === "number") {
+  if (thrown instanceof sdk.APIError && typeof thrown.status === "number") {
     return errorFromHttpFailure({
       provider: "Anthropic",
       status: thrown.status,
@@ -216,7 +247,7 @@ function toModelError(
       cause: thrown,
     });
   }
-  if (thrown instanceof APIUserAbortError) return abortedError(signal);
+  if (thrown instanceof sdk.APIUserAbortError) return abortedError(signal);
   // Anything else broke the response on the way (a body cut off after the headers, a connection reset while
   // reading it, a body that is not JSON): the server may answer the next attempt properly.
   const text = thrown instanceof Error ? thrown.message : String(thrown);

@@ -1,23 +1,44 @@
-import { get_encoding, type TiktokenEncoding } from "tiktoken";
+import { createRequire } from "node:module";
+import type { Tiktoken, TiktokenEncoding } from "tiktoken";
 import type { Tokenizer } from "../ports/tokenizer.js";
+
+type TiktokenModule = typeof import("tiktoken");
+
+let tiktoken: TiktokenModule | undefined;
+
+/**
+ * tiktoken, required at run time on first use: its WASM encoder takes ~0.4 s and ~60 MB, which a process that never
+ * counts tokens should not pay. Bundlers leave it out (the WASM file cannot be bundled): keep `tiktoken` installed
+ * beside a bundle, or pass your own Tokenizer.
+ */
+function loadTiktoken(): TiktokenModule {
+  const load = typeof require === "function" ? require : createRequire(import.meta.url);
+  tiktoken ??= load("tiktoken") as TiktokenModule;
+  return tiktoken;
+}
 
 /**
  * A tokenizer over tiktoken (`o200k_base` by default). For Claude it is an approximation, good enough for chunk
- * budgets; a provider with exact counting can supply its own Tokenizer. The WASM encoder lives for the process.
+ * budgets; a provider with exact counting can supply its own Tokenizer. Cheap to create: the WASM encoder is loaded
+ * on the first count or split and then lives for the process.
  */
 export function createTiktokenTokenizer(encodingName: TiktokenEncoding = "o200k_base"): Tokenizer {
-  const encoding = get_encoding(encodingName);
+  let encoding: Tiktoken | undefined;
+  const encoder = (): Tiktoken => {
+    encoding ??= loadTiktoken().get_encoding(encodingName);
+    return encoding;
+  };
   return {
-    count: (text) => encoding.encode_ordinary(text).length,
+    count: (text) => encoder().encode_ordinary(text).length,
     split(text, maxTokens) {
       if (maxTokens < 1) throw new RangeError("maxTokens must be at least 1");
-      const ids = encoding.encode_ordinary(text);
+      const ids = encoder().encode_ordinary(text);
       if (ids.length <= maxTokens) return [text];
       const decoder = new TextDecoder("utf-8");
       const pieces: string[] = [];
       for (let start = 0; start < ids.length; start += maxTokens) {
         const last = start + maxTokens >= ids.length;
-        const piece = decoder.decode(encoding.decode(ids.subarray(start, start + maxTokens)), { stream: !last });
+        const piece = decoder.decode(encoder().decode(ids.subarray(start, start + maxTokens)), { stream: !last });
         if (piece.length > 0) pieces.push(piece);
       }
       return pieces;
