@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import type { Tiktoken, TiktokenEncoding } from "tiktoken";
+import { NocturneError } from "../errors.js";
 import type { Tokenizer } from "../ports/tokenizer.js";
 
 type TiktokenModule = typeof import("tiktoken");
@@ -9,12 +10,21 @@ let tiktoken: TiktokenModule | undefined;
 /**
  * tiktoken, required at run time on first use: its WASM encoder takes ~0.4 s and ~60 MB, which a process that never
  * counts tokens should not pay. Bundlers leave it out (the WASM file cannot be bundled): keep `tiktoken` installed
- * beside a bundle, or pass your own Tokenizer.
+ * beside a bundle, or pass your own Tokenizer. The CommonJS build has no `import.meta.url` and uses `require`.
  */
 function loadTiktoken(): TiktokenModule {
-  const load = typeof require === "function" ? require : createRequire(import.meta.url);
-  tiktoken ??= load("tiktoken") as TiktokenModule;
-  return tiktoken;
+  if (tiktoken) return tiktoken;
+  try {
+    const load = import.meta.url ? createRequire(import.meta.url) : require;
+    tiktoken = load("tiktoken") as TiktokenModule;
+    return tiktoken;
+  } catch (cause) {
+    throw new NocturneError(
+      "internal_error",
+      "The default tokenizer could not load tiktoken. A bundled app loads it at run time: install `tiktoken` beside the bundle (npm install tiktoken), or pass `tokenizer` to createNocturne.",
+      { cause },
+    );
+  }
 }
 
 /**
