@@ -5,13 +5,27 @@
 //   - the README's library quick start, verbatim, as an ES module (plus lines that check the dream completed);
 //   - `require` of every package from CommonJS, `@nocturne/core/testing` included, with no test runner installed;
 //   - `npx nocturne --version`, and a dream on examples/data with the offline model (and an import into SQLite);
+//   - with typescript, esbuild and vitest added as the project's dev dependencies: the quick start and a Map-backed
+//     StorageAdapter (scripts/adopter-project/) type-checked under moduleResolution node16 and bundler; the quick
+//     start bundled by esbuild and the bundle run (tiktoken stays installed beside it: its WASM is not bundled);
+//     the published conformance suite run against the Map-backed adapter, vitest the only test dependency;
 //   - in a second, smaller project where pnpm 10 skipped better-sqlite3's build script: that opening a SQLite
 //     database fails with an error naming the fix.
 // Usage: node scripts/adopter-check.mjs [--keep]   (--keep leaves the temporary folder for inspection)
 // Needs the workspace installed (npx -y pnpm@10 install). Third-party dependencies come from pnpm's store when it
 // has them (--prefer-offline), else from the npm registry.
 import { execFile, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -73,13 +87,21 @@ function readmeQuickStart() {
   return block;
 }
 
+/** The version of a tool installed in the workspace, so the fresh project gets the same one (from pnpm's store). */
+function workspaceVersion(name) {
+  return JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")).version;
+}
+
 /** A package.json for a fresh project that takes every @nocturne package from its tarball. */
 function projectManifest(tarballs, names, { allowBuilds }) {
   const fromTarball = Object.fromEntries(names.map((name) => [`@nocturne/${name}`, `file:${tarballs[name]}`]));
+  const core = JSON.parse(readFileSync(join(ROOT, "packages/core/package.json"), "utf8"));
   return {
     name: "nocturne-adopter",
     private: true,
-    dependencies: fromTarball,
+    type: "module",
+    // tiktoken beside the app, as for any bundled app: a bundle loads its WASM from node_modules at run time.
+    dependencies: { ...fromTarball, tiktoken: core.dependencies.tiktoken },
     // Tarballs' own @nocturne dependencies read "0.1.0": point them at the tarballs too, not at the registry.
     pnpm: { overrides: fromTarball, ...(allowBuilds ? { onlyBuiltDependencies: ["better-sqlite3"] } : {}) },
   };
@@ -240,6 +262,41 @@ console.log("TESTING ESM OK");
     { cwd: app },
   );
   check(imported.stdout.includes("memstore_"), `the import into SQLite printed no store id:\n${imported.stdout}`);
+
+  step("adding typescript, esbuild, vitest and @types/node to the project's dev dependencies");
+  const fromTsup = createRequire(realpathSync(join(ROOT, "node_modules/tsup/package.json")));
+  const esbuildVersion = fromTsup("esbuild/package.json").version;
+  const tools = ["typescript", "vitest", "@types/node"].map((name) => `${name}@${workspaceVersion(name)}`);
+  pnpm(["add", "-D", ...tools, `esbuild@${esbuildVersion}`, "--prefer-offline", "--reporter=append-only"], {
+    cwd: app,
+  });
+  const project = join(ROOT, "scripts/adopter-project");
+  for (const file of readdirSync(project)) copyFileSync(join(project, file), join(app, file));
+  writeFileSync(join(app, "quick-start.mts"), readmeQuickStart());
+
+  step("type-checking the quick start and the Map-backed adapter: moduleResolution node16, then bundler");
+  for (const config of ["tsconfig.node16.json", "tsconfig.bundler.json"]) {
+    run(join(app, "node_modules/.bin/tsc"), ["-p", config], { cwd: app });
+  }
+
+  step("bundling the quick start with esbuild, then running the bundle");
+  run(
+    join(app, "node_modules/.bin/esbuild"),
+    ["quick-start.mjs", "--bundle", "--platform=node", "--format=esm", "--outfile=bundle/quick-start.mjs"],
+    { cwd: app },
+  );
+  const bundled = readFileSync(join(app, "bundle/quick-start.mjs"), "utf8");
+  check(!/from\s*["']@nocturne\//.test(bundled), "the bundle still imports @nocturne packages at run time");
+  check(run("node", ["bundle/quick-start.mjs"], { cwd: app }).stdout.includes("QUICK START OK"), "bundled quick start");
+
+  step("the published conformance suite against the Map-backed adapter (vitest)");
+  const suite = run(join(app, "node_modules/.bin/vitest"), ["run", "map-adapter.test.ts"], { cwd: app });
+  const passed = /Tests\s+(\d+) passed/.exec(suite.stdout)?.[1];
+  check(
+    passed !== undefined && Number(passed) > 0,
+    `the conformance suite reported no passing tests:\n${suite.stdout}`,
+  );
+  step(`conformance: ${passed} tests passed`);
 
   step(`passed (${PACKAGES.length} packages)`);
 } catch (error) {

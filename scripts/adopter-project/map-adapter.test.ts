@@ -1,0 +1,7 @@
+import { runAdapterConformance } from "@nocturne/core/testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MapAdapter } from "./map-adapter.js";
+
+runAdapterConformance({ describe, it, expect, beforeEach, afterEach }, "map (adopter project)", async () => ({
+  adapter: new MapAdapter(),
+}));
