@@ -1,5 +1,6 @@
 import { batchTests } from "./batch-tests.js";
 import { concurrencyTests } from "./concurrency-tests.js";
+import { copyTests } from "./copy-tests.js";
 import { dreamTests } from "./dream-tests.js";
 import { type AdapterConformanceOptions, type ConformanceFactory, useHarness } from "./harness.js";
 import { limitsTests } from "./limits-tests.js";
@@ -11,6 +12,7 @@ import type { ConformanceRunner } from "./runner.js";
 import { sessionTests } from "./session-tests.js";
 import { sessionWriterTests } from "./session-writer-tests.js";
 import { storeTests } from "./store-tests.js";
+import { timestampTests } from "./timestamp-tests.js";
 
 export type { AdapterConformanceOptions, ConformanceFactory, ConformanceFixture } from "./harness.js";
 export type { ConformanceMatchers, ConformanceRunner, TestFunction } from "./runner.js";
@@ -50,6 +52,8 @@ export function runAdapterConformance(
     limitsTests(harness);
     listTests(harness);
     batchTests(harness);
+    copyTests(harness);
+    timestampTests(harness);
     sessionTests(harness);
     sessionWriterTests(harness, options);
     dreamTests(harness);
