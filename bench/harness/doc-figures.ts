@@ -1,0 +1,47 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import { Figure, renderMarkdown } from "./figures.js";
+
+/** A marked block in a doc: everything between its two markers is generated from the named bench JSON file. */
+const BLOCK = /(<!-- figures: (\S+) -->\n)([\s\S]*?)(<!-- \/figures -->)/g;
+
+/** The part of any bench results file a doc table is made from. */
+const FiguresFile = z.object({
+  generated_at: z.string(),
+  commit: z.string().optional(),
+  figures: z.array(Figure),
+});
+
+/** The generated text of one block: where the figures come from, then their Markdown table. */
+export function renderBlock(file: string, json: string): string {
+  const results = FiguresFile.parse(JSON.parse(json));
+  const commit = results.commit ? ` at commit \`${results.commit}\`` : "";
+  return `Generated from \`${file}\` (measured ${results.generated_at.slice(0, 16).replace("T", " ")} UTC${commit}); \`node bench/doc-figures.ts --write\` regenerates it.\n\n${renderMarkdown(results.figures)}\n`;
+}
+
+/** A marked block whose text differs from what its JSON file gives. */
+export interface StaleBlock {
+  file: string;
+  expected: string;
+  actual: string;
+}
+
+/** Checks (or, with `write`, regenerates) every marked block of `doc`; returns the blocks that were stale. */
+export async function syncDocFigures(root: string, doc: string, write: boolean): Promise<StaleBlock[]> {
+  const path = join(root, doc);
+  const text = await readFile(path, "utf8");
+  const stale: StaleBlock[] = [];
+  const jsons = new Map<string, string>();
+  for (const match of text.matchAll(BLOCK)) {
+    const file = match[2] ?? "";
+    jsons.set(file, await readFile(join(root, file), "utf8"));
+  }
+  const next = text.replace(BLOCK, (_whole, open: string, file: string, actual: string, close: string) => {
+    const expected = renderBlock(file, jsons.get(file) ?? "");
+    if (expected !== actual) stale.push({ file, expected, actual });
+    return `${open}${expected}${close}`;
+  });
+  if (write && next !== text) await writeFile(path, next);
+  return stale;
+}
