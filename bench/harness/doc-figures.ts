@@ -10,6 +10,7 @@ const BLOCK = /(<!-- figures: (\S+) -->\n)([\s\S]*?)(<!-- \/figures -->)/g;
 const FiguresFile = z.object({
   generated_at: z.string(),
   commit: z.string().optional(),
+  machine: z.object({ load_start: z.number(), load_end: z.number() }).partial().optional(),
   figures: z.array(Figure),
 });
 
@@ -17,7 +18,11 @@ const FiguresFile = z.object({
 export function renderBlock(file: string, json: string): string {
   const results = FiguresFile.parse(JSON.parse(json));
   const commit = results.commit ? ` at commit \`${results.commit}\`` : "";
-  return `Generated from \`${file}\` (measured ${results.generated_at.slice(0, 16).replace("T", " ")} UTC${commit}); \`node bench/doc-figures.ts --write\` regenerates it.\n\n${renderMarkdown(results.figures)}\n`;
+  const { load_start: start, load_end: end } = results.machine ?? {};
+  const load = start !== undefined && end !== undefined ? `, load average ${start.toFixed(1)} → ${end.toFixed(1)}` : "";
+  const when = results.generated_at.slice(0, 16).replace("T", " ");
+  const source = `Generated from \`${file}\` (measured ${when} UTC${commit}${load})`;
+  return `${source}; \`npx -y pnpm@10 docs:figures --write\` regenerates it.\n\n${renderMarkdown(results.figures)}\n`;
 }
 
 /** A marked block whose text differs from what its JSON file gives. */
