@@ -165,7 +165,7 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   for (const session of state.sessions) session.chunks = chunksBySession.get(session.sessionId) ?? 0;
 
   await beginStage("extract");
-  await ensureInputsAvailable(context.storage, snapshot);
+  await ensureInputsAvailable(context.storage, snapshot, pacer);
   const candidates: CandidateFact[] = [...lineage.facts];
   state.memoryFacts.push(...lineage.facts);
   const commit = inOrder();
@@ -344,7 +344,7 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   state.consolidated = facts;
 
   await beginStage("write");
-  await ensureInputsAvailable(context.storage, snapshot);
+  await ensureInputsAvailable(context.storage, snapshot, pacer);
   const outputStoreId = state.outputStoreId;
   const rendered = await pacer.run(renderMemoriesSteps(facts, state.dreamId));
   attachLedger(rendered, snapshot, state.sessions, state.dreamId);
