@@ -25,7 +25,7 @@ import { chunkTranscriptSteps, LINE_OVERHEAD_TOKENS } from "./chunk-transcript.j
 import { originOf } from "./clauses.js";
 import { deduplicate } from "./deduplicate.js";
 import { attachLedger, settledTogether, skippedNotice } from "./incremental.js";
-import { keepLastingParts } from "./keep-lasting-parts.js";
+import { keepLastingPartsSteps } from "./keep-lasting-parts.js";
 import { readLineageSteps } from "./lineage.js";
 import { renderMemoriesSteps } from "./render-memories.js";
 import { resolveByRecencySteps } from "./resolve-by-recency.js";
@@ -272,7 +272,7 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   state.stats.candidateFacts = candidates.length;
 
   await beginStage("dedupe");
-  const { transient, kept, disputed } = keepLastingParts(candidates);
+  const { transient, kept, disputed } = await pacer.run(keepLastingPartsSteps(candidates));
   if (kept.length > 0) {
     context.emit({
       type: "notice",
