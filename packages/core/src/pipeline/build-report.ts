@@ -85,7 +85,7 @@ function memoryFate(facts: ReportedInputFact[]): InputFate {
   return FATE_ORDER.find((fate) => fate !== "kept" && facts.some((fact) => fact.fate === fate)) ?? "kept";
 }
 
-/** A consolidated fact as the report looks it up: with its topic's memory path and the ids of the facts it superseded. */
+/** A consolidated fact as the report looks it up: with its topic's memory path and the ids of facts it superseded. */
 interface IndexedFact {
   fact: ConsolidatedFact;
   topicFile: string;
