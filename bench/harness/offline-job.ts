@@ -45,8 +45,10 @@ export interface OfflineResult {
   p99LagMs: number;
   /** Longest garbage-collection pause while the dream ran, in ms: part of the event-loop delay no pacing removes. */
   maxGcPauseMs: number;
-  /** First offline extraction in this process: loading the NLP library and its model (never paced: one require). */
+  /** First offline extraction in this process: loading the NLP library and its model (paced, before the dream). */
   nlpLoadMs: number;
+  /** Longest event-loop delay during that first extraction, in ms: what a host process feels on its first dream. */
+  nlpLoadMaxLagMs: number;
   /** SHA-256 of the output memories' paths and contents (dream and memory ids left out): same input, same output. */
   outputSha256: string;
   outputMemories: number;
@@ -63,14 +65,14 @@ export async function runOfflineJob(input: DreamJob): Promise<DreamJobResult> {
   const tokenizer = createTiktokenTokenizer();
   const { scenario, generateMs } = scenarioOf(job, tokenizer);
   const seeded = await seedStorage(scenario);
-  const nlpLoadMs = await warmOfflineModel();
+  const { nlpLoadMs, nlpLoadMaxLagMs } = await warmOfflineModel();
   const measured = await measuredDream(seeded, tokenizer);
   const cancels: CancelLatency[] = [];
   for (const point of job.cancels ? CANCEL_POINTS : []) {
     const afterMs = Math.max(1, (measured.stageMs[point.stage] ?? 0) / 2);
     cancels.push(await canceledDream(seeded, tokenizer, point, afterMs));
   }
-  const offline: OfflineResult = { ...measured, nlpLoadMs, cancels };
+  const offline: OfflineResult = { ...measured, nlpLoadMs, nlpLoadMaxLagMs, cancels };
   return {
     job,
     transcriptTokens: scenario.transcriptTokens,
@@ -82,8 +84,13 @@ export async function runOfflineJob(input: DreamJob): Promise<DreamJobResult> {
   };
 }
 
-/** Runs one offline extraction so the NLP library is loaded before anything is measured; returns how long it took. */
-async function warmOfflineModel(): Promise<number> {
+/**
+ * Runs one offline extraction so the NLP library is loaded before the dream is measured; returns how long it took
+ * and the longest event-loop delay meanwhile.
+ */
+async function warmOfflineModel(): Promise<{ nlpLoadMs: number; nlpLoadMaxLagMs: number }> {
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
   const started = performance.now();
   await createOfflineConsolidationModel().extract(
     {
@@ -92,7 +99,10 @@ async function warmOfflineModel(): Promise<number> {
     },
     { signal: new AbortController().signal, instructions: "", reportUsage: () => {} },
   );
-  return performance.now() - started;
+  const nlpLoadMs = performance.now() - started;
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  lag.disable();
+  return { nlpLoadMs, nlpLoadMaxLagMs: lag.max / 1e6 };
 }
 
 function inputsOf(seeded: SeededStorage) {
@@ -105,7 +115,7 @@ function inputsOf(seeded: SeededStorage) {
 async function measuredDream(
   seeded: SeededStorage,
   tokenizer: ReturnType<typeof createTiktokenTokenizer>,
-): Promise<Omit<OfflineResult, "nlpLoadMs" | "cancels">> {
+): Promise<Omit<OfflineResult, "nlpLoadMs" | "nlpLoadMaxLagMs" | "cancels">> {
   const nocturne = createNocturne({ storage: seeded.storage, tokenizer });
   const lag = monitorEventLoopDelay({ resolution: 1 });
   let maxGcPauseMs = 0;

@@ -2,7 +2,13 @@ import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import { NocturneError, toNocturneError } from "../errors.js";
 import { DEFAULT_CALL_TIMEOUT_MS, guardModel } from "../model/guard-model.js";
-import { buildReportSteps, initialReportInputs, type ReportInputs } from "../pipeline/build-report.js";
+import {
+  buildReportSteps,
+  createReportCache,
+  initialReportInputs,
+  type ReportCache,
+  type ReportInputs,
+} from "../pipeline/build-report.js";
 import { applyIncremental } from "../pipeline/incremental.js";
 import { runPipeline } from "../pipeline/run-pipeline.js";
 import { type InputSnapshot, snapshotInputs, validateDreamRequest } from "../pipeline/snapshot-inputs.js";
@@ -57,6 +63,8 @@ interface LiveDream {
   persisted: Promise<void>;
   /** The report of the last record written, which heartbeats write again instead of building a new one. */
   written?: ConsolidationReport;
+  /** Fact indexes shared by the reports of this dream. */
+  reportCache: ReportCache;
 }
 
 /**
@@ -96,28 +104,46 @@ export function createNocturne(options: NocturneOptions): Nocturne {
   const ended = new EndedEventLogs();
   const owner = { runner: IN_PROCESS_RUNNER, host: hostname(), pid: process.pid };
 
-  /** The report of a dream as it stands (sharing the state's objects), built in paced steps. */
-  const reportOf = (entry: LiveDream, dream: Dream): Promise<ConsolidationReport> =>
-    createPacer().run(
-      buildReportSteps({
-        ...entry.state,
-        status: dream.status,
-        endedAt: dream.ended_at,
-        usage: dream.usage,
-        error: dream.error,
-      }),
+  /**
+   * The report of a dream as it stands (sharing the state's objects), built in paced steps; stops with `aborted` once
+   * `signal` fires.
+   */
+  const reportOf = (entry: LiveDream, dream: Dream, signal?: AbortSignal): Promise<ConsolidationReport> =>
+    createPacer(signal).run(
+      buildReportSteps(
+        {
+          ...entry.state,
+          status: dream.status,
+          endedAt: dream.ended_at,
+          usage: dream.usage,
+          error: dream.error,
+        },
+        entry.reportCache,
+      ),
     );
   /**
    * Writes a dream's record: the dream as it is now and its report, built in paced steps when the write's turn comes
    * (a heartbeat writes the last one again instead of building one). The report shares the state's objects; the
    * adapter copies it as it writes, while the pipeline waits at its checkpoint. While the dream runs, a stored
    * `canceled` is a cancel request from another process: it is honoured (the dream aborts) instead of overwritten.
+   * A record of a running dream is given up when the dream is stopped while its report is built: the final record
+   * follows at once, so a cancel does not wait for a report that is about to be replaced.
    */
   const persist = (entry: LiveDream, { heartbeat = false } = {}): Promise<void> => {
     const dream = structuredClone(entry.dream);
     const write = async () => {
       const terminal = isTerminalStatus(dream.status);
-      const report = heartbeat && entry.written !== undefined ? entry.written : await reportOf(entry, dream);
+      const { signal } = entry.controller;
+      let report: ConsolidationReport;
+      try {
+        report =
+          heartbeat && entry.written !== undefined
+            ? entry.written
+            : await reportOf(entry, dream, terminal ? undefined : signal);
+      } catch (error) {
+        if (!terminal && signal.aborted) return;
+        throw error;
+      }
       entry.written = report;
       if (!terminal) {
         const stored = await storage.getDreamRecord(dream.id, { report: false });
@@ -273,6 +299,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
         controller,
         finished: Promise.resolve(),
         persisted: Promise.resolve(),
+        reportCache: createReportCache(),
       };
       emit(entry, { type: "status", status: "pending" });
       await persist(entry);

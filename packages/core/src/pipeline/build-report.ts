@@ -70,7 +70,9 @@ function reportedFact(fact: ConsolidatedFact): ReportedFact {
 }
 
 function memoryIdsOf(fact: CandidateFact): string[] {
-  return [...new Set(fact.evidence.flatMap((item) => (item.type === "memory" ? [item.memoryId] : [])))];
+  const ids: string[] = [];
+  for (const item of fact.evidence) if (item.type === "memory" && !ids.includes(item.memoryId)) ids.push(item.memoryId);
+  return ids;
 }
 
 /** Worst fate first: a memory is as changed as its most changed fact. */
@@ -83,18 +85,23 @@ function memoryFate(facts: ReportedInputFact[]): InputFate {
   return FATE_ORDER.find((fate) => fate !== "kept" && facts.some((fact) => fact.fate === fate)) ?? "kept";
 }
 
-/** What became of one input-memory fact, looked up in the consolidated facts. */
-/** What a report looks up per fact, each computed once per report. */
-interface ReportLookup {
-  /** The consolidated fact each candidate fact went into. */
-  byFactId: Map<string, ConsolidatedFact>;
-  /** Ids of the facts a consolidated fact superseded. */
-  supersededBy(owner: ConsolidatedFact): Set<string>;
+/** A consolidated fact as the report looks it up: with its topic's memory path and the ids of facts it superseded. */
+interface IndexedFact {
+  fact: ConsolidatedFact;
+  topicFile: string;
+  superseded: ReadonlySet<string>;
 }
 
-function inputFactFate(fact: CandidateFact, inputs: ReportInputs, lookup: ReportLookup): ReportedInputFact {
-  const owner = lookup.byFactId.get(fact.id);
-  if (!owner) {
+const NONE: ReadonlySet<string> = new Set();
+
+/** What became of one input-memory fact, looked up in the consolidated facts. */
+function inputFactFate(
+  fact: CandidateFact,
+  inputs: ReportInputs,
+  byFactId: ReadonlyMap<string, IndexedFact>,
+): ReportedInputFact {
+  const indexed = byFactId.get(fact.id);
+  if (!indexed) {
     return {
       statement: fact.statement,
       fate: "dropped",
@@ -103,9 +110,10 @@ function inputFactFate(fact: CandidateFact, inputs: ReportInputs, lookup: Report
       reason: inputs.dropReasons.get(fact.id) ?? "not written: the dream ended before this fact was consolidated",
     };
   }
+  const owner = indexed.fact;
   const into = inputs.writtenTo.get(owner) ?? null;
   const replacedBy = { statement: owner.statement, observedAt: owner.observedAt, evidence: owner.evidence };
-  if (lookup.supersededBy(owner).has(fact.id)) {
+  if (indexed.superseded.has(fact.id)) {
     return { statement: fact.statement, fate: "superseded", into, replacedBy, reason: null };
   }
   const isWinner = owner.sourceFactIds[0] === fact.id;
@@ -123,29 +131,77 @@ export function buildReport(inputs: ReportInputs): ConsolidationReport {
   return finish(buildReportSteps(inputs));
 }
 
-/** {@link buildReport} as steps (one per fact or memory), for a pacer to run. */
-export function* buildReportSteps(inputs: ReportInputs): Steps<ConsolidationReport> {
-  const paths = new Map<string, string>();
-  const pathOf = (topic: string) => {
-    const known = paths.get(topic);
-    if (known !== undefined) return known;
-    const path = topicPath(topic);
-    paths.set(topic, path);
-    return path;
-  };
-  const superseded = new Map<ConsolidatedFact, Set<string>>();
-  const supersededBy = (owner: ConsolidatedFact) => {
-    const known = superseded.get(owner);
-    if (known !== undefined) return known;
-    const ids = new Set(owner.superseded.map((old) => old.factId));
-    superseded.set(owner, ids);
-    return ids;
-  };
-  const byFactId = new Map<string, ConsolidatedFact>();
+/**
+ * Indexes a report derives from the dream's facts, kept between reports of one dream: the consolidated and
+ * candidate facts stop changing once their stage is over, so the reports written after it (stage records, the final
+ * record of a dream canceled while writing) reuse them instead of rebuilding them.
+ */
+export interface ReportCache {
+  facts?: { of: readonly ConsolidatedFact[]; length: number; index: FactIndex };
+  memoryFacts?: { of: readonly CandidateFact[]; length: number; byMemory: Map<string, CandidateFact[]> };
+}
+
+/** An empty {@link ReportCache}, for one dream's reports. */
+export function createReportCache(): ReportCache {
+  return {};
+}
+
+/** The consolidated facts in order and by candidate fact id, and the memory path of each topic. */
+interface FactIndex {
+  facts: IndexedFact[];
+  byFactId: Map<string, IndexedFact>;
+  paths: Map<string, string>;
+}
+
+function* factIndexSteps(consolidated: readonly ConsolidatedFact[], cache: ReportCache): Steps<FactIndex> {
+  const cached = cache.facts;
+  if (cached?.of === consolidated && cached.length === consolidated.length) return cached.index;
+  const index: FactIndex = { facts: [], byFactId: new Map(), paths: new Map() };
+  for (const fact of consolidated) {
+    const superseded = fact.superseded.length === 0 ? NONE : new Set(fact.superseded.map((old) => old.factId));
+    const indexed: IndexedFact = { fact, topicFile: cachedPath(index.paths, fact.topic), superseded };
+    index.facts.push(indexed);
+    for (const id of fact.sourceFactIds) index.byFactId.set(id, indexed);
+    yield;
+  }
+  cache.facts = { of: consolidated, length: consolidated.length, index };
+  return index;
+}
+
+function* factsByMemorySteps(facts: readonly CandidateFact[], cache: ReportCache): Steps<Map<string, CandidateFact[]>> {
+  const cached = cache.memoryFacts;
+  if (cached?.of === facts && cached.length === facts.length) return cached.byMemory;
+  const byMemory = new Map<string, CandidateFact[]>();
+  for (const fact of facts) {
+    for (const id of memoryIdsOf(fact)) {
+      const list = byMemory.get(id);
+      if (list) list.push(fact);
+      else byMemory.set(id, [fact]);
+    }
+    yield;
+  }
+  cache.memoryFacts = { of: facts, length: facts.length, byMemory };
+  return byMemory;
+}
+
+function cachedPath(paths: Map<string, string>, topic: string): string {
+  const known = paths.get(topic);
+  if (known !== undefined) return known;
+  const path = topicPath(topic);
+  paths.set(topic, path);
+  return path;
+}
+
+/**
+ * {@link buildReport} as steps (one per fact or memory), for a pacer to run. With a `cache`, the fact indexes built
+ * for an earlier report of the same dream are reused while its facts have not changed.
+ */
+export function* buildReportSteps(inputs: ReportInputs, cache: ReportCache = {}): Steps<ConsolidationReport> {
+  const index = yield* factIndexSteps(inputs.consolidated, cache);
+  const { byFactId } = index;
   const byPath = new Map<string, ConsolidatedFact[]>();
-  for (const fact of inputs.consolidated) {
-    for (const id of fact.sourceFactIds) byFactId.set(id, fact);
-    const path = inputs.writtenTo.get(fact) ?? pathOf(fact.topic);
+  for (const { fact, topicFile } of index.facts) {
+    const path = inputs.writtenTo.get(fact) ?? topicFile;
     const list = byPath.get(path);
     if (list) list.push(fact);
     else byPath.set(path, [fact]);
@@ -165,19 +221,10 @@ export function* buildReportSteps(inputs: ReportInputs): Steps<ConsolidationRepo
     yield;
   }
 
-  const lookup: ReportLookup = { byFactId, supersededBy };
-  const factsByMemory = new Map<string, CandidateFact[]>();
-  for (const fact of inputs.memoryFacts) {
-    for (const id of memoryIdsOf(fact)) {
-      const list = factsByMemory.get(id);
-      if (list) list.push(fact);
-      else factsByMemory.set(id, [fact]);
-    }
-    yield;
-  }
+  const factsByMemory = yield* factsByMemorySteps(inputs.memoryFacts, cache);
   const reportedInputs: ReportedInput[] = [];
   for (const memory of inputs.inputMemories) {
-    const facts = (factsByMemory.get(memory.id) ?? []).map((fact) => inputFactFate(fact, inputs, lookup));
+    const facts = (factsByMemory.get(memory.id) ?? []).map((fact) => inputFactFate(fact, inputs, byFactId));
     for (const rejected of inputs.memoryRejections.get(memory.id) ?? []) {
       facts.push({
         statement: rejected.statement,
@@ -228,7 +275,7 @@ export function* buildReportSteps(inputs: ReportInputs): Steps<ConsolidationRepo
       .map((fact) => ({
         key: fact.key,
         statement: fact.statement,
-        path: inputs.writtenTo.get(fact) ?? pathOf(fact.topic),
+        path: inputs.writtenTo.get(fact) ?? cachedPath(index.paths, fact.topic),
         sessionIds: [...new Set(fact.evidence.flatMap((item) => (item.type === "event" ? [item.sessionId] : [])))],
         evidence: fact.evidence,
       })),

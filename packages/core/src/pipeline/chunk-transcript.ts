@@ -2,7 +2,7 @@ import type { Tokenizer } from "../ports/tokenizer.js";
 import type { Chunk, TranscriptLine } from "../schemas/facts.js";
 import type { Session } from "../schemas/session.js";
 import { finish, type Steps } from "../util/pacer.js";
-import { renderTranscript, unsplittableRanges } from "./render-transcript.js";
+import { renderTranscriptSteps, unsplittableRanges } from "./render-transcript.js";
 
 /** Tokens a line costs beyond its text: the `[event id] role:` header the prompt puts in front of it. */
 export const LINE_OVERHEAD_TOKENS = 12;
@@ -24,7 +24,7 @@ export function chunkTranscript(session: Session, tokenizer: Tokenizer, budget: 
 /** {@link chunkTranscript} as steps (one per line counted), for a pacer to run. */
 export function* chunkTranscriptSteps(session: Session, tokenizer: Tokenizer, budget: number): Steps<Chunk[]> {
   if (budget <= LINE_OVERHEAD_TOKENS) throw new RangeError(`chunk budget must exceed ${LINE_OVERHEAD_TOKENS} tokens`);
-  const lines = renderTranscript(session);
+  const lines = yield* renderTranscriptSteps(session);
   const costed: CostedLine[] = [];
   for (const line of lines) {
     costed.push({ line, tokens: tokenizer.count(line.text) + LINE_OVERHEAD_TOKENS });

@@ -360,16 +360,18 @@ async function proposeSameEntity(
   const derivedOnly = (group: number) =>
     (groups[group]?.members ?? []).every((index) => (views[index] as FactView).fact.derived !== undefined);
   const keysOfValue = new Map<string, Map<string, Set<string>>>();
-  const valuesOf = groups.map(
-    (group) =>
-      new Set(
-        group.members.flatMap((index) => {
-          const value = (views[index] as FactView).fact.value;
-          return value === null ? [] : [normalizeValue(value)];
-        }),
-      ),
-  );
-  const keyOf = groups.map((group) => normalizeKey(facts[group.head]?.key ?? ""));
+  const valuesOf: Set<string>[] = [];
+  const keyOf: string[] = [];
+  for (const group of groups) {
+    await pacer.pace();
+    const values = new Set<string>();
+    for (const index of group.members) {
+      const value = (views[index] as FactView).fact.value;
+      if (value !== null) values.add(normalizeValue(value));
+    }
+    valuesOf.push(values);
+    keyOf.push(normalizeKey(facts[group.head]?.key ?? ""));
+  }
   for (const [index, key] of keyOf.entries()) {
     await pacer.pace();
     for (const value of valuesOf[index] ?? []) {
@@ -399,12 +401,12 @@ async function proposeSameEntity(
   const attributeWords = (view: FactView) =>
     new Set([...view.words].filter((word) => !view.anchors.some((anchor) => anchor.includes(word))));
   for (const [entity, all] of byEntity) {
+    await pacer.pace();
     const members = all.filter((group) => {
       const head = (views[groups[group]?.head ?? 0] as FactView).fact;
       return head.cardinality === "single" || head.derived !== undefined;
     });
     if (entity === "" || members.length < 2 || members.length > LARGE_ENTITY) continue;
-    await pacer.pace();
     for (const a of members) {
       if (placed.has(a) || !(news(a) || derivedOnly(a))) continue;
       const headA = views[groups[a]?.head ?? 0] as FactView;

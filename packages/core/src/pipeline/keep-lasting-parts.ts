@@ -1,6 +1,7 @@
 import type { CandidateFact } from "../schemas/facts.js";
 import { anchorsOf, anchorTokensOf } from "../util/anchors.js";
 import { hasOneOffMarker } from "../util/one-off-text.js";
+import type { Steps } from "../util/pacer.js";
 import { normalizeKey } from "../util/text.js";
 import { clauseFact, clausesOf, sentenceOf } from "./clauses.js";
 
@@ -30,13 +31,20 @@ export interface TransientSorting {
  *   fact's subject.
  *
  * Anything else labelled one-off is dropped, as the model said.
+ *
+ * Written as steps (one per fact), for a pacer to run.
  */
-export function keepLastingParts(facts: readonly CandidateFact[]): TransientSorting {
-  const lastingKeys = new Set(facts.filter((fact) => fact.kind !== "transient").map((fact) => normalizeKey(fact.key)));
+export function* keepLastingPartsSteps(facts: readonly CandidateFact[]): Steps<TransientSorting> {
+  const lastingKeys = new Set<string>();
+  for (const fact of facts) {
+    if (fact.kind !== "transient") lastingKeys.add(normalizeKey(fact.key));
+    yield;
+  }
   const transient: CandidateFact[] = [];
   const kept: CandidateFact[] = [];
   const disputed: CandidateFact[] = [];
   for (const fact of facts) {
+    yield;
     if (fact.kind !== "transient") continue;
     const clauses = clausesOf(fact.statement);
     const oneOff = clauses.filter(hasOneOffMarker);

@@ -7,6 +7,7 @@ import {
   TOOL_RESULT_EVENT_TYPES,
   TOOL_USE_EVENT_TYPES,
 } from "../schemas/session.js";
+import { finish, type Steps } from "../util/pacer.js";
 
 /** Event types the pipeline reads; everything else (status changes, thinking) is skipped. */
 const MESSAGE_ROLES: Record<string, LineRole> = {
@@ -55,10 +56,16 @@ export function renderEvent(sessionId: string, event: SessionEvent): TranscriptL
 
 /** Every line the pipeline reads from a session, in transcript order. */
 export function renderTranscript(session: Session): TranscriptLine[] {
+  return finish(renderTranscriptSteps(session));
+}
+
+/** {@link renderTranscript} as steps (one per event), for a pacer to run. */
+export function* renderTranscriptSteps(session: Session): Steps<TranscriptLine[]> {
   const lines: TranscriptLine[] = [];
   for (const event of session.events) {
     const line = renderEvent(session.id, event);
     if (line !== null && line.text.trim() !== "") lines.push(line);
+    yield;
   }
   return lines;
 }

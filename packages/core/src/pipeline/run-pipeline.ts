@@ -25,7 +25,7 @@ import { chunkTranscriptSteps, LINE_OVERHEAD_TOKENS } from "./chunk-transcript.j
 import { originOf } from "./clauses.js";
 import { deduplicate } from "./deduplicate.js";
 import { attachLedger, settledTogether, skippedNotice } from "./incremental.js";
-import { keepLastingParts } from "./keep-lasting-parts.js";
+import { keepLastingPartsSteps } from "./keep-lasting-parts.js";
 import { readLineageSteps } from "./lineage.js";
 import { renderMemoriesSteps } from "./render-memories.js";
 import { resolveByRecencySteps } from "./resolve-by-recency.js";
@@ -165,7 +165,7 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   for (const session of state.sessions) session.chunks = chunksBySession.get(session.sessionId) ?? 0;
 
   await beginStage("extract");
-  await ensureInputsAvailable(context.storage, snapshot);
+  await ensureInputsAvailable(context.storage, snapshot, pacer);
   const candidates: CandidateFact[] = [...lineage.facts];
   state.memoryFacts.push(...lineage.facts);
   const commit = inOrder();
@@ -272,7 +272,7 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   state.stats.candidateFacts = candidates.length;
 
   await beginStage("dedupe");
-  const { transient, kept, disputed } = keepLastingParts(candidates);
+  const { transient, kept, disputed } = await pacer.run(keepLastingPartsSteps(candidates));
   if (kept.length > 0) {
     context.emit({
       type: "notice",
@@ -344,7 +344,7 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   state.consolidated = facts;
 
   await beginStage("write");
-  await ensureInputsAvailable(context.storage, snapshot);
+  await ensureInputsAvailable(context.storage, snapshot, pacer);
   const outputStoreId = state.outputStoreId;
   const rendered = await pacer.run(renderMemoriesSteps(facts, state.dreamId));
   attachLedger(rendered, snapshot, state.sessions, state.dreamId);

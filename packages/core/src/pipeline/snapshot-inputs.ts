@@ -5,7 +5,7 @@ import type { Memory } from "../schemas/memory.js";
 import type { MemoryStore } from "../schemas/memory-store.js";
 import type { Session } from "../schemas/session.js";
 import { sha256 } from "../util/hash.js";
-import { createPacer } from "../util/pacer.js";
+import { createPacer, type Pacer } from "../util/pacer.js";
 import type { IncrementalPlan } from "./incremental.js";
 
 /** Default limits on the input store. */
@@ -166,8 +166,16 @@ export async function snapshotInputs(
   return { store, memories, sessions, sessionHashes };
 }
 
-/** Fails with the hosted error types when an input store or session disappeared while the dream ran. */
-export async function ensureInputsAvailable(storage: StorageAdapter, snapshot: InputSnapshot): Promise<void> {
+/**
+ * Fails with the hosted error types when an input store or session disappeared while the dream ran. Reading a
+ * session back can be costly (adapters copy it whole), so the event loop gets a turn between sessions when `pacer`
+ * says one is due, and a dream stopped meanwhile stops here.
+ */
+export async function ensureInputsAvailable(
+  storage: StorageAdapter,
+  snapshot: InputSnapshot,
+  pacer: Pacer = createPacer(),
+): Promise<void> {
   const store = await storage.getMemoryStore(snapshot.store.id);
   if (!store) {
     throw new NocturneError(
@@ -177,6 +185,7 @@ export async function ensureInputsAvailable(storage: StorageAdapter, snapshot: I
     );
   }
   for (const session of snapshot.sessions) {
+    await pacer.pace();
     if (!(await storage.getSession(session.id))) {
       throw new NocturneError(
         "input_session_unavailable",

@@ -4,6 +4,7 @@ import {
   createOfflineConsolidationModel,
   type DreamEvent,
   type DreamStage,
+  readAllMemories,
   type StorageAdapter,
 } from "@nocturne/core";
 import { describe, expect, it } from "vitest";
@@ -112,5 +113,62 @@ describe("an offline dream gives the event loop turns, so cancel and abort reach
     expect(endedWhenStopped).toBe(false);
     expect(dream.status).toBe("canceled");
     expect(stages.at(-1)).toBe(stage);
+  });
+});
+
+/**
+ * Runs a dream and stops it while it writes its output: from the consumer of the `after`-th `memory.written` event,
+ * without waiting for a turn, so the stop lands between two writes on every run.
+ */
+async function stopWhileWriting(stop: Stop, after: number) {
+  const storage = createInMemoryAdapter();
+  const { storeId, sessionIds } = await largeInputs(storage);
+  const nocturne = createNocturne({ storage, model: createOfflineConsolidationModel() });
+  const controller = new AbortController();
+  const { id } = await nocturne.dreams.create(
+    {
+      inputs: [
+        { type: "memory_store", memory_store_id: storeId },
+        { type: "sessions", session_ids: sessionIds },
+      ],
+    },
+    { signal: controller.signal },
+  );
+  const waiting = nocturne.dreams.wait(id);
+  let stopped: Promise<unknown> | null = null;
+  const written = new Map<string, string>();
+  const stages: DreamStage[] = [];
+  for await (const event of nocturne.dreams.events(id)) {
+    if (event.type === "stage") stages.push(event.stage);
+    if (event.type !== "memory.written") continue;
+    written.set(event.path, event.memory_id);
+    if (written.size !== after) continue;
+    if (stop === "cancel") stopped = nocturne.dreams.cancel(id);
+    else controller.abort();
+  }
+  const dream = await waiting;
+  if (stopped !== null) await stopped;
+  const report = await nocturne.dreams.report(id);
+  const outputStoreId = dream.outputs[0]?.memory_store_id ?? "";
+  const stored = await readAllMemories(storage, outputStoreId);
+  const writable = await storage.createMemory(outputStoreId, { path: "/after-the-cancel.md", content: "- x\n" });
+  await nocturne.close();
+  return { dream, report, stages, written, stored, writable };
+}
+
+describe("an offline dream stopped while it writes its output loses nothing and is marked partial", () => {
+  it.each<Stop>(["cancel", "signal"])("stops between two writes (%s)", async (stop) => {
+    const { dream, report, stages, written, stored, writable } = await stopWhileWriting(stop, 5);
+    expect(dream.status).toBe("canceled");
+    expect(stages.at(-1)).toBe("write");
+    expect(written.size).toBeGreaterThanOrEqual(5);
+    expect(new Map(stored.map((memory) => [memory.path, memory.id]))).toEqual(written);
+    expect(report?.status).toBe("canceled");
+    expect(new Map(report?.outputs.map((output) => [output.path, output.memoryId]))).toEqual(written);
+    const fates = report?.inputs.flatMap((input) => input.facts) ?? [];
+    const notWritten = fates.filter((fact) => fact.fate !== "dropped" && fact.into === null);
+    expect(notWritten.length).toBeGreaterThan(0);
+    for (const fact of fates) if (fact.into !== null) expect(written.has(fact.into)).toBe(true);
+    expect(writable.path).toBe("/after-the-cancel.md");
   });
 });

@@ -1,3 +1,6 @@
+import { createPacer } from "../../util/pacer.js";
+import { loadWinkModel, loadWinkNlp } from "./wink-model.js";
+
 /** One token of a sentence, with its exact position in the source text. */
 export interface Token {
   /** Exactly `source.slice(start, end)`. */
@@ -30,7 +33,8 @@ let loading: Promise<Analyzer> | undefined;
 /**
  * The shared analyzer, loaded on first use: wink-nlp with its English lite model (sentence boundaries, tokens,
  * part of speech, lemmas). The import happens once per process, on the first extraction, not when Nocturne is
- * imported. Deterministic: the same text always gives the same tokens.
+ * imported, in paced steps (see `wink-model.ts`) so it never holds the event loop long. Deterministic: the same
+ * text always gives the same tokens.
  */
 export function loadAnalyzer(): Promise<Analyzer> {
   loading ??= createAnalyzer();
@@ -41,10 +45,10 @@ const CONTRACTED_SUBJECT = /^(i|we|you|they)(['’])(m|re|ve|d|ll)$/i;
 const CONTRACTION_LEMMA: Record<string, string> = { m: "be", re: "be", ve: "have", d: "would", ll: "will" };
 
 async function createAnalyzer(): Promise<Analyzer> {
-  const [{ default: winkNLP }, { default: model }] = await Promise.all([
-    import("wink-nlp"),
-    import("wink-eng-lite-web-model"),
-  ]);
+  const pacer = createPacer();
+  const winkNLP = await loadWinkNlp(pacer);
+  const model = await loadWinkModel(pacer);
+  await pacer.pace();
   const nlp = winkNLP(model, ["sbd", "pos"]);
   const its = nlp.its;
   // The lemma helper's declared type does not fit `out()`'s parameter, though it is one of its documented helpers.
