@@ -10,58 +10,64 @@ import { createPacer, type Pacer } from "../../util/pacer.js";
  * decode a byte at a time and a lookup table of 88k words, about 300 ms with the event loop held. This loader reads
  * the same files and builds the same objects (a test compares them with the package's own), giving the event loop a
  * turn between steps, so the first offline dream in a host process does not freeze it. The core model file is read
- * without blocking and parsed in one step (the longest left, about 25-40 ms), then completed in place.
+ * without blocking and parsed in one step (the longest left, about 25-40 ms), then completed in place. Where the file
+ * cannot be found on disk (an app bundled with Nocturne inside), the package's own entry loads the model at once.
  */
 export async function loadWinkModel(pacer: Pacer = createPacer()): Promise<Model> {
-  const part = async (name: string): Promise<unknown> => {
+  const file = coreModelPath();
+  if (file === null) return defaultOf(await import("wink-eng-lite-web-model")) as Model;
+  const core = await loadCoreModel(file, pacer);
+  const part = async (load: () => Promise<unknown>): Promise<unknown> => {
     await pacer.pace();
-    return defaultOf(await import(`wink-eng-lite-web-model/dist/${name}.js`));
+    return defaultOf(await load());
   };
-  const core = await loadCoreModel(pacer);
   const model = {
     core: () => core,
-    sbd: await part("load-sbd-model"),
-    pos: await part("load-pos-model"),
-    ner: await part("load-ner-model"),
-    negation: await part("load-negation-model"),
-    sa: await part("load-sa-model"),
-    metaCER: await part("load-cer-meta-model"),
-    featureFn: await part("feature"),
+    sbd: await part(() => import("wink-eng-lite-web-model/dist/load-sbd-model.js")),
+    pos: await part(() => import("wink-eng-lite-web-model/dist/load-pos-model.js")),
+    ner: await part(() => import("wink-eng-lite-web-model/dist/load-ner-model.js")),
+    negation: await part(() => import("wink-eng-lite-web-model/dist/load-negation-model.js")),
+    sa: await part(() => import("wink-eng-lite-web-model/dist/load-sa-model.js")),
+    metaCER: await part(() => import("wink-eng-lite-web-model/dist/load-cer-meta-model.js")),
+    featureFn: await part(() => import("wink-eng-lite-web-model/dist/feature.js")),
     addons: {
-      stem: await part("porter-stemmer"),
-      lemmatize: await part("lemmatize"),
-      readabilityStats: await part("readability-stats"),
+      stem: await part(() => import("wink-eng-lite-web-model/dist/porter-stemmer.js")),
+      lemmatize: await part(() => import("wink-eng-lite-web-model/dist/lemmatize.js")),
+      readabilityStats: await part(() => import("wink-eng-lite-web-model/dist/readability-stats.js")),
       wordVectors: undefined,
     },
   };
   return model as Model;
 }
 
-/** The modules of wink-nlp, leaves first: importing them one at a time spreads its load over several turns. */
+/**
+ * The modules of wink-nlp, leaves first: importing them one at a time spreads its load over several turns. Each
+ * specifier is written out so that a bundler packs them.
+ */
 const WINK_NLP_MODULES = [
-  "constants",
-  "helper",
-  "allowed",
-  "sort4FT",
-  "its",
-  "as",
-  "cache",
-  "tokenizer",
-  "compile-trex",
-  "automaton",
-  "search",
-  "locate",
-  "tokens-mappers",
-  "examples-compiler",
-  "dd-wrapper",
-  "doc-v2",
+  () => import("wink-nlp/src/constants.js"),
+  () => import("wink-nlp/src/helper.js"),
+  () => import("wink-nlp/src/allowed.js"),
+  () => import("wink-nlp/src/sort4FT.js"),
+  () => import("wink-nlp/src/its.js"),
+  () => import("wink-nlp/src/as.js"),
+  () => import("wink-nlp/src/cache.js"),
+  () => import("wink-nlp/src/tokenizer.js"),
+  () => import("wink-nlp/src/compile-trex.js"),
+  () => import("wink-nlp/src/automaton.js"),
+  () => import("wink-nlp/src/search.js"),
+  () => import("wink-nlp/src/locate.js"),
+  () => import("wink-nlp/src/tokens-mappers.js"),
+  () => import("wink-nlp/src/examples-compiler.js"),
+  () => import("wink-nlp/src/dd-wrapper.js"),
+  () => import("wink-nlp/src/doc-v2.js"),
 ];
 
 /** `winkNLP()` itself, its modules imported one per turn of the event loop. */
 export async function loadWinkNlp(pacer: Pacer = createPacer()): Promise<typeof winkNLP> {
-  for (const name of WINK_NLP_MODULES) {
+  for (const load of WINK_NLP_MODULES) {
     await pacer.pace();
-    await import(`wink-nlp/src/${name}.js`);
+    await load();
   }
   await pacer.pace();
   return (await import("wink-nlp")).default;
@@ -87,17 +93,21 @@ interface CoreModelFile {
 
 const CORE_MODEL_FILE = "wink-eng-lite-web-model/dist/languages/cur/models/eng-core-web-model.json";
 
-/** The path of a file in a dependency, from the CommonJS or the ES module build of this package. */
-function resolvePackageFile(specifier: string): string {
-  return createRequire(typeof __filename === "string" ? __filename : import.meta.url).resolve(specifier);
+/** Where the core model file is, from the CommonJS or the ES module build of this package; null when not on disk. */
+function coreModelPath(): string | null {
+  try {
+    return createRequire(typeof __filename === "string" ? __filename : import.meta.url).resolve(CORE_MODEL_FILE);
+  } catch {
+    return null;
+  }
 }
 
 /** Steps between two clock reads of the pacer while a lookup table is built (a step is one word). */
 const WORDS_PER_STEP = 512;
 
 /** What `load-core-model.js` returns, built from the same file in paced steps. */
-async function loadCoreModel(pacer: Pacer): Promise<CoreModelFile> {
-  const text = await readFile(resolvePackageFile(CORE_MODEL_FILE), "utf8");
+async function loadCoreModel(file: string, pacer: Pacer): Promise<CoreModelFile> {
+  const text = await readFile(file, "utf8");
   await pacer.pace();
   const model = JSON.parse(text) as CoreModelFile;
   await pacer.turn();
