@@ -4,6 +4,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { commitLabel } from "./harness/commit-label.js";
 import type { DreamJob, DreamJobResult } from "./harness/dream-job.js";
 import { Results, renderMarkdown, renderTable } from "./harness/figures.js";
 import { benchPlan, figuresOf, planJobs } from "./harness/plan.js";
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
   );
   const output = Results.parse({
     generated_at: new Date().toISOString(),
+    commit: commitLabel(ROOT, ["packages", "bench"]),
     mode: args.quick ? "quick" : "full",
     machine: {
       cpus: availableParallelism(),

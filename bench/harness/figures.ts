@@ -24,6 +24,8 @@ export type Figure = z.infer<typeof Figure>;
 /** The whole results file. */
 export const Results = z.object({
   generated_at: z.string(),
+  /** The commit measured (`+changes` when the working tree differed from it). */
+  commit: z.string().optional(),
   mode: z.enum(["full", "quick"]),
   machine: z.object({
     cpus: z.number(),

@@ -9,6 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { z } from "zod";
+import { commitLabel } from "../harness/commit-label.js";
 import { Figure, figure, renderTable } from "../harness/figures.js";
 import { BARE_CODE, LOAD_SCENARIOS } from "./scenarios.js";
 
@@ -64,10 +65,6 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-function git(args: string[]): string {
-  return spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout.trim();
-}
-
 const args = parseArgs(process.argv.slice(2));
 if (args.build) {
   const built = spawnSync("npx", ["-y", "pnpm@10", "--filter", "@nocturne/core", "build"], {
@@ -105,10 +102,9 @@ const figures: Figure[] = LOAD_SCENARIOS.flatMap((scenario) => {
     }),
   ];
 });
-const dirty = git(["status", "--porcelain", "--", "packages/core"]) !== "";
 const results = LoadResults.parse({
   generated_at: new Date().toISOString(),
-  commit: `${git(["rev-parse", "--short", "HEAD"])}${dirty ? "+changes" : ""}`,
+  commit: commitLabel(ROOT, ["packages/core"]),
   machine: { cpus: availableParallelism(), node: process.version, load_start: loadStart, load_end: loadavg()[0] ?? 0 },
   repeats: args.repeats,
   bare_rss_mib: Number(bare.toFixed(1)),
