@@ -62,7 +62,8 @@ export function createOfflineConsolidationModel(options: OfflineModelOptions = {
       return judgePairs(pairs, pacer);
     },
     async synthesize(facts, context) {
-      await createPacer(context.signal).pace();
+      const pacer = createPacer(context.signal);
+      await pacer.pace();
       const filter = parseInstructions(context.instructions);
       if (filter.ignoredKinds.has("insight")) return [];
       return synthesizeInsights(
@@ -73,6 +74,7 @@ export function createOfflineConsolidationModel(options: OfflineModelOptions = {
           recurringSessions: settings.recurringProblemSessions,
           toolSessions: settings.toolMentionSessions,
         },
+        pacer,
       );
     },
   };

@@ -1,5 +1,6 @@
 import type { SynthesisFact } from "../../ports/consolidation-model.js";
 import type { ProposedInsight } from "../../schemas/facts.js";
+import type { Pacer } from "../../util/pacer.js";
 import { boundedKey } from "./fact-limits.js";
 import { sameWording } from "./judge-rules.js";
 import { findValues } from "./lexicon.js";
@@ -244,19 +245,25 @@ function byStrength(a: Candidate, b: Candidate): number {
 /**
  * Cross-session insights by rules, strongest first and at most `maxInsights`: recurring transient problems, stable
  * preferences and rules, projects and tools that keep coming up. Every insight quotes the statements it rests on and
- * cites events of at least two sessions from the facts it was given; nothing is inferred beyond them.
+ * cites events of at least two sessions from the facts it was given; nothing is inferred beyond them. It gives the
+ * event loop a turn between its rules when `pacer` says one is due.
  */
-export function synthesizeInsights(facts: readonly SynthesisFact[], settings: SynthesisSettings): ProposedInsight[] {
+export async function synthesizeInsights(
+  facts: readonly SynthesisFact[],
+  settings: SynthesisSettings,
+  pacer: Pacer,
+): Promise<ProposedInsight[]> {
   const usable = facts.filter((fact) => fact.kind !== "insight" && sessionsOf(fact.evidence).size > 0);
+  await pacer.pace();
   const stable = stablePreferences(usable, settings).sort(byStrength);
   const covered = new Set(stable.map((candidate) => candidate.insight.key.replace(/^stable\./, "")));
   const lasting = usable.filter((fact) => fact.kind !== "transient");
-  const ordered = [
-    ...recurringProblems(usable, settings).sort(byStrength),
-    ...stable,
-    ...projects(lasting, settings).sort(byStrength),
-    ...tools(lasting, settings, covered).sort(byStrength),
-  ];
+  await pacer.pace();
+  const recurring = recurringProblems(usable, settings).sort(byStrength);
+  await pacer.pace();
+  const projectWide = projects(lasting, settings).sort(byStrength);
+  await pacer.pace();
+  const ordered = [...recurring, ...stable, ...projectWide, ...tools(lasting, settings, covered).sort(byStrength)];
   const seen = new Set<string>();
   const insights: ProposedInsight[] = [];
   for (const candidate of ordered) {
