@@ -30,6 +30,7 @@ export * as storageRules from "./adapters/storage-rules.js";
 
 // — engine
 export { createNocturne } from "./engine/create-nocturne.js";
+export { defaultChunkTokens } from "./engine/default-chunk-tokens.js";
 export { dreamErrorOf } from "./engine/dream-error.js";
 export { dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./engine/dream-lifecycle-errors.js";
 export { pendingDream } from "./engine/pending-dream.js";

@@ -40,7 +40,7 @@ export interface DistributedNocturneOptions extends RunnerConnectionOptions {
   storage: StorageAdapter;
   /** Recorded as a dream's `model.id` when the request names none; use the workers' model id. Default `offline`. */
   modelId?: string;
-  /** Token budget of one transcript chunk. Default 6,000 (as in-process). */
+  /** Token budget of one transcript chunk. Default: the workers' model's, as in-process (`defaultChunkTokens`). */
   chunkTokens?: number;
   limits?: DreamLimits;
   /** Attempts of a dream job whose worker throws unexpectedly (a dead worker does not count). Default 3. */
@@ -97,7 +97,7 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
             dreamId: dream.id,
             request,
             fingerprint: fingerprintOf(read),
-            chunkTokens: options.chunkTokens ?? 6000,
+            ...(options.chunkTokens === undefined ? {} : { chunkTokens: options.chunkTokens }),
             limits: options.limits ?? {},
             force: createOptions.force === true,
           },

@@ -32,7 +32,8 @@ export interface DreamJobData {
   dreamId: string;
   request: ValidDreamRequest;
   fingerprint: InputFingerprint;
-  chunkTokens: number;
+  /** Token budget of one transcript chunk; absent: the worker's {@link DreamJobDeps.defaultChunkTokens}. */
+  chunkTokens?: number;
   limits: DreamLimits;
   /** Extract sessions the input store already folded in, too (`create(…, { force: true })`). */
   force: boolean;
@@ -44,6 +45,8 @@ export interface DreamJobDeps {
   tokenizer: Tokenizer;
   redact: Redactor;
   model: { id: string; offline: boolean };
+  /** The chunk budget of a dream created without one: the worker's model's, as in-process. */
+  defaultChunkTokens: number;
   /** Said in every dream's notices (the offline default model announces itself), or null. */
   modelNotice: string | null;
   events: DreamEvents;
@@ -141,7 +144,11 @@ async function replay(
         model,
         tokenizer: deps.tokenizer,
         snapshot,
-        settings: { concurrency: Number.MAX_SAFE_INTEGER, chunkTokens: data.chunkTokens, retry: { retries: 0 } },
+        settings: {
+          concurrency: Number.MAX_SAFE_INTEGER,
+          chunkTokens: data.chunkTokens ?? deps.defaultChunkTokens,
+          retry: { retries: 0 },
+        },
         instructions: dream.instructions,
         signal: controller.signal,
         redact: deps.redact,

@@ -13,7 +13,7 @@ import {
   type DreamWorker,
 } from "../src/index.js";
 import { dropPrefix, REDIS_URL, uniquePrefix } from "./redis-fixture.js";
-import { seedInputs, storeContents } from "./support/fixtures.js";
+import { makeSessions, seedInputs, storeContents } from "./support/fixtures.js";
 import { createRuleModel } from "./support/rule-model.js";
 
 const prefix = uniquePrefix("same");
@@ -110,6 +110,37 @@ describe("a dream on BullMQ (worker and client in one process)", () => {
       (await offlineClient.dreams.create({ inputs: again }, { force: true })).id,
     );
     expect(await skipped(offlineClient.dreams.report(forced.id))).toBe(0);
+    await engine.close();
+  });
+
+  it("chunks a long session with the in-process default budget when neither side sets one", async () => {
+    const [session] = makeSessions(1, 31, "sesn_long");
+    const filler = "We walked through the retry logic, the queue settings and the dashboards once more. ".repeat(6);
+    const events = Array.from({ length: 60 }, (_, turn) => ({
+      id: `evt_long_${turn}`,
+      type: turn % 2 === 0 ? "user.message" : "agent.message",
+      processed_at: new Date(Date.UTC(2026, 2, 1, 9, turn)).toISOString(),
+      content: [{ type: "text", text: `Turn ${turn}. ${filler}` }],
+    }));
+    const long = { ...session, id: "sesn_long_default", events } as never;
+    await storage.putSession(long);
+    const text = events.map((event) => event.content[0]?.text ?? "").join("\n");
+    expect(tokenizer.count(text)).toBeGreaterThan(6000);
+    expect(tokenizer.count(text)).toBeLessThan(11_000);
+    const store = await storage.createMemoryStore({ name: "long session" });
+    const inputs = [
+      { type: "memory_store" as const, memory_store_id: store.id },
+      { type: "sessions" as const, session_ids: ["sesn_long_default"] },
+    ];
+    const engine = createNocturne({ storage, tokenizer });
+    const local = await engine.dreams.wait((await engine.dreams.create({ inputs })).id);
+    const remote = await offlineClient.dreams.wait((await offlineClient.dreams.create({ inputs })).id);
+    const [localReport, remoteReport] = [
+      await engine.dreams.report(local.id),
+      await offlineClient.dreams.report(remote.id),
+    ];
+    expect(localReport?.stats.chunks).toBe(1);
+    expect(remoteReport?.stats.chunks).toBe(localReport?.stats.chunks);
     await engine.close();
   });
 });

@@ -23,6 +23,7 @@ import { createTiktokenTokenizer } from "../tokenizer/tiktoken-tokenizer.js";
 import { createPacer } from "../util/pacer.js";
 import { abortedError, sleep, withRetry } from "../util/retry.js";
 import { nowIso, timeOf } from "../util/time.js";
+import { defaultChunkTokens } from "./default-chunk-tokens.js";
 import { dreamErrorOf } from "./dream-error.js";
 import { dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./dream-lifecycle-errors.js";
 import { EndedEventLogs, EventLog } from "./event-log.js";
@@ -65,14 +66,6 @@ interface LiveDream {
   written?: ConsolidationReport;
   /** Fact indexes shared by the reports of this dream. */
   reportCache: ReportCache;
-}
-
-/**
- * The default chunk budget: 12,000 tokens (fewer, larger calls: less prompt overhead and wall time), or 6,000 for
- * OpenAI-compatible servers, which usually run local models with small context windows.
- */
-function defaultChunkTokens(model: NocturneOptions["model"]): number {
-  return model !== undefined && "provider" in model && model.provider === "openai-compatible" ? 6000 : 12_000;
 }
 
 /** Never resolves; rejects with `aborted` when the signal fires. */
