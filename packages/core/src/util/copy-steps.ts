@@ -17,7 +17,7 @@ export function* copySteps<T>(value: T): Steps<T> {
   }
   if (isPlainObject(value)) {
     const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) copy[key] = yield* copySteps(item);
+    for (const [key, item] of Object.entries(value)) setOwn(copy, key, yield* copySteps(item));
     return copy as T;
   }
   return copyPlain(value);
@@ -30,8 +30,18 @@ function copyPlain<T>(value: T): T {
   if (Array.isArray(value)) return value.map(copyPlain) as T;
   if (!isPlainObject(value)) return structuredClone(value);
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) copy[key] = copyPlain(value[key]);
+  for (const key of Object.keys(value)) setOwn(copy, key, copyPlain(value[key]));
   return copy as T;
+}
+
+/**
+ * Sets an own property, as `structuredClone` does: a key named `__proto__` (JSON data can hold one) stays a property
+ * instead of replacing the copy's prototype.
+ */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__")
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -39,6 +39,16 @@ describe("paced building blocks give what their one-shot counterparts give", () 
     );
   });
 
+  it("copySteps keeps a key named __proto__ as a property, nested or not (the property test once drew one)", () => {
+    const value: unknown = JSON.parse(
+      '{"__proto__": false, "meta": {"__proto__": {"x": 1}}, "list": [{"__proto__": 2}]}',
+    );
+    const copy = finish(copySteps(value));
+    expect(copy).toEqual(structuredClone(value));
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy as object)).toContain("__proto__");
+  });
+
   it("jaccard over interned sets equals jaccard over the word sets", () => {
     const word = fc.constantFrom("a", "b", "c", "d", "e", "f", "g", "h");
     fc.assert(
