@@ -4,13 +4,12 @@ import {
   createNocturne,
   createOfflineConsolidationModel,
   createTiktokenTokenizer,
-  type DreamEvent,
   type DreamStage,
   readAllMemories,
 } from "@nocturne/core";
 import { z } from "zod";
 import { DreamJob, type DreamJobResult, SCENARIO_START, scenarioOf } from "./dream-job.js";
-import { type SeededStorage, seedStorage, stageDurations } from "./run-dream.js";
+import { collectEvents, inputsOf, type SeededStorage, seedStorage, stageDurations } from "./run-dream.js";
 
 /** Stages a dream is canceled in to measure cancel latency, and how: `cancel()` or the `signal` given to `create`. */
 export const CANCEL_POINTS = [
@@ -105,13 +104,6 @@ async function warmOfflineModel(): Promise<{ nlpLoadMs: number; nlpLoadMaxLagMs:
   return { nlpLoadMs, nlpLoadMaxLagMs: lag.max / 1e6 };
 }
 
-function inputsOf(seeded: SeededStorage) {
-  return [
-    { type: "memory_store" as const, memory_store_id: seeded.storeId },
-    { type: "sessions" as const, session_ids: seeded.sessionIds },
-  ];
-}
-
 async function measuredDream(
   seeded: SeededStorage,
   tokenizer: ReturnType<typeof createTiktokenTokenizer>,
@@ -127,10 +119,7 @@ async function measuredDream(
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const dream = await nocturne.dreams.create({ inputs: inputsOf(seeded) });
-  const events: DreamEvent[] = [];
-  const collected = (async () => {
-    for await (const event of nocturne.dreams.events(dream.id)) events.push(event);
-  })();
+  const { events, collected } = collectEvents(nocturne, dream.id);
   const ended = await nocturne.dreams.wait(dream.id);
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);

@@ -487,12 +487,13 @@ function offlineFigures(jobs: readonly DreamJob[], results: Results): Figure[] {
   );
   const cancels = (last ? results.get(last.label)?.offline?.cancels : undefined) ?? [];
   for (const cancel of cancels) {
+    const scenario = `${last ? describeOffline(last) : "offline dream"}; ${cancel.by === "cancel" ? "dreams.cancel()" : "create's AbortSignal aborted"} ${Math.round(cancel.afterMs)} ms into ${cancel.stage}`;
     figures.push(
       figure({
         name: `offline_cancel_stop_ms.${cancel.stage}`,
         value: Number.isNaN(cancel.stopMs) ? null : cancel.stopMs,
         unit: "ms",
-        scenario: `${last ? describeOffline(last) : "offline dream"}; ${cancel.by === "cancel" ? "dreams.cancel()" : "create's AbortSignal aborted"} ${Math.round(cancel.afterMs)} ms into ${cancel.stage}`,
+        scenario,
         goal: { op: "<", value: 200 },
         note: "from the call until retrieve() reports the dream canceled: its work has stopped (its final record is written after)",
       }),
@@ -500,7 +501,7 @@ function offlineFigures(jobs: readonly DreamJob[], results: Results): Figure[] {
         name: `offline_cancel_latency_ms.${cancel.stage}`,
         value: Number.isNaN(cancel.latencyMs) ? null : cancel.latencyMs,
         unit: "ms",
-        scenario: `${last ? describeOffline(last) : "offline dream"}; ${cancel.by === "cancel" ? "dreams.cancel()" : "create's AbortSignal aborted"} ${Math.round(cancel.afterMs)} ms into ${cancel.stage}`,
+        scenario,
         goal: { op: "<", value: 200 },
         note: `from the call to the dream settled ${cancel.status} (its record written and its output store unlocked)`,
       }),

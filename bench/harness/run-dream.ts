@@ -141,6 +141,23 @@ function metered(model: ConsolidationModel, meter: CallMeter): ConsolidationMode
   };
 }
 
+/** A dream's inputs: one memory store and its sessions. */
+export function inputsOf(input: { storeId: string; sessionIds: string[] }) {
+  return [
+    { type: "memory_store" as const, memory_store_id: input.storeId },
+    { type: "sessions" as const, session_ids: input.sessionIds },
+  ];
+}
+
+/** Every event of a dream from its start, gathered as they come; `collected` settles when its stream ends. */
+export function collectEvents(nocturne: Nocturne, dreamId: string): { events: DreamEvent[]; collected: Promise<void> } {
+  const events: DreamEvent[] = [];
+  const collected = (async () => {
+    for await (const event of nocturne.dreams.events(dreamId)) events.push(event);
+  })();
+  return { events, collected };
+}
+
 /** Runs one dream to its end and measures it. */
 export async function runDream(
   engine: BenchEngine,
@@ -152,16 +169,8 @@ export async function runDream(
   const cpuBefore = process.cpuUsage();
   const callsBefore = { ...meter.calls };
   const started = performance.now();
-  const dream = await nocturne.dreams.create({
-    inputs: [
-      { type: "memory_store", memory_store_id: input.storeId },
-      { type: "sessions", session_ids: input.sessionIds },
-    ],
-  });
-  const events: DreamEvent[] = [];
-  const collected = (async () => {
-    for await (const event of nocturne.dreams.events(dream.id)) events.push(event);
-  })();
+  const dream = await nocturne.dreams.create({ inputs: inputsOf(input) });
+  const { events, collected } = collectEvents(nocturne, dream.id);
   const ended = await nocturne.dreams.wait(dream.id);
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);

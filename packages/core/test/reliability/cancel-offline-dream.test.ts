@@ -57,8 +57,8 @@ async function largeInputs(storage: StorageAdapter): Promise<{ storeId: string; 
 
 type Stop = "cancel" | "signal";
 
-/** Runs a dream and stops it from a `setImmediate` callback scheduled when `stage` begins. */
-async function stopDuring(stage: DreamStage, stop: Stop) {
+/** An offline dream over {@link largeInputs}, started with an abort signal of its own. */
+async function startLargeDream() {
   const storage = createInMemoryAdapter();
   const { storeId, sessionIds } = await largeInputs(storage);
   const nocturne = createNocturne({ storage, model: createOfflineConsolidationModel() });
@@ -72,6 +72,12 @@ async function stopDuring(stage: DreamStage, stop: Stop) {
     },
     { signal: controller.signal },
   );
+  return { storage, nocturne, controller, id };
+}
+
+/** Runs a dream and stops it from a `setImmediate` callback scheduled when `stage` begins. */
+async function stopDuring(stage: DreamStage, stop: Stop) {
+  const { nocturne, controller, id } = await startLargeDream();
   let ended = false;
   const waiting = nocturne.dreams.wait(id).then((dream) => {
     ended = true;
@@ -121,19 +127,7 @@ describe("an offline dream gives the event loop turns, so cancel and abort reach
  * without waiting for a turn, so the stop lands between two writes on every run.
  */
 async function stopWhileWriting(stop: Stop, after: number) {
-  const storage = createInMemoryAdapter();
-  const { storeId, sessionIds } = await largeInputs(storage);
-  const nocturne = createNocturne({ storage, model: createOfflineConsolidationModel() });
-  const controller = new AbortController();
-  const { id } = await nocturne.dreams.create(
-    {
-      inputs: [
-        { type: "memory_store", memory_store_id: storeId },
-        { type: "sessions", session_ids: sessionIds },
-      ],
-    },
-    { signal: controller.signal },
-  );
+  const { storage, nocturne, controller, id } = await startLargeDream();
   const waiting = nocturne.dreams.wait(id);
   let stopped: Promise<unknown> | null = null;
   const written = new Map<string, string>();
