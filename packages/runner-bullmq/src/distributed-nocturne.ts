@@ -38,7 +38,10 @@ const POLL_MS = 250;
 export interface DistributedNocturneOptions extends RunnerConnectionOptions {
   /** The storage every worker uses too (e.g. the PostgreSQL adapter). */
   storage: StorageAdapter;
-  /** Recorded as a dream's `model.id` when the request names none; use the workers' model id. Default `offline`. */
+  /**
+   * A pending dream's `model.id` when the request names none, until a worker starts it and records its own model's
+   * id (as in-process, a dream says which model ran it). Default `offline`.
+   */
   modelId?: string;
   /** Token budget of one transcript chunk. Default: the workers' model's, as in-process (`defaultChunkTokens`). */
   chunkTokens?: number;

@@ -261,6 +261,8 @@ export async function runDreamJob(
     if (isTerminalStatus(current.status) || (await deps.flags.isCanceled(dreamId))) {
       return { status: (await finish(deps, { kind: "canceled", dream: current, state: null })).status };
     }
+    // A request that names no model runs on the workers' model, and the dream says so, as in-process.
+    if (job.data.request.model === undefined) current.model = { id: deps.model.id };
     if (current.status === "pending") {
       current.status = "running";
       await deps.events.emit(dreamId, { type: "status", status: "running" }, "status:running");

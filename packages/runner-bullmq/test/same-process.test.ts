@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe("a dream on BullMQ (worker and client in one process)", () => {
-  it("writes the same output store, usage and stats as the in-process engine", async () => {
+  it("writes the same output store, usage and report (byte for byte, ids and times aside) as the in-process engine", async () => {
     const { storeId, sessionIds } = await seedInputs(storage, 12);
     const inputs = [
       { type: "memory_store" as const, memory_store_id: storeId },
@@ -64,6 +64,13 @@ describe("a dream on BullMQ (worker and client in one process)", () => {
     const [localReport, remoteReport] = [await engine.dreams.report(local.id), await client.dreams.report(remote.id)];
     expect(remoteReport?.stats).toEqual(localReport?.stats);
     expect(remoteReport?.stats.judgeCalls).toBeGreaterThan(0);
+    const bytes = (report: unknown, dream: typeof local) =>
+      JSON.stringify(report)
+        .replaceAll(dream.id, "<dream>")
+        .replaceAll(dream.outputs[0]?.memory_store_id ?? "<none>", "<output>")
+        .replace(/"mem_[A-Za-z0-9]+"/g, '"<memory>"')
+        .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, "<time>");
+    expect(bytes(remoteReport, remote)).toBe(bytes(localReport, local));
     expect(remoteReport?.insights.map((insight) => insight.key)).toEqual(
       localReport?.insights.map((insight) => insight.key),
     );
