@@ -19,7 +19,13 @@ export interface ModelCallJobData {
 
 /** What a model-call job returns (and its parent reads back on replay). */
 export type ModelCallOutcome =
-  | { callKey: string; status: "ok"; value: unknown }
+  | {
+      callKey: string;
+      status: "ok";
+      value: unknown;
+      /** Sentences the model read and declined (with its reason), handed to the replay as the model handed them. */
+      declined?: Array<{ reason: string; text: string }>;
+    }
   | {
       callKey: string;
       status: "error";

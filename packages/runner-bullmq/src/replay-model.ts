@@ -59,7 +59,10 @@ export class ReplayModel implements ConsolidationModel {
     const callKey = callKeyOf(call, context.instructions);
     const jobId = callJobId(this.dreamId, call, callKey);
     const known = this.known.get(jobId);
-    if (known?.status === "ok") return Promise.resolve(structuredClone(known.value) as T);
+    if (known?.status === "ok") {
+      for (const entry of known.declined ?? []) context.decline?.(entry);
+      return Promise.resolve(structuredClone(known.value) as T);
+    }
     if (known?.status === "error") {
       return Promise.reject(new NocturneError(known.error.code, known.error.message, { details: known.error.details }));
     }

@@ -53,7 +53,13 @@ export async function runModelCall(
   const { dreamId, callKey, call, instructions } = job.data;
   if (await deps.flags.isCanceled(dreamId)) return { callKey, status: "canceled" };
   const used = emptyUsage();
-  const context: ModelCallContext = { signal, instructions, reportUsage: (usage) => addUsage(used, usage) };
+  const declined: Array<{ reason: string; text: string }> = [];
+  const context: ModelCallContext = {
+    signal,
+    instructions,
+    reportUsage: (usage) => addUsage(used, usage),
+    decline: (entry) => declined.push({ reason: entry.reason, text: entry.text }),
+  };
   const recordUsage = () => deps.usage.record(dreamId, `${callKey}#${job.attemptsMade}`, used);
   try {
     const value = await invoke(deps.model, call, context);
@@ -75,7 +81,7 @@ export async function runModelCall(
     }
     await deps.events.emit(dreamId, { type: "usage", usage: await deps.usage.total(dreamId) });
     await deps.records.touch(dreamId).catch(() => undefined);
-    return { callKey, status: "ok", value };
+    return { callKey, status: "ok", value, ...(declined.length > 0 ? { declined } : {}) };
   } catch (thrown) {
     await recordUsage();
     const error = toNocturneError(thrown);

@@ -1,6 +1,7 @@
 import {
   createNocturne,
   createTiktokenTokenizer,
+  type Dream,
   type DreamEvent,
   InMemoryAdapter,
   OFFLINE_DEFAULT_NOTICE,
@@ -33,6 +34,14 @@ beforeAll(async () => {
   offlineClient = createDistributedNocturne({ storage, connection: REDIS_URL, prefix: offlinePrefix });
 });
 
+/** A report as JSON with the dream's own ids and times masked: what must be byte-identical wherever it ran. */
+const bytes = (report: unknown, dream: Dream) =>
+  JSON.stringify(report)
+    .replaceAll(dream.id, "<dream>")
+    .replaceAll(dream.outputs[0]?.memory_store_id ?? "<none>", "<output>")
+    .replace(/"mem_[A-Za-z0-9]+"/g, '"<memory>"')
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, "<time>");
+
 afterAll(async () => {
   await client?.close();
   await offlineClient?.close();
@@ -64,12 +73,6 @@ describe("a dream on BullMQ (worker and client in one process)", () => {
     const [localReport, remoteReport] = [await engine.dreams.report(local.id), await client.dreams.report(remote.id)];
     expect(remoteReport?.stats).toEqual(localReport?.stats);
     expect(remoteReport?.stats.judgeCalls).toBeGreaterThan(0);
-    const bytes = (report: unknown, dream: typeof local) =>
-      JSON.stringify(report)
-        .replaceAll(dream.id, "<dream>")
-        .replaceAll(dream.outputs[0]?.memory_store_id ?? "<none>", "<output>")
-        .replace(/"mem_[A-Za-z0-9]+"/g, '"<memory>"')
-        .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z/g, "<time>");
     expect(bytes(remoteReport, remote)).toBe(bytes(localReport, local));
     expect(remoteReport?.insights.map((insight) => insight.key)).toEqual(
       localReport?.insights.map((insight) => insight.key),
@@ -101,7 +104,11 @@ describe("a dream on BullMQ (worker and client in one process)", () => {
     expect(remote.model.id).toBe(local.model.id);
     const remoteOut = await storeContents(storage, remote.outputs[0]?.memory_store_id ?? "");
     expect(remoteOut).toEqual(await storeContents(storage, local.outputs[0]?.memory_store_id ?? ""));
-    expect((await offlineClient.dreams.report(remote.id))?.notices).toContain(OFFLINE_DEFAULT_NOTICE);
+    const remoteReport = await offlineClient.dreams.report(remote.id);
+    expect(remoteReport?.notices).toContain(OFFLINE_DEFAULT_NOTICE);
+    expect(remoteReport?.declined.length).toBeGreaterThan(0);
+    expect(bytes(remoteReport, remote)).toBe(bytes(await engine.dreams.report(local.id), local));
+    expect(remote.usage).toEqual(local.usage);
 
     const again = [
       { type: "memory_store" as const, memory_store_id: remote.outputs[0]?.memory_store_id ?? "" },
