@@ -1,53 +1,90 @@
 import type { DreamErrorType } from "./schemas/dream.js";
 
+/** The hosted API's error types (the `error.type` of an HTTP error envelope) and the HTTP status of each. */
+export const HOSTED_ERROR_STATUS = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+  not_found_error: 404,
+  conflict_error: 409,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  overloaded_error: 529,
+} as const;
+
+/** A hosted API error type. */
+export type HostedErrorType = keyof typeof HOSTED_ERROR_STATUS;
+
+/** What every layer needs to know about an error code. */
+export interface ErrorCodeInfo {
+  /** The CLI's exit status: 2 when the caller fixes it (bad arguments or input, a resource in the wrong state), else 1. */
+  exit: 1 | 2;
+  /** The dream-level `error.type` of a dream that fails with the code. */
+  dream: DreamErrorType;
+  /** The hosted API error type an HTTP layer answers with (its status: {@link HOSTED_ERROR_STATUS}). */
+  hosted: HostedErrorType;
+  /** Whether retrying the same call may succeed, when the error does not say otherwise. */
+  retryable: boolean;
+}
+
 /**
- * What an error code means, in one place: `input` codes are the caller's to fix (bad arguments or input, a resource
- * in the wrong state; the CLI exits 2 for them), the others stop a command or a dream (the CLI exits 1); `dream` is
- * the dream-level `error.type` a dream that fails with the code reports.
+ * What an error code means, in one place: every layer (dreams, the CLI, the providers, an HTTP layer) reads it, and
+ * no code is derived from a message's text.
  */
 const ERROR_TABLE = {
-  invalid_input: { input: true, dream: "internal_error" },
-  invalid_memory_path: { input: true, dream: "internal_error" },
-  memory_content_too_large: { input: true, dream: "internal_error" },
-  session_count_out_of_range: { input: true, dream: "internal_error" },
-  duplicate_session_ids: { input: true, dream: "internal_error" },
-  instructions_too_long: { input: true, dream: "internal_error" },
-  memory_store_not_found: { input: true, dream: "storage_error" },
-  memory_store_archived: { input: true, dream: "storage_error" },
-  memory_store_locked: { input: false, dream: "internal_error" },
-  memory_not_found: { input: false, dream: "internal_error" },
-  memory_path_conflict: { input: false, dream: "storage_error" },
-  precondition_failed: { input: false, dream: "internal_error" },
-  session_not_found: { input: true, dream: "internal_error" },
-  session_conflict: { input: false, dream: "internal_error" },
-  dream_not_found: { input: true, dream: "internal_error" },
-  dream_not_cancelable: { input: true, dream: "internal_error" },
-  dream_not_archivable: { input: true, dream: "internal_error" },
-  input_memory_store_too_large: { input: true, dream: "input_memory_store_too_large" },
-  input_memory_store_unavailable: { input: false, dream: "input_memory_store_unavailable" },
-  input_session_unavailable: { input: false, dream: "input_session_unavailable" },
-  transcript_parse_error: { input: true, dream: "internal_error" },
+  invalid_input: { exit: 2, dream: "internal_error", hosted: "invalid_request_error", retryable: false },
+  invalid_memory_path: { exit: 2, dream: "internal_error", hosted: "invalid_request_error", retryable: false },
+  memory_content_too_large: { exit: 2, dream: "internal_error", hosted: "request_too_large", retryable: false },
+  session_count_out_of_range: { exit: 2, dream: "internal_error", hosted: "invalid_request_error", retryable: false },
+  duplicate_session_ids: { exit: 2, dream: "internal_error", hosted: "invalid_request_error", retryable: false },
+  instructions_too_long: { exit: 2, dream: "internal_error", hosted: "invalid_request_error", retryable: false },
+  memory_store_not_found: { exit: 2, dream: "storage_error", hosted: "not_found_error", retryable: false },
+  memory_store_archived: { exit: 2, dream: "storage_error", hosted: "invalid_request_error", retryable: false },
+  memory_store_locked: { exit: 1, dream: "internal_error", hosted: "conflict_error", retryable: false },
+  memory_not_found: { exit: 1, dream: "internal_error", hosted: "not_found_error", retryable: false },
+  memory_path_conflict: { exit: 1, dream: "storage_error", hosted: "conflict_error", retryable: false },
+  precondition_failed: { exit: 1, dream: "internal_error", hosted: "conflict_error", retryable: false },
+  session_not_found: { exit: 2, dream: "internal_error", hosted: "not_found_error", retryable: false },
+  session_conflict: { exit: 1, dream: "internal_error", hosted: "conflict_error", retryable: false },
+  dream_not_found: { exit: 2, dream: "internal_error", hosted: "not_found_error", retryable: false },
+  dream_not_cancelable: { exit: 2, dream: "internal_error", hosted: "invalid_request_error", retryable: false },
+  dream_not_archivable: { exit: 2, dream: "internal_error", hosted: "invalid_request_error", retryable: false },
+  input_memory_store_too_large: {
+    exit: 2,
+    dream: "input_memory_store_too_large",
+    hosted: "invalid_request_error",
+    retryable: false,
+  },
+  input_memory_store_unavailable: {
+    exit: 1,
+    dream: "input_memory_store_unavailable",
+    hosted: "api_error",
+    retryable: false,
+  },
+  input_session_unavailable: { exit: 1, dream: "input_session_unavailable", hosted: "api_error", retryable: false },
+  transcript_parse_error: { exit: 2, dream: "internal_error", hosted: "invalid_request_error", retryable: false },
   /** A dream output folder was already taken (it exists, or another dream claimed it first). */
-  output_exists: { input: true, dream: "storage_error" },
+  output_exists: { exit: 2, dream: "storage_error", hosted: "conflict_error", retryable: false },
   /** A dream output folder holds no completion marker: its dream crashed, failed or was canceled. */
-  output_incomplete: { input: true, dream: "internal_error" },
-  model_rate_limited: { input: false, dream: "model_error" },
-  model_overloaded: { input: false, dream: "model_error" },
-  model_unavailable: { input: false, dream: "model_error" },
-  model_timeout: { input: false, dream: "model_error" },
-  model_auth_failed: { input: false, dream: "model_error" },
-  model_request_invalid: { input: false, dream: "model_error" },
-  model_output_invalid: { input: false, dream: "model_output_invalid" },
+  output_incomplete: { exit: 2, dream: "internal_error", hosted: "invalid_request_error", retryable: false },
+  model_rate_limited: { exit: 1, dream: "model_error", hosted: "rate_limit_error", retryable: true },
+  model_overloaded: { exit: 1, dream: "model_error", hosted: "overloaded_error", retryable: true },
+  model_unavailable: { exit: 1, dream: "model_error", hosted: "api_error", retryable: true },
+  model_timeout: { exit: 1, dream: "model_error", hosted: "api_error", retryable: true },
+  model_auth_failed: { exit: 1, dream: "model_error", hosted: "api_error", retryable: false },
+  model_request_invalid: { exit: 1, dream: "model_error", hosted: "api_error", retryable: false },
+  model_output_invalid: { exit: 1, dream: "model_output_invalid", hosted: "api_error", retryable: false },
   /** A model (a custom ConsolidationModel included) threw something that is no Nocturne error. */
-  model_error: { input: false, dream: "model_error" },
-  storage_error: { input: false, dream: "storage_error" },
-  storage_busy: { input: false, dream: "storage_error" },
-  storage_full: { input: false, dream: "storage_error" },
-  storage_permission_denied: { input: true, dream: "storage_error" },
-  capability_not_supported: { input: true, dream: "internal_error" },
-  aborted: { input: false, dream: "internal_error" },
-  internal_error: { input: false, dream: "internal_error" },
-} as const satisfies Record<string, { input: boolean; dream: DreamErrorType }>;
+  model_error: { exit: 1, dream: "model_error", hosted: "api_error", retryable: false },
+  storage_error: { exit: 1, dream: "storage_error", hosted: "api_error", retryable: false },
+  storage_busy: { exit: 1, dream: "storage_error", hosted: "api_error", retryable: true },
+  storage_full: { exit: 1, dream: "storage_error", hosted: "api_error", retryable: false },
+  storage_permission_denied: { exit: 2, dream: "storage_error", hosted: "permission_error", retryable: false },
+  capability_not_supported: { exit: 2, dream: "internal_error", hosted: "invalid_request_error", retryable: false },
+  aborted: { exit: 1, dream: "internal_error", hosted: "api_error", retryable: false },
+  internal_error: { exit: 1, dream: "internal_error", hosted: "api_error", retryable: false },
+} as const satisfies Record<string, ErrorCodeInfo>;
 
 /**
  * Every stable error code Nocturne can raise. Codes never change meaning once published; new ones are added to the
@@ -58,14 +95,24 @@ export const ERROR_CODES = Object.keys(ERROR_TABLE) as Array<keyof typeof ERROR_
 /** A stable machine-readable error code. */
 export type NocturneErrorCode = keyof typeof ERROR_TABLE;
 
+/** Everything the error table says about a code: exit status, dream error type, hosted error type, retryable. */
+export function errorCodeInfo(code: NocturneErrorCode): ErrorCodeInfo {
+  return ERROR_TABLE[code];
+}
+
 /** True for codes the caller fixes (bad arguments or input, a resource in the wrong state): CLI exit status 2. */
 export function isInputErrorCode(code: NocturneErrorCode): boolean {
-  return ERROR_TABLE[code].input;
+  return ERROR_TABLE[code].exit === 2;
 }
 
 /** The dream-level `error.type` for a dream that fails with this code. */
 export function dreamErrorTypeOf(code: NocturneErrorCode): DreamErrorType {
   return ERROR_TABLE[code].dream;
+}
+
+/** True when `value` is one of the stable error codes. */
+export function isErrorCode(value: unknown): value is NocturneErrorCode {
+  return typeof value === "string" && Object.hasOwn(ERROR_TABLE, value);
 }
 
 const BRAND = Symbol.for("nocturne.error");
@@ -76,7 +123,7 @@ export interface NocturneErrorOptions {
   cause?: unknown;
   /** Structured facts about the failure (ids, paths, limits) for programs to act on. */
   details?: Record<string, unknown>;
-  /** For transient failures: true when retrying the same call may succeed. */
+  /** For transient failures: true when retrying the same call may succeed. Default: the error table's. */
   retryable?: boolean;
   /** For rate limits: how long the server asked us to wait, in milliseconds. */
   retryAfterMs?: number;
@@ -98,7 +145,7 @@ export class NocturneError extends Error {
     this.name = "NocturneError";
     this.code = code;
     this.details = options.details ?? {};
-    this.retryable = options.retryable ?? false;
+    this.retryable = options.retryable ?? ERROR_TABLE[code].retryable;
     this.retryAfterMs = options.retryAfterMs;
   }
 

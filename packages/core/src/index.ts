@@ -2,7 +2,18 @@
 
 // — errors
 export type { NocturneErrorCode, NocturneErrorOptions } from "./errors.js";
-export { dreamErrorTypeOf, ERROR_CODES, isInputErrorCode, NocturneError, toNocturneError } from "./errors.js";
+export {
+  dreamErrorTypeOf,
+  ERROR_CODES,
+  type ErrorCodeInfo,
+  errorCodeInfo,
+  HOSTED_ERROR_STATUS,
+  type HostedErrorType,
+  isErrorCode,
+  isInputErrorCode,
+  NocturneError,
+  toNocturneError,
+} from "./errors.js";
 
 // — resources and schemas
 export * from "./schemas/common.js";

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { NocturneError } from "../errors.js";
+import { isErrorCode, NocturneError } from "../errors.js";
 import type { Page } from "../schemas/common.js";
 import { Dream } from "../schemas/dream.js";
 import { type MemoryLineage, MemoryLineage as MemoryLineageSchema } from "../schemas/lineage.js";
@@ -85,11 +85,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what:
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
   const message = issue?.message ?? "invalid";
-  const code = message.startsWith("invalid memory path")
-    ? "invalid_memory_path"
-    : message.includes("larger than")
-      ? "memory_content_too_large"
-      : "invalid_input";
+  const named = issue?.code === "custom" ? issue.params?.errorCode : undefined;
+  const code = isErrorCode(named) ? named : "invalid_input";
   throw new NocturneError(code, `Invalid ${what}${where}: ${message}. Fix the ${what} and try again.`, {
     details: { issues: result.error.issues },
   });

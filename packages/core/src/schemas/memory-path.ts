@@ -42,5 +42,11 @@ export function assertMemoryPath(path: string): string {
  */
 export const MemoryPath = z.string().superRefine((path, ctx) => {
   const problem = memoryPathProblem(path);
-  if (problem !== null) ctx.addIssue({ code: "custom", message: `invalid memory path: ${problem}` });
+  if (problem !== null) {
+    ctx.addIssue({
+      code: "custom",
+      message: `invalid memory path: ${problem}`,
+      params: { errorCode: "invalid_memory_path" },
+    });
+  }
 });

@@ -10,6 +10,7 @@ export const MAX_MEMORY_CONTENT_BYTES = 100 * 1024;
 /** Memory content: any UTF-8 text up to 100 KiB. */
 export const MemoryContent = z.string().refine((content) => utf8Bytes(content) <= MAX_MEMORY_CONTENT_BYTES, {
   message: `memory content is larger than ${MAX_MEMORY_CONTENT_BYTES} bytes`,
+  params: { errorCode: "memory_content_too_large" },
 });
 
 /** One memory: a text file at a path inside a memory store. */
