@@ -11,8 +11,9 @@ export interface RetryOptions {
   /**
    * How long a call keeps retrying while the provider is overloaded or rate-limiting (`model_overloaded`,
    * `model_rate_limited`), however many retries that takes: bursts of 529s ride out instead of failing the dream.
-   * Waits then back off with equal jitter (at least half the exponential delay). Default 4 × `maxDelayMs`
-   * (2 minutes with the defaults).
+   * Counted from the call's first overload answer, so time spent before it (waiting for a concurrency slot, loading
+   * the provider's SDK) does not use it up. Waits then back off with equal jitter (at least half the exponential
+   * delay). Default 4 × `maxDelayMs` (2 minutes with the defaults).
    */
   overloadBudgetMs?: number;
   /**
@@ -62,7 +63,7 @@ export async function withRetry<T>(
   const base = options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs;
   const max = options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs;
   const budget = options.overloadBudgetMs ?? 4 * max;
-  const started = Date.now();
+  let overloadedSince: number | undefined;
   for (let n = 0; ; n++) {
     if (options.signal?.aborted) throw abortedError(options.signal);
     try {
@@ -74,7 +75,9 @@ export async function withRetry<T>(
       const exponential = Math.min(max, base * 2 ** Math.min(n, 30));
       const backoff = overload ? exponential / 2 + (Math.random() * exponential) / 2 : Math.random() * exponential;
       const delayMs = Math.min(max, Math.max(backoff, error.retryAfterMs ?? 0));
-      const withinBudget = overload && Date.now() - started + delayMs <= budget;
+      if (overload) overloadedSince ??= Date.now();
+      const withinBudget =
+        overloadedSince !== undefined && overload && Date.now() - overloadedSince + delayMs <= budget;
       if (!error.retryable || (n >= retries && !withinBudget)) {
         options.onGiveUp?.(error);
         throw error;
