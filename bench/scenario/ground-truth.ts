@@ -175,11 +175,3 @@ export interface Scenario {
   /** Estimated transcript tokens, per the `countTokens` given. */
   transcriptTokens: number;
 }
-
-/** The kind a ground-truth item should be extracted as. */
-export function kindOfItem(item: TruthItem, truth: GroundTruth): FactKind {
-  if (item.type === "noise") return "transient";
-  if (item.type === "occurrence") return "fact";
-  if (item.type === "retraction") return truth.subjects.get(item.subjectKey)?.kind ?? "fact";
-  return truth.subjects.get(item.subjectKey)?.kind ?? "fact";
-}

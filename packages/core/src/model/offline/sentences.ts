@@ -51,25 +51,3 @@ export function splitSentences(
   if (rest) sentences.push({ ...rest, question: false });
   return sentences;
 }
-
-const CLAUSE_BREAK =
-  /\s+(?:—|–|--)\s+|,\s{0,3}so\s+(?!that\b|much\b|far\b|many\b)|,\s{0,3}(?:and|but|so)\s+(?=(?:please|i|we|you|always|never|also|don't|do not|keep|use|make|let's|from now on|going forward|remember)\b)|,\s{1,3}(?=(?:please|i|we|don't|do not|from now on|going forward)\b)|\s+but\s+(?=(?:i|we|please)\b)/gi;
-
-/**
- * Splits a sentence into clauses where a new statement starts: at dashes, and at ", and/but/so" or "," followed by
- * a new subject or an instruction ("I prefer tabs, and please keep answers short" → two clauses).
- */
-export function splitClauses(source: string, sentence: Span): Span[] {
-  const clauses: Span[] = [];
-  let start = sentence.start;
-  CLAUSE_BREAK.lastIndex = 0;
-  const text = sentence.text;
-  for (let match = CLAUSE_BREAK.exec(text); match !== null; match = CLAUSE_BREAK.exec(text)) {
-    const span = trimmed(source, start, sentence.start + match.index);
-    if (span) clauses.push(span);
-    start = sentence.start + match.index + match[0].length;
-  }
-  const rest = trimmed(source, start, sentence.end);
-  if (rest) clauses.push(rest);
-  return clauses;
-}

@@ -1,4 +1,4 @@
-import { CONSOLIDATION_OUTPUT_NAMES, type GenerateRequest, NocturneError, sha256 } from "@nocturne/core";
+import { CONSOLIDATION_OUTPUT_NAMES, type GenerateRequest, sha256 } from "@nocturne/core";
 import {
   createScriptedLanguageModel,
   type ScriptedLanguageModel,
@@ -104,16 +104,4 @@ export function createFaultyModel(options: {
     },
   });
   return Object.assign(model, { tally });
-}
-
-/** True for errors the faulty model raises on purpose. */
-export function isInjected(error: unknown): boolean {
-  return NocturneError.isInstance(
-    error,
-    "model_rate_limited",
-    "model_overloaded",
-    "model_unavailable",
-    "model_timeout",
-    "model_output_invalid",
-  );
 }
