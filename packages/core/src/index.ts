@@ -57,15 +57,8 @@ export { checkInsights, INSIGHTS_TOPIC } from "./pipeline/check-insights.js";
 export { chunkTranscript, LINE_OVERHEAD_TOKENS } from "./pipeline/chunk-transcript.js";
 export type { DeduplicateOptions, DeduplicateResult, RefusedMerge } from "./pipeline/deduplicate.js";
 export { AMBIGUOUS_SIMILARITY, deduplicate, SAME_SUBJECT_SIMILARITY } from "./pipeline/deduplicate.js";
-export type { IncrementalPlan } from "./pipeline/incremental.js";
-export {
-  applyIncremental,
-  attachLedger,
-  isLedgerPath,
-  LEDGER_PATH,
-  parseLedger,
-  skippedNotice,
-} from "./pipeline/incremental.js";
+export { applyIncremental, attachLedger, parseLedger, skippedNotice } from "./pipeline/incremental.js";
+export { isLedgerPath, LEDGER_PATH } from "./pipeline/ledger-path.js";
 export type { LineageRead } from "./pipeline/lineage.js";
 export { lineageLine, lineageOf, readLineage } from "./pipeline/lineage.js";
 export type { RenderedMemory } from "./pipeline/render-memories.js";
@@ -79,7 +72,7 @@ export { compatibleSubjects, rolesSwapped, sameValue, viewOf } from "./pipeline/
 export { anchorsOf } from "./util/anchors.js";
 export type { PipelineContext, PipelineSettings, Redactor } from "./pipeline/run-pipeline.js";
 export { batchMemories, batchSynthesisFacts, runPipeline } from "./pipeline/run-pipeline.js";
-export type { InputSnapshot, ValidDreamRequest } from "./pipeline/snapshot-inputs.js";
+export type { IncrementalPlan, InputSnapshot, ValidDreamRequest } from "./pipeline/snapshot-inputs.js";
 export {
   ensureInputsAvailable,
   readAllMemories,

@@ -1,7 +1,7 @@
 import { NocturneError } from "../errors.js";
 import type { SessionPartsDriver, SessionWriter } from "../ports/session-writer.js";
 import { SessionEvent, SessionHeader, type SessionHeaderInput, type SessionSummary } from "../schemas/session.js";
-import { parseInput } from "./storage-rules.js";
+import { parseInput } from "./parse-input.js";
 
 /** A part holds at most this many events… */
 export const SESSION_PART_MAX_EVENTS = 1000;

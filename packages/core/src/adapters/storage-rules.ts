@@ -1,5 +1,4 @@
-import type { z } from "zod";
-import { isErrorCode, NocturneError } from "../errors.js";
+import { NocturneError } from "../errors.js";
 import type { Page } from "../schemas/common.js";
 import { Dream } from "../schemas/dream.js";
 import { type MemoryLineage, MemoryLineage as MemoryLineageSchema } from "../schemas/lineage.js";
@@ -10,12 +9,14 @@ import { Session, type SessionEvent, type SessionHeader } from "../schemas/sessi
 import { sha256, utf8Bytes } from "../util/hash.js";
 import { newId } from "../util/ids.js";
 import { nowIso } from "../util/time.js";
+import { parseInput } from "./parse-input.js";
 
 /**
  * Checks and helpers every adapter applies the same way, so that behaviour (and error codes and messages) match
  * across backends. Adapter authors are welcome to use them.
  */
 
+export { parseInput } from "./parse-input.js";
 export type { SessionWriterOptions } from "./session-writer-rules.js";
 export { SESSION_PART_MAX_CHARS, SESSION_PART_MAX_EVENTS, sessionWriter } from "./session-writer-rules.js";
 
@@ -76,20 +77,6 @@ function compareBytes(a: string, b: string): number {
 
 function isSurrogate(unit: number): boolean {
   return unit >= 0xd800 && unit <= 0xdfff;
-}
-
-/** Parses input with a zod schema, turning failures into `invalid_input` / `invalid_memory_path` errors. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
-  const message = issue?.message ?? "invalid";
-  const named = issue?.code === "custom" ? issue.params?.errorCode : undefined;
-  const code = isErrorCode(named) ? named : "invalid_input";
-  throw new NocturneError(code, `Invalid ${what}${where}: ${message}. Fix the ${what} and try again.`, {
-    details: { issues: result.error.issues },
-  });
 }
 
 /** Validates a memory create input. */

@@ -1,6 +1,7 @@
 import type { CandidateFact } from "../schemas/facts.js";
 import type { LedgerEntry } from "../schemas/lineage.js";
 import type { ReportedSession } from "../schemas/report.js";
+import { isLedgerPath } from "./ledger-path.js";
 import type { RenderedMemory } from "./render-memories.js";
 import type { InputSnapshot } from "./snapshot-inputs.js";
 
@@ -13,24 +14,7 @@ import type { InputSnapshot } from "./snapshot-inputs.js";
  * again, which is safe: its facts keep their observation times.
  */
 
-/** Where stores written before lineage existed kept their ledger, as a memory file; still read, never written. */
-export const LEDGER_PATH = "/nocturne/consolidated-sessions.md";
-
-const LEDGER_PATTERN = /^\/nocturne\/consolidated-sessions(?:-\d+)?\.md$/;
 const ENTRY_PATTERN = /^- (\S+) sha256=([0-9a-f]{64})(?: dream=(\S+))?$/;
-
-/** What a dream takes over from its input store's ledger. */
-export interface IncrementalPlan {
-  /** Sessions of this dream whose content the input store already folded in: not extracted again. */
-  skip: ReadonlySet<string>;
-  /** Entries of the input store's ledger, carried into the output's. */
-  carried: LedgerEntry[];
-}
-
-/** True for the path of a legacy ledger memory (never read as facts, never written by a model's topic). */
-export function isLedgerPath(path: string): boolean {
-  return LEDGER_PATTERN.test(path);
-}
 
 /** The entries of a legacy ledger memory; lines that are not entries are ignored. */
 export function parseLedger(content: string): LedgerEntry[] {

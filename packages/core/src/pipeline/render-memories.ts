@@ -4,7 +4,7 @@ import { MAX_MEMORY_CONTENT_BYTES } from "../schemas/memory.js";
 import { utf8Bytes } from "../util/hash.js";
 import { finish, type Steps } from "../util/pacer.js";
 import { compareText } from "./fact-order.js";
-import { isLedgerPath } from "./incremental.js";
+import { isLedgerPath } from "./ledger-path.js";
 import { lineageOf } from "./lineage.js";
 
 /** A memory file the dream will write, with the facts it holds and the lineage kept beside it. */

@@ -1,16 +1,24 @@
 import { NocturneError } from "../errors.js";
 import type { StorageAdapter } from "../ports/storage-adapter.js";
 import { CreateDreamInput, type DreamInput, MAX_DREAM_SESSIONS, MAX_INSTRUCTIONS_LENGTH } from "../schemas/dream.js";
+import type { LedgerEntry } from "../schemas/lineage.js";
 import type { Memory } from "../schemas/memory.js";
 import type { MemoryStore } from "../schemas/memory-store.js";
 import type { Session } from "../schemas/session.js";
 import { sha256 } from "../util/hash.js";
 import { createPacer, type Pacer } from "../util/pacer.js";
-import type { IncrementalPlan } from "./incremental.js";
 
 /** Default limits on the input store. */
 export const DEFAULT_MAX_INPUT_MEMORIES = 20_000;
 export const DEFAULT_MAX_INPUT_STORE_BYTES = 64 * 1024 * 1024;
+
+/** What a dream takes over from its input store's ledger. */
+export interface IncrementalPlan {
+  /** Sessions of this dream whose content the input store already folded in: not extracted again. */
+  skip: ReadonlySet<string>;
+  /** Entries of the input store's ledger, carried into the output's. */
+  carried: LedgerEntry[];
+}
 
 /** A dream's inputs as read at its start: from here on the pipeline reads only this. */
 export interface InputSnapshot {

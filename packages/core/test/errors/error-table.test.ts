@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { checkCreateMemory, parseInput } from "../../src/adapters/storage-rules.js";
+import { parseInput } from "../../src/adapters/parse-input.js";
+import { checkCreateMemory } from "../../src/adapters/storage-rules.js";
 import {
   ERROR_CODES,
   errorCodeInfo,
