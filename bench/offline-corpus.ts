@@ -2,10 +2,12 @@
  * Precision and recall of the offline model on the phrasing corpus (packages/core/test/model/offline/corpus), on
  * its tuning part and its frozen held-aside part, overall and per category. `--misses` lists every wrong or missed
  * utterance of the parts rules may be tuned on (tuning, dev), never of the held-aside part: its items and errors are
- * not for reading while rules are tuned. `--tuning` scores only the tunable parts. Run: `npx -y pnpm@10 bench:offline`.
+ * not for reading while rules are tuned. `--tuning` scores only the tunable parts. The dev part is also scored per
+ * batch (dev, dev2 … dev6), overall and on the first-person categories. Run: `npx -y pnpm@10 bench:offline`.
  */
 import { createOfflineConsolidationModel } from "@nocturne/core";
 import {
+  batchOf,
   type CorpusPart,
   type ItemResult,
   loadCorpus,
@@ -18,6 +20,23 @@ import {
 const showMisses = process.argv.includes("--misses");
 const tuningOnly = process.argv.includes("--tuning");
 const pct = (value: number) => value.toFixed(3);
+
+function printBatches(results: ItemResult[]): void {
+  const batches = new Map<string, ItemResult[]>();
+  for (const result of results) {
+    const batch = batchOf(result.item);
+    batches.set(batch, [...(batches.get(batch) ?? []), result]);
+  }
+  console.log(`${"batch".padEnd(20)} ${"items".padStart(5)}  all p / r        first-person p / r`);
+  for (const [batch, slice] of batches) {
+    const tallies = tally(slice);
+    const all = rates(tallies.get("*") ?? { items: 0, expected: 0, produced: 0, correct: 0 });
+    const first = rates(tallies.get("first-person") ?? { items: 0, expected: 0, produced: 0, correct: 0 });
+    console.log(
+      `${batch.padEnd(20)} ${String(slice.length).padStart(5)}  ${pct(all.precision)} / ${pct(all.recall)}    ${pct(first.precision)} / ${pct(first.recall)}`,
+    );
+  }
+}
 
 function print(part: CorpusPart, results: ItemResult[]): void {
   const tallies = tally(results);
@@ -35,6 +54,7 @@ function print(part: CorpusPart, results: ItemResult[]): void {
       `${label.padEnd(20)} ${String(entry.items).padStart(5)} ${String(entry.expected).padStart(6)} ${String(entry.produced).padStart(5)} ${String(entry.correct).padStart(5)}  ${pct(precision).padStart(9)}  ${pct(recall).padStart(6)}`,
     );
   }
+  if (part === "dev") printBatches(results);
   if (!showMisses || !TUNABLE_PARTS.includes(part)) return;
   for (const result of results) {
     if (result.matched === result.item.facts.length && result.facts.length === result.matched) continue;

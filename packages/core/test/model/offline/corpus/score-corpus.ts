@@ -190,6 +190,11 @@ export async function runCorpus(model: ConsolidationModel, items: readonly Corpu
   return results;
 }
 
+/** The batch an item of the dev part was written in: its id up to the first dash (`dev`, `dev2` … `dev6`). */
+export function batchOf(item: CorpusItem): string {
+  return item.id.slice(0, item.id.indexOf("-"));
+}
+
 /** Sums results overall (`*`) and per category. */
 export function tally(results: readonly ItemResult[]): Map<string, Tally> {
   const tallies = new Map<string, Tally>();
