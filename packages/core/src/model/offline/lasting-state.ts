@@ -36,10 +36,14 @@ export function isPastWord(word: string): boolean {
   return PAST_AUX.has(word) || IRREGULAR_PAST.has(word) || (/ed$/.test(word) && !/eed$/.test(word));
 }
 
+/**
+ * A verb in the past: an auxiliary of the past, or a verb the tagger reads as a form of another lemma that is neither
+ * a third-person `-s` nor an `-ing` form ("ate" of eat, "drank" of drink): the lemma tells, not a list of verbs.
+ */
 function isPastForm(token: Token): boolean {
   if (PAST_AUX.has(token.low)) return true;
   if (token.pos !== "VERB" || token.low === token.lemma) return false;
-  return /ed$/.test(token.low) || IRREGULAR_PAST.has(token.low);
+  return /ed$/.test(token.low) || IRREGULAR_PAST.has(token.low) || !/(?:s|ing)$/.test(token.low);
 }
 
 const IRREGULAR_PAST = new Set(

@@ -130,6 +130,24 @@ export function isQuestion(sentence: AnalyzedSentence): boolean {
 }
 
 /**
+ * Verbs that tell the agent what follows a colon is news to keep ("Remember this: …", "Update: …"), unlike those that
+ * ask it to work on the text ("Translate this: …").
+ */
+const KEEPING_VERBS = new Set("remember note keep bear save store record add write log memorize update".split(" "));
+
+/**
+ * A request to work on the text after a colon ("Translate this into German: I love my job", "Proofread: …"): the
+ * sentence opens with a verb in its dictionary form (an imperative, by the tagger) before the colon, and the verb is
+ * not one of keeping. What follows is material, not the user speaking.
+ */
+function isMaterialRequest(sentence: AnalyzedSentence): boolean {
+  const first = sentence.tokens[0];
+  if (!first || first.pos !== "VERB" || first.low !== first.lemma || KEEPING_VERBS.has(first.low)) return false;
+  const colon = sentence.tokens.findIndex((token) => token.text === ":");
+  return colon > 0 && colon < sentence.tokens.length - 1;
+}
+
+/**
  * Why a whole sentence gives no fact, before any clause of it is read: a question, a hypothetical ("if I moved…",
  * "I might switch…"), a hedge ("…, I think"), quoted or reported speech, sarcasm, or another language. Null when the
  * sentence may state something. In instructions (always/never …) "should" is not hypothetical.
@@ -139,7 +157,7 @@ export function sentenceGate(sentence: AnalyzedSentence): DeclineReason | null {
   if (isNonEnglish(sentence)) return "non_english";
   if (isQuestion(sentence)) return "question";
   if (SARCASM.test(low)) return "sarcasm";
-  if (QUOTE_MARKS.test(sentence.text) || REPORTING.test(low)) return "quoted_speech";
+  if (QUOTE_MARKS.test(sentence.text) || REPORTING.test(low) || isMaterialRequest(sentence)) return "quoted_speech";
   const rule = /\b(?:always|never)\b/.test(low);
   const explicit = EXPLICIT_START.test(low);
   for (const [index, token] of sentence.tokens.entries()) {

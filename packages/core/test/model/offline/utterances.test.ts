@@ -232,6 +232,10 @@ const TABLE: Array<[string, Expected[]]> = [
 
 /** Things users say that are not memory statements: requests, questions, chatter, opinions about "this". */
 const NOTHING = [
+  "I ate sushi yesterday.",
+  "I just drank a whole pot of coffee.",
+  "Translate this into German: I love my job.",
+  "Proofread this: I live in Berlin and work at Acme.",
   "Can you fix the login bug?",
   "I think this looks good.",
   "Let me know if that works.",
