@@ -142,7 +142,7 @@ const KEEPING_VERBS = new Set("remember note keep bear save store record add wri
  */
 function isMaterialRequest(sentence: AnalyzedSentence): boolean {
   const first = sentence.tokens[0];
-  if (!first || first.pos !== "VERB" || first.low !== first.lemma || KEEPING_VERBS.has(first.low)) return false;
+  if (first?.pos !== "VERB" || first.low !== first.lemma || KEEPING_VERBS.has(first.low)) return false;
   const colon = sentence.tokens.findIndex((token) => token.text === ":");
   return colon > 0 && colon < sentence.tokens.length - 1;
 }
