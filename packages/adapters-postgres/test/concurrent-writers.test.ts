@@ -43,7 +43,10 @@ describe("sha256 preconditions under concurrent writers (separate pools, as sepa
     expect((await first.getMemory(store.id, memory.id))?.content).toMatch(/^writer \d$/);
   });
 
-  it("never loses an increment when writers retry read-modify-write with preconditions", async () => {
+  // 24 writers retry at once until each wins a round: a few hundred round trips, slow on a loaded machine.
+  it("never loses an increment when writers retry read-modify-write with preconditions", {
+    timeout: 120_000,
+  }, async () => {
     const tenant = uniqueTenant();
     const writers = await Promise.all(Array.from({ length: 3 }, () => adapters.open(tenant, 2)));
     const [first] = writers;

@@ -44,7 +44,8 @@ async function adoptRefused(out: string): Promise<void> {
   expect(await treeHashes(memory)).toEqual(original);
 }
 
-describe("a killed dream", () => {
+// Each test starts CLI processes (tsx startup included): on a loaded machine that alone can take tens of seconds.
+describe("a killed dream", { timeout: 120_000 }, () => {
   it(`leaves nothing adoptable and nothing behind after the next run (${KILLS} SIGKILLs at random points)`, async () => {
     let killed = 0;
     const args = (out: string) => ["dream", "--memory", memory, "--sessions", SESSIONS, "--out", out, "--json"];
