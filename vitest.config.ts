@@ -4,7 +4,7 @@ export default defineConfig({
   resolve: { conditions: ["@nocturne/source"] },
   ssr: { resolve: { conditions: ["@nocturne/source"] } },
   test: {
-    include: ["packages/*/test/**/*.test.ts", "examples/**/*.test.ts", "bench/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "examples/**/*.test.ts", "bench/**/*.test.ts", "scripts/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
