@@ -45,6 +45,8 @@ const ERROR_TABLE = {
   storage_full: { input: false, dream: "storage_error" },
   storage_permission_denied: { input: true, dream: "storage_error" },
   capability_not_supported: { input: true, dream: "internal_error" },
+  /** A dream ran past its runtime budget (`timeoutMs`); what it wrote so far is kept. */
+  timeout: { input: false, dream: "timeout" },
   aborted: { input: false, dream: "internal_error" },
   internal_error: { input: false, dream: "internal_error" },
 } as const satisfies Record<string, { input: boolean; dream: DreamErrorType }>;

@@ -32,6 +32,7 @@ export * as storageRules from "./adapters/storage-rules.js";
 export { createNocturne } from "./engine/create-nocturne.js";
 export { defaultChunkTokens } from "./engine/default-chunk-tokens.js";
 export { dreamErrorOf } from "./engine/dream-error.js";
+export { DEFAULT_DREAM_TIMEOUT_MS, dreamDeadline, dreamTimeoutError, dreamTimeoutMs } from "./engine/dream-timeout.js";
 export { dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./engine/dream-lifecycle-errors.js";
 export { pendingDream } from "./engine/pending-dream.js";
 export { OFFLINE_DEFAULT_NOTICE } from "./engine/resolve-model.js";

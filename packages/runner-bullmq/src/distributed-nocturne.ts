@@ -7,9 +7,11 @@ import {
   type DreamEvent,
   type DreamLimits,
   type DreamsApi,
+  dreamDeadline,
   dreamNotArchivable,
   dreamNotCancelable,
   dreamNotFound,
+  dreamTimeoutMs,
   initialReportInputs,
   isTerminalStatus,
   type ListArchivableOptions,
@@ -81,6 +83,7 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
   const dreams: DreamsApi = {
     async create(input: CreateDreamInput, createOptions: CreateDreamOptions = {}): Promise<Dream> {
       const request = validateDreamRequest(input);
+      const timeoutMs = dreamTimeoutMs(createOptions.timeoutMs);
       const read = await snapshotInputs(storage, request, options.limits);
       const snapshot = applyIncremental(read, { force: createOptions.force === true });
       const dream = pendingDream(request, options.modelId ?? OFFLINE_MODEL_ID);
@@ -100,6 +103,7 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
             ...(options.chunkTokens === undefined ? {} : { chunkTokens: options.chunkTokens }),
             limits: options.limits ?? {},
             force: createOptions.force === true,
+            budget: { timeoutMs, deadline: dreamDeadline(dream, timeoutMs) },
           },
           {
             jobId: dream.id,

@@ -2,6 +2,7 @@ import {
   addUsage,
   type ConsolidationModel,
   checkEvidence,
+  dreamTimeoutError,
   emptyUsage,
   indexChunk,
   type ModelCallContext,
@@ -13,6 +14,7 @@ import type { DreamFlags } from "./dream-flags.js";
 import type { DreamRecords } from "./dream-records.js";
 import type { DreamUsage } from "./dream-usage.js";
 import type { ModelCall, ModelCallJobData, ModelCallOutcome } from "./model-calls.js";
+import { type DreamBudget, overBudget } from "./run-dream-job.js";
 
 /** What a model-call job needs from its worker process. */
 export interface ModelCallDeps {
@@ -50,10 +52,16 @@ export async function runModelCall(
   signal: AbortSignal,
   deps: ModelCallDeps,
 ): Promise<ModelCallOutcome> {
-  const { dreamId, callKey, call, instructions } = job.data;
+  const { dreamId, callKey, call, instructions, budget } = job.data;
   if (await deps.flags.isCanceled(dreamId)) return { callKey, status: "canceled" };
+  if (budget && overBudget(budget)) return timedOut(callKey, budget);
+  const budgetSignal = budget && AbortSignal.timeout(budget.deadline - Date.now());
   const used = emptyUsage();
-  const context: ModelCallContext = { signal, instructions, reportUsage: (usage) => addUsage(used, usage) };
+  const context: ModelCallContext = {
+    signal: budgetSignal ? AbortSignal.any([signal, budgetSignal]) : signal,
+    instructions,
+    reportUsage: (usage) => addUsage(used, usage),
+  };
   const recordUsage = () => deps.usage.record(dreamId, `${callKey}#${job.attemptsMade}`, used);
   try {
     const value = await invoke(deps.model, call, context);
@@ -78,6 +86,7 @@ export async function runModelCall(
     return { callKey, status: "ok", value };
   } catch (thrown) {
     await recordUsage();
+    if (budget && budgetSignal?.aborted) return timedOut(callKey, budget);
     const error = toNocturneError(thrown);
     if (signal.aborted || error.code === "aborted") {
       if (await deps.flags.isCanceled(dreamId)) return { callKey, status: "canceled" };
@@ -95,4 +104,10 @@ export async function runModelCall(
       error: { code: error.code, message: error.message, details: error.details },
     };
   }
+}
+
+/** The outcome of a call its dream's budget ran out on: an error the parent's replay fails the dream with. */
+function timedOut(callKey: string, budget: DreamBudget): ModelCallOutcome {
+  const { code, message, details } = dreamTimeoutError(budget.timeoutMs).toJSON();
+  return { callKey, status: "error", error: { code, message, details } };
 }

@@ -26,6 +26,7 @@ import { nowIso, timeOf } from "../util/time.js";
 import { defaultChunkTokens } from "./default-chunk-tokens.js";
 import { dreamErrorOf } from "./dream-error.js";
 import { dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./dream-lifecycle-errors.js";
+import { dreamDeadline, dreamTimeoutError, dreamTimeoutMs } from "./dream-timeout.js";
 import { EndedEventLogs, EventLog } from "./event-log.js";
 import { pendingDream } from "./pending-dream.js";
 import { resolveModel } from "./resolve-model.js";
@@ -66,6 +67,8 @@ interface LiveDream {
   written?: ConsolidationReport;
   /** Fact indexes shared by the reports of this dream. */
   reportCache: ReportCache;
+  /** The dream's runtime budget, in milliseconds. */
+  timeoutMs: number;
 }
 
 /** Never resolves; rejects with `aborted` when the signal fires. */
@@ -167,12 +170,19 @@ export function createNocturne(options: NocturneOptions): Nocturne {
     });
     // The first call that fails for good fails the dream: the signal stops queued calls and aborts those in flight.
     let failure: NocturneError | undefined;
-    const giveUp = (error: NocturneError) => {
-      options.retry?.onGiveUp?.(error);
+    const fail = (error: NocturneError) => {
       if (failure !== undefined || controller.signal.aborted || error.code === "aborted") return;
       failure = error;
       controller.abort(error);
     };
+    const giveUp = (error: NocturneError) => {
+      options.retry?.onGiveUp?.(error);
+      fail(error);
+    };
+    const budget = setTimeout(
+      () => fail(dreamTimeoutError(entry.timeoutMs)),
+      dreamDeadline(dream, entry.timeoutMs) - Date.now(),
+    );
     const heartbeat = setInterval(() => void persist(entry, { heartbeat: true }).catch(() => undefined), HEARTBEAT_MS);
     heartbeat.unref();
     try {
@@ -241,6 +251,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       if (!controller.signal.aborted) controller.abort(error);
     } finally {
       clearInterval(heartbeat);
+      clearTimeout(budget);
       // Calls abandoned on the way out may still report usage; wait briefly so the record counts it.
       await dreamModel.settled();
       dream.ended_at = nowIso();
@@ -280,6 +291,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
   const dreams: DreamsApi = {
     async create(input: CreateDreamInput, createOptions: CreateDreamOptions = {}) {
       const request = validateDreamRequest(input);
+      const timeoutMs = dreamTimeoutMs(createOptions.timeoutMs);
       const snapshot = applyIncremental(await snapshotInputs(storage, request, options.limits), createOptions);
       const dream = pendingDream(request, model.id);
       const state = initialReportInputs(dream, snapshot);
@@ -293,6 +305,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
         finished: Promise.resolve(),
         persisted: Promise.resolve(),
         reportCache: createReportCache(),
+        timeoutMs,
       };
       emit(entry, { type: "status", status: "pending" });
       await persist(entry);

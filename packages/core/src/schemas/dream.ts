@@ -15,6 +15,12 @@ export function isTerminalStatus(status: DreamStatus): boolean {
   return status === "completed" || status === "failed" || status === "canceled";
 }
 
+/**
+ * A dream's runtime budget in milliseconds (`dreams.create(…, { timeoutMs })`): a whole number from 1 ms to about
+ * 24.8 days, the longest a timer waits.
+ */
+export const DreamTimeoutMs = z.number().int().min(1).max(2_147_483_647);
+
 /** The memory store a dream reads. */
 export const DreamMemoryStoreInput = z.object({ type: z.literal("memory_store"), memory_store_id: z.string().min(1) });
 /** The sessions a dream reads. */
