@@ -16,6 +16,8 @@ const ERROR_TABLE = {
   memory_store_archived: { input: true, dream: "storage_error" },
   memory_store_locked: { input: false, dream: "internal_error" },
   memory_not_found: { input: false, dream: "internal_error" },
+  /** No memory version with that id in that store (or the adapter keeps no versions). */
+  memory_version_not_found: { input: true, dream: "internal_error" },
   memory_path_conflict: { input: false, dream: "storage_error" },
   precondition_failed: { input: false, dream: "internal_error" },
   session_not_found: { input: true, dream: "internal_error" },

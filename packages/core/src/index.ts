@@ -13,6 +13,7 @@ export * from "./schemas/lineage.js";
 export * from "./schemas/memory.js";
 export * from "./schemas/memory-path.js";
 export * from "./schemas/memory-store.js";
+export * from "./schemas/memory-version.js";
 export * from "./schemas/report.js";
 export * from "./schemas/session.js";
 

@@ -18,6 +18,15 @@ import { nowIso } from "../util/time.js";
 
 export type { SessionWriterOptions } from "./session-writer-rules.js";
 export { SESSION_PART_MAX_CHARS, SESSION_PART_MAX_EVENTS, sessionWriter } from "./session-writer-rules.js";
+export {
+  checkListVersionsOptions,
+  checkWriteOptions,
+  newestVersionFirst,
+  pageOfVersions,
+  redactedVersion,
+  versionNotFound,
+  versionOf,
+} from "./version-rules.js";
 
 /** Default and largest page sizes for list calls. */
 export const DEFAULT_PAGE_SIZE = 100;
