@@ -22,6 +22,11 @@ const ERROR_TABLE = {
   precondition_failed: { input: false, dream: "internal_error" },
   session_not_found: { input: true, dream: "internal_error" },
   session_conflict: { input: false, dream: "internal_error" },
+  /**
+   * An `update_existing` dream was asked for while another one writing the same store has not fully stopped (the
+   * hosted 409 `conflict_error`). Wait for that dream to end, then retry.
+   */
+  conflict: { input: true, dream: "internal_error" },
   dream_not_found: { input: true, dream: "internal_error" },
   dream_not_cancelable: { input: true, dream: "internal_error" },
   dream_not_archivable: { input: true, dream: "internal_error" },

@@ -15,6 +15,7 @@ import {
   initialReportInputs,
   isTerminalStatus,
   type ListArchivableOptions,
+  NocturneError,
   OFFLINE_MODEL_ID,
   type Page,
   pendingDream,
@@ -83,6 +84,13 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
   const dreams: DreamsApi = {
     async create(input: CreateDreamInput, createOptions: CreateDreamOptions = {}): Promise<Dream> {
       const request = validateDreamRequest(input);
+      if (request.outputBehavior.type === "update_existing") {
+        throw new NocturneError(
+          "capability_not_supported",
+          "output_behavior update_existing runs on the in-process engine (createNocturne) only; the BullMQ runner writes a new store. Leave output_behavior out, or run the dream in process.",
+          { details: { output_behavior: request.outputBehavior } },
+        );
+      }
       const timeoutMs = dreamTimeoutMs(createOptions.timeoutMs);
       const read = await snapshotInputs(storage, request, options.limits);
       const snapshot = applyIncremental(read, { force: createOptions.force === true });
