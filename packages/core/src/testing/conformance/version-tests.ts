@@ -172,6 +172,20 @@ export function versionTests(h: Harness, options: AdapterConformanceOptions): vo
       }
     });
 
+    it("redacts in an archived store too, where writes are refused", async () => {
+      const store = await newStore(h.adapter);
+      await h.adapter.createMemory(store.id, { path: "/a.md", content: "a" });
+      const [version] = (await log(h.adapter).list(store.id)).data;
+      if (!version) throw new Error("no version was recorded");
+      await h.adapter.archiveMemoryStore(store.id);
+      await expectCode(h.adapter.createMemory(store.id, { path: "/b.md", content: "b" }), "memory_store_archived");
+      expect(await log(h.adapter).redact(store.id, version.id, { actor: USER })).toMatchObject({
+        id: version.id,
+        content: null,
+        redacted_by: USER,
+      });
+    });
+
     it("keeps a deleted memory's versions, and drops them with their store", async () => {
       const store = await newStore(h.adapter);
       const memory = await h.adapter.createMemory(store.id, { path: "/a.md", content: "a" });
