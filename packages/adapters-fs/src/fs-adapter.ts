@@ -10,7 +10,9 @@ import {
   type ListMemoriesOptions,
   type Memory,
   type MemoryStore,
+  type MemoryVersionLog,
   MemoryWrite,
+  type MemoryWriteOptions,
   type Metadata,
   NocturneError,
   newId,
@@ -36,6 +38,7 @@ import { DreamFiles, SessionFiles } from "./record-files.js";
 import { Registry, type StoreRecord } from "./registry.js";
 import { sessionPartsFile } from "./session-parts-file.js";
 import { checkFsPath, derivedMemoryId, META_DIR, readOnlyStore, type StoreFolder } from "./store-folder.js";
+import { listVersions, readVersion } from "./version-files.js";
 import { foreignFile, WritePlan } from "./write-plan.js";
 
 /** A file in a store folder that was skipped because it cannot be read as a memory. */
@@ -97,7 +100,7 @@ const nowIso = () => new Date().toISOString();
  */
 export class FsAdapter implements StorageAdapter {
   readonly name = "fs";
-  readonly capabilities: AdapterCapabilities = { persistent: true, multiProcess: true };
+  readonly capabilities: AdapterCapabilities = { persistent: true, multiProcess: true, memoryVersions: true };
 
   private readonly root: string;
   private readonly durable: boolean;
@@ -271,8 +274,9 @@ export class FsAdapter implements StorageAdapter {
 
   // — memories
 
-  async createMemory(storeId: string, input: CreateMemoryInput): Promise<Memory> {
+  async createMemory(storeId: string, input: CreateMemoryInput, options?: MemoryWriteOptions): Promise<Memory> {
     const { path, content, lineage } = storageRules.checkCreateMemory(input);
+    const { actor } = storageRules.checkWriteOptions(options);
     checkFsPath(path);
     return this.write(storeId, "create a memory", async (plan, folder) => {
       const found = await plan.current(path);
@@ -283,6 +287,7 @@ export class FsAdapter implements StorageAdapter {
       const now = nowIso();
       const memory = storageRules.newMemory(storeId, path, content, now, lineage ?? null);
       plan.put(memory);
+      plan.record(storageRules.versionOf(null, memory, actor, now));
       return memory;
     });
   }
@@ -308,8 +313,14 @@ export class FsAdapter implements StorageAdapter {
     });
   }
 
-  async updateMemory(storeId: string, memoryId: string, input: UpdateMemoryInput): Promise<Memory> {
+  async updateMemory(
+    storeId: string,
+    memoryId: string,
+    input: UpdateMemoryInput,
+    options?: MemoryWriteOptions,
+  ): Promise<Memory> {
     const patch = storageRules.checkUpdateMemory(input);
+    const { actor } = storageRules.checkWriteOptions(options);
     if (patch.path !== undefined) checkFsPath(patch.path);
     return this.write(storeId, "update a memory", async (plan, folder) => {
       const current = await this.findById(folder, memoryId);
@@ -335,11 +346,17 @@ export class FsAdapter implements StorageAdapter {
         lineage: storageRules.nextLineage(patch.lineage, current.lineage),
       });
       plan.put(updated);
+      plan.record(storageRules.versionOf(current, updated, actor, updated.updated_at));
       return updated;
     });
   }
 
-  async deleteMemory(storeId: string, memoryId: string, options: { precondition?: Precondition } = {}): Promise<void> {
+  async deleteMemory(
+    storeId: string,
+    memoryId: string,
+    options: { precondition?: Precondition } & MemoryWriteOptions = {},
+  ): Promise<void> {
+    const { actor } = storageRules.checkWriteOptions({ actor: options.actor });
     await this.write(storeId, "delete a memory", async (plan, folder) => {
       const current = await this.findById(folder, memoryId);
       if (!current) throw storageRules.memoryNotFound(storeId, memoryId);
@@ -352,6 +369,7 @@ export class FsAdapter implements StorageAdapter {
       }
       await plan.assertNoLinks(current.path);
       plan.remove(current.path);
+      plan.record(storageRules.versionOf(current, null, actor, nowIso()));
     });
   }
 
@@ -382,8 +400,9 @@ export class FsAdapter implements StorageAdapter {
     });
   }
 
-  async writeMemories(storeId: string, writes: MemoryWrite[]): Promise<Memory[]> {
+  async writeMemories(storeId: string, writes: MemoryWrite[], options?: MemoryWriteOptions): Promise<Memory[]> {
     const checked = storageRules.parseInput(MemoryWrite.array(), writes, "memory writes");
+    const { actor } = storageRules.checkWriteOptions(options);
     for (const write of checked) checkFsPath(write.path);
     return this.write(storeId, "write memories", async (plan, folder) => {
       const written: Memory[] = [];
@@ -402,6 +421,7 @@ export class FsAdapter implements StorageAdapter {
           if (current) {
             await plan.assertNoLinks(write.path);
             plan.remove(write.path);
+            plan.record(storageRules.versionOf(current, null, actor, now));
           }
           continue;
         }
@@ -410,11 +430,50 @@ export class FsAdapter implements StorageAdapter {
         if (!current) await plan.assertNoClash(write.path);
         const memory = storageRules.upsertedMemory(storeId, current, write, now);
         plan.put(memory);
+        plan.record(storageRules.versionOf(current, memory, actor, now));
         written.push(memory);
       }
       return written;
     });
   }
+
+  /**
+   * The store's memory versions, one JSON file each in `<folder>/.nocturne/versions/`, written with the change they
+   * record (journaled together). A redaction writes the version's file again without its path and content, by
+   * rename, so no file holds them afterwards; it is allowed in archived stores, refused in read-only ones.
+   */
+  readonly memoryVersions: MemoryVersionLog = {
+    list: (storeId, options) => {
+      const checked = storageRules.checkListVersionsOptions(options);
+      return this.guard("list memory versions", async () => {
+        const folder = await this.requireFolder(storeId);
+        await this.settleForRead(folder);
+        return listVersions(folder, checked);
+      });
+    },
+    get: (storeId, versionId) =>
+      this.guard("read a memory version", async () => {
+        const folder = await this.folderOrNull(storeId);
+        if (folder === null) return null;
+        await this.settleForRead(folder);
+        return readVersion(folder, versionId);
+      }),
+    redact: (storeId, versionId, options) => {
+      const { actor } = storageRules.checkWriteOptions(options);
+      return this.guard("redact a memory version", async () => {
+        const folder = await this.requireFolder(storeId);
+        if (folder.readOnly) throw readOnlyStore(folder);
+        return this.withStoreLock(folder, async () => {
+          await settleJournal(folder, this.durable, this.staleLockMs);
+          const found = await readVersion(folder, versionId);
+          if (!found) throw storageRules.versionNotFound(storeId, versionId);
+          const redacted = storageRules.redactedVersion(found, actor, nowIso());
+          if (redacted !== found) await commitOps(folder, [{ op: "version", version: redacted }], this.durable);
+          return redacted;
+        });
+      });
+    },
+  };
 
   // — sessions
 

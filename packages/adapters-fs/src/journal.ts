@@ -1,15 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { lstat, mkdir, readdir, readFile, rmdir, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { NocturneError } from "@nocturne/core";
+import { type MemoryVersion, NocturneError } from "@nocturne/core";
 import { fsyncDir, writeFileAtomic } from "./atomic-write.js";
 import { isErrno } from "./fs-errors.js";
 import type { MetaRecord } from "./probe.js";
 import { fileOf, META_DIR, metaFileOf, type StoreFolder, segmentsOf, symlinkWrite } from "./store-folder.js";
 import { sweepTempFiles } from "./temp-files.js";
+import { versionFileOf, versionsDir } from "./version-files.js";
 
 /** One change to a store folder, recorded in the journal before it is made. */
-export type JournalOp = { op: "put"; path: string; content: string; meta: MetaRecord } | { op: "remove"; path: string };
+export type JournalOp =
+  | { op: "put"; path: string; content: string; meta: MetaRecord }
+  | { op: "remove"; path: string }
+  | { op: "version"; version: MemoryVersion };
 
 interface JournalFile {
   version: 1;
@@ -79,7 +83,8 @@ async function pruneEmptyFolders(folder: StoreFolder, path: string, changed: Set
 
 /**
  * Makes the changes: removals first (pruning folders they leave empty), then writes, each file replaced
- * atomically and given its `updated_at` as modification time. Safe to run again on a half-applied journal.
+ * atomically and given its `updated_at` as modification time, and memory versions, each a file of its own (written
+ * again whole when redacted). Safe to run again on a half-applied journal.
  */
 async function applyOps(folder: StoreFolder, ops: JournalOp[], durable: boolean): Promise<void> {
   const changed = new Set<string>();
@@ -104,6 +109,14 @@ async function applyOps(folder: StoreFolder, ops: JournalOp[], durable: boolean)
     await mkdir(dirname(meta), { recursive: true });
     await writeFileAtomic(meta, JSON.stringify(op.meta), options);
     changed.add(dirname(meta));
+  });
+  const versions = ops.filter((op) => op.op === "version");
+  if (versions.length > 0) await mkdir(versionsDir(folder), { recursive: true });
+  await inParallel(versions, async ({ version }) => {
+    const file = versionFileOf(folder, version.id);
+    if (file === null) throw new Error(`memory version id ${version.id} cannot name a file`);
+    await writeFileAtomic(file, JSON.stringify(version), { durable, syncDir: false, tempDir: tempDir(folder) });
+    changed.add(dirname(file));
   });
   if (!durable) return;
   await inParallel([...changed], (dir) =>

@@ -1,7 +1,7 @@
 import type { Dirent } from "node:fs";
 import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { type Memory, NocturneError, storageRules } from "@nocturne/core";
+import { type Memory, type MemoryVersion, NocturneError, storageRules } from "@nocturne/core";
 import { isErrno } from "./fs-errors.js";
 import type { JournalOp } from "./journal.js";
 import { type MetaRecord, type Probe, probeMemory } from "./probe.js";
@@ -40,6 +40,7 @@ async function filesBelow(dir: string, segments: string[]): Promise<string[]> {
  */
 export class WritePlan {
   private readonly staged = new Map<string, Memory | null>();
+  private readonly versions: MemoryVersion[] = [];
 
   constructor(private readonly folder: StoreFolder) {}
 
@@ -105,12 +106,17 @@ export class WritePlan {
     this.staged.set(path, null);
   }
 
+  /** Stages the version a change records (none for a change of nothing), or a redacted version's new form. */
+  record(version: MemoryVersion | null): void {
+    if (version !== null) this.versions.push(version);
+  }
+
   /** Memories this plan writes, for the id index. */
   written(): Memory[] {
     return [...this.staged.values()].filter((memory): memory is Memory => memory !== null);
   }
 
-  /** The net changes, removals first. */
+  /** The net changes, removals first, versions last. */
   ops(): JournalOp[] {
     const removals: JournalOp[] = [];
     const puts: JournalOp[] = [];
@@ -124,6 +130,6 @@ export class WritePlan {
       if (memory.lineage) meta.lineage = memory.lineage;
       puts.push({ op: "put", path, content, meta });
     }
-    return [...removals, ...puts];
+    return [...removals, ...puts, ...this.versions.map((version): JournalOp => ({ op: "version", version }))];
   }
 }

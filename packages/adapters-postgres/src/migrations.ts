@@ -88,6 +88,30 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX session_parts_session ON ${s}.session_parts (tenant, session_id);
     `,
   },
+  {
+    version: 4,
+    name: "memory versions",
+    // The history of every memory write (the hosted memory_version shape), deleted with its store. Path, content,
+    // hash and size are NULL once redacted (the last three on a deleted version too); actors are JSON.
+    sql: (s) => `
+      CREATE TABLE ${s}.memory_versions (
+        store_id text COLLATE "C" NOT NULL REFERENCES ${s}.memory_stores (id) ON DELETE CASCADE,
+        id text COLLATE "C" NOT NULL,
+        memory_id text COLLATE "C" NOT NULL,
+        operation text NOT NULL,
+        path text COLLATE "C",
+        content text,
+        content_sha256 text,
+        content_size_bytes integer,
+        created_at timestamptz NOT NULL,
+        created_by json,
+        redacted_at timestamptz,
+        redacted_by json,
+        PRIMARY KEY (store_id, id)
+      );
+      CREATE INDEX memory_versions_memory ON ${s}.memory_versions (store_id, memory_id, id);
+    `,
+  },
 ];
 
 /** The schema version this package's code expects. */

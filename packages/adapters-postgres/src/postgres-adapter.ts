@@ -8,7 +8,10 @@ import {
   type ListMemoriesOptions,
   type Memory,
   type MemoryStore,
+  type MemoryVersion,
+  type MemoryVersionLog,
   MemoryWrite,
+  type MemoryWriteOptions,
   newId,
   type Page,
   type PageOptions,
@@ -23,6 +26,7 @@ import {
 } from "@nocturne/core";
 import pg from "pg";
 import { listMemoriesQuery } from "./list-memories-query.js";
+import { insertVersions, postgresVersionLog } from "./memory-versions.js";
 import { assertSchemaVersion, migrate } from "./migrate.js";
 import { existingNear, lockPathTrees } from "./path-tree.js";
 import { pgCode, toStorageError, UNIQUE_VIOLATION } from "./pg-errors.js";
@@ -51,6 +55,7 @@ const {
   checkSession,
   clashingPath,
   checkUpdateMemory,
+  checkWriteOptions,
   memoryNotFound,
   pageSize,
   parseInput,
@@ -61,6 +66,7 @@ const {
   storeArchived,
   storeLocked,
   storeNotFound,
+  versionOf,
 } = storageRules;
 
 /** How to open a {@link PostgresAdapter}. Give `connectionString` or `pool`. */
@@ -90,6 +96,11 @@ interface LockedStore {
   store: MemoryStore;
 }
 
+/** The versions writes recorded, leaving out the writes that changed nothing. */
+function recorded(versions: Array<MemoryVersion | null>): MemoryVersion[] {
+  return versions.filter((version): version is MemoryVersion => version !== null);
+}
+
 function pageFrom<T>(rows: T[], size: number, keyOf: (item: T) => string): Page<T> {
   const data = rows.slice(0, size);
   const last = data.at(-1);
@@ -104,7 +115,9 @@ function pageFrom<T>(rows: T[], size: number, keyOf: (item: T) => string): Page<
  */
 export class PostgresAdapter implements StorageAdapter {
   readonly name = "postgres";
-  readonly capabilities: AdapterCapabilities = { persistent: true, multiProcess: true };
+  readonly capabilities: AdapterCapabilities = { persistent: true, multiProcess: true, memoryVersions: true };
+  /** Every memory write's version, in the `memory_versions` table. */
+  readonly memoryVersions: MemoryVersionLog;
   /** The tenant this adapter acts for. */
   readonly tenant: string;
   /** The PostgreSQL schema holding the tables. */
@@ -130,6 +143,12 @@ export class PostgresAdapter implements StorageAdapter {
       });
       this.ownsPool = true;
     }
+    this.memoryVersions = postgresVersionLog({
+      pool: this.pool,
+      s: this.s,
+      tenant: this.tenant,
+      run: this.run.bind(this),
+    });
   }
 
   /** Same database, same pool, another tenant: for services that act for many tenants. */
@@ -229,8 +248,9 @@ export class PostgresAdapter implements StorageAdapter {
     });
   }
 
-  async createMemory(storeId: string, input: CreateMemoryInput): Promise<Memory> {
+  async createMemory(storeId: string, input: CreateMemoryInput, options?: MemoryWriteOptions): Promise<Memory> {
     const { path, content, lineage } = checkCreateMemory(input);
+    const { actor } = checkWriteOptions(options);
     return this.transaction("create a memory", async (client) => {
       await this.lockWritableStore(client, storeId);
       await lockPathTrees(client, storeId, [path]);
@@ -258,7 +278,9 @@ export class PostgresAdapter implements StorageAdapter {
         .catch((error: unknown) => {
           throw pgCode(error) === UNIQUE_VIOLATION ? pathConflict(storeId, path) : error;
         });
-      return toMemory(this.first(result.rows));
+      const created = toMemory(this.first(result.rows));
+      await insertVersions(client, this.s, recorded([versionOf(null, created, actor, now)]));
+      return created;
     });
   }
 
@@ -271,8 +293,14 @@ export class PostgresAdapter implements StorageAdapter {
     return this.readMemory("read a memory", "m.path = $3", storeId, path);
   }
 
-  async updateMemory(storeId: string, memoryId: string, input: UpdateMemoryInput): Promise<Memory> {
+  async updateMemory(
+    storeId: string,
+    memoryId: string,
+    input: UpdateMemoryInput,
+    options?: MemoryWriteOptions,
+  ): Promise<Memory> {
     const patch = checkUpdateMemory(input);
+    const { actor } = checkWriteOptions(options);
     return this.transaction("update a memory", async (client) => {
       await this.lockWritableStore(client, storeId);
       const current = await this.lockMemoryById(client, storeId, memoryId);
@@ -312,7 +340,9 @@ export class PostgresAdapter implements StorageAdapter {
             lineageJson(next.lineage),
           ],
         );
-        return toMemory(this.first(result.rows));
+        const updated = toMemory(this.first(result.rows));
+        await insertVersions(client, this.s, recorded([versionOf(current, updated, actor, now)]));
+        return updated;
       } catch (error) {
         if (pgCode(error) === UNIQUE_VIOLATION) throw pathConflict(storeId, path);
         throw error;
@@ -320,7 +350,12 @@ export class PostgresAdapter implements StorageAdapter {
     });
   }
 
-  async deleteMemory(storeId: string, memoryId: string, options: { precondition?: Precondition } = {}): Promise<void> {
+  async deleteMemory(
+    storeId: string,
+    memoryId: string,
+    options: { precondition?: Precondition } & MemoryWriteOptions = {},
+  ): Promise<void> {
+    const { actor } = checkWriteOptions({ actor: options.actor });
     await this.transaction("delete a memory", async (client) => {
       await this.lockWritableStore(client, storeId);
       const current = await this.lockMemoryById(client, storeId, memoryId);
@@ -329,6 +364,7 @@ export class PostgresAdapter implements StorageAdapter {
         throw preconditionFailed(current.path, options.precondition.content_sha256, current.content_sha256);
       }
       await client.query(`DELETE FROM ${this.s}.memories WHERE store_id = $1 AND id = $2`, [storeId, memoryId]);
+      await insertVersions(client, this.s, recorded([versionOf(current, null, actor, new Date().toISOString())]));
     });
   }
 
@@ -354,8 +390,9 @@ export class PostgresAdapter implements StorageAdapter {
     });
   }
 
-  async writeMemories(storeId: string, writes: MemoryWrite[]): Promise<Memory[]> {
+  async writeMemories(storeId: string, writes: MemoryWrite[], options?: MemoryWriteOptions): Promise<Memory[]> {
     const checked = parseInput(MemoryWrite.array(), writes, "memory writes");
+    const { actor } = checkWriteOptions(options);
     return this.transaction("write memories", async (client) => {
       await this.lockWritableStore(client, storeId);
       const paths = [...new Set(checked.map((write) => write.path))];
@@ -377,6 +414,7 @@ export class PostgresAdapter implements StorageAdapter {
         for (const [path, memory] of next) if (memory && !present.has(path)) yield path;
       }
       const written: Memory[] = [];
+      const versions: Array<MemoryVersion | null> = [];
       const now = new Date().toISOString();
       for (const write of checked) {
         const current = stateOf(write.path);
@@ -385,6 +423,7 @@ export class PostgresAdapter implements StorageAdapter {
         }
         if (write.op === "delete") {
           next.set(write.path, undefined);
+          versions.push(versionOf(current, null, actor, now));
           continue;
         }
         if (!current) {
@@ -394,8 +433,10 @@ export class PostgresAdapter implements StorageAdapter {
         const memory = upsertedMemory(storeId, current, write, now);
         next.set(write.path, memory);
         written.push(memory);
+        versions.push(versionOf(current, memory, actor, now));
       }
       const stored = await this.applyFinalState(client, storeId, before, next);
+      await insertVersions(client, this.s, recorded(versions));
       const lastIndex = new Map(written.map((memory, index) => [memory.path, index]));
       return written.map((memory, index) =>
         lastIndex.get(memory.path) === index ? (stored.get(memory.path) ?? memory) : memory,

@@ -217,6 +217,7 @@ describe("PostgresAdapter behaves like the reference InMemoryAdapter", () => {
           outputs: [],
           model: { id: "offline" },
           instructions: "",
+          output_behavior: { type: "create_new" as const },
           usage: { input_tokens: 1, output_tokens: 2, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
           error: null,
           created_at: "2026-03-01T09:30:00.000Z",

@@ -11,7 +11,7 @@ afterAll(async () => {
 });
 
 describe("many tenants in one database", () => {
-  it("shows each tenant only its own stores, memories, sessions and dreams", async () => {
+  it("shows each tenant only its own stores, memories, memory versions, sessions and dreams", async () => {
     const acme = await adapters.open("acme");
     const globex = await adapters.open("globex");
     const store = await acme.createMemoryStore({ name: "acme memory" });
@@ -50,6 +50,14 @@ describe("many tenants in one database", () => {
     expect((await acme.getSession("sesn_shared_id"))?.title).toBe("acme");
     expect((await globex.getSession("sesn_shared_id"))?.title).toBe("globex");
     expect(await acme.getMemory(store.id, memory.id)).toEqual(memory);
+    const [version] = (await acme.memoryVersions.list(store.id)).data;
+    expect(version).toMatchObject({ memory_id: memory.id, operation: "created", content: "acme only" });
+    expect(await globex.memoryVersions.get(store.id, version?.id ?? "")).toBeNull();
+    await expect(globex.memoryVersions.list(store.id)).rejects.toMatchObject({ code: "memory_store_not_found" });
+    await expect(globex.memoryVersions.redact(store.id, version?.id ?? "")).rejects.toMatchObject({
+      code: "memory_version_not_found",
+    });
+    expect(await acme.memoryVersions.get(store.id, version?.id ?? "")).toEqual(version);
     expect(acme.forTenant("globex").tenant).toBe("globex");
     expect((await acme.forTenant("globex").getSession("sesn_shared_id"))?.title).toBe("globex");
   });

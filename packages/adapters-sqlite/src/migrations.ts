@@ -62,6 +62,26 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (parts_key, part)
   ) STRICT;
   `,
+  `
+  -- Version 4: the history of every memory write (the hosted memory_version shape), kept with its store. Actors are
+  -- JSON; path, content, hash and size are null once redacted (and the last three on a deleted version).
+  CREATE TABLE memory_versions (
+    id TEXT PRIMARY KEY,
+    store_id TEXT NOT NULL REFERENCES memory_stores (id) ON DELETE CASCADE,
+    memory_id TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    path TEXT,
+    content TEXT,
+    content_sha256 TEXT,
+    content_size_bytes INTEGER,
+    created_at TEXT NOT NULL,
+    created_by TEXT,
+    redacted_at TEXT,
+    redacted_by TEXT
+  ) STRICT;
+  CREATE INDEX memory_versions_store ON memory_versions (store_id, id);
+  CREATE INDEX memory_versions_memory ON memory_versions (store_id, memory_id, id);
+  `,
 ];
 
 /** The schema version this adapter writes. */

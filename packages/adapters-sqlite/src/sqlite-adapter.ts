@@ -10,7 +10,9 @@ import {
   type ListMemoriesOptions,
   type Memory,
   type MemoryStore,
+  type MemoryVersionLog,
   MemoryWrite,
+  type MemoryWriteOptions,
   newId,
   type Page,
   type PageOptions,
@@ -24,6 +26,7 @@ import {
   UpdateMemoryStoreInput,
 } from "@nocturne/core";
 import Database from "better-sqlite3";
+import { recordVersion, sqliteVersionLog } from "./memory-versions.js";
 import { migrate } from "./migrations.js";
 import { prefixEnd } from "./prefix-range.js";
 import { dropParts, readParts, sqliteSessionParts } from "./session-parts.js";
@@ -113,9 +116,9 @@ const MEMORY_COLUMNS =
   "id, store_id, path, content, content_sha256, content_size_bytes, created_at, updated_at, lineage";
 
 /**
- * A StorageAdapter over one SQLite database file (better-sqlite3): stores, memories, sessions and dream records
- * in four tables. WAL journaling, a busy timeout, versioned migrations, every write in an immediate transaction,
- * and only bound parameters in queries. Several processes may share the file.
+ * A StorageAdapter over one SQLite database file (better-sqlite3): stores, memories (with their versions), sessions
+ * and dream records in six tables. WAL journaling, `secure_delete`, a busy timeout, versioned migrations, every
+ * write in an immediate transaction, and only bound parameters in queries. Several processes may share the file.
  */
 export class SqliteAdapter implements StorageAdapter {
   readonly name = "sqlite";
@@ -125,11 +128,13 @@ export class SqliteAdapter implements StorageAdapter {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly writers = new Set<SessionWriter>();
+  /** Every memory write's version, in the `memory_versions` table. */
+  readonly memoryVersions: MemoryVersionLog;
 
   constructor(options: SqliteAdapterOptions) {
     const inMemory = options.file === ":memory:";
     this.file = inMemory ? options.file : resolve(options.file);
-    this.capabilities = { persistent: !inMemory, multiProcess: !inMemory };
+    this.capabilities = { persistent: !inMemory, multiProcess: !inMemory, memoryVersions: true };
     const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     try {
       if (!inMemory && !options.readonly) mkdirSync(dirname(this.file), { recursive: true });
@@ -142,10 +147,12 @@ export class SqliteAdapter implements StorageAdapter {
       if (!options.readonly && !inMemory) this.db.pragma("journal_mode = WAL");
       this.db.pragma(`synchronous = ${options.synchronous === "normal" ? "NORMAL" : "FULL"}`);
       this.db.pragma("foreign_keys = ON");
+      this.db.pragma("secure_delete = ON");
       if (!options.readonly) migrate(this.db, this.file);
     } catch (error) {
       throw toStorageError(error, "open the database", this.file);
     }
+    this.memoryVersions = sqliteVersionLog({ db: this.db, run: this.run.bind(this), write: this.write.bind(this) });
   }
 
   // — stores
@@ -239,8 +246,9 @@ export class SqliteAdapter implements StorageAdapter {
 
   // — memories
 
-  async createMemory(storeId: string, input: CreateMemoryInput): Promise<Memory> {
+  async createMemory(storeId: string, input: CreateMemoryInput, options?: MemoryWriteOptions): Promise<Memory> {
     const { path, content, lineage } = storageRules.checkCreateMemory(input);
+    const { actor } = storageRules.checkWriteOptions(options);
     return this.write("create a memory", () => {
       this.requireWritableStore(storeId);
       if (this.memoryRowByPath(storeId, path)) throw storageRules.pathConflict(storeId, path);
@@ -248,6 +256,7 @@ export class SqliteAdapter implements StorageAdapter {
       const now = nowIso();
       const memory = storageRules.newMemory(storeId, path, content, now, lineage ?? null);
       this.insertMemory(memory);
+      recordVersion(this.db, storageRules.versionOf(null, memory, actor, now));
       return memory;
     });
   }
@@ -270,8 +279,14 @@ export class SqliteAdapter implements StorageAdapter {
     });
   }
 
-  async updateMemory(storeId: string, memoryId: string, input: UpdateMemoryInput): Promise<Memory> {
+  async updateMemory(
+    storeId: string,
+    memoryId: string,
+    input: UpdateMemoryInput,
+    options?: MemoryWriteOptions,
+  ): Promise<Memory> {
     const patch = storageRules.checkUpdateMemory(input);
+    const { actor } = storageRules.checkWriteOptions(options);
     return this.write("update a memory", () => {
       this.requireWritableStore(storeId);
       const row = this.sql(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE id = ? AND store_id = ?`).get(
@@ -306,22 +321,29 @@ export class SqliteAdapter implements StorageAdapter {
         storageRules.lineageJson(updated.lineage),
         row.id,
       );
+      recordVersion(this.db, storageRules.versionOf(memoryOf(row), updated, actor, updated.updated_at));
       return updated;
     });
   }
 
-  async deleteMemory(storeId: string, memoryId: string, options: { precondition?: Precondition } = {}): Promise<void> {
+  async deleteMemory(
+    storeId: string,
+    memoryId: string,
+    options: { precondition?: Precondition } & MemoryWriteOptions = {},
+  ): Promise<void> {
+    const { actor } = storageRules.checkWriteOptions({ actor: options.actor });
     await this.write("delete a memory", () => {
       this.requireWritableStore(storeId);
-      const row = this.sql("SELECT path, content_sha256 FROM memories WHERE id = ? AND store_id = ?").get(
+      const row = this.sql(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE id = ? AND store_id = ?`).get(
         memoryId,
         storeId,
-      ) as Pick<MemoryRow, "path" | "content_sha256"> | undefined;
+      ) as MemoryRow | undefined;
       if (!row) throw storageRules.memoryNotFound(storeId, memoryId);
       if (options.precondition && options.precondition.content_sha256 !== row.content_sha256) {
         throw storageRules.preconditionFailed(row.path, options.precondition.content_sha256, row.content_sha256);
       }
       this.sql("DELETE FROM memories WHERE id = ?").run(memoryId);
+      recordVersion(this.db, storageRules.versionOf(memoryOf(row), null, actor, nowIso()));
     });
   }
 
@@ -346,8 +368,9 @@ export class SqliteAdapter implements StorageAdapter {
     });
   }
 
-  async writeMemories(storeId: string, writes: MemoryWrite[]): Promise<Memory[]> {
+  async writeMemories(storeId: string, writes: MemoryWrite[], options?: MemoryWriteOptions): Promise<Memory[]> {
     const checked = storageRules.parseInput(MemoryWrite.array(), writes, "memory writes");
+    const { actor } = storageRules.checkWriteOptions(options);
     return this.write("write memories", () => {
       this.requireWritableStore(storeId);
       const written: Memory[] = [];
@@ -361,11 +384,14 @@ export class SqliteAdapter implements StorageAdapter {
             row?.content_sha256 ?? null,
           );
         }
+        const current = row ? memoryOf(row) : null;
         if (write.op === "delete") {
           if (row) this.sql("DELETE FROM memories WHERE id = ?").run(row.id);
+          recordVersion(this.db, storageRules.versionOf(current, null, actor, now));
           continue;
         }
-        const memory = storageRules.upsertedMemory(storeId, row ? memoryOf(row) : null, write, now);
+        const memory = storageRules.upsertedMemory(storeId, current, write, now);
+        recordVersion(this.db, storageRules.versionOf(current, memory, actor, now));
         if (row) {
           this.sql(
             "UPDATE memories SET content = ?, content_sha256 = ?, content_size_bytes = ?, updated_at = ?, lineage = ? WHERE id = ?",

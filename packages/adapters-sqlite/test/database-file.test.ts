@@ -29,7 +29,7 @@ describe("the database file", () => {
     expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(raw.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
     const tables = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    expect(tables).toEqual(["dreams", "memories", "memory_stores", "session_parts", "sessions"]);
+    expect(tables).toEqual(["dreams", "memories", "memory_stores", "memory_versions", "session_parts", "sessions"]);
     const plan = raw
       .prepare("EXPLAIN QUERY PLAN SELECT * FROM memories WHERE store_id = ? AND path >= ? AND path < ? ORDER BY path")
       .all("s", "/a/", "/a0") as Array<{ detail: string }>;

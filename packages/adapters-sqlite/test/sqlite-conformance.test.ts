@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSqliteAdapter } from "@nocturne/adapters-sqlite";
@@ -6,6 +6,15 @@ import { runAdapterConformance } from "@nocturne/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 const runner = { describe, it, expect, beforeEach, afterEach };
+
+/** True when any file of the database (main file, write-ahead log, journal) holds `text` as UTF-8 bytes. */
+async function filesContain(dir: string, text: string): Promise<boolean> {
+  const needle = Buffer.from(text, "utf8");
+  for (const name of await readdir(dir)) {
+    if ((await readFile(join(dir, name))).includes(needle)) return true;
+  }
+  return false;
+}
 
 runAdapterConformance(
   runner,
@@ -17,9 +26,12 @@ runAdapterConformance(
       adapter: createSqliteAdapter({ file }),
       reopen: () => createSqliteAdapter({ file }),
       cleanup: () => rm(dir, { recursive: true, force: true }),
+      storageContains: (text) => filesContain(dir, text),
     };
   },
-  { persistent: true, multiProcess: true },
+  { persistent: true, multiProcess: true, memoryVersions: true },
 );
 
-runAdapterConformance(runner, "sqlite :memory:", () => ({ adapter: createSqliteAdapter({ file: ":memory:" }) }));
+runAdapterConformance(runner, "sqlite :memory:", () => ({ adapter: createSqliteAdapter({ file: ":memory:" }) }), {
+  memoryVersions: true,
+});

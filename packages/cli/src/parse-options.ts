@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { MAX_INSTRUCTIONS_LENGTH, NocturneError } from "@nocturne/core";
+import { DreamTimeoutMs, MAX_INSTRUCTIONS_LENGTH, NocturneError } from "@nocturne/core";
 import { usageError } from "./exit-codes.js";
 import { expandHome, PATH_OPTIONS } from "./expand-home.js";
 
@@ -61,6 +61,7 @@ export const DREAM_OPTIONS = {
   "instructions-file": { type: "string" },
   model: { type: "string" },
   concurrency: { type: "string" },
+  timeout: { type: "string" },
   report: { type: "string" },
   json: { type: "boolean" },
 } as const satisfies Options;
@@ -70,6 +71,8 @@ export interface DreamSettings {
   instructions: string;
   model: string;
   concurrency: number | undefined;
+  /** The dream's runtime budget in milliseconds (`--timeout`), or undefined for the engine's default. */
+  timeoutMs: number | undefined;
   report: string | undefined;
 }
 
@@ -79,6 +82,7 @@ export async function dreamSettings(values: {
   "instructions-file"?: string | undefined;
   model?: string | undefined;
   concurrency?: string | undefined;
+  timeout?: string | undefined;
   report?: string | undefined;
 }): Promise<DreamSettings> {
   if (values.instructions !== undefined && values["instructions-file"] !== undefined) {
@@ -111,7 +115,22 @@ export async function dreamSettings(values: {
     }
   }
   if (values.report !== undefined) reportKind(values.report);
-  return { instructions, model: values.model ?? "offline", concurrency, report: values.report };
+  const timeoutMs = values.timeout === undefined ? undefined : durationMs(values.timeout);
+  return { instructions, model: values.model ?? "offline", concurrency, timeoutMs, report: values.report };
+}
+
+const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** `--timeout 90s | 30m | 2h | 500ms` (a bare number is seconds) in milliseconds, within what a dream takes. */
+export function durationMs(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  const ms = match
+    ? Math.round(Number(match[1]) * DURATION_UNITS[(match[2] ?? "s") as keyof typeof DURATION_UNITS])
+    : 0;
+  if (!DreamTimeoutMs.safeParse(ms).success) {
+    throw usageError(`--timeout must be a duration such as 90s, 30m or 2h (at most 24 days), not "${text}".`);
+  }
+  return ms;
 }
 
 /** Which renderer a report file name asks for. */

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Dream } from "@nocturne/core";
@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliInProcess, lastJson, ROOT } from "./support/run-cli.js";
 
 const MEMORY = join(ROOT, "examples/data/memory");
+const SESSIONS = join(ROOT, "examples/data/sessions");
 
 let dir: string;
 beforeAll(async () => {
@@ -50,5 +51,35 @@ describe("hostile input gets a typed error with the documented exit status, neve
     for (const name of (await readdir(out)).filter((file) => file.endsWith(".md"))) {
       expect(name).not.toContain("very very");
     }
+  });
+});
+
+describe("--timeout, the dream's runtime budget", () => {
+  it("a dream past its budget fails with timeout: exit 1, the failed Dream as the last JSON line", async () => {
+    const out = join(dir, "timeout-out");
+    const args = ["dream", "--memory", MEMORY, "--sessions", SESSIONS, "--out", out, "--timeout", "1ms", "--json"];
+    const result = await cliInProcess(args);
+    expect(result.code, result.stderr).toBe(1);
+    const dream = Dream.parse(lastJson(result.stdout));
+    expect(dream).toMatchObject({ status: "failed", error: { type: "timeout" } });
+    await expect(stat(join(out, ".nocturne", "dream-completed.json"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("a --timeout that is no duration is a usage error: exit 2, nothing written", async () => {
+    const out = join(dir, "bad-timeout-out");
+    const result = await cliInProcess([
+      "dream",
+      "--memory",
+      MEMORY,
+      "--sessions",
+      SESSIONS,
+      "--out",
+      out,
+      "--timeout",
+      "soon",
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--timeout must be a duration such as 90s, 30m or 2h");
+    await expect(readdir(out)).rejects.toThrow(/ENOENT/);
   });
 });

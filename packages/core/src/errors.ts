@@ -43,10 +43,17 @@ const ERROR_TABLE = {
   memory_store_archived: { exit: 2, dream: "storage_error", hosted: "invalid_request_error", retryable: false },
   memory_store_locked: { exit: 1, dream: "internal_error", hosted: "conflict_error", retryable: false },
   memory_not_found: { exit: 1, dream: "internal_error", hosted: "not_found_error", retryable: false },
+  /** No memory version with that id in that store (or the adapter keeps no versions). */
+  memory_version_not_found: { exit: 2, dream: "internal_error", hosted: "not_found_error", retryable: false },
   memory_path_conflict: { exit: 1, dream: "storage_error", hosted: "conflict_error", retryable: false },
   precondition_failed: { exit: 1, dream: "internal_error", hosted: "conflict_error", retryable: false },
   session_not_found: { exit: 2, dream: "internal_error", hosted: "not_found_error", retryable: false },
   session_conflict: { exit: 1, dream: "internal_error", hosted: "conflict_error", retryable: false },
+  /**
+   * An `update_existing` dream was asked for while another one writing the same store has not fully stopped (the
+   * hosted 409 `conflict_error`). Wait for that dream to end, then retry.
+   */
+  conflict: { exit: 2, dream: "internal_error", hosted: "conflict_error", retryable: false },
   dream_not_found: { exit: 2, dream: "internal_error", hosted: "not_found_error", retryable: false },
   dream_not_cancelable: { exit: 2, dream: "internal_error", hosted: "invalid_request_error", retryable: false },
   dream_not_archivable: { exit: 2, dream: "internal_error", hosted: "invalid_request_error", retryable: false },
@@ -82,6 +89,8 @@ const ERROR_TABLE = {
   storage_full: { exit: 1, dream: "storage_error", hosted: "api_error", retryable: false },
   storage_permission_denied: { exit: 2, dream: "storage_error", hosted: "permission_error", retryable: false },
   capability_not_supported: { exit: 2, dream: "internal_error", hosted: "invalid_request_error", retryable: false },
+  /** A dream ran past its runtime budget (`timeoutMs`); what it wrote so far is kept. */
+  timeout: { exit: 1, dream: "timeout", hosted: "api_error", retryable: false },
   aborted: { exit: 1, dream: "internal_error", hosted: "api_error", retryable: false },
   internal_error: { exit: 1, dream: "internal_error", hosted: "api_error", retryable: false },
 } as const satisfies Record<string, ErrorCodeInfo>;

@@ -24,6 +24,7 @@ export * from "./schemas/lineage.js";
 export * from "./schemas/memory.js";
 export * from "./schemas/memory-path.js";
 export * from "./schemas/memory-store.js";
+export * from "./schemas/memory-version.js";
 export * from "./schemas/report.js";
 export * from "./schemas/session.js";
 
@@ -43,6 +44,7 @@ export * as storageRules from "./adapters/storage-rules.js";
 export { createNocturne } from "./engine/create-nocturne.js";
 export { defaultChunkTokens } from "./engine/default-chunk-tokens.js";
 export { dreamErrorOf } from "./engine/dream-error.js";
+export { DEFAULT_DREAM_TIMEOUT_MS, dreamDeadline, dreamTimeoutError, dreamTimeoutMs } from "./engine/dream-timeout.js";
 export { dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./engine/dream-lifecycle-errors.js";
 export { pendingDream } from "./engine/pending-dream.js";
 export { OFFLINE_DEFAULT_NOTICE } from "./engine/resolve-model.js";

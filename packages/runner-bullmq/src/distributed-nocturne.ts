@@ -7,12 +7,15 @@ import {
   type DreamEvent,
   type DreamLimits,
   type DreamsApi,
+  dreamDeadline,
   dreamNotArchivable,
   dreamNotCancelable,
   dreamNotFound,
+  dreamTimeoutMs,
   initialReportInputs,
   isTerminalStatus,
   type ListArchivableOptions,
+  NocturneError,
   OFFLINE_MODEL_ID,
   type Page,
   pendingDream,
@@ -84,6 +87,14 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
   const dreams: DreamsApi = {
     async create(input: CreateDreamInput, createOptions: CreateDreamOptions = {}): Promise<Dream> {
       const request = validateDreamRequest(input);
+      if (request.outputBehavior.type === "update_existing") {
+        throw new NocturneError(
+          "capability_not_supported",
+          "output_behavior update_existing runs on the in-process engine (createNocturne) only; the BullMQ runner writes a new store. Leave output_behavior out, or run the dream in process.",
+          { details: { output_behavior: request.outputBehavior } },
+        );
+      }
+      const timeoutMs = dreamTimeoutMs(createOptions.timeoutMs);
       const read = await snapshotInputs(storage, request, options.limits);
       const snapshot = applyIncremental(read, { force: createOptions.force === true });
       const dream = pendingDream(request, options.modelId ?? OFFLINE_MODEL_ID);
@@ -103,6 +114,7 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
             ...(options.chunkTokens === undefined ? {} : { chunkTokens: options.chunkTokens }),
             limits: options.limits ?? {},
             force: createOptions.force === true,
+            budget: { timeoutMs, deadline: dreamDeadline(dream, timeoutMs) },
           },
           {
             jobId: dream.id,

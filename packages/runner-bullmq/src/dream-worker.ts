@@ -171,6 +171,7 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
           instructions: parent.data.request.instructions,
           call: pending.call,
           chunkTotal,
+          ...(parent.data.budget === undefined ? {} : { budget: parent.data.budget }),
         },
         opts: {
           jobId: pending.jobId,

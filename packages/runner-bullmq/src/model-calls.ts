@@ -1,5 +1,6 @@
 import type { ExtractionSource, JudgePair, NocturneErrorCode, SynthesisFact } from "@nocturne/core";
 import { sha256 } from "@nocturne/core";
+import type { DreamBudget } from "./dream-budget.js";
 
 /** One model call of a dream, as plain data: what a child job carries. */
 export type ModelCall =
@@ -15,6 +16,8 @@ export interface ModelCallJobData {
   call: ModelCall;
   /** Transcript chunks of the dream, for the `total` of chunk events. */
   chunkTotal: number;
+  /** The dream's runtime budget: a call still running when it runs out is aborted and fails `timeout`. */
+  budget?: DreamBudget;
 }
 
 /** What a model-call job returns (and its parent reads back on replay). */

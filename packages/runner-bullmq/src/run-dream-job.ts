@@ -5,6 +5,7 @@ import {
   type DreamEventBody,
   type DreamLimits,
   dreamErrorOf,
+  dreamTimeoutError,
   type InputSnapshot,
   initialReportInputs,
   isTerminalStatus,
@@ -19,6 +20,7 @@ import {
   type ValidDreamRequest,
 } from "@nocturne/core";
 import { type Job, WaitingChildrenError } from "bullmq";
+import { type DreamBudget, overBudget } from "./dream-budget.js";
 import type { DreamEvents } from "./dream-events.js";
 import type { DreamFlags } from "./dream-flags.js";
 import type { DreamRecords } from "./dream-records.js";
@@ -37,6 +39,8 @@ export interface DreamJobData {
   limits: DreamLimits;
   /** Extract sessions the input store already folded in, too (`create(…, { force: true })`). */
   force: boolean;
+  /** The dream's runtime budget, fixed by the client at creation; absent on jobs queued before budgets existed. */
+  budget?: DreamBudget;
 }
 
 /** What a dream job needs from its worker process. */
@@ -115,6 +119,14 @@ async function replay(
   let state: ReportInputs | null = null;
   let suspended = false;
   let model: ReplayModel | null = null;
+  const { budget } = data;
+  let timedOut = false;
+  const budgetTimer =
+    budget &&
+    setTimeout(() => {
+      timedOut = true;
+      controller.abort(dreamTimeoutError(budget.timeoutMs));
+    }, budget.deadline - Date.now());
   try {
     let snapshot: InputSnapshot;
     try {
@@ -178,6 +190,7 @@ async function replay(
     );
     return { kind: "completed", dream, state: current };
   } catch (thrown) {
+    if (timedOut && budget) return { kind: "failed", dream, state, error: dreamTimeoutError(budget.timeoutMs) };
     if (suspended && model && !signal.aborted) {
       return { kind: "suspended", pending: [...model.pending.values()], chunkTotal: model.transcriptCalls };
     }
@@ -187,6 +200,7 @@ async function replay(
     }
     return { kind: "failed", dream, state, error };
   } finally {
+    clearTimeout(budgetTimer);
     signal.removeEventListener("abort", stop);
   }
 }
@@ -268,6 +282,11 @@ export async function runDreamJob(
       await deps.events.emit(dreamId, { type: "status", status: "running" }, "status:running");
     }
     for (;;) {
+      const { budget } = job.data;
+      if (budget && overBudget(budget)) {
+        const error = dreamTimeoutError(budget.timeoutMs);
+        return { status: (await finish(deps, { kind: "failed", dream: current, state: null, error })).status };
+      }
       const known = await knownCalls(job);
       const outcome = await replay(job.data, current, known, deps, signal);
       if (outcome.kind !== "suspended") return { status: (await finish(deps, outcome)).status };

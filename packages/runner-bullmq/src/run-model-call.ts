@@ -2,12 +2,14 @@ import {
   addUsage,
   type ConsolidationModel,
   checkEvidence,
+  dreamTimeoutError,
   emptyUsage,
   indexChunk,
   type ModelCallContext,
   toNocturneError,
 } from "@nocturne/core";
 import { type Job, Worker } from "bullmq";
+import { type DreamBudget, overBudget } from "./dream-budget.js";
 import type { DreamEvents } from "./dream-events.js";
 import type { DreamFlags } from "./dream-flags.js";
 import type { DreamRecords } from "./dream-records.js";
@@ -50,12 +52,14 @@ export async function runModelCall(
   signal: AbortSignal,
   deps: ModelCallDeps,
 ): Promise<ModelCallOutcome> {
-  const { dreamId, callKey, call, instructions } = job.data;
+  const { dreamId, callKey, call, instructions, budget } = job.data;
   if (await deps.flags.isCanceled(dreamId)) return { callKey, status: "canceled" };
+  if (budget && overBudget(budget)) return timedOut(callKey, budget);
+  const budgetSignal = budget && AbortSignal.timeout(budget.deadline - Date.now());
   const used = emptyUsage();
   const declined: Array<{ reason: string; text: string }> = [];
   const context: ModelCallContext = {
-    signal,
+    signal: budgetSignal ? AbortSignal.any([signal, budgetSignal]) : signal,
     instructions,
     reportUsage: (usage) => addUsage(used, usage),
     decline: (entry) => declined.push({ reason: entry.reason, text: entry.text }),
@@ -84,6 +88,7 @@ export async function runModelCall(
     return { callKey, status: "ok", value, ...(declined.length > 0 ? { declined } : {}) };
   } catch (thrown) {
     await recordUsage();
+    if (budget && budgetSignal?.aborted) return timedOut(callKey, budget);
     const error = toNocturneError(thrown);
     if (signal.aborted || error.code === "aborted") {
       if (await deps.flags.isCanceled(dreamId)) return { callKey, status: "canceled" };
@@ -101,4 +106,10 @@ export async function runModelCall(
       error: { code: error.code, message: error.message, details: error.details },
     };
   }
+}
+
+/** The outcome of a call its dream's budget ran out on: an error the parent's replay fails the dream with. */
+function timedOut(callKey: string, budget: DreamBudget): ModelCallOutcome {
+  const { code, message, details } = dreamTimeoutError(budget.timeoutMs).toJSON();
+  return { callKey, status: "error", error: { code, message, details } };
 }

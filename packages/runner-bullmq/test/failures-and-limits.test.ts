@@ -100,6 +100,44 @@ describe("failures", () => {
     await expect(client.dreams.cancel(dream.id)).rejects.toMatchObject({ code: "dream_not_cancelable" });
   });
 
+  it("fails the dream with timeout when its model stalls past the budget, keeping the output store and the usage", async () => {
+    const storage = new InMemoryAdapter();
+    const base = createRuleModel();
+    const stalling: ConsolidationModel = {
+      ...base,
+      extract(source, context) {
+        if (source.type === "memories") return base.extract(source, context);
+        context.reportUsage({ input_tokens: 1 });
+        return new Promise(() => undefined);
+      },
+    };
+    const client = await deployment(storage, [stalling]);
+    const dream = await client.dreams.create({ inputs: await inputsOf(storage, 2) }, { timeoutMs: 1500 });
+    const ended = await client.dreams.wait(dream.id);
+    expect(ended.status).toBe("failed");
+    expect(ended.error?.type).toBe("timeout");
+    expect(ended.usage.input_tokens).toBeGreaterThanOrEqual(1);
+    const events = await collect(client, dream.id);
+    expect(events.find((event) => event.type === "error")).toMatchObject({ error: { type: "timeout" } });
+    expect(events.at(-1)).toMatchObject({ type: "status", status: "failed" });
+    const outputId = ended.outputs[0]?.memory_store_id ?? "";
+    await expect(storage.deleteMemoryStore(outputId)).resolves.toBeUndefined();
+    await expect(client.dreams.create({ inputs: await inputsOf(storage, 1) }, { timeoutMs: 0 })).rejects.toMatchObject({
+      code: "invalid_input",
+    });
+  });
+
+  it("refuses output_behavior update_existing with capability_not_supported, queueing nothing", async () => {
+    const storage = new InMemoryAdapter();
+    const client = await deployment(storage, [createRuleModel()]);
+    const inputs = await inputsOf(storage, 1);
+    const storeId = inputs[0]?.memory_store_id ?? "";
+    await expect(
+      client.dreams.create({ inputs, output_behavior: { type: "update_existing", memory_store_id: storeId } }),
+    ).rejects.toMatchObject({ code: "capability_not_supported" });
+    expect((await client.dreams.list()).data).toEqual([]);
+  });
+
   it("retries retryable model errors as BullMQ attempts and ends with the in-process output store", async () => {
     const storage = new InMemoryAdapter();
     const inputs = await inputsOf(storage, 6);

@@ -104,14 +104,17 @@ export async function dreamLocal(args: string[], io: CliIo): Promise<number> {
     claim = await claimOutput(realOut);
     const store = await storage.mountFolder(memory, { readOnly: true });
     for (const { session } of imported) await storage.putSession(session);
-    const dream = await nocturne.dreams.create({
-      inputs: [
-        { type: "memory_store", memory_store_id: store.id },
-        { type: "sessions", session_ids: imported.map(({ session }) => session.id) },
-      ],
-      instructions: settings.instructions,
-      ...(settings.model === "offline" ? {} : { model: settings.model }),
-    });
+    const dream = await nocturne.dreams.create(
+      {
+        inputs: [
+          { type: "memory_store", memory_store_id: store.id },
+          { type: "sessions", session_ids: imported.map(({ session }) => session.id) },
+        ],
+        instructions: settings.instructions,
+        ...(settings.model === "offline" ? {} : { model: settings.model }),
+      },
+      settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs },
+    );
     notes(`Dreaming over ${imported.length} sessions and ${memory} into ${out} (dream ${dream.id}).`);
     const final = await followDream(nocturne, dream.id, io);
     const report = await nocturne.dreams.report(final.id);

@@ -28,14 +28,17 @@ export async function dreamStored(args: string[], io: CliIo): Promise<number> {
   return withStorage(
     values.storage,
     async ({ storage, nocturne }) => {
-      const dream = await nocturne.dreams.create({
-        inputs: [
-          { type: "memory_store", memory_store_id: values.store ?? "" },
-          { type: "sessions", session_ids: sessionIds },
-        ],
-        instructions: settings.instructions,
-        ...(settings.model === "offline" ? {} : { model: settings.model }),
-      });
+      const dream = await nocturne.dreams.create(
+        {
+          inputs: [
+            { type: "memory_store", memory_store_id: values.store ?? "" },
+            { type: "sessions", session_ids: sessionIds },
+          ],
+          instructions: settings.instructions,
+          ...(settings.model === "offline" ? {} : { model: settings.model }),
+        },
+        settings.timeoutMs === undefined ? {} : { timeoutMs: settings.timeoutMs },
+      );
       io.stderr.write(`Dream ${dream.id} started.\n`);
       const final = await followDream(nocturne, dream.id, io);
       const report = await nocturne.dreams.report(final.id);

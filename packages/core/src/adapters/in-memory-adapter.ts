@@ -4,6 +4,7 @@ import type {
   AdapterCapabilities,
   DreamRecord,
   ListArchivableOptions,
+  MemoryVersionLog,
   StorageAdapter,
 } from "../ports/storage-adapter.js";
 import type { Page, PageOptions } from "../schemas/common.js";
@@ -18,6 +19,7 @@ import type {
 } from "../schemas/memory.js";
 import { MemoryWrite as MemoryWriteSchema } from "../schemas/memory.js";
 import { CreateMemoryStoreInput, type MemoryStore, UpdateMemoryStoreInput } from "../schemas/memory-store.js";
+import type { MemoryVersion, MemoryWriteOptions } from "../schemas/memory-version.js";
 import type { Session, SessionEvent, SessionSummary } from "../schemas/session.js";
 import { copySteps } from "../util/copy-steps.js";
 import { newId } from "../util/ids.js";
@@ -29,18 +31,22 @@ import {
   buildMemory,
   checkCreateMemory,
   checkDreamRecord,
+  checkListVersionsOptions,
   checkPath,
   checkSession,
   checkUpdateMemory,
+  checkWriteOptions,
   compareUtf8,
   memoryNotFound,
   newMemory,
   nextLineage,
   pageOf,
+  pageOfVersions,
   parseInput,
   pathClash,
   pathConflict,
   preconditionFailed,
+  redactedVersion,
   sessionNotFound,
   sessionOf,
   sessionWriter,
@@ -48,6 +54,8 @@ import {
   storeLocked,
   storeNotFound,
   upsertedMemory,
+  versionNotFound,
+  versionOf,
 } from "./storage-rules.js";
 
 /** A stored dream record: its head (dream and owner) at once, its report once copied. */
@@ -65,6 +73,8 @@ interface StoreState {
   folders: FolderIndex;
   /** The memories in list order, kept until the next write. */
   sorted: Memory[] | null;
+  /** Every version of the store's memories, oldest first. */
+  versions: MemoryVersion[];
 }
 
 const byId = compareUtf8;
@@ -75,7 +85,7 @@ const byId = compareUtf8;
  */
 export class InMemoryAdapter implements StorageAdapter {
   readonly name = "memory";
-  readonly capabilities: AdapterCapabilities = { persistent: false, multiProcess: false };
+  readonly capabilities: AdapterCapabilities = { persistent: false, multiProcess: false, memoryVersions: true };
   private readonly stores = new Map<string, StoreState>();
   private readonly sessions = new Map<string, Session>();
   private readonly dreams = new Map<string, StoredDream>();
@@ -91,7 +101,14 @@ export class InMemoryAdapter implements StorageAdapter {
       updated_at: now,
       archived_at: null,
     };
-    this.stores.set(store.id, { store, lock: null, byPath: new Map(), folders: new FolderIndex(), sorted: null });
+    this.stores.set(store.id, {
+      store,
+      lock: null,
+      byPath: new Map(),
+      folders: new FolderIndex(),
+      sorted: null,
+      versions: [],
+    });
     return structuredClone(store);
   }
 
@@ -135,8 +152,9 @@ export class InMemoryAdapter implements StorageAdapter {
     this.requireStore(id).lock = dreamId;
   }
 
-  async createMemory(storeId: string, input: CreateMemoryInput): Promise<Memory> {
+  async createMemory(storeId: string, input: CreateMemoryInput, options?: MemoryWriteOptions): Promise<Memory> {
     const { path, content, lineage } = checkCreateMemory(input);
+    const { actor } = checkWriteOptions(options);
     const state = this.requireWritableStore(storeId);
     if (state.byPath.has(path)) throw pathConflict(storeId, path);
     const clash = state.folders.clash(path, state.byPath);
@@ -146,6 +164,7 @@ export class InMemoryAdapter implements StorageAdapter {
     state.byPath.set(path, memory);
     state.folders.add(path);
     state.sorted = null;
+    record(state.versions, versionOf(null, memory, actor, now));
     return structuredClone(memory);
   }
 
@@ -160,8 +179,14 @@ export class InMemoryAdapter implements StorageAdapter {
     return found ? structuredClone(found) : null;
   }
 
-  async updateMemory(storeId: string, memoryId: string, input: UpdateMemoryInput): Promise<Memory> {
+  async updateMemory(
+    storeId: string,
+    memoryId: string,
+    input: UpdateMemoryInput,
+    options?: MemoryWriteOptions,
+  ): Promise<Memory> {
     const patch = checkUpdateMemory(input);
+    const { actor } = checkWriteOptions(options);
     const state = this.requireWritableStore(storeId);
     const current = this.findById(storeId, memoryId);
     if (!current) throw memoryNotFound(storeId, memoryId);
@@ -174,13 +199,15 @@ export class InMemoryAdapter implements StorageAdapter {
       const clash = state.folders.clash(path, state.byPath, current.path);
       if (clash !== null) throw pathClash(storeId, path, clash);
     }
+    const now = nowIso();
     const updated = buildMemory({
       ...current,
       path,
       content: patch.content ?? current.content,
-      updated_at: nowIso(),
+      updated_at: now,
       lineage: nextLineage(patch.lineage, current.lineage),
     });
+    record(state.versions, versionOf(current, updated, actor, now));
     state.byPath.delete(current.path);
     state.byPath.set(path, updated);
     state.folders.remove(current.path);
@@ -189,7 +216,12 @@ export class InMemoryAdapter implements StorageAdapter {
     return structuredClone(updated);
   }
 
-  async deleteMemory(storeId: string, memoryId: string, options: { precondition?: Precondition } = {}): Promise<void> {
+  async deleteMemory(
+    storeId: string,
+    memoryId: string,
+    options: { precondition?: Precondition } & MemoryWriteOptions = {},
+  ): Promise<void> {
+    const { actor } = checkWriteOptions({ actor: options.actor });
     const state = this.requireWritableStore(storeId);
     const current = this.findById(storeId, memoryId);
     if (!current) throw memoryNotFound(storeId, memoryId);
@@ -199,6 +231,7 @@ export class InMemoryAdapter implements StorageAdapter {
     state.byPath.delete(current.path);
     state.folders.remove(current.path);
     state.sorted = null;
+    record(state.versions, versionOf(current, null, actor, nowIso()));
   }
 
   async listMemories(storeId: string, options: ListMemoriesOptions = {}): Promise<Page<Memory>> {
@@ -211,12 +244,14 @@ export class InMemoryAdapter implements StorageAdapter {
     return structuredClone(pageOf(memories, (memory) => memory.path, options.limit, options.after, compareUtf8));
   }
 
-  async writeMemories(storeId: string, writes: MemoryWrite[]): Promise<Memory[]> {
+  async writeMemories(storeId: string, writes: MemoryWrite[], options?: MemoryWriteOptions): Promise<Memory[]> {
     const checked = parseInput(z.array(MemoryWriteSchema), writes, "memory writes");
+    const { actor } = checkWriteOptions(options);
     const state = this.requireWritableStore(storeId);
     const next = new Map(state.byPath);
     const folders = state.folders.clone();
     const written: Memory[] = [];
+    const versions: MemoryVersion[] = [];
     const now = nowIso();
     for (const write of checked) {
       const current = next.get(write.path);
@@ -225,6 +260,7 @@ export class InMemoryAdapter implements StorageAdapter {
       }
       if (write.op === "delete") {
         if (next.delete(write.path)) folders.remove(write.path);
+        record(versions, versionOf(current, null, actor, now));
         continue;
       }
       if (!current) {
@@ -235,7 +271,9 @@ export class InMemoryAdapter implements StorageAdapter {
       const memory = upsertedMemory(storeId, current, write, now);
       next.set(write.path, memory);
       written.push(memory);
+      record(versions, versionOf(current, memory, actor, now));
     }
+    state.versions.push(...versions);
     state.byPath = next;
     state.folders = folders;
     state.sorted = null;
@@ -334,6 +372,29 @@ export class InMemoryAdapter implements StorageAdapter {
     return structuredClone(pageOf(dreams, (dream) => dream.id, options.limit, options.after, newestFirst));
   }
 
+  /** The store's memory versions, kept in process memory with the store. */
+  readonly memoryVersions: MemoryVersionLog = {
+    list: async (storeId, options) => {
+      const checked = checkListVersionsOptions(options);
+      const newestFirst = [...this.requireStore(storeId).versions].reverse();
+      return structuredClone(pageOfVersions(newestFirst, checked));
+    },
+    get: async (storeId, versionId) => {
+      const found = this.stores.get(storeId)?.versions.find((version) => version.id === versionId);
+      return found ? structuredClone(found) : null;
+    },
+    redact: async (storeId, versionId, options) => {
+      const { actor } = checkWriteOptions(options);
+      const { versions } = this.requireStore(storeId);
+      const index = versions.findIndex((version) => version.id === versionId);
+      const found = versions[index];
+      if (!found) throw versionNotFound(storeId, versionId);
+      const redacted = redactedVersion(found, actor, nowIso());
+      versions[index] = redacted;
+      return structuredClone(redacted);
+    },
+  };
+
   private requireStore(id: string): StoreState {
     const state = this.stores.get(id);
     if (!state) throw storeNotFound(id);
@@ -352,6 +413,10 @@ export class InMemoryAdapter implements StorageAdapter {
     for (const memory of state.byPath.values()) if (memory.id === memoryId) return memory;
     return undefined;
   }
+}
+
+function record(versions: MemoryVersion[], version: MemoryVersion | null): void {
+  if (version !== null) versions.push(version);
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

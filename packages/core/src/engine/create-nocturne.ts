@@ -25,7 +25,8 @@ import { abortedError, sleep, withRetry } from "../util/retry.js";
 import { nowIso, timeOf } from "../util/time.js";
 import { defaultChunkTokens } from "./default-chunk-tokens.js";
 import { dreamErrorOf } from "./dream-error.js";
-import { dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./dream-lifecycle-errors.js";
+import { dreamConflict, dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./dream-lifecycle-errors.js";
+import { dreamDeadline, dreamTimeoutError, dreamTimeoutMs } from "./dream-timeout.js";
 import { EndedEventLogs, EventLog } from "./event-log.js";
 import { pendingDream } from "./pending-dream.js";
 import { resolveModel } from "./resolve-model.js";
@@ -66,6 +67,10 @@ interface LiveDream {
   written?: ConsolidationReport;
   /** Fact indexes shared by the reports of this dream. */
   reportCache: ReportCache;
+  /** The dream's runtime budget, in milliseconds. */
+  timeoutMs: number;
+  /** Lets another `update_existing` dream take the store; called once this dream fully stopped. */
+  release: () => void;
 }
 
 /** Never resolves; rejects with `aborted` when the signal fires. */
@@ -95,6 +100,8 @@ export function createNocturne(options: NocturneOptions): Nocturne {
   const getTokenizer = () => options.tokenizer ?? sharedTokenizer();
   const live = new Map<string, LiveDream>();
   const ended = new EndedEventLogs();
+  /** Stores an `update_existing` dream of this engine writes, until it fully stopped: store id → dream id. */
+  const updating = new Map<string, string>();
   const owner = { runner: IN_PROCESS_RUNNER, host: hostname(), pid: process.pid };
 
   /**
@@ -167,12 +174,19 @@ export function createNocturne(options: NocturneOptions): Nocturne {
     });
     // The first call that fails for good fails the dream: the signal stops queued calls and aborts those in flight.
     let failure: NocturneError | undefined;
-    const giveUp = (error: NocturneError) => {
-      options.retry?.onGiveUp?.(error);
+    const fail = (error: NocturneError) => {
       if (failure !== undefined || controller.signal.aborted || error.code === "aborted") return;
       failure = error;
       controller.abort(error);
     };
+    const giveUp = (error: NocturneError) => {
+      options.retry?.onGiveUp?.(error);
+      fail(error);
+    };
+    const budget = setTimeout(
+      () => fail(dreamTimeoutError(entry.timeoutMs)),
+      dreamDeadline(dream, entry.timeoutMs) - Date.now(),
+    );
     const heartbeat = setInterval(() => void persist(entry, { heartbeat: true }).catch(() => undefined), HEARTBEAT_MS);
     heartbeat.unref();
     try {
@@ -212,7 +226,14 @@ export function createNocturne(options: NocturneOptions): Nocturne {
             await persist(entry);
             if (controller.signal.aborted) throw new NocturneError("aborted", "The dream was canceled.");
           },
+          updateExisting: dream.output_behavior.type === "update_existing",
           createOutputStore: async () => {
+            if (dream.output_behavior.type === "update_existing") {
+              await storage.setMemoryStoreLock(snapshot.store.id, dream.id);
+              dream.outputs = [{ type: "memory_store", memory_store_id: snapshot.store.id }];
+              await persist(entry);
+              return snapshot.store.id;
+            }
             const output = await storage.createMemoryStore({
               name: `${snapshot.store.name} (dream)`.slice(0, 255),
               description: `Consolidated by Nocturne dream ${dream.id} from ${snapshot.store.id}.`,
@@ -241,6 +262,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       if (!controller.signal.aborted) controller.abort(error);
     } finally {
       clearInterval(heartbeat);
+      clearTimeout(budget);
       // Calls abandoned on the way out may still report usage; wait briefly so the record counts it.
       await dreamModel.settled();
       dream.ended_at = nowIso();
@@ -255,6 +277,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       entry.log.close();
       ended.add(dream.id, entry.log);
       live.delete(dream.id);
+      entry.release();
     }
   }
 
@@ -280,8 +303,17 @@ export function createNocturne(options: NocturneOptions): Nocturne {
   const dreams: DreamsApi = {
     async create(input: CreateDreamInput, createOptions: CreateDreamOptions = {}) {
       const request = validateDreamRequest(input);
-      const snapshot = applyIncremental(await snapshotInputs(storage, request, options.limits), createOptions);
+      const timeoutMs = dreamTimeoutMs(createOptions.timeoutMs);
       const dream = pendingDream(request, model.id);
+      const release = claimStore(dream);
+      let snapshot: InputSnapshot;
+      try {
+        await assertNoOtherUpdate(dream);
+        snapshot = applyIncremental(await snapshotInputs(storage, request, options.limits), createOptions);
+      } catch (error) {
+        release();
+        throw error;
+      }
       const state = initialReportInputs(dream, snapshot);
       const controller = new AbortController();
       setMaxListeners(0, controller.signal);
@@ -293,9 +325,14 @@ export function createNocturne(options: NocturneOptions): Nocturne {
         finished: Promise.resolve(),
         persisted: Promise.resolve(),
         reportCache: createReportCache(),
+        timeoutMs,
+        release,
       };
       emit(entry, { type: "status", status: "pending" });
-      await persist(entry);
+      await persist(entry).catch((error: unknown) => {
+        release();
+        throw error;
+      });
       live.set(dream.id, entry);
       createOptions.signal?.addEventListener("abort", () => controller.abort(createOptions.signal?.reason), {
         once: true,
@@ -424,6 +461,51 @@ export function createNocturne(options: NocturneOptions): Nocturne {
       await storage.close?.();
     },
   };
+
+  /**
+   * For an `update_existing` dream: claims its store in this engine, or throws `conflict` when one of this engine's
+   * dreams holds it. Returns the release (a no-op for `create_new`).
+   */
+  function claimStore(dream: Dream): () => void {
+    if (dream.output_behavior.type !== "update_existing") return () => undefined;
+    const storeId = dream.output_behavior.memory_store_id;
+    const holder = updating.get(storeId);
+    if (holder !== undefined) throw dreamConflict(storeId, holder);
+    updating.set(storeId, dream.id);
+    return () => {
+      if (updating.get(storeId) === dream.id) updating.delete(storeId);
+    };
+  }
+
+  /**
+   * Throws `conflict` when a dream recorded in storage (by any engine) is still updating the store this dream would
+   * update; a dream whose process is gone (dead on this host, or silent for a minute elsewhere) does not count.
+   */
+  async function assertNoOtherUpdate(dream: Dream): Promise<void> {
+    if (dream.output_behavior.type !== "update_existing") return;
+    const storeId = dream.output_behavior.memory_store_id;
+    let after: string | undefined;
+    do {
+      const page = await storage.listDreams({ limit: 1000, after });
+      for (const other of page.data) {
+        const behavior = other.output_behavior;
+        if (other.id === dream.id || isTerminalStatus(other.status) || behavior?.type !== "update_existing") continue;
+        if (behavior.memory_store_id !== storeId) continue;
+        const record = await storage.getDreamRecord(other.id, { report: false });
+        if (record && !isTerminalStatus(record.dream.status) && !ownerGone(record)) {
+          throw dreamConflict(storeId, other.id);
+        }
+      }
+      after = page.next_cursor ?? undefined;
+    } while (after !== undefined);
+  }
+
+  function ownerGone(record: DreamRecord): boolean {
+    const runner = record.owner;
+    if (!runner) return true;
+    if (runner.host === owner.host) return !processAlive(runner.pid);
+    return Date.now() - timeOf(runner.heartbeat_at) > STALE_AFTER_MS;
+  }
 
   function abandoned(record: DreamRecord): boolean {
     const runner = record.owner;

@@ -11,6 +11,8 @@ export function dreamErrorOf(error: NocturneError): DreamError {
         ? " Check the storage backend (space, permissions, locks), then start a new dream."
         : type === "internal_error"
           ? " This is a bug or an unexpected condition; the partial output store was kept. Start a new dream, and report it if it repeats."
-          : "";
+          : type === "timeout"
+            ? " Give it a larger timeoutMs (the CLI's --timeout) or fewer sessions, then start a new dream."
+            : "";
   return { type, message: `${error.message} [${error.code}]${hint}` };
 }

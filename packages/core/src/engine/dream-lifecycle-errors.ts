@@ -17,6 +17,15 @@ export function dreamNotCancelable(dream: Pick<Dream, "id" | "status">): Nocturn
   );
 }
 
+/** `conflict`: another `update_existing` dream on the store has not fully stopped (the hosted 409). */
+export function dreamConflict(storeId: string, otherId: string): NocturneError {
+  return new NocturneError(
+    "conflict",
+    `Dream ${otherId} is still updating memory store ${storeId}; a store takes one update_existing dream at a time. Wait for it to end (or cancel it), then retry.`,
+    { details: { memory_store_id: storeId, dream_id: otherId } },
+  );
+}
+
 /** `dream_not_archivable`: the dream is still pending or running. */
 export function dreamNotArchivable(dream: Pick<Dream, "id" | "status">): NocturneError {
   return new NocturneError(

@@ -17,6 +17,7 @@ export function pendingDream(request: ValidDreamRequest, defaultModelId: string)
     outputs: [],
     model: { id: request.model ?? defaultModelId },
     instructions: request.instructions,
+    output_behavior: request.outputBehavior,
     usage: emptyUsage(),
     error: null,
     created_at: nowIso(),

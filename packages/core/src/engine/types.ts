@@ -56,6 +56,12 @@ export interface CreateDreamOptions {
   signal?: AbortSignal;
   /** Extract every session again, even those the input store already folded in (see `applyIncremental`). */
   force?: boolean;
+  /**
+   * Runtime budget in milliseconds, counted from creation (time queued included). A dream still running when it
+   * runs out stops as a cancel does (calls in flight aborted, the partial output store kept and unlocked, usage
+   * counted) and ends `failed` with `error.type` `timeout`. Default `DEFAULT_DREAM_TIMEOUT_MS` (6 hours).
+   */
+  timeoutMs?: number;
 }
 
 /** Dreams, shaped after the hosted `dreams.create/retrieve/list/cancel/archive`. */

@@ -30,6 +30,7 @@ import { readLineageSteps } from "./lineage.js";
 import { renderMemoriesSteps } from "./render-memories.js";
 import { resolveByRecencySteps } from "./resolve-by-recency.js";
 import { ensureInputsAvailable, type InputSnapshot } from "./snapshot-inputs.js";
+import { writeOutput } from "./write-output.js";
 
 /** Removes secrets from text before any model sees it. */
 export type Redactor = (text: string) => { text: string; redactions: number };
@@ -57,6 +58,8 @@ export interface PipelineContext {
   checkpoint(stage: DreamStage): Promise<void>;
   /** Creates (and locks) the output store; returns its id. */
   createOutputStore(): Promise<string>;
+  /** The dream writes into its input store (`update_existing`): `createOutputStore` returns that store, locked. */
+  updateExisting?: boolean;
 }
 
 /** A sentence a model read but declined, with its reason. */
@@ -345,21 +348,15 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
 
   await beginStage("write");
   await ensureInputsAvailable(context.storage, snapshot, pacer);
-  const outputStoreId = state.outputStoreId;
   const rendered = await pacer.run(renderMemoriesSteps(facts, state.dreamId));
   attachLedger(rendered, snapshot, state.sessions, state.dreamId);
-  for (const memory of rendered) {
-    await pacer.pace();
-    const written = await context.storage.createMemory(outputStoreId, {
-      path: memory.path,
-      content: memory.content,
-      lineage: memory.lineage,
-    });
-    state.written.set(written.path, written.id);
-    for (const fact of memory.facts) state.writtenTo.set(fact, written.path);
-    state.outputContent.set(written.path, memory.content);
-    context.emit({ type: "memory.written", memory_id: written.id, path: written.path });
-  }
+  const target = {
+    storage: context.storage,
+    storeId: state.outputStoreId,
+    existing: context.updateExisting === true ? snapshot.memories : null,
+    emit: context.emit,
+  };
+  await writeOutput(target, rendered, state, pacer);
 }
 
 /** Memory facts with each one-off fact replaced by what sorting made of it (kept whole, split, or narrowed). */

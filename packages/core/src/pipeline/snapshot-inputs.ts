@@ -1,6 +1,12 @@
 import { NocturneError } from "../errors.js";
 import type { StorageAdapter } from "../ports/storage-adapter.js";
-import { CreateDreamInput, type DreamInput, MAX_DREAM_SESSIONS, MAX_INSTRUCTIONS_LENGTH } from "../schemas/dream.js";
+import {
+  CreateDreamInput,
+  type DreamInput,
+  type DreamOutputBehavior,
+  MAX_DREAM_SESSIONS,
+  MAX_INSTRUCTIONS_LENGTH,
+} from "../schemas/dream.js";
 import type { LedgerEntry } from "../schemas/lineage.js";
 import type { Memory } from "../schemas/memory.js";
 import type { MemoryStore } from "../schemas/memory-store.js";
@@ -38,6 +44,8 @@ export interface ValidDreamRequest {
   sessionIds: string[];
   instructions: string;
   model: string | undefined;
+  /** Where the result goes; `update_existing` names the input store. */
+  outputBehavior: DreamOutputBehavior;
 }
 
 function invalid(
@@ -62,7 +70,7 @@ export function validateDreamRequest(input: unknown): ValidDreamRequest {
       { issues: parsed.error.issues },
     );
   }
-  const { inputs, instructions, model } = parsed.data;
+  const { inputs, instructions, model, output_behavior: outputBehavior } = parsed.data;
   const stores = inputs.filter((entry) => entry.type === "memory_store");
   const sessionsEntries = inputs.filter((entry) => entry.type === "sessions");
   if (stores.length !== 1 || sessionsEntries.length !== 1) {
@@ -95,6 +103,13 @@ export function validateDreamRequest(input: unknown): ValidDreamRequest {
       { length: instructions.length, max: MAX_INSTRUCTIONS_LENGTH },
     );
   }
+  if (outputBehavior.type === "update_existing" && outputBehavior.memory_store_id !== storeId) {
+    throw invalid(
+      "invalid_input",
+      `output_behavior update_existing names memory store ${outputBehavior.memory_store_id}, but the dream reads ${storeId}; a dream can only update the store it reads. Name the input store.`,
+      { memory_store_id: outputBehavior.memory_store_id, input_memory_store_id: storeId },
+    );
+  }
   const sortedIds = [...sessionIds].sort();
   return {
     inputs: [
@@ -105,6 +120,7 @@ export function validateDreamRequest(input: unknown): ValidDreamRequest {
     sessionIds: sortedIds,
     instructions,
     model,
+    outputBehavior,
   };
 }
 

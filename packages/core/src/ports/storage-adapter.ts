@@ -9,6 +9,7 @@ import type {
   UpdateMemoryInput,
 } from "../schemas/memory.js";
 import type { CreateMemoryStoreInput, MemoryStore, UpdateMemoryStoreInput } from "../schemas/memory-store.js";
+import type { ListMemoryVersionsOptions, MemoryVersion, MemoryWriteOptions } from "../schemas/memory-version.js";
 import type { ConsolidationReport } from "../schemas/report.js";
 import type { Session, SessionSummary } from "../schemas/session.js";
 import type { SessionWriter } from "./session-writer.js";
@@ -19,6 +20,25 @@ export interface AdapterCapabilities {
   persistent: boolean;
   /** Several processes may open the same storage at once safely. */
   multiProcess: boolean;
+  /** Every memory write is recorded as a version, readable through `memoryVersions`. Absent means false. */
+  memoryVersions?: boolean;
+}
+
+/**
+ * The optional history of a store's memories (see {@link MemoryVersion}), kept by adapters that declare
+ * `capabilities.memoryVersions`. Every write through the adapter that changes a memory's path or content records
+ * one version in the same atomic step, attributed to the write's `actor`.
+ */
+export interface MemoryVersionLog {
+  /** Versions newest first, optionally of one memory only. `memory_store_not_found`. */
+  list(storeId: string, options?: ListMemoryVersionsOptions): Promise<Page<MemoryVersion>>;
+  /** One version, redacted or not; null when the store holds none with that id. */
+  get(storeId: string, versionId: string): Promise<MemoryVersion | null>;
+  /**
+   * Removes the version's path and content from everything the adapter keeps (the live memory is untouched) and
+   * records who did it; the record stays. Idempotent. `memory_version_not_found`.
+   */
+  redact(storeId: string, versionId: string, options?: MemoryWriteOptions): Promise<MemoryVersion>;
 }
 
 /** Which process runs a dream, so a restart can tell a live dream from one whose process died. */
@@ -79,18 +99,32 @@ export interface StorageAdapter {
    */
   setMemoryStoreLock(id: string, dreamId: string | null): Promise<void>;
 
-  /** Creates a memory. `memory_path_conflict` when the path is taken; `memory_store_archived`. */
-  createMemory(storeId: string, input: CreateMemoryInput): Promise<Memory>;
+  /**
+   * Creates a memory. `memory_path_conflict` when the path is taken; `memory_store_archived`. Every write method
+   * takes `options.actor`, recorded on the version it makes by adapters that keep versions.
+   */
+  createMemory(storeId: string, input: CreateMemoryInput, options?: MemoryWriteOptions): Promise<Memory>;
   getMemory(storeId: string, memoryId: string): Promise<Memory | null>;
   getMemoryByPath(storeId: string, path: string): Promise<Memory | null>;
   /** Moves and/or rewrites a memory. `memory_not_found`, `precondition_failed`, `memory_path_conflict`. */
-  updateMemory(storeId: string, memoryId: string, input: UpdateMemoryInput): Promise<Memory>;
+  updateMemory(
+    storeId: string,
+    memoryId: string,
+    input: UpdateMemoryInput,
+    options?: MemoryWriteOptions,
+  ): Promise<Memory>;
   /** Deletes a memory. `memory_not_found`, `precondition_failed`. */
-  deleteMemory(storeId: string, memoryId: string, options?: { precondition?: Precondition }): Promise<void>;
+  deleteMemory(
+    storeId: string,
+    memoryId: string,
+    options?: { precondition?: Precondition } & MemoryWriteOptions,
+  ): Promise<void>;
   /** Memories sorted by path (UTF-8 byte order), optionally under a path prefix. */
   listMemories(storeId: string, options?: ListMemoriesOptions): Promise<Page<Memory>>;
   /** Applies every write or none (`precondition_failed` when any precondition fails). Returns the upserted memories. */
-  writeMemories(storeId: string, writes: MemoryWrite[]): Promise<Memory[]>;
+  writeMemories(storeId: string, writes: MemoryWrite[], options?: MemoryWriteOptions): Promise<Memory[]>;
+  /** Present exactly when `capabilities.memoryVersions` is true. */
+  readonly memoryVersions?: MemoryVersionLog;
 
   /** Creates or replaces a session. */
   putSession(session: Session): Promise<Session>;

@@ -15,6 +15,12 @@ export function isTerminalStatus(status: DreamStatus): boolean {
   return status === "completed" || status === "failed" || status === "canceled";
 }
 
+/**
+ * A dream's runtime budget in milliseconds (`dreams.create(…, { timeoutMs })`): a whole number from 1 ms to about
+ * 24.8 days, the longest a timer waits.
+ */
+export const DreamTimeoutMs = z.number().int().min(1).max(2_147_483_647);
+
 /** The memory store a dream reads. */
 export const DreamMemoryStoreInput = z.object({ type: z.literal("memory_store"), memory_store_id: z.string().min(1) });
 /** The sessions a dream reads. */
@@ -22,6 +28,17 @@ export const DreamSessionsInput = z.object({ type: z.literal("sessions"), sessio
 /** One entry of a dream's `inputs`. */
 export const DreamInput = z.discriminatedUnion("type", [DreamMemoryStoreInput, DreamSessionsInput]);
 export type DreamInput = z.infer<typeof DreamInput>;
+
+/**
+ * Which store a dream writes its result to, as the hosted API names it: a new store (`create_new`, the default), or
+ * the input store itself (`update_existing`, naming that store), every change recorded as a memory version by the
+ * dream. While one `update_existing` dream on a store has not fully stopped, another is refused (`conflict`).
+ */
+export const DreamOutputBehavior = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("create_new") }),
+  z.object({ type: z.literal("update_existing"), memory_store_id: z.string().min(1) }),
+]);
+export type DreamOutputBehavior = z.infer<typeof DreamOutputBehavior>;
 
 /** The store a dream writes (appears once the dream is running). */
 export const DreamOutput = z.object({ type: z.literal("memory_store"), memory_store_id: z.string().min(1) });
@@ -56,6 +73,8 @@ export const Dream = z.object({
   outputs: z.array(DreamOutput),
   model: z.object({ id: z.string().min(1) }),
   instructions: z.string().max(MAX_INSTRUCTIONS_LENGTH),
+  /** Records made before output behaviors existed read as `create_new`. */
+  output_behavior: DreamOutputBehavior.default({ type: "create_new" }),
   usage: Usage,
   error: DreamError.nullable(),
   created_at: Timestamp,
@@ -70,6 +89,8 @@ export const CreateDreamInput = z.object({
   /** A model id, recorded on the dream. The engine's configured model runs it; defaults to that model's id. */
   model: z.string().min(1).optional(),
   instructions: z.string().default(""),
+  /** Default `create_new`. */
+  output_behavior: DreamOutputBehavior.default({ type: "create_new" }),
 });
 export type CreateDreamInput = z.input<typeof CreateDreamInput>;
 

@@ -336,6 +336,7 @@ describe("dream lifecycle", () => {
         outputs: [{ type: "memory_store", memory_store_id: output.id }],
         model: { id: "scripted" },
         instructions: "",
+        output_behavior: { type: "create_new" },
         usage: { input_tokens: 5, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
         error: null,
         created_at: "2026-01-01T00:00:00.000Z",

@@ -12,6 +12,11 @@ export interface ConformanceFixture {
   reopen?: () => StorageAdapter | Promise<StorageAdapter>;
   /** Removes what the factory made (temp folders, database files). Runs after every adapter is closed. */
   cleanup?: () => void | Promise<void>;
+  /**
+   * True when `text` is found anywhere the adapter keeps data (its files, database file and log, every table). With
+   * it, the memory-version checks prove that a redaction leaves no copy behind; without it they check the API only.
+   */
+  storageContains?: (text: string) => Promise<boolean>;
 }
 
 /** Builds a fresh fixture; called once per test. */
@@ -23,6 +28,8 @@ export interface AdapterConformanceOptions {
   persistent?: boolean;
   /** Run the checks with two adapters (the second from `reopen`) writing the same storage at once. */
   multiProcess?: boolean;
+  /** Run the memory-version checks: the adapter declares `capabilities.memoryVersions` and has `memoryVersions`. */
+  memoryVersions?: boolean;
 }
 
 /** The live fixture of the current test. */
@@ -35,6 +42,8 @@ export interface Harness {
   reopen(): Promise<StorageAdapter>;
   /** Closes one adapter now (it is not closed again after the test). */
   close(adapter: StorageAdapter): Promise<void>;
+  /** The fixture's `storageContains`, when it has one. */
+  readonly storageContains: ((text: string) => Promise<boolean>) | undefined;
 }
 
 /**
@@ -103,6 +112,9 @@ export function useHarness(runner: ConformanceRunner, factory: ConformanceFactor
     async close(adapter: StorageAdapter): Promise<void> {
       open = open.filter((other) => other !== adapter);
       await adapter.close?.();
+    },
+    get storageContains() {
+      return fixture?.storageContains;
     },
   };
 }

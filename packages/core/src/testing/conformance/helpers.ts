@@ -140,6 +140,7 @@ export function sampleDream(id: string, overrides: Partial<Dream> = {}): Dream {
     outputs: [{ type: "memory_store", memory_store_id: "memstore_output" }],
     model: { id: "offline" },
     instructions: "Keep it short. ✓",
+    output_behavior: { type: "create_new" },
     usage: { input_tokens: 10, output_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
     error: null,
     created_at: "2026-03-01T10:00:00.000Z",

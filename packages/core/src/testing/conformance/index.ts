@@ -13,6 +13,7 @@ import { sessionTests } from "./session-tests.js";
 import { sessionWriterTests } from "./session-writer-tests.js";
 import { storeTests } from "./store-tests.js";
 import { timestampTests } from "./timestamp-tests.js";
+import { versionTests } from "./version-tests.js";
 
 export type { AdapterConformanceOptions, ConformanceFactory, ConformanceFixture } from "./harness.js";
 export type { ConformanceMatchers, ConformanceRunner, TestFunction } from "./runner.js";
@@ -23,7 +24,8 @@ export type { ConformanceMatchers, ConformanceRunner, TestFunction } from "./run
  * are). The suite never imports a test runner itself. Every test gets a fresh adapter from `factory` (closed and
  * cleaned up afterwards), so tests never see each other's data. Optional checks run only when asked: `persistent`
  * (needs the factory's `reopen`) and `multiProcess` (two adapters over the same storage at once, also via
- * `reopen`); checks not asked for are not registered.
+ * `reopen`) and `memoryVersions` (the adapter's optional `memoryVersions` log; give the fixture a `storageContains`
+ * to have redaction checked against everything it stores); checks not asked for are not registered.
  *
  * @example
  * import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -60,5 +62,6 @@ export function runAdapterConformance(
     concurrencyTests(harness);
     persistenceTests(harness, options);
     multiProcessTests(harness, options);
+    versionTests(harness, options);
   });
 }

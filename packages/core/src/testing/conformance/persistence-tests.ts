@@ -22,6 +22,12 @@ export function capabilityTests(h: Harness, options: AdapterConformanceOptions):
         multiProcess,
         "capabilities.multiProcess must match the suite's `multiProcess` option (pass { multiProcess: true } and a reopen hook)",
       ).toBe(options.multiProcess ?? false);
+      const versions = h.adapter.capabilities.memoryVersions === true;
+      expect(
+        versions,
+        "capabilities.memoryVersions must match the suite's `memoryVersions` option (pass { memoryVersions: true })",
+      ).toBe(options.memoryVersions ?? false);
+      expect(h.adapter.memoryVersions !== undefined, "memoryVersions is present exactly when declared").toBe(versions);
     });
   });
 }
