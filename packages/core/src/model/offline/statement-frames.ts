@@ -60,6 +60,8 @@ const TIME_STOP = new Set(
   ),
 );
 const DEICTIC = new Set("this that it these those them something anything everything stuff things one".split(" "));
+/** Chat fillers that close a clause ("my name's Tiago btw"): never part of a value. */
+const DISCOURSE = new Set("btw fyi lol tbh imo imho fwiw haha lmao ngl tho idk rn".split(" "));
 const VALUE_POS = new Set(["ADJ", "NOUN", "PROPN", "NUM", "X", "SYM"]);
 const GENERIC_ENTITY = new Set(
   "api service services app repo repository project codebase package module the tests test".split(" "),
@@ -193,7 +195,8 @@ function nounPhrase(
   for (;;) {
     const token = clause.tokens[end];
     if (!token) break;
-    if (TIME_STOP.has(token.low) || DEICTIC.has(token.low) || isWorkload(clause, end)) break;
+    if (TIME_STOP.has(token.low) || DEICTIC.has(token.low) || DISCOURSE.has(token.low) || isWorkload(clause, end))
+      break;
     const inner = end > start;
     const activity = options.activity === true && token.pos === "VERB" && token.low.endsWith("ing");
     if (!/[\p{L}\p{N}]/u.test(token.text) && !CONNECTORS.has(token.text)) break;

@@ -286,6 +286,14 @@ describe("offline model: utterances → facts", () => {
     }
   });
 
+  it.each([
+    ["my name's Tiago btw", "profile.name", "Tiago"],
+    ["my timezone is CET fyi", "profile.timezone", "CET"],
+  ])("keeps a chat filler out of the value: %j", async (text, key, value) => {
+    const facts = await extractOne(text);
+    expect(facts.map((fact) => [fact.key, fact.value])).toEqual([[key, value]]);
+  });
+
   it.each(NOTHING)("reads nothing from %j", async (text) => {
     expect(await extractOne(text)).toEqual([]);
   });
