@@ -27,6 +27,7 @@ import { deduplicate } from "./deduplicate.js";
 import { attachLedger, settledTogether, skippedNotice } from "./incremental.js";
 import { keepLastingPartsSteps } from "./keep-lasting-parts.js";
 import { readLineageSteps } from "./lineage.js";
+import { packSessions } from "./pack-sessions.js";
 import { renderMemoriesSteps } from "./render-memories.js";
 import { resolveByRecencySteps } from "./resolve-by-recency.js";
 import { ensureInputsAvailable, type InputSnapshot } from "./snapshot-inputs.js";
@@ -130,11 +131,12 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   await beginStage("chunk");
   const skipped = skippedNotice(snapshot);
   if (skipped) context.emit({ type: "notice", message: skipped });
-  const chunks: Chunk[] = [];
+  const bySession: Chunk[][] = [];
   for (const session of snapshot.sessions) {
     if (snapshot.incremental?.skip.has(session.id)) continue;
-    chunks.push(...(await pacer.run(chunkTranscriptSteps(session, context.tokenizer, settings.chunkTokens))));
+    bySession.push(await pacer.run(chunkTranscriptSteps(session, context.tokenizer, settings.chunkTokens)));
   }
+  const chunks = packSessions(bySession, settings.chunkTokens);
   for (const chunk of chunks) {
     for (const line of chunk.lines) {
       const clean = context.redact(line.text);
@@ -161,7 +163,11 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   const memories = lineage.toExtract;
   state.stats.chunks = chunks.length;
   const chunksBySession = new Map<string, number>();
-  for (const chunk of chunks) chunksBySession.set(chunk.sessionId, (chunksBySession.get(chunk.sessionId) ?? 0) + 1);
+  for (const chunk of chunks) {
+    for (const id of new Set(chunk.lines.map((line) => line.sessionId))) {
+      chunksBySession.set(id, (chunksBySession.get(id) ?? 0) + 1);
+    }
+  }
   for (const session of state.sessions) session.chunks = chunksBySession.get(session.sessionId) ?? 0;
 
   await beginStage("extract");
@@ -193,14 +199,18 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
     }
   };
   let done = 0;
+  const reported = new Map(state.sessions.map((session) => [session.sessionId, session]));
   const extractChunk = (chunk: Chunk, order: number) =>
     extractWith({ type: "transcript", chunk }, order, async (facts) => {
       const checked = await pacer.run(checkAll(facts, indexChunk(chunk), chunk.key));
       return () => {
         candidates.push(...checked.accepted);
         for (const { dropped } of checked.rejected) state.dropped.push(dropped);
-        const session = state.sessions.find((entry) => entry.sessionId === chunk.sessionId);
-        if (session) session.facts += checked.accepted.length;
+        for (const fact of checked.accepted) {
+          const cited = fact.evidence.find((item) => item.type === "event");
+          const session = reported.get(cited?.type === "event" ? cited.sessionId : chunk.sessionId);
+          if (session) session.facts++;
+        }
         done++;
         context.emit({
           type: "chunk",

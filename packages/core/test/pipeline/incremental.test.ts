@@ -37,7 +37,7 @@ function recordingModel(): ConsolidationModel & {
         source.type === "transcript"
           ? source.chunk.lines.map((line) => ({ id: line.eventId, text: line.text }))
           : source.memories.flatMap((memory) => memory.content.split("\n").map((text) => ({ id: memory.id, text })));
-      if (source.type === "transcript") sessionsRead.push(source.chunk.sessionId);
+      if (source.type === "transcript") sessionsRead.push(...new Set(source.chunk.lines.map((line) => line.sessionId)));
       return items.flatMap((item) => {
         const match = pattern.exec(item.text);
         if (!match) return [];
