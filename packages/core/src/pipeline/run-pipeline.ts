@@ -349,7 +349,8 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   }
 
   await beginStage("synthesize");
-  const facts = await synthesize(context, callModel, callContext, pacer, consolidated, transient, state);
+  const settled = (ids: readonly string[]) => ids.length > 0 && ids.every((id) => fromLineage.has(originOf(id)));
+  const facts = await synthesize(context, callModel, callContext, pacer, { consolidated, transient, settled }, state);
   facts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   state.consolidated = facts;
 
@@ -386,13 +387,24 @@ function replaceSorted(
   return facts.flatMap((fact) => (fact.kind === "transient" ? (sorted.get(fact.id) ?? [fact]) : [fact]));
 }
 
+/** What synthesis reads: the dream's consolidated and one-off facts, and which were settled by an earlier dream. */
+interface SynthesisInput {
+  consolidated: ConsolidatedFact[];
+  transient: CandidateFact[];
+  /** Whether facts with these ids were all read back from lineage (an earlier dream synthesized over them). */
+  settled: (ids: readonly string[]) => boolean;
+}
+
+/**
+ * Proposes insights over the dream's facts in batches. A batch holding only facts read back from lineage is not
+ * sent: the dream that wrote them already synthesized over them, and its insights are among them.
+ */
 async function synthesize(
   context: PipelineContext,
   callModel: <T>(call: () => Promise<T>) => Promise<T>,
   callContext: ModelCallContext,
   pacer: Pacer,
-  consolidated: ConsolidatedFact[],
-  transient: CandidateFact[],
+  { consolidated, transient, settled }: SynthesisInput,
   state: ReportInputs,
 ): Promise<ConsolidatedFact[]> {
   if (context.snapshot.sessions.length < 2) return consolidated;
@@ -411,9 +423,26 @@ async function synthesize(
       item.type === "event" ? [{ session_id: item.sessionId, event_id: item.eventId }] : [],
     ),
   });
-  const input = [...consolidated, ...transient].map(toSynthesis).filter((fact) => fact.evidence.length > 0);
-  if (input.length === 0) return consolidated;
-  const batches = await pacer.run(batchSynthesisFactsSteps(input, context.tokenizer, context.settings.chunkTokens));
+  const fresh = new Set<SynthesisFact>();
+  const input: SynthesisFact[] = [];
+  for (const [fact, ids] of [
+    ...consolidated.map((fact) => [fact, fact.sourceFactIds] as const),
+    ...transient.map((fact) => [fact, [fact.id]] as const),
+  ]) {
+    const entry = toSynthesis(fact);
+    if (entry.evidence.length === 0) continue;
+    input.push(entry);
+    if (!settled(ids)) fresh.add(entry);
+  }
+  if (fresh.size === 0) return consolidated;
+  const all = await pacer.run(batchSynthesisFactsSteps(input, context.tokenizer, context.settings.chunkTokens));
+  const batches = all.filter((batch) => batch.some((fact) => fresh.has(fact)));
+  if (batches.length < all.length) {
+    context.emit({
+      type: "notice",
+      message: `${all.length - batches.length} of ${all.length} synthesis batches hold only facts an earlier dream consolidated (read back from lineage) and were not sent to the model.`,
+    });
+  }
   const proposed = (
     await Promise.all(batches.map((batch) => callModel(() => context.model.synthesize(batch, callContext))))
   ).flat();
