@@ -15,6 +15,9 @@ export interface PrefixGate {
   run<T>(key: string, call: () => Promise<T>, signal?: AbortSignal): Promise<T>;
 }
 
+/** Prefixes remembered before expired ones are forgotten (each dream's instructions make a prefix of their own). */
+const MAX_REMEMBERED = 64;
+
 /** A gate whose prefixes stay warm for `ttlMs` after their last answered call; `now` is for tests. */
 export function createPrefixGate(ttlMs: number, now: () => number = Date.now): PrefixGate {
   const lastUse = new Map<string, number>();
@@ -23,13 +26,18 @@ export function createPrefixGate(ttlMs: number, now: () => number = Date.now): P
     const last = lastUse.get(key);
     return last !== undefined && now() - last < ttlMs;
   };
+  const used = (key: string) => {
+    lastUse.set(key, now());
+    if (lastUse.size <= MAX_REMEMBERED) return;
+    for (const [other] of lastUse) if (!isWarm(other)) lastUse.delete(other);
+  };
 
   return {
     async run(key, call, signal) {
       for (;;) {
         if (isWarm(key)) {
           const result = await call();
-          lastUse.set(key, now());
+          used(key);
           return result;
         }
         const ahead = leading.get(key);
@@ -40,7 +48,7 @@ export function createPrefixGate(ttlMs: number, now: () => number = Date.now): P
       leading.set(key, new Promise<void>((resolve) => (release = resolve)));
       try {
         const result = await call();
-        lastUse.set(key, now());
+        used(key);
         return result;
       } finally {
         leading.delete(key);

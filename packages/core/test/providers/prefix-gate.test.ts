@@ -72,6 +72,28 @@ describe("createPrefixGate", () => {
     expect(await Promise.all(runs)).toEqual(["x", "y"]);
   });
 
+  it("keeps recent prefixes warm while it forgets expired ones among many", async () => {
+    let clock = 0;
+    const gate = createPrefixGate(1_000, () => clock);
+    for (let key = 0; key < 70; key++) await gate.run(`k${key}`, () => Promise.resolve(key));
+    clock = 500;
+    await gate.run("recent", () => Promise.resolve(0));
+    clock = 1_200;
+    await gate.run("fresh", () => Promise.resolve(0));
+    const started: string[] = [];
+    const together = ["recent-1", "recent-2"].map((name) => deferredCall(started, name));
+    const warm = together.map((entry) => gate.run("recent", entry.call));
+    const expired = ["old-1", "old-2"].map((name) => deferredCall(started, name));
+    const cold = expired.map((entry) => gate.run("k0", entry.call));
+    await turn();
+    expect(started).toEqual(["recent-1", "recent-2", "old-1"]);
+    for (const entry of [...together, ...expired]) {
+      entry.resolve();
+      await turn();
+    }
+    expect(await Promise.all([...warm, ...cold])).toEqual(["recent-1", "recent-2", "old-1", "old-2"]);
+  });
+
   it("stops a waiting call with aborted when its signal fires", async () => {
     const gate = createPrefixGate(60_000);
     const started: string[] = [];
