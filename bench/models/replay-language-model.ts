@@ -29,6 +29,7 @@ export interface ReplayLanguageModelOptions {
 
 const QUOTED = String.raw`("(?:[^"\\]|\\.)*")`;
 const TRANSCRIPT = new RegExp(`<transcript session_id=${QUOTED} chunk=${QUOTED}>`);
+const TRANSCRIPT_BLOCK = /(?=<transcript session_id=)/;
 const EVENT = new RegExp(
   String.raw`<event id=${QUOTED} role=${QUOTED} at=${QUOTED}(?: part=${QUOTED})?>\n([\s\S]*?)\n</event>`,
   "g",
@@ -50,13 +51,22 @@ function unescapeData(text: string): string {
   return text.replace(ESCAPED_TAG, "<$1$2");
 }
 
-function parseTranscript(prompt: string): { chunkKey: string; lines: ReplayLine[] } {
-  const header = TRANSCRIPT.exec(prompt);
-  const lines: ReplayLine[] = [];
-  for (const match of prompt.matchAll(EVENT)) {
-    lines.push({ eventId: unquote(match[1]), text: unescapeData(match[5] ?? "") });
-  }
-  return { chunkKey: unquote(header?.[2]), lines };
+/**
+ * The transcript blocks of an extraction prompt, each with the key that seeds its noise: the chunk's key, or for a
+ * chunk packing several short sessions, the key each session's chunk would have alone (`<session>#0`), so the
+ * replay's errors do not depend on how the engine groups sessions into calls.
+ */
+function parseTranscript(prompt: string): Array<{ sourceKey: string; lines: ReplayLine[] }> {
+  const blocks = prompt.split(TRANSCRIPT_BLOCK).slice(1);
+  const packed = blocks.length > 1;
+  return blocks.map((block) => {
+    const header = TRANSCRIPT.exec(block);
+    const lines: ReplayLine[] = [];
+    for (const match of block.matchAll(EVENT)) {
+      lines.push({ eventId: unquote(match[1]), text: unescapeData(match[5] ?? "") });
+    }
+    return { sourceKey: packed ? `${unquote(header?.[1])}#0` : unquote(header?.[2]), lines };
+  });
 }
 
 function parseMemories(prompt: string): ReplayMemory[] {
@@ -156,10 +166,7 @@ export function createReplayLanguageModel(core: ReplayCore, options: ReplayLangu
       let json: unknown;
       if (task === CONSOLIDATION_OUTPUT_NAMES.extract) {
         const facts = TRANSCRIPT.test(prompt)
-          ? (() => {
-              const { chunkKey, lines } = parseTranscript(prompt);
-              return core.extractTranscript(chunkKey, lines, attempt);
-            })()
+          ? parseTranscript(prompt).flatMap(({ sourceKey, lines }) => core.extractTranscript(sourceKey, lines, attempt))
           : core.extractMemories(parseMemories(prompt), attempt);
         json = { facts };
       } else if (task === CONSOLIDATION_OUTPUT_NAMES.judge) {

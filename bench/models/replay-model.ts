@@ -1,5 +1,5 @@
-import type { ConsolidationModel } from "@nocturne/core";
-import type { ReplayCore } from "./replay-core.js";
+import type { Chunk, ConsolidationModel } from "@nocturne/core";
+import type { ReplayCore, ReplayLine } from "./replay-core.js";
 
 /** Options of {@link createReplayModel}. */
 export interface ReplayModelOptions {
@@ -23,11 +23,7 @@ export function createReplayModel(core: ReplayCore, options: ReplayModelOptions 
     async extract(source, context) {
       const facts =
         source.type === "transcript"
-          ? core.extractTranscript(
-              source.chunk.key,
-              source.chunk.lines.map((line) => ({ eventId: line.eventId, text: line.text })),
-              0,
-            )
+          ? bySession(source.chunk).flatMap(({ sourceKey, lines }) => core.extractTranscript(sourceKey, lines, 0))
           : core.extractMemories(source.memories, 0);
       const shown =
         source.type === "transcript"
@@ -53,4 +49,19 @@ export function createReplayModel(core: ReplayCore, options: ReplayModelOptions 
       return insights;
     },
   };
+}
+
+/**
+ * A chunk's lines by session, each with the key that seeds its noise: the chunk's own, or for a chunk packing several
+ * short sessions, the key each session's chunk would have alone (`<session>#0`), as the language-level replay does.
+ */
+function bySession(chunk: Chunk): Array<{ sourceKey: string; lines: ReplayLine[] }> {
+  const groups = new Map<string, ReplayLine[]>();
+  for (const line of chunk.lines) {
+    const lines = groups.get(line.sessionId) ?? [];
+    lines.push({ eventId: line.eventId, text: line.text });
+    groups.set(line.sessionId, lines);
+  }
+  if (groups.size <= 1) return [{ sourceKey: chunk.key, lines: [...groups.values()].flat() }];
+  return [...groups].map(([sessionId, lines]) => ({ sourceKey: `${sessionId}#0`, lines }));
 }

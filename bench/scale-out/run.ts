@@ -115,6 +115,12 @@ function spawnWorker(config: BenchWorkerConfig): Promise<{ stop(): Promise<numbe
   });
 }
 
+/**
+ * A chunk budget that holds one of the bench's sessions (about 340 tokens) but not two, so a dream makes one
+ * extraction call per session, the fan-out this bench measures; the default budget would pack them into a few calls.
+ */
+const ONE_SESSION_PER_CHUNK = 500;
+
 async function benchDreams(args: Args): Promise<DreamRow[]> {
   const schema = `bench_scale_${randomBytes(4).toString("hex")}`;
   const storage = await createPostgresAdapter({ connectionString: PG_URL, schema, maxConnections: 4 });
@@ -122,7 +128,12 @@ async function benchDreams(args: Args): Promise<DreamRow[]> {
   try {
     const inputs = await seedBenchInputs(storage, args.sessions);
     const model = withLatency(createOfflineConsolidationModel(), args.latencyMs);
-    const engine = createNocturne({ storage, model, concurrency: args.concurrency });
+    const engine = createNocturne({
+      storage,
+      model,
+      concurrency: args.concurrency,
+      chunkTokens: ONE_SESSION_PER_CHUNK,
+    });
     let started = performance.now();
     const local = await engine.dreams.wait((await engine.dreams.create({ inputs })).id);
     const localReport = await engine.dreams.report(local.id);
@@ -152,7 +163,13 @@ async function benchDreams(args: Args): Promise<DreamRow[]> {
         rateLimit: plan.rate ?? undefined,
       };
       const workers = await Promise.all(Array.from({ length: plan.workers }, () => spawnWorker(config)));
-      const client = createDistributedNocturne({ storage, connection: REDIS_URL, prefix, modelId: model.id });
+      const client = createDistributedNocturne({
+        storage,
+        connection: REDIS_URL,
+        prefix,
+        modelId: model.id,
+        chunkTokens: ONE_SESSION_PER_CHUNK,
+      });
       started = performance.now();
       const dream = await client.dreams.wait((await client.dreams.create({ inputs })).id);
       const wallSeconds = (performance.now() - started) / 1000;

@@ -28,6 +28,8 @@ describe("the bench plan", () => {
         expect(goal(`family.${name}.current_fact_recall`, "perfect")).toEqual({ op: "==", value: 1 });
       }
       expect(goal("chained_vs_single_agreement", "perfect")).toEqual({ op: "==", value: 1 });
+      expect(labels).toContain("small-sessions");
+      expect(figures.find((entry) => entry.name === "model_calls_per_session")?.goal).toEqual({ op: "<=", value: 1.2 });
     });
 
     it(`runs offline dreams of three sizes in the ${quick ? "quick" : "full"} run, cancels in the largest`, () => {

@@ -138,6 +138,24 @@ describe("the noisy replay", () => {
     expect(forward).not.toEqual(clean);
   });
 
+  it("answers a chunk packing several sessions as it answers each session's chunk alone", async () => {
+    const model = createLlmConsolidationModel(
+      createReplayLanguageModel(createReplayCore(scenario.truth, { profile: NOISY, seed: 9 })),
+    );
+    const whole = scenario.sessions
+      .slice(0, 3)
+      .map((session) => chunkTranscript(session, tokenizer, 100_000)[0] as Chunk);
+    const packed: Chunk = {
+      ...(whole[0] as Chunk),
+      key: `${whole[0]?.key}+2`,
+      lines: whole.flatMap((chunk) => chunk.lines),
+    };
+    const alone: ExtractedFact[] = [];
+    for (const chunk of whole) alone.push(...(await model.extract({ type: "transcript", chunk }, context())));
+    expect(alone.length).toBeGreaterThan(0);
+    expect(await model.extract({ type: "transcript", chunk: packed }, context())).toEqual(alone);
+  });
+
   it("makes each kind of error it is configured for", () => {
     const all = (profile: Partial<typeof NOISY>) =>
       chunks.flatMap((chunk) =>

@@ -18,7 +18,8 @@ import { dropPrefix, REDIS_URL, uniquePrefix } from "./redis-fixture.js";
 import { seedInputs, storeContents } from "./support/fixtures.js";
 import { createRuleModel } from "./support/rule-model.js";
 
-const CHUNK_TOKENS = 1500;
+/** Holds one of the fixture's ~430-token sessions but not two, so every session is its own model call. */
+const CHUNK_TOKENS = 500;
 const tokenizer = createTiktokenTokenizer();
 const cleanups: Array<() => Promise<void>> = [];
 

@@ -13,7 +13,8 @@ import { spawnWorker, type WorkerProcess } from "./support/spawn-worker.js";
 import { callLogKey, latencyKey, type WorkerProcessConfig } from "./support/worker-config.js";
 
 const SESSIONS = 100;
-const CHUNK_TOKENS = 1500;
+/** Holds one of the fixture's ~430-token sessions but not two, so every session is its own model call. */
+const CHUNK_TOKENS = 500;
 const prefix = uniquePrefix("three");
 const tenant = `tenant-${randomBytes(4).toString("hex")}`;
 let dropSchema: () => Promise<void>;

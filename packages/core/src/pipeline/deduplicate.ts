@@ -8,6 +8,7 @@ import { UnionFind } from "../util/union-find.js";
 import { authorityOrder, byAuthority, declaredCardinality, restsOnSession } from "./fact-order.js";
 import {
   compatibleSubjects,
+  distinctIdentifiers,
   type FactView,
   normalizeValue,
   SAME_VALUE_SIMILARITY,
@@ -155,7 +156,7 @@ export async function deduplicate(facts: CandidateFact[], options: DeduplicateOp
   const related = (i: number, j: number): boolean => {
     const a = views[i] as FactView;
     const b = views[j] as FactView;
-    return !settled(a.fact, b.fact) && compatibleSubjects(a, b);
+    return !settled(a.fact, b.fact) && compatibleSubjects(a, b) && !distinctIdentifiers(a, b);
   };
   const words = await pacer.run(internSets(views.map((view) => view.words)));
   await forEachSimilarPair(

@@ -27,6 +27,7 @@ import { deduplicate } from "./deduplicate.js";
 import { attachLedger, settledTogether, skippedNotice } from "./incremental.js";
 import { keepLastingPartsSteps } from "./keep-lasting-parts.js";
 import { readLineageSteps } from "./lineage.js";
+import { packSessions } from "./pack-sessions.js";
 import { renderMemoriesSteps } from "./render-memories.js";
 import { resolveByRecencySteps } from "./resolve-by-recency.js";
 import { ensureInputsAvailable, type InputSnapshot } from "./snapshot-inputs.js";
@@ -133,11 +134,12 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   await beginStage("chunk");
   const skipped = skippedNotice(snapshot);
   if (skipped) context.emit({ type: "notice", message: skipped });
-  const chunks: Chunk[] = [];
+  const bySession: Chunk[][] = [];
   for (const session of snapshot.sessions) {
     if (snapshot.incremental?.skip.has(session.id)) continue;
-    chunks.push(...(await pacer.run(chunkTranscriptSteps(session, context.tokenizer, settings.chunkTokens))));
+    bySession.push(await pacer.run(chunkTranscriptSteps(session, context.tokenizer, settings.chunkTokens)));
   }
+  const chunks = packSessions(bySession, settings.chunkTokens);
   for (const chunk of chunks) {
     for (const line of chunk.lines) {
       const clean = context.redact(line.text);
@@ -164,7 +166,11 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   const memories = lineage.toExtract;
   state.stats.chunks = chunks.length;
   const chunksBySession = new Map<string, number>();
-  for (const chunk of chunks) chunksBySession.set(chunk.sessionId, (chunksBySession.get(chunk.sessionId) ?? 0) + 1);
+  for (const chunk of chunks) {
+    for (const id of new Set(chunk.lines.map((line) => line.sessionId))) {
+      chunksBySession.set(id, (chunksBySession.get(id) ?? 0) + 1);
+    }
+  }
   for (const session of state.sessions) session.chunks = chunksBySession.get(session.sessionId) ?? 0;
 
   await beginStage("extract");
@@ -196,14 +202,18 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
     }
   };
   let done = 0;
+  const reported = new Map(state.sessions.map((session) => [session.sessionId, session]));
   const extractChunk = (chunk: Chunk, order: number) =>
     extractWith({ type: "transcript", chunk }, order, async (facts) => {
       const checked = await pacer.run(checkAll(facts, indexChunk(chunk), chunk.key));
       return () => {
         candidates.push(...checked.accepted);
         for (const { dropped } of checked.rejected) state.dropped.push(dropped);
-        const session = state.sessions.find((entry) => entry.sessionId === chunk.sessionId);
-        if (session) session.facts += checked.accepted.length;
+        for (const fact of checked.accepted) {
+          const cited = fact.evidence.find((item) => item.type === "event");
+          const session = reported.get(cited?.type === "event" ? cited.sessionId : chunk.sessionId);
+          if (session) session.facts++;
+        }
         done++;
         context.emit({
           type: "chunk",
@@ -342,7 +352,8 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   }
 
   await beginStage("synthesize");
-  const facts = await synthesize(context, callModel, callContext, pacer, consolidated, transient, state);
+  const settled = (ids: readonly string[]) => ids.length > 0 && ids.every((id) => fromLineage.has(originOf(id)));
+  const facts = await synthesize(context, callModel, callContext, pacer, { consolidated, transient, settled }, state);
   facts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   state.consolidated = facts;
 
@@ -373,13 +384,24 @@ function replaceSorted(
   return facts.flatMap((fact) => (fact.kind === "transient" ? (sorted.get(fact.id) ?? [fact]) : [fact]));
 }
 
+/** What synthesis reads: the dream's consolidated and one-off facts, and which were settled by an earlier dream. */
+interface SynthesisInput {
+  consolidated: ConsolidatedFact[];
+  transient: CandidateFact[];
+  /** Whether facts with these ids were all read back from lineage (an earlier dream synthesized over them). */
+  settled: (ids: readonly string[]) => boolean;
+}
+
+/**
+ * Proposes insights over the dream's facts in batches. A batch holding only facts read back from lineage is not
+ * sent: the dream that wrote them already synthesized over them, and its insights are among them.
+ */
 async function synthesize(
   context: PipelineContext,
   callModel: <T>(call: () => Promise<T>) => Promise<T>,
   callContext: ModelCallContext,
   pacer: Pacer,
-  consolidated: ConsolidatedFact[],
-  transient: CandidateFact[],
+  { consolidated, transient, settled }: SynthesisInput,
   state: ReportInputs,
 ): Promise<ConsolidatedFact[]> {
   if (context.snapshot.sessions.length < 2) return consolidated;
@@ -398,9 +420,26 @@ async function synthesize(
       item.type === "event" ? [{ session_id: item.sessionId, event_id: item.eventId }] : [],
     ),
   });
-  const input = [...consolidated, ...transient].map(toSynthesis).filter((fact) => fact.evidence.length > 0);
-  if (input.length === 0) return consolidated;
-  const batches = await pacer.run(batchSynthesisFactsSteps(input, context.tokenizer, context.settings.chunkTokens));
+  const fresh = new Set<SynthesisFact>();
+  const input: SynthesisFact[] = [];
+  for (const [fact, ids] of [
+    ...consolidated.map((fact) => [fact, fact.sourceFactIds] as const),
+    ...transient.map((fact) => [fact, [fact.id]] as const),
+  ]) {
+    const entry = toSynthesis(fact);
+    if (entry.evidence.length === 0) continue;
+    input.push(entry);
+    if (!settled(ids)) fresh.add(entry);
+  }
+  if (fresh.size === 0) return consolidated;
+  const all = await pacer.run(batchSynthesisFactsSteps(input, context.tokenizer, context.settings.chunkTokens));
+  const batches = all.filter((batch) => batch.some((fact) => fresh.has(fact)));
+  if (batches.length < all.length) {
+    context.emit({
+      type: "notice",
+      message: `${all.length - batches.length} of ${all.length} synthesis batches hold only facts an earlier dream consolidated (read back from lineage) and were not sent to the model.`,
+    });
+  }
   const proposed = (
     await Promise.all(batches.map((batch) => callModel(() => context.model.synthesize(batch, callContext))))
   ).flat();

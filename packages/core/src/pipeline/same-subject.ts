@@ -134,6 +134,23 @@ export function sameNames(a: FactView, b: FactView): boolean {
   return isSubset(a.roleAnchors, new Set(b.roleAnchors)) || isSubset(b.roleAnchors, new Set(a.roleAnchors));
 }
 
+/** Role anchors made of letters and digits (`atlas17`, `alpha1`, `euwest3`): identifiers of particular things. */
+function identifiersOf(view: FactView): string[] {
+  return view.roleAnchors.filter((anchor) => /\p{L}/u.test(anchor) && /\p{N}/u.test(anchor));
+}
+
+/**
+ * Whether both facts name identifiers outside their values and neither names any of the other's: "Quartz-795 ships
+ * on weekly releases" and "Xenon-307 ships on weekly releases" are about two things, however alike they read.
+ */
+export function distinctIdentifiers(a: FactView, b: FactView): boolean {
+  const left = identifiersOf(a);
+  const right = identifiersOf(b);
+  return (
+    left.length > 0 && right.length > 0 && !left.some((id) => b.tokens.has(id)) && !right.some((id) => a.tokens.has(id))
+  );
+}
+
 /** Anchors of `a` that `b` does not name at all (not even in lowercase). */
 function onlyIn(a: FactView, b: FactView): string[] {
   return a.anchors.filter((anchor) => !b.tokens.has(anchor));

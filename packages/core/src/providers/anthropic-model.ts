@@ -3,8 +3,10 @@ import type { MessageCreateParamsNonStreaming, TextBlockParam } from "@anthropic
 import { NocturneError } from "../errors.js";
 import type { GenerateRequest, GenerateResult, LanguageModel } from "../ports/language-model.js";
 import type { Usage } from "../schemas/common.js";
+import { sha256 } from "../util/hash.js";
 import { abortedError } from "../util/retry.js";
 import { anthropicPrices, estimateCost, type TokenPrices } from "./anthropic-pricing.js";
+import { createPrefixGate } from "./prefix-gate.js";
 import { errorFromHttpFailure, invalidOutputError } from "./provider-errors.js";
 
 /** The model used when none is named. */
@@ -27,7 +29,10 @@ export interface AnthropicModelOptions {
    * against the schema. `tool`: one forced tool whose input is the output, for gateways or models without it.
    */
   structuredOutput?: "json_schema" | "tool";
-  /** Lifetime of the prompt-cache entry of the system prefix. Default `5m`. */
+  /**
+   * Lifetime of the prompt-cache entry of the system prefix. Default `5m`. The first call of each prefix is sent
+   * alone and the others sharing it wait for its answer, so the prefix is written to the cache once and read after.
+   */
   cacheTtl?: "5m" | "1h";
   /** Prices for {@link AnthropicModel.estimateCost}; default: the list price of the model's family. */
   prices?: TokenPrices;
@@ -46,8 +51,8 @@ export interface AnthropicModel extends LanguageModel {
 }
 
 /**
- * Claude through the official SDK. The cacheable system prefix gets `cache_control`, usage reports all four
- * counters, the SDK's own retries are off (the pipeline retries, honouring `retry-after`), and failures become
+ * Claude through the official SDK. The cacheable system prefix gets `cache_control` and is written once (the first
+ * call of each prefix goes alone, see {@link createPrefixGate}), usage reports all four counters, the SDK's own retries are off (the pipeline retries, honouring `retry-after`), and failures become
  * `NocturneError`s with `model_*` codes.
  */
 export function createAnthropicModel(options: AnthropicModelOptions = {}): AnthropicModel {
@@ -64,6 +69,7 @@ export function createAnthropicModel(options: AnthropicModelOptions = {}): Anthr
   const mode = options.structuredOutput ?? "json_schema";
   const prices = options.prices ?? anthropicPrices(modelId);
   const baseURL = options.baseURL ?? process.env.ANTHROPIC_BASE_URL ?? null;
+  const gate = createPrefixGate(options.cacheTtl === "1h" ? 3_600_000 : 300_000);
   let loading: Promise<LoadedSdk> | undefined;
   const load = (): Promise<LoadedSdk> => {
     loading ??= loadSdk().then((sdk) => ({
@@ -106,12 +112,17 @@ export function createAnthropicModel(options: AnthropicModelOptions = {}): Anthr
     if (request.signal?.aborted) throw abortedError(request.signal);
     const sdk = await load();
     const body = params(request, sdk);
-    // The SDK's own timeout stops at the headers; this deadline covers the whole call, body included.
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+    let deadline: AbortSignal | undefined;
+    const create = () => {
+      // The SDK's own timeout stops at the headers; this deadline covers the whole call, body included.
+      deadline = AbortSignal.timeout(timeoutMs);
+      const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+      return sdk.client.messages.create(body, { signal });
+    };
+    const key = prefixKey(body);
     let message: Anthropic.Message;
     try {
-      message = await sdk.client.messages.create(body, { signal });
+      message = await (key === null ? create() : gate.run(key, create, request.signal));
     } catch (thrown) {
       throw toModelError(sdk, thrown, request.signal, timeoutMs, deadline);
     }
@@ -176,6 +187,16 @@ function systemBlocks(request: GenerateRequest, ttl: "5m" | "1h" | undefined): T
   const block = blocks[last];
   if (block) block.cache_control = ttl ? { type: "ephemeral", ttl } : { type: "ephemeral" };
   return blocks;
+}
+
+/** What the prompt cache keys a request by, up to its breakpoint (tools, schema, system), or null when it has none. */
+function prefixKey(body: MessageCreateParamsNonStreaming): string | null {
+  const system = Array.isArray(body.system) ? body.system : [];
+  const last = system.findLastIndex((block) => block.cache_control != null);
+  if (last === -1) return null;
+  return sha256(
+    JSON.stringify([body.model, body.tools, body.tool_choice, body.output_config, system.slice(0, last + 1)]),
+  );
 }
 
 /** The reply's usage; a reply without any (some gateways) counts zero, which the engine reports as a notice. */

@@ -45,10 +45,14 @@ export const TranscriptLine = z.object({
 });
 export type TranscriptLine = z.infer<typeof TranscriptLine>;
 
-/** A slice of one transcript that fits the token budget; the unit of extraction. */
+/**
+ * A slice of one transcript that fits the token budget, or several small transcripts packed whole into one; the unit
+ * of extraction. Each line names its own session.
+ */
 export const Chunk = z.object({
-  /** `<session id>#<index>`: stable per dream, the step key for extraction. */
+  /** `<session id>#<index>`, or `<first session id>#0+<more sessions>` when packed: stable per dream. */
   key: z.string(),
+  /** The session of the chunk's first line. */
   sessionId: z.string(),
   index: z.number().int().nonnegative(),
   lines: z.array(TranscriptLine),

@@ -38,7 +38,8 @@ async function dreamWith(model: ConsolidationModel, options: { sessions?: number
   const storage = createInMemoryAdapter();
   const storeId = await storeWith(storage, { "/profile.md": "# Profile\n\n- I live in Berlin\n" });
   const sessions = Array.from({ length: options.sessions ?? 2 }, (_, index) =>
-    sessionOf(`sesn_${index}`, index + 1, [`I prefer tabs, note ${index}.`]),
+    // Each session is over half the chunk budget, so sessions are not packed together: one call per session.
+    sessionOf(`sesn_${index}`, index + 1, [`I prefer tabs, note ${index}. ${"Some filler words here. ".repeat(25)}`]),
   );
   for (const session of sessions) await storage.putSession(session);
   const nocturne = createNocturne({

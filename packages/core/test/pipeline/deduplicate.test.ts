@@ -37,6 +37,29 @@ describe("deduplicate", () => {
     );
   });
 
+  it("never asks about statements alike but about different identifiers; one shared identifier is still asked", async () => {
+    const twins = [
+      fact("quartz_795.release", "Quartz-795 ships on weekly releases."),
+      fact("xenon_307.cadence", "Xenon-307 ships on weekly releases."),
+    ];
+    const twinRun = await deduplicate(twins, { judge: never });
+    expect(twinRun.judgeCalls).toBe(0);
+    expect(twinRun.clusters).toHaveLength(2);
+
+    const asked: JudgePair[] = [];
+    const same = [
+      fact("quartz_795.release", "Quartz-795 ships on weekly releases."),
+      fact("quartz_795.cadence", "Quartz-795 ships on biweekly releases from now on."),
+    ];
+    await deduplicate(same, {
+      judge: async (pairs) => {
+        asked.push(...pairs);
+        return pairs.map((pair) => ({ id: pair.id, same: true }));
+      },
+    });
+    expect(asked).toHaveLength(1);
+  });
+
   it("merges near-identical statements under different keys deterministically", async () => {
     const facts = [
       fact("editor", "User prefers the Helix editor for all Rust code reviews."),

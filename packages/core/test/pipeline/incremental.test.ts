@@ -4,6 +4,7 @@ import {
   createNocturne,
   type DreamEvent,
   type ExtractionSource,
+  emptyUsage,
   isLedgerPath,
   type LedgerEntry,
   parseLedger,
@@ -20,10 +21,12 @@ function recordingModel(): ConsolidationModel & {
   reads: ExtractionSource["type"][];
   sessionsRead: string[];
   judged: string[];
+  synthesized: string[][];
 } {
   const reads: ExtractionSource["type"][] = [];
   const sessionsRead: string[] = [];
   const judged: string[] = [];
+  const synthesized: string[][] = [];
   const pattern = /(?:remember|The) (\w+) is (\w+)/;
   return {
     id: "recording",
@@ -31,13 +34,14 @@ function recordingModel(): ConsolidationModel & {
     reads,
     sessionsRead,
     judged,
+    synthesized,
     async extract(source) {
       reads.push(source.type);
       const items =
         source.type === "transcript"
           ? source.chunk.lines.map((line) => ({ id: line.eventId, text: line.text }))
           : source.memories.flatMap((memory) => memory.content.split("\n").map((text) => ({ id: memory.id, text })));
-      if (source.type === "transcript") sessionsRead.push(source.chunk.sessionId);
+      if (source.type === "transcript") sessionsRead.push(...new Set(source.chunk.lines.map((line) => line.sessionId)));
       return items.flatMap((item) => {
         const match = pattern.exec(item.text);
         if (!match) return [];
@@ -59,8 +63,13 @@ function recordingModel(): ConsolidationModel & {
       judged.push(...pairs.map((pair) => `${pair.left.key} ~ ${pair.right.key}`));
       return pairs.map((pair) => ({ id: pair.id, same: false }));
     },
-    async synthesize() {
-      return [];
+    async synthesize(facts) {
+      synthesized.push(facts.map((fact) => fact.statement));
+      const evidence = facts.flatMap((fact) => fact.evidence);
+      const sessions = [...new Map(evidence.map((item) => [item.session_id, item])).values()];
+      if (sessions.length < 2) return [];
+      const statement = "Every session settles one project setting.";
+      return [{ key: "insights.settings", topic: "insights", statement, evidence: sessions.slice(0, 2) }];
     },
   };
 }
@@ -112,10 +121,12 @@ describe("incremental dreams", () => {
     return { storage, storeId };
   }
 
-  it("keeps a ledger of the sessions it folded in beside its memories, and a repeat dream skips them", async () => {
+  it("keeps a ledger of the sessions it folded in beside its memories, and a repeat dream skips them at no model cost", async () => {
     const { storage, storeId } = await seeded();
-    const first = await dream(storage, recordingModel(), storeId, ["sesn_a", "sesn_b"]);
+    const firstModel = recordingModel();
+    const first = await dream(storage, firstModel, storeId, ["sesn_a", "sesn_b"]);
     expect(first.ended.status).toBe("completed");
+    expect(firstModel.synthesized).toHaveLength(1);
     const entries = await ledgerOf(storage, first.outputId);
     expect(entries.map((entry) => entry.session_id).sort()).toEqual(["sesn_a", "sesn_b"]);
     expect(entries.map((entry) => entry.content_sha256).sort()).toEqual(
@@ -141,6 +152,11 @@ describe("incremental dreams", () => {
 
     const facts = (second.report?.outputs ?? []).flatMap((output) => output.facts.map((fact) => fact.statement));
     expect(facts.sort()).toEqual(["The database is postgres.", "The owner is payments.", "The region is lisbon."]);
+    const insights = (await readAllMemories(storage, second.outputId)).find((memory) => memory.path === "/insights.md");
+    expect(insights?.content).toContain("- Every session settles one project setting.");
+    // Every fact came back from lineage: the first dream synthesized over them, so no synthesis call is made.
+    expect(model.synthesized).toEqual([]);
+    expect(second.ended.usage).toEqual(emptyUsage());
     const carried = await ledgerOf(storage, second.outputId);
     expect(carried.map((entry) => entry.session_id).sort()).toEqual(["sesn_a", "sesn_b"]);
   });

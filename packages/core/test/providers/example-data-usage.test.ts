@@ -135,13 +135,17 @@ describe("token usage of a dream over examples/data through the Anthropic provid
       judge: log.filter((e) => e.output === CONSOLIDATION_OUTPUT_NAMES.judge),
       synthesize: log.filter((e) => e.output === CONSOLIDATION_OUTPUT_NAMES.synthesize),
     };
-    expect(stages["extract (transcripts)"].length).toBeGreaterThanOrEqual(sessionIds.length);
+    // The short example sessions are packed into a few chunks; each session still has its own transcript block.
+    expect(stages["extract (transcripts)"].length).toBeLessThan(sessionIds.length);
+    const transcriptPrompts = stages["extract (transcripts)"].map((entry) => entry.prompt).join("\n");
+    for (const id of sessionIds) expect(transcriptPrompts).toContain(`<transcript session_id=${JSON.stringify(id)}`);
     expect(
       log
         .slice(1)
         .every((entry) => entry.usage.cache_read_input_tokens > 0 || entry.usage.cache_creation_input_tokens > 0),
     ).toBe(true);
-    expect(dream.usage.cache_read_input_tokens).toBeGreaterThan(dream.usage.cache_creation_input_tokens);
+    const writers = log.filter((entry) => entry.usage.cache_creation_input_tokens > 0).map((entry) => entry.output);
+    expect(writers.length).toBe(new Set(writers).size);
 
     if (process.env.NOCTURNE_MEASURE === "1") {
       const rows = Object.entries(stages).map(([stage, entries]) => ({

@@ -16,13 +16,16 @@ async function setUp(sessions: number) {
 
 describe("model faults", () => {
   it("completes a 100-session dream with 20% of model calls failing, with the same output as a clean run", async () => {
+    // A small chunk budget keeps these short sessions in many calls (the default packs them into a few).
+    const options = { chunkTokens: 150 };
     const clean = await setUp(100);
-    const cleanRun = await runDream(clean.storage, createScriptedLanguageModel({ script: honestReply }), clean.inputs);
+    const cleanModel = createScriptedLanguageModel({ script: honestReply });
+    const cleanRun = await runDream(clean.storage, cleanModel, clean.inputs, options);
     expect(cleanRun.dream.status).toBe("completed");
 
     const faulty = await setUp(100);
     const model = createFaultyModel({ seed: SEED, rate: 0.2 });
-    const { dream, output } = await runDream(faulty.storage, model, faulty.inputs);
+    const { dream, output } = await runDream(faulty.storage, model, faulty.inputs, options);
 
     expect(dream.status, JSON.stringify(dream.error)).toBe("completed");
     const injected = Object.values(model.tally.faults).reduce((sum, n) => sum + n, 0);

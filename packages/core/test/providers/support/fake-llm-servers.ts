@@ -61,16 +61,43 @@ interface MessagesBody {
   output_config?: { format?: { schema: unknown } };
 }
 
+/** Options of {@link startFakeAnthropic}. */
+export interface FakeAnthropicOptions {
+  /**
+   * Answer a request only once no new request has arrived for a few turns of the event loop, as a model that takes
+   * time to answer: every request the client sends together is then in flight at once.
+   */
+  answerWhenQuiet?: boolean;
+}
+
+/** Turns of the event loop without a new request after which an `answerWhenQuiet` server answers. */
+const QUIET_TURNS = 20;
+
 /**
- * A Messages API server over a responder. Usage is counted with tiktoken on what was really sent; the prefix up to
- * the `cache_control` block is written to a simulated cache on first sight (if ≥1,024 tokens) and read afterwards.
+ * A Messages API server over a responder. Usage is counted with tiktoken on what was really sent. The prefix up to
+ * the `cache_control` block (if ≥1,024 tokens) is cached the way the real service caches it: a request finding it
+ * not yet cached writes it (`cache_creation_input_tokens`), and it can be read only once such a reply has been
+ * sent, so requests in flight together before that each write it.
  */
-export async function startFakeAnthropic(responder: Responder, fault?: Fault): Promise<FakeLlmServer> {
+export async function startFakeAnthropic(
+  responder: Responder,
+  fault?: Fault,
+  options: FakeAnthropicOptions = {},
+): Promise<FakeLlmServer> {
   const cache = new Set<string>();
   const reported = emptyUsage();
   const answered: Record<string, number> = {};
   const log: FakeLlmServer["log"] = [];
-  const server = await startLoopbackServer((received, index) => {
+  const quiet = async () => {
+    let seen = server.requests.length;
+    for (let turns = 0; turns < QUIET_TURNS; turns++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (server.requests.length !== seen) turns = -1;
+      seen = server.requests.length;
+    }
+  };
+  const server = await startLoopbackServer(async (received, index) => {
+    if (options.answerWhenQuiet) await quiet();
     const injected = fault?.(received, index);
     if (injected) {
       if ("json" in injected) addUsage(reported, (injected.json as { usage?: Partial<Usage> }).usage ?? {});
@@ -105,8 +132,10 @@ export async function startFakeAnthropic(responder: Responder, fault?: Fault): P
     if (prefixTokens >= MIN_CACHEABLE_TOKENS) {
       const key = `${body.model}\u0000${prefix}`;
       if (cache.has(key)) usage.cache_read_input_tokens = prefixTokens;
-      else usage.cache_creation_input_tokens = prefixTokens;
-      cache.add(key);
+      else {
+        usage.cache_creation_input_tokens = prefixTokens;
+        setImmediate(() => cache.add(key));
+      }
       usage.input_tokens = Math.max(0, total - prefixTokens);
     } else {
       usage.input_tokens = total;
