@@ -210,15 +210,14 @@ export function* buildReportSteps(inputs: ReportInputs, cache: ReportCache = {})
 
   const outputs: ReportedOutput[] = [];
   for (const [path, memoryId] of [...inputs.written.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const facts = byPath.get(path) ?? [];
-    outputs.push({
-      memoryId,
-      path,
-      contentSha256: sha256(inputs.outputContent.get(path) ?? ""),
-      facts: facts.filter((fact) => fact.kind !== "insight").map(reportedFact),
-      insights: facts.filter((fact) => fact.kind === "insight").map((fact) => fact.statement),
-    });
-    yield;
+    const facts: ReportedOutput["facts"] = [];
+    const insights: string[] = [];
+    for (const fact of byPath.get(path) ?? []) {
+      if (fact.kind === "insight") insights.push(fact.statement);
+      else facts.push(reportedFact(fact));
+      yield;
+    }
+    outputs.push({ memoryId, path, contentSha256: sha256(inputs.outputContent.get(path) ?? ""), facts, insights });
   }
 
   const factsByMemory = yield* factsByMemorySteps(inputs.memoryFacts, cache);

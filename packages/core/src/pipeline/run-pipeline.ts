@@ -15,6 +15,7 @@ import type { DroppedFact } from "../schemas/report.js";
 import { inOrder } from "../util/in-order.js";
 import { createPacer, finish, type Pacer, type Steps } from "../util/pacer.js";
 import { type RetryOptions, withRetry } from "../util/retry.js";
+import { sortSteps } from "../util/sort-steps.js";
 import { normalizeText } from "../util/text.js";
 import { atomizeFactsSteps } from "./atomize-facts.js";
 import type { ReportInputs } from "./build-report.js";
@@ -175,7 +176,7 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
 
   await beginStage("extract");
   await ensureInputsAvailable(context.storage, snapshot, pacer);
-  const candidates: CandidateFact[] = [...lineage.facts];
+  let candidates: CandidateFact[] = [...lineage.facts];
   state.memoryFacts.push(...lineage.facts);
   const commit = inOrder();
   const extractWith = async (
@@ -281,7 +282,7 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
       message: `${state.stats.carriedLines} lines of the input memories yielded no fact from the model; they are carried over unchanged (see the report's inputs).`,
     });
   }
-  candidates.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  candidates = await pacer.run(sortSteps(candidates, (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   state.stats.candidateFacts = candidates.length;
 
   await beginStage("dedupe");
@@ -353,8 +354,12 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
 
   await beginStage("synthesize");
   const settled = (ids: readonly string[]) => ids.length > 0 && ids.every((id) => fromLineage.has(originOf(id)));
-  const facts = await synthesize(context, callModel, callContext, pacer, { consolidated, transient, settled }, state);
-  facts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const facts = await pacer.run(
+    sortSteps(
+      await synthesize(context, callModel, callContext, pacer, { consolidated, transient, settled }, state),
+      (a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+    ),
+  );
   state.consolidated = facts;
 
   await beginStage("write");

@@ -3,7 +3,7 @@ import { setImmediate } from "node:timers";
 import { abortedError } from "./retry.js";
 
 /** Longest stretch of synchronous work between two turns of the event loop, in milliseconds. */
-export const SLICE_MS = 10;
+export const SLICE_MS = 5;
 
 /** Generator steps run between two reads of the clock (counted across runs of one pacer): a step is small, a read is not free. */
 const STEPS_PER_CLOCK_READ = 8;
