@@ -79,9 +79,17 @@ describe.each(["fs", "sqlite"] as const)("SIGKILL at random points (%s adapter)"
         const before = await fingerprintInputs(setup, inputs.storeId, inputs.sessionIds);
         await setup.close?.();
 
-        const killAfter = random.int(0, 30);
+        // The first run's model answers after ten minutes, so the kill surely lands mid-dream; the others land at random points.
+        const midDream = run === 0;
+        const killAfter = midDream ? 1 : random.int(0, 30);
         const { killed } = await runAndKill(
-          { backend, location, storeId: inputs.storeId, sessionIds: inputs.sessionIds, latencyMs: 15 },
+          {
+            backend,
+            location,
+            storeId: inputs.storeId,
+            sessionIds: inputs.sessionIds,
+            latencyMs: midDream ? 600_000 : 15,
+          },
           killAfter,
           random.int(0, 25),
         );
