@@ -190,6 +190,7 @@ console.log("QUICK START OK");
 const core = require("@nocturne/core");
 assert.equal(typeof core.createNocturne, "function");
 assert.equal(typeof core.createInMemoryAdapter, "function");
+assert.equal(typeof require("@nocturne/core/internals").runPipeline, "function");
 const testing = require("@nocturne/core/testing");
 assert.equal(typeof testing.runAdapterConformance, "function");
 assert.equal(typeof testing.createScriptedLanguageModel, "function");

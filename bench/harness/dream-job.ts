@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
-import { createTiktokenTokenizer, renderTranscript, type Tokenizer, type Usage } from "@nocturne/core";
+import { createTiktokenTokenizer, type Tokenizer, type Usage } from "@nocturne/core";
+import { renderTranscript } from "@nocturne/core/internals";
 import { z } from "zod";
 import { measureQuality, type QualityMetrics } from "../metrics/quality.js";
 import type { CallMeter } from "../models/call-meter.js";

@@ -1,4 +1,5 @@
-import { type ConsolidationModel, type LanguageModel, sleep } from "@nocturne/core";
+import type { ConsolidationModel, LanguageModel } from "@nocturne/core";
+import { sleep } from "@nocturne/core/internals";
 import type { CallMeter } from "./call-meter.js";
 
 /** How slow a simulated model is. */

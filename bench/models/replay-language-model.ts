@@ -1,7 +1,5 @@
 import { performance } from "node:perf_hooks";
 import {
-  abortedError,
-  CONSOLIDATION_OUTPUT_NAMES,
   type GenerateRequest,
   type GenerateResult,
   type JudgePair,
@@ -10,6 +8,7 @@ import {
   type SynthesisFact,
   type Usage,
 } from "@nocturne/core";
+import { abortedError, CONSOLIDATION_OUTPUT_NAMES } from "@nocturne/core/internals";
 import type { CallMeter } from "./call-meter.js";
 import type { ReplayCore, ReplayLine, ReplayMemory } from "./replay-core.js";
 

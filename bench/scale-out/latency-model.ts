@@ -1,4 +1,5 @@
-import { type ConsolidationModel, type ModelCallContext, sleep } from "@nocturne/core";
+import type { ConsolidationModel, ModelCallContext } from "@nocturne/core";
+import { sleep } from "@nocturne/core/internals";
 
 /**
  * A ConsolidationModel that takes `latencyMs` per call, like a remote model, and then answers as `model` does.

@@ -1,11 +1,11 @@
 import {
   type ConsolidationReport,
-  chunkTranscript,
   createTiktokenTokenizer,
   memoryPathProblem,
   type ReportedFact,
   Session,
 } from "@nocturne/core";
+import { chunkTranscript } from "@nocturne/core/internals";
 import { describe, expect, it } from "vitest";
 import { createMatcher, hasRetractionCue } from "../metrics/match.js";
 import { measureQuality } from "../metrics/quality.js";

@@ -1,14 +1,12 @@
 import {
   type Chunk,
-  checkEvidence,
-  chunkTranscript,
   createLlmConsolidationModel,
   createTiktokenTokenizer,
   type ExtractedFact,
-  indexChunk,
   NocturneError,
   type Usage,
 } from "@nocturne/core";
+import { checkEvidence, chunkTranscript, indexChunk } from "@nocturne/core/internals";
 import { describe, expect, it } from "vitest";
 import { createCallMeter } from "../models/call-meter.js";
 import { withLatency } from "../models/latency.js";

@@ -1,4 +1,5 @@
-// Public API of @nocturne/core. Each section re-exports one area; add new exports to the matching section.
+// Public API of @nocturne/core: what users call. Each section re-exports one area; add new exports to the matching
+// section. The parts runners and first-party packages compose (pipeline stages, lifecycle helpers) are in internals.ts.
 
 // — errors
 export type { NocturneErrorCode, NocturneErrorOptions } from "./errors.js";
@@ -42,45 +43,11 @@ export * as storageRules from "./adapters/storage-rules.js";
 
 // — engine
 export { createNocturne } from "./engine/create-nocturne.js";
-export { defaultChunkTokens } from "./engine/default-chunk-tokens.js";
-export { dreamErrorOf } from "./engine/dream-error.js";
-export { DEFAULT_DREAM_TIMEOUT_MS, dreamDeadline, dreamTimeoutError, dreamTimeoutMs } from "./engine/dream-timeout.js";
-export { dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./engine/dream-lifecycle-errors.js";
-export { pendingDream } from "./engine/pending-dream.js";
-export { OFFLINE_DEFAULT_NOTICE } from "./engine/resolve-model.js";
+export { DEFAULT_DREAM_TIMEOUT_MS } from "./engine/dream-timeout.js";
 export type * from "./engine/types.js";
 export { createTiktokenTokenizer } from "./tokenizer/tiktoken-tokenizer.js";
 
-// — pipeline stages (pure functions over plain data; runners compose them)
-export type { ReportInputs } from "./pipeline/build-report.js";
-export { buildReport, initialReportInputs } from "./pipeline/build-report.js";
-export { checkEvidence, indexChunk, indexMemories, trustRank } from "./pipeline/check-evidence.js";
-export { checkInsights, INSIGHTS_TOPIC } from "./pipeline/check-insights.js";
-export { chunkTranscript, LINE_OVERHEAD_TOKENS } from "./pipeline/chunk-transcript.js";
-export type { DeduplicateOptions, DeduplicateResult, RefusedMerge } from "./pipeline/deduplicate.js";
-export { AMBIGUOUS_SIMILARITY, deduplicate, SAME_SUBJECT_SIMILARITY } from "./pipeline/deduplicate.js";
-export { applyIncremental, attachLedger, parseLedger, skippedNotice } from "./pipeline/incremental.js";
-export { isLedgerPath, LEDGER_PATH } from "./pipeline/ledger-path.js";
-export type { LineageRead } from "./pipeline/lineage.js";
-export { lineageLine, lineageOf, readLineage } from "./pipeline/lineage.js";
-export type { RenderedMemory } from "./pipeline/render-memories.js";
-export { renderMemories, topicPath } from "./pipeline/render-memories.js";
-export { renderTranscript } from "./pipeline/render-transcript.js";
-export type { Resolution } from "./pipeline/resolve-by-recency.js";
-export { clausesOf } from "./pipeline/clauses.js";
-export { resolveByRecency } from "./pipeline/resolve-by-recency.js";
-export { isPastMention, mentionsAsPast } from "./pipeline/past-mention.js";
-export { compatibleSubjects, rolesSwapped, sameValue, viewOf } from "./pipeline/same-subject.js";
-export { anchorsOf } from "./util/anchors.js";
-export type { PipelineContext, PipelineSettings, Redactor } from "./pipeline/run-pipeline.js";
-export { batchMemories, batchSynthesisFacts, runPipeline } from "./pipeline/run-pipeline.js";
-export type { IncrementalPlan, InputSnapshot, ValidDreamRequest } from "./pipeline/snapshot-inputs.js";
-export {
-  ensureInputsAvailable,
-  readAllMemories,
-  snapshotInputs,
-  validateDreamRequest,
-} from "./pipeline/snapshot-inputs.js";
+export { readAllMemories } from "./pipeline/snapshot-inputs.js";
 
 // — models
 export type { LlmConsolidationModelOptions } from "./model/llm/llm-consolidation-model.js";
@@ -90,10 +57,6 @@ export {
   OFFLINE_MODEL_ID,
   OfflineModelOptions,
 } from "./model/offline/offline-model.js";
-export { OUTPUT_NAMES as CONSOLIDATION_OUTPUT_NAMES } from "./model/llm/output-schemas.js";
-export { BASE_SYSTEM_PROMPT, buildSystemPrompt } from "./model/llm/system-prompt.js";
-export type { AdaptiveLimiter, AdaptiveLimiterOptions } from "./model/adaptive-limiter.js";
-export { createAdaptiveLimiter } from "./model/adaptive-limiter.js";
 export type { CreateLanguageModelOptions, ModelSpec } from "./providers/create-language-model.js";
 export { createLanguageModel, LOCAL_SERVER_URLS, parseModelSpec } from "./providers/create-language-model.js";
 export type { OpenAICompatibleModelOptions } from "./providers/openai-compatible-model.js";
@@ -102,14 +65,6 @@ export type { AnthropicModel, AnthropicModelOptions } from "./providers/anthropi
 export { createAnthropicModel, DEFAULT_ANTHROPIC_MODEL } from "./providers/anthropic-model.js";
 export type { TokenPrices } from "./providers/anthropic-pricing.js";
 export { ANTHROPIC_PRICES, anthropicPrices, estimateCost } from "./providers/anthropic-pricing.js";
-export {
-  DEFAULT_CALL_TIMEOUT_MS,
-  type GuardedModel,
-  type GuardModelOptions,
-  guardModel,
-  isReservedTopic,
-} from "./model/guard-model.js";
-export { errorFromHttpFailure, retryAfterMs } from "./providers/provider-errors.js";
 
 // — importers
 export { importTranscriptFile, listTranscriptFiles, TRANSCRIPT_EXTENSIONS } from "./importers/import-files.js";
@@ -127,7 +82,6 @@ export {
 } from "./importers/transcript-format.js";
 
 // — review report
-export { escapeHtml, escapeMarkdown } from "./report/escape.js";
 export { renderReportHtml } from "./report/render-html.js";
 export { renderReportMarkdown } from "./report/render-markdown.js";
 export type { MemoryContent, RenderedSessionInfo, ReportRenderOptions } from "./report/render-options.js";
@@ -142,4 +96,4 @@ export { SECRET_RULES, type SecretRule } from "./security/secret-rules.js";
 export { sha256, utf8Bytes } from "./util/hash.js";
 export { newId } from "./util/ids.js";
 export type { RetryListener, RetryOptions } from "./util/retry.js";
-export { abortedError, DEFAULT_RETRY, sleep, withRetry } from "./util/retry.js";
+export { DEFAULT_RETRY } from "./util/retry.js";

@@ -1,5 +1,4 @@
 import {
-  applyIncremental,
   type ConsolidationReport,
   type CreateDreamInput,
   type CreateDreamOptions,
@@ -7,24 +6,27 @@ import {
   type DreamEvent,
   type DreamLimits,
   type DreamsApi,
+  isTerminalStatus,
+  type ListArchivableOptions,
+  NocturneError,
+  OFFLINE_MODEL_ID,
+  type Page,
+  type StorageAdapter,
+  toNocturneError,
+} from "@nocturne/core";
+import {
+  applyIncremental,
   dreamDeadline,
   dreamNotArchivable,
   dreamNotCancelable,
   dreamNotFound,
   dreamTimeoutMs,
   initialReportInputs,
-  isTerminalStatus,
-  type ListArchivableOptions,
-  NocturneError,
-  OFFLINE_MODEL_ID,
-  type Page,
   pendingDream,
-  type StorageAdapter,
   sleep,
   snapshotInputs,
-  toNocturneError,
   validateDreamRequest,
-} from "@nocturne/core";
+} from "@nocturne/core/internals";
 import { Queue } from "bullmq";
 import { DreamEvents } from "./dream-events.js";
 import { DreamFlags } from "./dream-flags.js";

@@ -1,14 +1,12 @@
 import {
-  buildReport,
   type Dream,
   type DreamOwner,
   type DreamRecord,
-  dreamNotFound,
   isTerminalStatus,
   NocturneError,
-  type ReportInputs,
   type StorageAdapter,
 } from "@nocturne/core";
+import { buildReport, dreamNotFound, type ReportInputs } from "@nocturne/core/internals";
 import type { Redis } from "ioredis";
 import type { DreamUsage } from "./dream-usage.js";
 import { withRecordLock } from "./record-lock.js";

@@ -4,17 +4,19 @@ import {
   createLlmConsolidationModel,
   createOfflineConsolidationModel,
   createTiktokenTokenizer,
-  DEFAULT_CALL_TIMEOUT_MS,
-  defaultChunkTokens,
-  guardModel,
   type LanguageModel,
-  OFFLINE_DEFAULT_NOTICE,
-  type Redactor,
   type RetryOptions,
   redactSecrets,
   type StorageAdapter,
   type Tokenizer,
 } from "@nocturne/core";
+import {
+  DEFAULT_CALL_TIMEOUT_MS,
+  defaultChunkTokens,
+  guardModel,
+  OFFLINE_DEFAULT_NOTICE,
+  type Redactor,
+} from "@nocturne/core/internals";
 import { type Job, Queue, Worker } from "bullmq";
 import { DreamEvents } from "./dream-events.js";
 import { DreamFlags } from "./dream-flags.js";

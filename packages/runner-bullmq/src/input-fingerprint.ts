@@ -1,4 +1,5 @@
-import { type InputSnapshot, NocturneError, sha256 } from "@nocturne/core";
+import { NocturneError, sha256 } from "@nocturne/core";
+import type { InputSnapshot } from "@nocturne/core/internals";
 
 /** Hashes of a dream's inputs as read when it was created; every replay checks its fresh read against them. */
 export interface InputFingerprint {

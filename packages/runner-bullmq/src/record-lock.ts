@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { NocturneError, sleep } from "@nocturne/core";
+import { NocturneError } from "@nocturne/core";
+import { sleep } from "@nocturne/core/internals";
 import type { Redis } from "ioredis";
 import { dreamKey } from "./redis-keys.js";
 

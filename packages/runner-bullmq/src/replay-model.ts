@@ -1,5 +1,4 @@
 import {
-  abortedError,
   type ConsolidationModel,
   type ExtractedFact,
   type ExtractionSource,
@@ -10,6 +9,7 @@ import {
   type ProposedInsight,
   type SynthesisFact,
 } from "@nocturne/core";
+import { abortedError } from "@nocturne/core/internals";
 import { callJobId, callKeyOf, type ModelCall, type ModelCallOutcome } from "./model-calls.js";
 
 /** What a parent knows about one call: the child's outcome, or why the child job itself failed. */

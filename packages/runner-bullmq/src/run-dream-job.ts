@@ -1,24 +1,26 @@
 import { setMaxListeners } from "node:events";
 import {
-  applyIncremental,
   type Dream,
   type DreamEventBody,
   type DreamLimits,
+  isTerminalStatus,
+  NocturneError,
+  type StorageAdapter,
+  type Tokenizer,
+  toNocturneError,
+} from "@nocturne/core";
+import {
+  applyIncremental,
   dreamErrorOf,
   dreamTimeoutError,
   type InputSnapshot,
   initialReportInputs,
-  isTerminalStatus,
-  NocturneError,
   type Redactor,
   type ReportInputs,
   runPipeline,
-  type StorageAdapter,
   snapshotInputs,
-  type Tokenizer,
-  toNocturneError,
   type ValidDreamRequest,
-} from "@nocturne/core";
+} from "@nocturne/core/internals";
 import { type Job, WaitingChildrenError } from "bullmq";
 import { type DreamBudget, overBudget } from "./dream-budget.js";
 import type { DreamEvents } from "./dream-events.js";

@@ -1,13 +1,5 @@
-import {
-  addUsage,
-  type ConsolidationModel,
-  checkEvidence,
-  dreamTimeoutError,
-  emptyUsage,
-  indexChunk,
-  type ModelCallContext,
-  toNocturneError,
-} from "@nocturne/core";
+import { addUsage, type ConsolidationModel, emptyUsage, type ModelCallContext, toNocturneError } from "@nocturne/core";
+import { checkEvidence, dreamTimeoutError, indexChunk } from "@nocturne/core/internals";
 import { type Job, Worker } from "bullmq";
 import { type DreamBudget, overBudget } from "./dream-budget.js";
 import type { DreamEvents } from "./dream-events.js";

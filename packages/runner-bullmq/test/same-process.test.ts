@@ -1,11 +1,5 @@
-import {
-  createNocturne,
-  createTiktokenTokenizer,
-  type Dream,
-  type DreamEvent,
-  InMemoryAdapter,
-  OFFLINE_DEFAULT_NOTICE,
-} from "@nocturne/core";
+import { createNocturne, createTiktokenTokenizer, type Dream, type DreamEvent, InMemoryAdapter } from "@nocturne/core";
+import { OFFLINE_DEFAULT_NOTICE } from "@nocturne/core/internals";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createDistributedNocturne,

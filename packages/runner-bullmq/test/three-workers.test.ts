@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { PostgresAdapter } from "@nocturne/adapters-postgres";
-import { createNocturne, type DreamEvent, sleep } from "@nocturne/core";
+import { createNocturne, type DreamEvent } from "@nocturne/core";
+import { sleep } from "@nocturne/core/internals";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

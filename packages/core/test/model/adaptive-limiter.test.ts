@@ -1,5 +1,6 @@
 import { getEventListeners } from "node:events";
-import { createAdaptiveLimiter, NocturneError } from "@nocturne/core";
+import { NocturneError } from "@nocturne/core";
+import { createAdaptiveLimiter } from "@nocturne/core/internals";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 /** A task the test finishes by hand. */

@@ -1,4 +1,5 @@
-import { createAdaptiveLimiter, NocturneError, withRetry } from "@nocturne/core";
+import { NocturneError } from "@nocturne/core";
+import { createAdaptiveLimiter, withRetry } from "@nocturne/core/internals";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 const rateLimited = (retryAfterMs: number) =>

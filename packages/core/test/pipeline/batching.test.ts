@@ -1,4 +1,5 @@
-import { batchMemories, batchSynthesisFacts, type SynthesisFact, type Tokenizer } from "@nocturne/core";
+import type { SynthesisFact, Tokenizer } from "@nocturne/core";
+import { batchMemories, batchSynthesisFacts } from "@nocturne/core/internals";
 import { describe, expect, it } from "vitest";
 
 const words: Tokenizer = { count: (text) => text.split(/\s+/).filter(Boolean).length, split: (text) => [text] };

@@ -1,5 +1,6 @@
 import type { Session, Tokenizer } from "@nocturne/core";
-import { chunkTranscript, createTiktokenTokenizer } from "@nocturne/core";
+import { createTiktokenTokenizer } from "@nocturne/core";
+import { chunkTranscript } from "@nocturne/core/internals";
 import { describe, expect, it } from "vitest";
 
 const tokenizer = createTiktokenTokenizer();

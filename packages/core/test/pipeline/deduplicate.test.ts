@@ -1,4 +1,5 @@
-import { type CandidateFact, deduplicate, type JudgePair } from "@nocturne/core";
+import type { CandidateFact, JudgePair } from "@nocturne/core";
+import { deduplicate } from "@nocturne/core/internals";
 import { describe, expect, it } from "vitest";
 
 let counter = 0;

@@ -5,14 +5,12 @@ import {
   type DreamEvent,
   type ExtractionSource,
   emptyUsage,
-  isLedgerPath,
   type LedgerEntry,
-  parseLedger,
   readAllMemories,
   type Session,
   type StorageAdapter,
-  topicPath,
 } from "@nocturne/core";
+import { isLedgerPath, parseLedger, topicPath } from "@nocturne/core/internals";
 import { describe, expect, it } from "vitest";
 import { sessionOf, storeWith } from "../helpers/fixtures.js";
 

@@ -1,13 +1,5 @@
-import {
-  CONSOLIDATION_OUTPUT_NAMES,
-  chunkTranscript,
-  createInMemoryAdapter,
-  createNocturne,
-  LINE_OVERHEAD_TOKENS,
-  readAllMemories,
-  type Session,
-  type Tokenizer,
-} from "@nocturne/core";
+import { createInMemoryAdapter, createNocturne, readAllMemories, type Session, type Tokenizer } from "@nocturne/core";
+import { CONSOLIDATION_OUTPUT_NAMES, chunkTranscript, LINE_OVERHEAD_TOKENS } from "@nocturne/core/internals";
 import { createScriptedLanguageModel } from "@nocturne/core/testing";
 import { describe, expect, it } from "vitest";
 import { packSessions } from "../../src/pipeline/pack-sessions.js";

@@ -1,4 +1,4 @@
-import { mentionsAsPast } from "@nocturne/core";
+import { mentionsAsPast } from "@nocturne/core/internals";
 import { describe, expect, it } from "vitest";
 
 describe("mentionsAsPast", () => {

@@ -1,4 +1,5 @@
-import { type CandidateFact, clausesOf, resolveByRecency, type Trust } from "@nocturne/core";
+import type { CandidateFact, Trust } from "@nocturne/core";
+import { clausesOf, resolveByRecency } from "@nocturne/core/internals";
 import { describe, expect, it } from "vitest";
 
 function fact(

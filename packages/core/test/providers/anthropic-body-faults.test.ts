@@ -1,4 +1,5 @@
-import { createAnthropicModel, type GenerateRequest, NocturneError, withRetry } from "@nocturne/core";
+import { createAnthropicModel, type GenerateRequest, NocturneError } from "@nocturne/core";
+import { withRetry } from "@nocturne/core/internals";
 import { describe, expect, it } from "vitest";
 import { useLoopbackServer } from "./support/loopback-server.js";
 import { anthropicMessage } from "./support/wire-replies.js";

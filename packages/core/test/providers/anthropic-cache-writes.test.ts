@@ -1,10 +1,5 @@
-import {
-  CONSOLIDATION_OUTPUT_NAMES,
-  createAnthropicModel,
-  createInMemoryAdapter,
-  createNocturne,
-  type GenerateRequest,
-} from "@nocturne/core";
+import { createAnthropicModel, createInMemoryAdapter, createNocturne, type GenerateRequest } from "@nocturne/core";
+import { CONSOLIDATION_OUTPUT_NAMES } from "@nocturne/core/internals";
 import { afterEach, describe, expect, it } from "vitest";
 import { sessionOf, storeWith } from "../helpers/fixtures.js";
 import { ruleScript } from "../helpers/rule-script.js";

@@ -5,8 +5,8 @@ import {
   emptyUsage,
   type GenerateRequest,
   NocturneError,
-  withRetry,
 } from "@nocturne/core";
+import { withRetry } from "@nocturne/core/internals";
 import { describe, expect, it } from "vitest";
 import { useLoopbackServer } from "./support/loopback-server.js";
 import { anthropicError, anthropicMessage } from "./support/wire-replies.js";

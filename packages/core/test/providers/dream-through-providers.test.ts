@@ -1,5 +1,4 @@
 import {
-  CONSOLIDATION_OUTPUT_NAMES,
   createAnthropicModel,
   createInMemoryAdapter,
   createNocturne,
@@ -7,6 +6,7 @@ import {
   type LanguageModel,
   type StorageAdapter,
 } from "@nocturne/core";
+import { CONSOLIDATION_OUTPUT_NAMES } from "@nocturne/core/internals";
 import { afterEach, describe, expect, it } from "vitest";
 import { fingerprint, sessionOf, storeWith } from "../helpers/fixtures.js";
 import { ruleScript } from "../helpers/rule-script.js";

@@ -2,7 +2,6 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  CONSOLIDATION_OUTPUT_NAMES,
   createAnthropicModel,
   createInMemoryAdapter,
   createNocturne,
@@ -11,6 +10,7 @@ import {
   listTranscriptFiles,
   type Usage,
 } from "@nocturne/core";
+import { CONSOLIDATION_OUTPUT_NAMES } from "@nocturne/core/internals";
 import type { ScriptedReply } from "@nocturne/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeLlmServer, startFakeAnthropic } from "./support/fake-llm-servers.js";

@@ -1,5 +1,6 @@
 import type { GenerateRequest } from "@nocturne/core";
-import { NocturneError, withRetry } from "@nocturne/core";
+import { NocturneError } from "@nocturne/core";
+import { withRetry } from "@nocturne/core/internals";
 import { createScriptedLanguageModel, scripted } from "@nocturne/core/testing";
 import { describe, expect, it } from "vitest";
 

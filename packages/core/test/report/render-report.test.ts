@@ -1,4 +1,5 @@
-import { escapeHtml, escapeMarkdown, renderReportHtml, renderReportMarkdown, reportCounts } from "@nocturne/core";
+import { renderReportHtml, renderReportMarkdown, reportCounts } from "@nocturne/core";
+import { escapeHtml, escapeMarkdown } from "@nocturne/core/internals";
 import { describe, expect, it } from "vitest";
 import { PAYLOAD, SAMPLE_SESSIONS, sampleReport } from "./sample-report.js";
 

@@ -9,10 +9,10 @@ import {
   type Memory,
   readAllMemories,
   redactSecrets,
-  renderTranscript,
   type Session,
   type StorageAdapter,
 } from "@nocturne/core";
+import { renderTranscript } from "@nocturne/core/internals";
 import { describe, expect, it } from "vitest";
 import { createCompromisedModel } from "./fixtures/compromised-model.js";
 import { POISON_CASES, type PoisonCase } from "./fixtures/poisoned-transcripts.js";

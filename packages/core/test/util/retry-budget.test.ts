@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { NocturneError, withRetry } from "../../src/index.js";
+import { NocturneError } from "../../src/index.js";
+import { withRetry } from "../../src/internals.js";
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,14 +1,14 @@
-import {
-  type ConsolidationModel,
-  type ExtractedFact,
-  type ExtractionSource,
-  type JudgePair,
-  type JudgeVerdict,
-  type ModelCallContext,
-  type ProposedInsight,
-  type SynthesisFact,
-  sleep,
+import type {
+  ConsolidationModel,
+  ExtractedFact,
+  ExtractionSource,
+  JudgePair,
+  JudgeVerdict,
+  ModelCallContext,
+  ProposedInsight,
+  SynthesisFact,
 } from "@nocturne/core";
+import { sleep } from "@nocturne/core/internals";
 
 /** Where a call is in its life, for tests that watch model calls across processes. */
 export type CallPhase = "start" | "end" | "aborted";

@@ -1,14 +1,13 @@
 import {
   addUsage,
-  BASE_SYSTEM_PROMPT,
   type Chunk,
-  CONSOLIDATION_OUTPUT_NAMES,
   createLlmConsolidationModel,
   emptyUsage,
   type ModelCallContext,
   NocturneError,
   type Usage,
 } from "@nocturne/core";
+import { BASE_SYSTEM_PROMPT, CONSOLIDATION_OUTPUT_NAMES } from "@nocturne/core/internals";
 import { createScriptedLanguageModel, scripted } from "@nocturne/core/testing";
 import { describe, expect, it } from "vitest";
 

@@ -1,12 +1,12 @@
 import {
   addUsage,
-  CONSOLIDATION_OUTPUT_NAMES,
   createTiktokenTokenizer,
   emptyUsage,
   type GenerateRequest,
   type StructuredOutputSpec,
   type Usage,
 } from "@nocturne/core";
+import { CONSOLIDATION_OUTPUT_NAMES } from "@nocturne/core/internals";
 import type { ScriptedReply } from "@nocturne/core/testing";
 import {
   type LoopbackReply,

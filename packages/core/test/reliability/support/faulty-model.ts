@@ -1,4 +1,5 @@
-import { CONSOLIDATION_OUTPUT_NAMES, type GenerateRequest, sha256 } from "@nocturne/core";
+import { type GenerateRequest, sha256 } from "@nocturne/core";
+import { CONSOLIDATION_OUTPUT_NAMES } from "@nocturne/core/internals";
 import {
   createScriptedLanguageModel,
   type ScriptedLanguageModel,
