@@ -43,7 +43,7 @@ export * as storageRules from "./adapters/storage-rules.js";
 
 // — engine
 export { createNocturne } from "./engine/create-nocturne.js";
-export { DEFAULT_DREAM_TIMEOUT_MS } from "./engine/dream-timeout.js";
+export { DREAM_DEFAULTS } from "./defaults.js";
 export type * from "./engine/types.js";
 export { createTiktokenTokenizer } from "./tokenizer/tiktoken-tokenizer.js";
 
@@ -96,4 +96,3 @@ export { SECRET_RULES, type SecretRule } from "./security/secret-rules.js";
 export { sha256, utf8Bytes } from "./util/hash.js";
 export { newId } from "./util/ids.js";
 export type { RetryListener, RetryOptions } from "./util/retry.js";
-export { DEFAULT_RETRY } from "./util/retry.js";

@@ -3,16 +3,15 @@
 // Not covered by semver: any release may change it. Applications use the root entry, `@nocturne/core`.
 
 // — lifecycle
-export { defaultChunkTokens } from "./engine/default-chunk-tokens.js";
+export { defaultChunkTokens } from "./defaults.js";
 export { dreamErrorOf } from "./engine/dream-error.js";
 export { dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./engine/dream-lifecycle-errors.js";
 export { dreamDeadline, dreamTimeoutError, dreamTimeoutMs } from "./engine/dream-timeout.js";
 export { pendingDream } from "./engine/pending-dream.js";
-export { OFFLINE_DEFAULT_NOTICE } from "./engine/resolve-model.js";
+export { OFFLINE_DEFAULT_NOTICE, resolveModel } from "./engine/resolve-model.js";
 export type { AdaptiveLimiter, AdaptiveLimiterOptions } from "./model/adaptive-limiter.js";
 export { createAdaptiveLimiter } from "./model/adaptive-limiter.js";
 export {
-  DEFAULT_CALL_TIMEOUT_MS,
   type GuardedModel,
   type GuardModelOptions,
   guardModel,

@@ -1,22 +1,15 @@
 import { hostname } from "node:os";
 import {
   type ConsolidationModel,
-  createLlmConsolidationModel,
-  createOfflineConsolidationModel,
   createTiktokenTokenizer,
+  DREAM_DEFAULTS,
   type LanguageModel,
   type RetryOptions,
   redactSecrets,
   type StorageAdapter,
   type Tokenizer,
 } from "@nocturne/core";
-import {
-  DEFAULT_CALL_TIMEOUT_MS,
-  defaultChunkTokens,
-  guardModel,
-  OFFLINE_DEFAULT_NOTICE,
-  type Redactor,
-} from "@nocturne/core/internals";
+import { defaultChunkTokens, guardModel, type Redactor, resolveModel } from "@nocturne/core/internals";
 import { type Job, Queue, Worker } from "bullmq";
 import { DreamEvents } from "./dream-events.js";
 import { DreamFlags } from "./dream-flags.js";
@@ -81,10 +74,6 @@ export interface DreamWorker {
   close(): Promise<void>;
 }
 
-function isLanguageModel(model: ConsolidationModel | LanguageModel): model is LanguageModel {
-  return "generate" in model && typeof model.generate === "function";
-}
-
 /**
  * Starts the workers of one process: model-call jobs (`modelConcurrency` at a time, under the global rate limit)
  * and dream jobs. Run it in as many processes, on as many machines, as you like; they share the work through
@@ -95,17 +84,11 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
   const { prefix } = connection;
   const redis = openRedis(connection);
   const subscriber = openRedis(connection);
-  const model =
-    options.model === undefined
-      ? createOfflineConsolidationModel()
-      : isLanguageModel(options.model)
-        ? createLlmConsolidationModel(options.model)
-        : options.model;
-  const modelNotice = options.model === undefined ? OFFLINE_DEFAULT_NOTICE : null;
+  const { model, notice: modelNotice } = resolveModel(options.model);
   // Model calls run under a deadline and their job's signal, with typed errors and schema-checked output.
-  const guardedModel = guardModel(model, { callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS });
+  const guardedModel = guardModel(model, { callTimeoutMs: options.callTimeoutMs ?? DREAM_DEFAULTS.callTimeoutMs });
   const name = options.name ?? `${hostname()}:${process.pid}`;
-  const retries = options.retry?.retries ?? 4;
+  const retries = options.retry?.retries ?? DREAM_DEFAULTS.retry.retries;
   const retainMs = options.retainMs ?? 7 * 24 * 3600 * 1000;
   const lockDuration = options.lockDurationMs ?? 30_000;
   const workerDefaults = {
@@ -157,7 +140,7 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
     },
     {
       ...workerDefaults,
-      concurrency: options.modelConcurrency ?? 4,
+      concurrency: options.modelConcurrency ?? DREAM_DEFAULTS.concurrency,
       limiter: options.rateLimit ? { max: options.rateLimit.max, duration: options.rateLimit.durationMs } : undefined,
     },
   );

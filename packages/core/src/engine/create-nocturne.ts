@@ -1,7 +1,8 @@
 import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
+import { DREAM_DEFAULTS, defaultChunkTokens } from "../defaults.js";
 import { NocturneError, toNocturneError } from "../errors.js";
-import { DEFAULT_CALL_TIMEOUT_MS, guardModel } from "../model/guard-model.js";
+import { guardModel } from "../model/guard-model.js";
 import {
   buildReportSteps,
   createReportCache,
@@ -23,7 +24,6 @@ import { createTiktokenTokenizer } from "../tokenizer/tiktoken-tokenizer.js";
 import { createPacer } from "../util/pacer.js";
 import { abortedError, sleep, withRetry } from "../util/retry.js";
 import { nowIso, timeOf } from "../util/time.js";
-import { defaultChunkTokens } from "./default-chunk-tokens.js";
 import { dreamErrorOf } from "./dream-error.js";
 import { dreamConflict, dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./dream-lifecycle-errors.js";
 import { dreamDeadline, dreamTimeoutError, dreamTimeoutMs } from "./dream-timeout.js";
@@ -166,7 +166,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
     const { dream, state, controller } = entry;
     // Every call of this dream runs under a deadline and the dream's signal, its output checked against the schemas.
     const dreamModel = guardModel(model, {
-      callTimeoutMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      callTimeoutMs: options.callTimeoutMs ?? DREAM_DEFAULTS.callTimeoutMs,
       onNotice: (message) => {
         state.notices.push(message);
         emit(entry, { type: "notice", message });
@@ -205,7 +205,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
           tokenizer: getTokenizer(),
           snapshot,
           settings: {
-            concurrency: options.concurrency ?? 4,
+            concurrency: options.concurrency ?? DREAM_DEFAULTS.concurrency,
             chunkTokens: options.chunkTokens ?? defaultChunkTokens(options.model),
             retry: { ...options.retry, onGiveUp: giveUp },
           },

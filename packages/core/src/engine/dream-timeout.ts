@@ -1,3 +1,4 @@
+import { DREAM_DEFAULTS } from "../defaults.js";
 import { NocturneError } from "../errors.js";
 import { type Dream, DreamTimeoutMs } from "../schemas/dream.js";
 import { timeOf } from "../util/time.js";
@@ -6,11 +7,10 @@ import { timeOf } from "../util/time.js";
  * The runtime budget of a dream created without `timeoutMs`, wherever it runs (in process or on workers): 6 hours,
  * room for 100 sessions on a slow local model, while a dream that is stuck still ends and unlocks its output store.
  */
-export const DEFAULT_DREAM_TIMEOUT_MS = 6 * 3_600_000;
 
-/** The budget of a dream: `timeoutMs` when given (checked, else `invalid_input`), or {@link DEFAULT_DREAM_TIMEOUT_MS}. */
+/** The budget of a dream: `timeoutMs` when given (checked, else `invalid_input`), or `DREAM_DEFAULTS.timeoutMs`. */
 export function dreamTimeoutMs(timeoutMs: number | undefined): number {
-  if (timeoutMs === undefined) return DEFAULT_DREAM_TIMEOUT_MS;
+  if (timeoutMs === undefined) return DREAM_DEFAULTS.timeoutMs;
   if (!DreamTimeoutMs.safeParse(timeoutMs).success) {
     throw new NocturneError(
       "invalid_input",

@@ -59,7 +59,7 @@ export interface CreateDreamOptions {
   /**
    * Runtime budget in milliseconds, counted from creation (time queued included). A dream still running when it
    * runs out stops as a cancel does (calls in flight aborted, the partial output store kept and unlocked, usage
-   * counted) and ends `failed` with `error.type` `timeout`. Default `DEFAULT_DREAM_TIMEOUT_MS` (6 hours).
+   * counted) and ends `failed` with `error.type` `timeout`. Default `DREAM_DEFAULTS.timeoutMs` (6 hours).
    */
   timeoutMs?: number;
 }

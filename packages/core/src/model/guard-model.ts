@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { DREAM_DEFAULTS } from "../defaults.js";
 import { NocturneError } from "../errors.js";
 import type { ConsolidationModel, ModelCallContext } from "../ports/consolidation-model.js";
 import { ExtractedFact, JudgeVerdict, ProposedInsight } from "../schemas/facts.js";
@@ -6,14 +7,13 @@ import { createPacer } from "../util/pacer.js";
 import { abortedError } from "../util/retry.js";
 
 /** The default deadline of one consolidation call (a model's own output retries included): 10 minutes. */
-export const DEFAULT_CALL_TIMEOUT_MS = 10 * 60_000;
 
 /** How long a dream that ends waits for abandoned calls to settle, so their late usage is still counted. */
 const SETTLE_GRACE_MS = 50;
 
 /** Options for {@link guardModel}. */
 export interface GuardModelOptions {
-  /** Deadline of one call, in milliseconds. Default {@link DEFAULT_CALL_TIMEOUT_MS}. */
+  /** Deadline of one call, in milliseconds. Default `DREAM_DEFAULTS.callTimeoutMs`. */
   callTimeoutMs?: number;
   /** Receives notices for the dream (once each): a model that is not offline reporting no token usage. */
   onNotice?: (message: string) => void;
@@ -45,7 +45,7 @@ export function isReservedTopic(topic: string): boolean {
  *   counted through `context.decline` (`invalid_output`, `reserved_topic`), never failing the dream.
  */
 export function guardModel(model: ConsolidationModel, options: GuardModelOptions = {}): GuardedModel {
-  const timeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  const timeoutMs = options.callTimeoutMs ?? DREAM_DEFAULTS.callTimeoutMs;
   const inFlight = new Set<Promise<unknown>>();
   let usageNoticeGiven = false;
 

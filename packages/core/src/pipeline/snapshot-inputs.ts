@@ -1,3 +1,4 @@
+import { DREAM_DEFAULTS } from "../defaults.js";
 import { NocturneError } from "../errors.js";
 import type { StorageAdapter } from "../ports/storage-adapter.js";
 import {
@@ -15,8 +16,6 @@ import { sha256 } from "../util/hash.js";
 import { createPacer, type Pacer } from "../util/pacer.js";
 
 /** Default limits on the input store. */
-export const DEFAULT_MAX_INPUT_MEMORIES = 20_000;
-export const DEFAULT_MAX_INPUT_STORE_BYTES = 64 * 1024 * 1024;
 
 /** What a dream takes over from its input store's ledger. */
 export interface IncrementalPlan {
@@ -163,8 +162,8 @@ export async function snapshotInputs(
     );
   }
   const memories = await readAllMemories(storage, store.id);
-  const maxMemories = limits.maxInputMemories ?? DEFAULT_MAX_INPUT_MEMORIES;
-  const maxBytes = limits.maxInputStoreBytes ?? DEFAULT_MAX_INPUT_STORE_BYTES;
+  const maxMemories = limits.maxInputMemories ?? DREAM_DEFAULTS.maxInputMemories;
+  const maxBytes = limits.maxInputStoreBytes ?? DREAM_DEFAULTS.maxInputStoreBytes;
   const bytes = memories.reduce((sum, memory) => sum + memory.content_size_bytes, 0);
   if (memories.length > maxMemories || bytes > maxBytes) {
     throw new NocturneError(

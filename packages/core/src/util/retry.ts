@@ -1,3 +1,4 @@
+import { DREAM_DEFAULTS } from "../defaults.js";
 import { NocturneError, toNocturneError } from "../errors.js";
 
 /** How model calls are retried. */
@@ -24,7 +25,6 @@ export interface RetryOptions {
 }
 
 /** The retry policy's defaults: 4 retries, 500 ms first delay, 30 s longest wait (and a 2-minute overload budget). */
-export const DEFAULT_RETRY = { retries: 4, baseDelayMs: 500, maxDelayMs: 30_000 } as const;
 
 /** Called before each retry, with the error that caused it and the wait chosen. */
 export type RetryListener = (info: { attempt: number; delayMs: number; error: NocturneError }) => void;
@@ -59,9 +59,9 @@ export async function withRetry<T>(
   attempt: (attemptNumber: number) => Promise<T>,
   options: RetryOptions & { signal?: AbortSignal; onRetry?: RetryListener } = {},
 ): Promise<T> {
-  const retries = options.retries ?? DEFAULT_RETRY.retries;
-  const base = options.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs;
-  const max = options.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs;
+  const retries = options.retries ?? DREAM_DEFAULTS.retry.retries;
+  const base = options.baseDelayMs ?? DREAM_DEFAULTS.retry.baseDelayMs;
+  const max = options.maxDelayMs ?? DREAM_DEFAULTS.retry.maxDelayMs;
   const budget = options.overloadBudgetMs ?? 4 * max;
   let overloadedSince: number | undefined;
   for (let n = 0; ; n++) {

@@ -2,7 +2,7 @@ import {
   createAnthropicModel,
   createInMemoryAdapter,
   createNocturne,
-  DEFAULT_RETRY,
+  DREAM_DEFAULTS,
   type NocturneOptions,
   type RetryOptions,
 } from "@nocturne/core";
@@ -16,9 +16,9 @@ import { anthropicError } from "./support/wire-replies.js";
 /** Time runs 50 times faster in these tests: the retry policy's defaults, scaled (60 s of 529s become 1.2 s). */
 const SCALE = 50;
 const SCALED_DEFAULTS: RetryOptions = {
-  retries: DEFAULT_RETRY.retries,
-  baseDelayMs: DEFAULT_RETRY.baseDelayMs / SCALE,
-  maxDelayMs: DEFAULT_RETRY.maxDelayMs / SCALE,
+  retries: DREAM_DEFAULTS.retry.retries,
+  baseDelayMs: DREAM_DEFAULTS.retry.baseDelayMs / SCALE,
+  maxDelayMs: DREAM_DEFAULTS.retry.maxDelayMs / SCALE,
 };
 
 let servers: Array<FakeLlmServer | LoopbackServer> = [];
