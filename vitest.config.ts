@@ -5,7 +5,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ["@nocturne/source"] } },
   test: {
     include: ["packages/*/test/**/*.test.ts", "examples/**/*.test.ts", "bench/**/*.test.ts", "scripts/*.test.ts"],
-    testTimeout: 30_000,
+    // A hang guard, not a speed check: the soak (pnpm test:soak) runs the suite under CPU load on 2 cores.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
     reporters: process.env.CI ? ["default", ["json", { outputFile: ".vitest-results.json" }]] : ["default"],

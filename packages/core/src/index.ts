@@ -47,6 +47,7 @@ export { DREAM_DEFAULTS } from "./defaults.js";
 export type * from "./engine/types.js";
 export { createTiktokenTokenizer } from "./tokenizer/tiktoken-tokenizer.js";
 
+export type { Redactor } from "./pipeline/run-pipeline.js";
 export { readAllMemories } from "./pipeline/snapshot-inputs.js";
 
 // — models

@@ -1,31 +1,19 @@
 import {
-  type ConsolidationReport,
-  type CreateDreamInput,
-  type CreateDreamOptions,
   type Dream,
-  type DreamEvent,
   type DreamLimits,
   type DreamsApi,
   isTerminalStatus,
-  type ListArchivableOptions,
   NocturneError,
   OFFLINE_MODEL_ID,
-  type Page,
   type StorageAdapter,
   toNocturneError,
 } from "@nocturne/core";
 import {
-  applyIncremental,
+  createDreamsApi,
+  type DreamRunner,
   dreamDeadline,
-  dreamNotArchivable,
   dreamNotCancelable,
-  dreamNotFound,
-  dreamTimeoutMs,
   initialReportInputs,
-  pendingDream,
-  sleep,
-  snapshotInputs,
-  validateDreamRequest,
 } from "@nocturne/core/internals";
 import { Queue } from "bullmq";
 import { DreamEvents } from "./dream-events.js";
@@ -36,8 +24,6 @@ import { fingerprintOf } from "./input-fingerprint.js";
 import { cancelChannel, DREAM_QUEUE } from "./redis-keys.js";
 import type { DreamJobData } from "./run-dream-job.js";
 import { openRedis, type RunnerConnectionOptions, resolveConnection } from "./runner-options.js";
-
-const POLL_MS = 250;
 
 /** How to open the client side of a distributed deployment (any process that starts or watches dreams). */
 export interface DistributedNocturneOptions extends RunnerConnectionOptions {
@@ -80,26 +66,21 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
   const records = new DreamRecords(storage, redis, prefix, usage);
   const queue = new Queue<DreamJobData, unknown, string>(DREAM_QUEUE, { connection: connection.bullmq, prefix });
 
-  async function readRecord(id: string) {
-    const record = await storage.getDreamRecord(id);
-    if (!record) throw dreamNotFound(id);
-    return record;
-  }
+  const runner: DreamRunner = {
+    defaultModelId: options.modelId ?? OFFLINE_MODEL_ID,
 
-  const dreams: DreamsApi = {
-    async create(input: CreateDreamInput, createOptions: CreateDreamOptions = {}): Promise<Dream> {
-      const request = validateDreamRequest(input);
-      if (request.outputBehavior.type === "update_existing") {
+    async admit(dream) {
+      if (dream.output_behavior.type === "update_existing") {
         throw new NocturneError(
           "capability_not_supported",
           "output_behavior update_existing runs on the in-process engine (createNocturne) only; the BullMQ runner writes a new store. Leave output_behavior out, or run the dream in process.",
-          { details: { output_behavior: request.outputBehavior } },
+          { details: { output_behavior: dream.output_behavior } },
         );
       }
-      const timeoutMs = dreamTimeoutMs(createOptions.timeoutMs);
-      const read = await snapshotInputs(storage, request, options.limits);
-      const snapshot = applyIncremental(read, { force: createOptions.force === true });
-      const dream = pendingDream(request, options.modelId ?? OFFLINE_MODEL_ID);
+      return () => undefined;
+    },
+
+    async start({ dream, request, read, snapshot, timeoutMs, options: createOptions }) {
       await storage.putDreamRecord({
         dream,
         report: reportOf(dream, initialReportInputs(dream, snapshot)),
@@ -143,22 +124,17 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
       createOptions.signal?.addEventListener("abort", () => void dreams.cancel(dream.id).catch(() => undefined), {
         once: true,
       });
-      return dream;
     },
 
-    async retrieve(id: string): Promise<Dream> {
-      const { dream } = await readRecord(id);
-      return isTerminalStatus(dream.status) ? dream : { ...dream, usage: await usage.total(id) };
+    async retrieve(id) {
+      const record = await storage.getDreamRecord(id);
+      if (!record || isTerminalStatus(record.dream.status)) return record?.dream ?? null;
+      return { ...record.dream, usage: await usage.total(id) };
     },
 
-    list(listOptions?: ListArchivableOptions): Promise<Page<Dream>> {
-      return storage.listDreams(listOptions);
-    },
+    running: () => null,
 
-    async cancel(id: string): Promise<Dream> {
-      const current = await readRecord(id);
-      if (current.dream.status === "completed" || current.dream.status === "failed")
-        throw dreamNotCancelable(current.dream);
+    async cancel(id) {
       await flags.markCanceled(id);
       await redis.publish(cancelChannel(prefix), id);
       const stored = await records.update(id, (record) => {
@@ -175,39 +151,15 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
       return stored.dream;
     },
 
-    async archive(id: string): Promise<Dream> {
-      const stored = await records.update(id, (record) => {
-        const { dream } = record;
-        if (!isTerminalStatus(dream.status)) {
-          throw dreamNotArchivable(dream);
-        }
-        if (dream.archived_at !== null) return null;
-        return { ...record, dream: { ...dream, archived_at: new Date().toISOString() } };
-      });
-      return stored.dream;
+    report: () => null,
+
+    async events(id, signal) {
+      return (await events.exists(id)) ? events.read(id, signal) : null;
     },
 
-    async *events(id: string, eventOptions: { signal?: AbortSignal } = {}): AsyncIterable<DreamEvent> {
-      const { dream } = await readRecord(id);
-      if (await events.exists(id)) {
-        yield* events.read(id, eventOptions.signal);
-        return;
-      }
-      yield { type: "status", status: dream.status, dream_id: id, seq: 0, at: new Date().toISOString() };
-    },
-
-    async wait(id: string, waitOptions: { signal?: AbortSignal } = {}): Promise<Dream> {
-      for (;;) {
-        const dream = await dreams.retrieve(id);
-        if (isTerminalStatus(dream.status)) return dream;
-        await sleep(POLL_MS, waitOptions.signal);
-      }
-    },
-
-    async report(id: string): Promise<ConsolidationReport | null> {
-      return (await readRecord(id)).report;
-    },
+    updateRecord: (id, change) => records.update(id, change),
   };
+  const dreams = createDreamsApi(storage, runner, options.limits);
 
   return {
     storage,

@@ -4,12 +4,13 @@ import {
   createTiktokenTokenizer,
   DREAM_DEFAULTS,
   type LanguageModel,
+  type Redactor,
   type RetryOptions,
   redactSecrets,
   type StorageAdapter,
   type Tokenizer,
 } from "@nocturne/core";
-import { defaultChunkTokens, guardModel, type Redactor, resolveModel } from "@nocturne/core/internals";
+import { defaultChunkTokens, guardModel, resolveModel } from "@nocturne/core/internals";
 import { type Job, Queue, Worker } from "bullmq";
 import { DreamEvents } from "./dream-events.js";
 import { DreamFlags } from "./dream-flags.js";

@@ -10,27 +10,27 @@ import {
   type ReportCache,
   type ReportInputs,
 } from "../pipeline/build-report.js";
-import { applyIncremental } from "../pipeline/incremental.js";
 import { runPipeline } from "../pipeline/run-pipeline.js";
-import { type InputSnapshot, snapshotInputs, validateDreamRequest } from "../pipeline/snapshot-inputs.js";
-import type { DreamRecord, ListArchivableOptions } from "../ports/storage-adapter.js";
+import type { InputSnapshot } from "../pipeline/snapshot-inputs.js";
+import type { DreamRecord } from "../ports/storage-adapter.js";
 import type { Tokenizer } from "../ports/tokenizer.js";
-import { addUsage, type Page } from "../schemas/common.js";
-import { type CreateDreamInput, type Dream, isTerminalStatus } from "../schemas/dream.js";
+import { addUsage } from "../schemas/common.js";
+import { type Dream, isTerminalStatus } from "../schemas/dream.js";
 import type { DreamEvent, DreamEventBody } from "../schemas/dream-event.js";
 import type { ConsolidationReport } from "../schemas/report.js";
 import { redactSecrets } from "../security/redact-secrets.js";
 import { createTiktokenTokenizer } from "../tokenizer/tiktoken-tokenizer.js";
 import { createPacer } from "../util/pacer.js";
-import { abortedError, sleep, withRetry } from "../util/retry.js";
+import { sleep, withRetry } from "../util/retry.js";
 import { nowIso, timeOf } from "../util/time.js";
 import { dreamErrorOf } from "./dream-error.js";
-import { dreamConflict, dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./dream-lifecycle-errors.js";
-import { dreamDeadline, dreamTimeoutError, dreamTimeoutMs } from "./dream-timeout.js";
+import { dreamConflict, dreamNotFound } from "./dream-lifecycle-errors.js";
+import type { DreamRunner } from "./dream-runner.js";
+import { dreamDeadline, dreamTimeoutError } from "./dream-timeout.js";
+import { createDreamsApi } from "./dreams-api.js";
 import { EndedEventLogs, EventLog } from "./event-log.js";
-import { pendingDream } from "./pending-dream.js";
 import { resolveModel } from "./resolve-model.js";
-import type { CreateDreamOptions, DreamsApi, Nocturne, NocturneOptions } from "./types.js";
+import type { Nocturne, NocturneOptions } from "./types.js";
 
 const HEARTBEAT_MS = 10_000;
 /** How long a cancel waits for the process running the dream to acknowledge it (a few heartbeats). */
@@ -71,14 +71,6 @@ interface LiveDream {
   timeoutMs: number;
   /** Lets another `update_existing` dream take the store; called once this dream fully stopped. */
   release: () => void;
-}
-
-/** Never resolves; rejects with `aborted` when the signal fires. */
-function untilAborted(signal: AbortSignal | undefined): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal?.aborted) reject(abortedError(signal));
-    signal?.addEventListener("abort", () => reject(abortedError(signal)), { once: true });
-  });
 }
 
 function processAlive(pid: number): boolean {
@@ -300,26 +292,26 @@ export function createNocturne(options: NocturneOptions): Nocturne {
     return record;
   }
 
-  const dreams: DreamsApi = {
-    async create(input: CreateDreamInput, createOptions: CreateDreamOptions = {}) {
-      const request = validateDreamRequest(input);
-      const timeoutMs = dreamTimeoutMs(createOptions.timeoutMs);
-      const dream = pendingDream(request, model.id);
+  const runner: DreamRunner = {
+    defaultModelId: model.id,
+
+    async admit(dream) {
       const release = claimStore(dream);
-      let snapshot: InputSnapshot;
       try {
         await assertNoOtherUpdate(dream);
-        snapshot = applyIncremental(await snapshotInputs(storage, request, options.limits), createOptions);
       } catch (error) {
         release();
         throw error;
       }
-      const state = initialReportInputs(dream, snapshot);
+      return release;
+    },
+
+    async start({ dream, snapshot, timeoutMs, options: createOptions, release }) {
       const controller = new AbortController();
       setMaxListeners(0, controller.signal);
       const entry: LiveDream = {
         dream,
-        state,
+        state: initialReportInputs(dream, snapshot),
         log: new EventLog(),
         controller,
         finished: Promise.resolve(),
@@ -329,94 +321,49 @@ export function createNocturne(options: NocturneOptions): Nocturne {
         release,
       };
       emit(entry, { type: "status", status: "pending" });
-      await persist(entry).catch((error: unknown) => {
-        release();
-        throw error;
-      });
+      await persist(entry);
       live.set(dream.id, entry);
       createOptions.signal?.addEventListener("abort", () => controller.abort(createOptions.signal?.reason), {
         once: true,
       });
       entry.finished = new Promise<void>((resolve) => setImmediate(resolve)).then(() => run(entry, snapshot));
-      return structuredClone(dream);
     },
 
     async retrieve(id) {
       const entry = live.get(id);
-      return entry ? structuredClone(entry.dream) : (await readRecord(id)).dream;
+      return entry ? structuredClone(entry.dream) : null;
     },
 
-    list(listOptions?: ListArchivableOptions): Promise<Page<Dream>> {
-      return storage.listDreams(listOptions);
+    running(id) {
+      const entry = live.get(id);
+      return entry ? entry.finished.then(() => structuredClone(entry.dream)) : null;
     },
 
-    async cancel(id, cancelOptions = {}) {
+    async cancel(id, record, cancelOptions) {
       const entry = live.get(id);
       if (entry) {
         entry.controller.abort(new NocturneError("aborted", "Canceled by request."));
         await entry.finished;
         return structuredClone(entry.dream);
       }
-      const record = await readRecord(id);
-      const { dream } = record;
-      if (dream.status === "canceled") return dream;
-      if (dream.status === "completed" || dream.status === "failed") {
-        throw dreamNotCancelable(dream);
-      }
-      const canceled: Dream = { ...dream, status: "canceled", ended_at: nowIso() };
+      if (record === null) return (await readRecord(id)).dream;
+      const canceled: Dream = { ...record.dream, status: "canceled", ended_at: nowIso() };
       await storage.putDreamRecord({ ...record, dream: canceled });
       if (abandoned(record)) return canceled;
       return awaitOwner(id, cancelOptions.timeoutMs ?? CANCEL_ACK_TIMEOUT_MS);
     },
 
-    async archive(id) {
-      const record = await readRecord(id);
-      const { dream } = record;
-      if (!isTerminalStatus(dream.status)) {
-        throw dreamNotArchivable(dream);
-      }
-      if (dream.archived_at !== null) return dream;
-      const archived: Dream = { ...dream, archived_at: nowIso() };
-      await storage.putDreamRecord({ ...record, dream: archived });
-      return archived;
-    },
-
-    async *events(id, eventOptions = {}) {
-      const log = live.get(id)?.log ?? ended.get(id);
-      if (log) {
-        yield* log.read(eventOptions.signal);
-        return;
-      }
-      let seq = 0;
-      let last: Dream["status"] | null = null;
-      for (;;) {
-        const { dream } = await readRecord(id);
-        if (dream.status !== last)
-          yield { type: "status", status: dream.status, dream_id: id, seq: seq++, at: nowIso() };
-        last = dream.status;
-        if (isTerminalStatus(dream.status) || eventOptions.signal?.aborted) return;
-        await sleep(POLL_MS, eventOptions.signal).catch(() => undefined);
-      }
-    },
-
-    async wait(id, waitOptions = {}) {
-      for (;;) {
-        const entry = live.get(id);
-        if (entry) {
-          await Promise.race([entry.finished, untilAborted(waitOptions.signal)]);
-          return structuredClone(entry.dream);
-        }
-        const { dream } = await readRecord(id);
-        if (isTerminalStatus(dream.status)) return dream;
-        await sleep(POLL_MS, waitOptions.signal);
-      }
-    },
-
-    async report(id): Promise<ConsolidationReport | null> {
+    report(id) {
       const entry = live.get(id);
-      return entry ? reportOf(entry, entry.dream) : (await readRecord(id)).report;
+      return entry ? reportOf(entry, entry.dream) : null;
+    },
+
+    async events(id, signal) {
+      const log = live.get(id)?.log ?? ended.get(id);
+      return log ? log.read(signal) : null;
     },
   };
+  const dreams = createDreamsApi(storage, runner, options.limits);
 
   return {
     storage,
