@@ -3,8 +3,8 @@ import { compareUtf8 } from "./paging.js";
 
 interface Collection {
   entries: Map<string, DriverEntry>;
-  /** The keys in order, kept until the next write. */
-  sorted: string[] | null;
+  /** The keys in order, kept in step with every write, so listing never sorts. */
+  sorted: string[];
 }
 
 /** A {@link StorageDriver} over maps in process memory: nothing persisted, one process. */
@@ -12,7 +12,7 @@ export function createMemoryDriver(): StorageDriver {
   const collections = new Map<string, Collection>();
   let clock = 0;
   const collection = (name: string): Collection => {
-    const found = collections.get(name) ?? { entries: new Map(), sorted: null };
+    const found = collections.get(name) ?? { entries: new Map(), sorted: [] };
     collections.set(name, found);
     return found;
   };
@@ -31,14 +31,14 @@ export function createMemoryDriver(): StorageDriver {
     async list(name, options: DriverListOptions) {
       const found = collections.get(name);
       if (!found) return [];
-      found.sorted ??= [...found.entries.keys()].sort(compareUtf8);
       const { prefix = "", after, limit } = options;
-      const from = firstAfter(found.sorted, after !== undefined && compareUtf8(after, prefix) > 0 ? after : prefix);
+      const start = after !== undefined && compareUtf8(after, prefix) >= 0 ? after : prefix;
+      let at = firstNotBefore(found.sorted, start);
+      if (found.sorted[at] === after) at++;
       const page: DriverEntry[] = [];
-      for (let at = from; at < found.sorted.length && page.length < limit; at++) {
+      for (; at < found.sorted.length && page.length < limit; at++) {
         const key = found.sorted[at] as string;
         if (!key.startsWith(prefix)) break;
-        if (after !== undefined && compareUtf8(key, after) <= 0) continue;
         page.push(found.entries.get(key) as DriverEntry);
       }
       return page;
@@ -47,24 +47,27 @@ export function createMemoryDriver(): StorageDriver {
       if (!writes.every(holds)) return false;
       const version = String(++clock);
       for (const write of writes) {
-        const target = collection(write.collection);
-        const existed = target.entries.has(write.key);
-        if (write.op === "put") target.entries.set(write.key, { key: write.key, value: write.value, version });
-        else target.entries.delete(write.key);
-        if (existed !== (write.op === "put")) target.sorted = null;
+        const { entries, sorted } = collection(write.collection);
+        const existed = entries.has(write.key);
+        if (write.op === "put") entries.set(write.key, { key: write.key, value: write.value, version });
+        else entries.delete(write.key);
+        if (existed === (write.op === "put")) continue;
+        const at = firstNotBefore(sorted, write.key);
+        if (write.op === "put") sorted.splice(at, 0, write.key);
+        else sorted.splice(at, 1);
       }
       return true;
     },
   };
 }
 
-/** The index of the first key not before `from`, by bisection. */
-function firstAfter(sorted: string[], from: string): number {
+/** The index of the first key not before `key`, by bisection. */
+function firstNotBefore(sorted: string[], key: string): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (compareUtf8(sorted[middle] as string, from) < 0) low = middle + 1;
+    if (compareUtf8(sorted[middle] as string, key) < 0) low = middle + 1;
     else high = middle;
   }
   return low;
