@@ -7,6 +7,7 @@ import { createMemoryDriver } from "./memory-driver.js";
  * {@link DriverStorage} over a map-backed driver, so it keeps exactly the rules every driver gets.
  */
 export class InMemoryAdapter extends DriverStorage {
+  declare readonly name: "memory";
   declare readonly memoryVersions: MemoryVersionLog;
 
   constructor() {
