@@ -22,35 +22,29 @@ import {
 import { CreateMemoryStoreInput, type MemoryStore, UpdateMemoryStoreInput } from "../schemas/memory-store.js";
 import type { MemoryActor, MemoryWriteOptions } from "../schemas/memory-version.js";
 import type { Session, SessionSummary } from "../schemas/session.js";
-import { copySteps } from "../util/copy-steps.js";
 import { newId } from "../util/ids.js";
-import { createPacer } from "../util/pacer.js";
 import { nowIso } from "../util/time.js";
+import { driverDreams } from "./driver-dreams.js";
 import {
   commitWith,
-  DREAM_HEADS,
-  DREAMS,
   keyedQueue,
   listAll,
   MEMORIES,
   MEMORY_PATHS,
   pageOfEntries,
-  SESSION_SUMMARIES,
-  SESSIONS,
   STORES,
   type StoreRecord,
   storeKey,
   VERSIONS,
 } from "./driver-records.js";
+import { driverSessions } from "./driver-sessions.js";
 import { driverVersionLog } from "./driver-version-log.js";
 import { compareUtf8, pageOf } from "./paging.js";
 import { bufferedSessionWriter } from "./session-writer-for.js";
 import {
   buildMemory,
   checkCreateMemory,
-  checkDreamRecord,
   checkPath,
-  checkSession,
   checkUpdateMemory,
   checkWriteOptions,
   memoryNotFound,
@@ -60,7 +54,6 @@ import {
   pathClash,
   pathConflict,
   preconditionFailed,
-  sessionNotFound,
   storeArchived,
   storeLocked,
   storeNotFound,
@@ -271,21 +264,7 @@ export class DriverStorage implements StorageAdapter {
   }
 
   async putSession(session: Session): Promise<Session> {
-    const stored = structuredClone(checkSession(session));
-    const summary: SessionSummary = {
-      id: stored.id,
-      title: stored.title,
-      created_at: stored.created_at,
-      event_count: stored.events.length,
-    };
-    await commitWith(this.driver, async () => ({
-      writes: [
-        { op: "put", collection: SESSIONS, key: stored.id, value: stored },
-        { op: "put", collection: SESSION_SUMMARIES, key: stored.id, value: summary },
-      ],
-      result: undefined,
-    }));
-    return structuredClone(stored);
+    return driverSessions.put(this.driver, session);
   }
 
   /** Gathers the checked parts in memory and stores the session with one `putSession` at commit. */
@@ -294,58 +273,27 @@ export class DriverStorage implements StorageAdapter {
   }
 
   async getSession(id: string): Promise<Session | null> {
-    const entry = await this.driver.get(SESSIONS, id);
-    return entry ? structuredClone(entry.value as Session) : null;
+    return driverSessions.get(this.driver, id);
   }
 
   async listSessions(options: PageOptions = {}): Promise<Page<SessionSummary>> {
-    return pageOfEntries(this.driver, SESSION_SUMMARIES, "", options);
+    return driverSessions.list(this.driver, options);
   }
 
   async deleteSession(id: string): Promise<void> {
-    await commitWith(this.driver, async () => {
-      const entry = await this.driver.get(SESSION_SUMMARIES, id);
-      if (!entry) throw sessionNotFound(id);
-      return {
-        writes: [
-          { op: "delete", collection: SESSION_SUMMARIES, key: id, expected: entry.version },
-          { op: "delete", collection: SESSIONS, key: id },
-        ],
-        result: undefined,
-      };
-    });
+    return driverSessions.delete(this.driver, id);
   }
 
-  /** Copies the record in paced steps, so a large report never holds the event loop, then stores it whole. */
   async putDreamRecord(record: DreamRecord): Promise<void> {
-    checkDreamRecord(record);
-    const copy = await createPacer().run(copySteps(record));
-    const { report, ...head } = copy;
-    await commitWith(this.driver, async () => ({
-      writes: [
-        { op: "put", collection: DREAMS, key: copy.dream.id, value: { ...head, report } },
-        { op: "put", collection: DREAM_HEADS, key: copy.dream.id, value: head },
-      ],
-      result: undefined,
-    }));
+    return driverDreams.put(this.driver, record);
   }
 
   async getDreamRecord(id: string, options: { report?: boolean } = {}): Promise<DreamRecord | null> {
-    if (options.report === false) {
-      const head = await this.driver.get(DREAM_HEADS, id);
-      return head ? { ...structuredClone(head.value as Omit<DreamRecord, "report">), report: null } : null;
-    }
-    const entry = await this.driver.get(DREAMS, id);
-    return entry ? structuredClone(entry.value as DreamRecord) : null;
+    return driverDreams.get(this.driver, id, options);
   }
 
   async listDreams(options: ListArchivableOptions = {}): Promise<Page<Dream>> {
-    const newestFirst = (a: string, b: string) => compareUtf8(b, a);
-    const dreams = (await listAll(this.driver, DREAM_HEADS))
-      .map((entry) => (entry.value as DreamRecord).dream)
-      .filter((dream) => options.include_archived || dream.archived_at === null)
-      .reverse();
-    return structuredClone(pageOf(dreams, (dream) => dream.id, options.limit, options.after, newestFirst));
+    return driverDreams.list(this.driver, options);
   }
 
   async close(): Promise<void> {
