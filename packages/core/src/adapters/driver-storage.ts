@@ -319,6 +319,7 @@ export class DriverStorage implements StorageAdapter {
       commitWith(
         this.driver,
         async () => {
+          read = undefined;
           read = await this.requireStore(id);
           return plan(read);
         },
