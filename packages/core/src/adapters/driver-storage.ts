@@ -65,8 +65,6 @@ import { StoreChange } from "./store-change.js";
 export interface DriverStorageOptions {
   /** Record every memory write as a version, readable through `memoryVersions`. Default false. */
   memoryVersions?: boolean;
-  /** The adapter's name; the driver's by default. */
-  name?: string;
 }
 
 /**
@@ -87,7 +85,7 @@ export class DriverStorage implements StorageAdapter {
     options: DriverStorageOptions = {},
   ) {
     const versions = options.memoryVersions === true;
-    this.name = options.name ?? driver.name;
+    this.name = driver.name;
     this.capabilities = { ...driver.capabilities, memoryVersions: versions };
     if (versions) {
       this.memoryVersions = driverVersionLog(driver, (storeId, plan) => this.writeStore(storeId, plan));
