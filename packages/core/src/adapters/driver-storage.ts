@@ -175,7 +175,7 @@ export class DriverStorage implements StorageAdapter {
       if (!index) return null;
       const found = await this.driver.get(MEMORIES, storeKey(storeId, index.value as string));
       const memory = found?.value as Memory | undefined;
-      if (memory?.id === memoryId) return structuredClone(memory);
+      if (memory?.id === memoryId) return memory.memory_store_id === storeId ? structuredClone(memory) : null;
       const again = await this.driver.get(MEMORY_PATHS, storeKey(storeId, memoryId));
       if (again?.version === index.version) return null;
     }
@@ -183,8 +183,8 @@ export class DriverStorage implements StorageAdapter {
 
   async getMemoryByPath(storeId: string, path: string): Promise<Memory | null> {
     checkPath(path);
-    const entry = await this.driver.get(MEMORIES, storeKey(storeId, path));
-    return entry ? structuredClone(entry.value as Memory) : null;
+    const memory = (await this.driver.get(MEMORIES, storeKey(storeId, path)))?.value as Memory | undefined;
+    return memory?.memory_store_id === storeId ? structuredClone(memory) : null;
   }
 
   async updateMemory(

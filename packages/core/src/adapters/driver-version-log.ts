@@ -33,8 +33,8 @@ export function driverVersionLog(driver: StorageDriver, writeStore: WriteStore):
       );
     },
     async get(storeId, versionId) {
-      const entry = await driver.get(VERSIONS, storeKey(storeId, versionId));
-      return entry ? structuredClone(entry.value as MemoryVersion) : null;
+      const version = (await driver.get(VERSIONS, storeKey(storeId, versionId)))?.value as MemoryVersion | undefined;
+      return version?.memory_store_id === storeId ? structuredClone(version) : null;
     },
     async redact(storeId, versionId, options) {
       const { actor } = checkWriteOptions(options);

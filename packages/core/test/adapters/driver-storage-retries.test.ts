@@ -54,3 +54,13 @@ describe("driver storage retries a write another writer got ahead of", () => {
     expect((await storage.getMemoryStore(store.id))?.archived_at).toBeNull();
   });
 });
+
+describe("driver storage keys", () => {
+  it("never reads one store's memory through a made-up store id that shares its key prefix", async () => {
+    const storage = createDriverStorage(createMemoryDriver());
+    const store = await storage.createMemoryStore({ name: "s" });
+    const memory = await storage.createMemory(store.id, { path: "/notes:/a.md", content: "x" });
+    expect(await storage.getMemoryByPath(`${store.id}:/notes`, "/a.md")).toBeNull();
+    expect(await storage.getMemoryByPath(store.id, "/notes:/a.md")).toEqual(memory);
+  });
+});
