@@ -5,10 +5,11 @@
 //   - the README's library quick start, verbatim, as an ES module (plus lines that check the dream completed);
 //   - `require` of every package from CommonJS, `@nocturne/core/testing` included, with no test runner installed;
 //   - `npx nocturne --version`, and a dream on examples/data with the offline model (and an import into SQLite);
-//   - with typescript, esbuild and vitest added as the project's dev dependencies: the quick start and a Map-backed
-//     StorageAdapter (scripts/adopter-project/) type-checked under moduleResolution node16 and bundler; the quick
-//     start bundled by esbuild and the bundle run (tiktoken stays installed beside it: its WASM is not bundled);
-//     the published conformance suite run against the Map-backed adapter, vitest the only test dependency;
+//   - with typescript, esbuild and vitest added as the project's dev dependencies: the quick start, a Map-backed
+//     StorageAdapter and a Map-backed StorageDriver (scripts/adopter-project/) type-checked under moduleResolution
+//     node16 and bundler; the quick start bundled by esbuild and the bundle run (tiktoken stays installed beside
+//     it: its WASM is not bundled); the published conformance suite run against both, vitest the only test
+//     dependency;
 //   - in a second, smaller project where pnpm 10 skipped better-sqlite3's build script: that opening a SQLite
 //     database fails with an error naming the fix.
 // Usage: node scripts/adopter-check.mjs [--keep]   (--keep leaves the temporary folder for inspection)
@@ -275,7 +276,9 @@ console.log("TESTING ESM OK");
   for (const file of readdirSync(project)) copyFileSync(join(project, file), join(app, file));
   writeFileSync(join(app, "quick-start.mts"), readmeQuickStart());
 
-  step("type-checking the quick start and the Map-backed adapter: moduleResolution node16, then bundler");
+  step(
+    "type-checking the quick start, the Map-backed adapter and the Map driver: moduleResolution node16, then bundler",
+  );
   for (const config of ["tsconfig.node16.json", "tsconfig.bundler.json"]) {
     run(join(app, "node_modules/.bin/tsc"), ["-p", config], { cwd: app });
   }
@@ -290,8 +293,10 @@ console.log("TESTING ESM OK");
   check(!/from\s*["']@nocturne\//.test(bundled), "the bundle still imports @nocturne packages at run time");
   check(run("node", ["bundle/quick-start.mjs"], { cwd: app }).stdout.includes("QUICK START OK"), "bundled quick start");
 
-  step("the published conformance suite against the Map-backed adapter (vitest)");
-  const suite = run(join(app, "node_modules/.bin/vitest"), ["run", "map-adapter.test.ts"], { cwd: app });
+  step("the published conformance suite against the Map-backed adapter and the Map driver (vitest)");
+  const suite = run(join(app, "node_modules/.bin/vitest"), ["run", "map-adapter.test.ts", "map-driver.test.ts"], {
+    cwd: app,
+  });
   const passed = /Tests\s+(\d+) passed/.exec(suite.stdout)?.[1];
   check(
     passed !== undefined && Number(passed) > 0,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAdapterConformance } from "@nocturne/core/testing";
@@ -15,7 +15,12 @@ runAdapterConformance(
       adapter: createJsonFileAdapter(file),
       reopen: () => createJsonFileAdapter(file),
       cleanup: () => rm(dir, { recursive: true, force: true }),
+      storageContains: async (text) => {
+        for (const name of await readdir(dir))
+          if ((await readFile(join(dir, name), "utf8")).includes(text)) return true;
+        return false;
+      },
     };
   },
-  { persistent: true },
+  { persistent: true, memoryVersions: true },
 );

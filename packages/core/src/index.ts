@@ -34,10 +34,13 @@ export type * from "./ports/consolidation-model.js";
 export type * from "./ports/language-model.js";
 export type * from "./ports/session-writer.js";
 export type * from "./ports/storage-adapter.js";
+export type * from "./ports/storage-driver.js";
 export type * from "./ports/tokenizer.js";
 
 // — storage
+export { createDriverStorage, DriverStorage, type DriverStorageOptions } from "./adapters/driver-storage.js";
 export { createInMemoryAdapter, InMemoryAdapter } from "./adapters/in-memory-adapter.js";
+export { createMemoryDriver } from "./adapters/memory-driver.js";
 export { bufferedSessionWriter, sessionWriterFor } from "./adapters/session-writer-for.js";
 export * as storageRules from "./adapters/storage-rules.js";
 

@@ -1,9 +1,8 @@
 import { storageRules } from "@nocturne/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FolderIndex } from "../../src/adapters/folder-index.js";
 
-describe("storage ordering and path clashes without scanning", () => {
+describe("storage ordering without scanning", () => {
   it("compareUtf8 orders as the UTF-8 bytes do, surrogates and lone surrogates included", () => {
     const unit = fc.constantFrom(
       "a",
@@ -38,32 +37,5 @@ describe("storage ordering and path clashes without scanning", () => {
       const expected = start === -1 ? [] : sorted.slice(start, start + 7);
       expect(storageRules.pageOf(sorted, (key) => key, 7, after, storageRules.compareUtf8).data).toEqual(expected);
     }
-  });
-
-  it("a folder index finds the clash clashingPath finds, as memories come and go", () => {
-    const segment = fc.constantFrom("a", "b", "c");
-    const path = fc.array(segment, { minLength: 1, maxLength: 3 }).map((parts) => `/${parts.join("/")}`);
-    const op = fc.tuple(fc.boolean(), path);
-    fc.assert(
-      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
-        const paths = new Map<string, true>();
-        const index = new FolderIndex();
-        for (const [add, at] of ops) {
-          const clash = index.clash(at, paths);
-          expect(clash).toBe(storageRules.clashingPath(at, paths.keys()));
-          if (add && !paths.has(at) && clash === null) {
-            paths.set(at, true);
-            index.add(at);
-          } else if (!add && paths.delete(at)) {
-            index.remove(at);
-          }
-          const moving = [...paths.keys()][0];
-          if (moving !== undefined) {
-            const others = [...paths.keys()].filter((other) => other !== moving);
-            expect(index.clash(at, paths, moving)).toBe(storageRules.clashingPath(at, others));
-          }
-        }
-      }),
-    );
   });
 });

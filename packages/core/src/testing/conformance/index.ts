@@ -37,7 +37,7 @@ export type { ConformanceMatchers, ConformanceRunner, TestFunction } from "./run
  *     reopen: () => createJsonFileAdapter(join(dir, "db.json")),
  *     cleanup: () => rm(dir, { recursive: true, force: true }),
  *   };
- * }, { persistent: true });
+ * }, { persistent: true, memoryVersions: true });
  */
 export function runAdapterConformance(
   runner: ConformanceRunner,
