@@ -48,7 +48,9 @@ export {
   snapshotInputs,
   validateDreamRequest,
 } from "./pipeline/snapshot-inputs.js";
-export { errorFromHttpFailure, retryAfterMs } from "./providers/provider-errors.js";
+// — for provider packages: HTTP failures as typed errors
+export type { HttpFailure } from "./providers/provider-errors.js";
+export { errorFromHttpFailure, invalidOutputError, retryAfterMs } from "./providers/provider-errors.js";
 // — helpers
 export { escapeHtml, escapeMarkdown } from "./report/escape.js";
 export { anchorsOf } from "./util/anchors.js";
