@@ -42,6 +42,13 @@ module.exports = {
       to: { path: "^packages/(?!core/)" },
     },
     {
+      name: "providers-import-only-core",
+      severity: "error",
+      comment: "A provider package depends on core only: not on another provider, an adapter, a runner or the CLI.",
+      from: { path: "^packages/(provider-[^/]+)/" },
+      to: { path: "^packages/", pathNot: "^packages/(core|$1)/" },
+    },
+    {
       name: "adapters-do-not-import-runners-or-the-cli",
       severity: "error",
       comment: "Storage adapters depend on core only.",

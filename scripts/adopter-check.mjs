@@ -11,7 +11,7 @@
 //     it: its WASM is not bundled); the published conformance suite run against both, vitest the only test
 //     dependency;
 //   - in a second, smaller project where pnpm 10 skipped better-sqlite3's build script: that opening a SQLite
-//     database fails with an error naming the fix.
+//     database fails with an error naming the fix, and that @nocturne/core alone did not install the Anthropic SDK.
 // Usage: node scripts/adopter-check.mjs [--keep]   (--keep leaves the temporary folder for inspection)
 // Needs the workspace installed (npx -y pnpm@10 install). Third-party dependencies come from pnpm's store when it
 // has them (--prefer-offline), else from the npm registry.
@@ -32,7 +32,20 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 
 const ROOT = join(import.meta.dirname, "..");
-const PACKAGES = ["core", "adapters-fs", "adapters-sqlite", "adapters-postgres", "runner-bullmq", "cli"];
+// Directory names under packages/; a directory's tarball is named after its package (provider-anthropic packs as
+// nocturne-anthropic-*.tgz).
+const PACKAGES = [
+  "core",
+  "provider-anthropic",
+  "provider-openai-compatible",
+  "adapters-fs",
+  "adapters-sqlite",
+  "adapters-postgres",
+  "runner-bullmq",
+  "cli",
+];
+/** The package name of a directory under packages/, e.g. `@nocturne/anthropic`. */
+const packageName = (dir) => JSON.parse(readFileSync(join(ROOT, "packages", dir, "package.json"), "utf8")).name;
 const keep = process.argv.includes("--keep");
 const started = Date.now();
 const tmp = mkdtempSync(join(tmpdir(), "nocturne-adopter-"));
@@ -95,7 +108,7 @@ function workspaceVersion(name) {
 
 /** A package.json for a fresh project that takes every @nocturne package from its tarball. */
 function projectManifest(tarballs, names, { allowBuilds }) {
-  const fromTarball = Object.fromEntries(names.map((name) => [`@nocturne/${name}`, `file:${tarballs[name]}`]));
+  const fromTarball = Object.fromEntries(names.map((name) => [packageName(name), `file:${tarballs[name]}`]));
   const core = JSON.parse(readFileSync(join(ROOT, "packages/core/package.json"), "utf8"));
   return {
     name: "nocturne-adopter",
@@ -117,8 +130,9 @@ try {
   pnpm(["-r", "--filter", "./packages/**", "pack", "--pack-destination", packDir]);
   const tarballs = Object.fromEntries(
     PACKAGES.map((name) => {
-      const file = readdirSync(packDir).find((f) => f.startsWith(`nocturne-${name}-`) && f.endsWith(".tgz"));
-      check(file !== undefined, `pnpm pack made no tarball for @nocturne/${name}`);
+      const prefix = `${packageName(name).replace("@", "").replace("/", "-")}-`;
+      const file = readdirSync(packDir).find((f) => f.startsWith(prefix) && f.endsWith(".tgz"));
+      check(file !== undefined, `pnpm pack made no tarball for ${packageName(name)}`);
       return [name, join(packDir, file)];
     }),
   );
@@ -129,9 +143,9 @@ try {
     const packed = run("tar", ["-xzOf", tarballs[name], "package/package.json"]).stdout;
     check(
       !packed.includes("@nocturne/source"),
-      `the packed @nocturne/${name} still names the @nocturne/source condition`,
+      `the packed ${packageName(name)} still names the @nocturne/source condition`,
     );
-    check(!packed.includes("workspace:"), `the packed @nocturne/${name} still has workspace: dependencies`);
+    check(!packed.includes("workspace:"), `the packed ${packageName(name)} still has workspace: dependencies`);
   }
   const lints = PACKAGES.flatMap((name) => [
     [bin("publint"), ["run", tarballs[name], "--strict", "--level", "warning"]],
@@ -148,6 +162,10 @@ try {
     JSON.stringify(projectManifest(tarballs, bareNames, { allowBuilds: false })),
   );
   pnpm(["install", "--no-frozen-lockfile", "--prefer-offline", "--reporter=append-only"], { cwd: bare });
+  check(
+    !readdirSync(join(bare, "node_modules/.pnpm")).some((entry) => entry.startsWith("@anthropic-ai+sdk@")),
+    "installing @nocturne/core without @nocturne/anthropic installed the Anthropic SDK",
+  );
   const unbuilt = run(
     "node",
     [
@@ -201,6 +219,8 @@ const sqlite = require("@nocturne/adapters-sqlite").createSqliteAdapter({ file: 
 assert.equal(sqlite.name.length > 0, true);
 assert.equal(typeof require("@nocturne/adapters-postgres").createPostgresAdapter, "function");
 assert.equal(typeof require("@nocturne/runner-bullmq").createDreamWorker, "function");
+assert.equal(typeof require("@nocturne/anthropic").createAnthropicModel, "function");
+assert.equal(typeof require("@nocturne/openai-compatible").createOpenAICompatibleModel, "function");
 const cli = require("@nocturne/cli");
 let printed = "";
 const io = { stdout: { write: (text) => { printed += text; } }, stderr: { write() {} }, env: {},

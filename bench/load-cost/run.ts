@@ -1,9 +1,9 @@
 // `pnpm bench:load [--repeats=N] [--no-build] [--out=file]`: what loading Nocturne costs a process, from the BUILT
-// dist (`@nocturne/core` resolves to packages/core/dist here, with no source condition). Each measurement is a fresh
-// `node` process that reads the clock, runs a scenario's code (import, setup, provider load) and reads the clock and
-// its RSS again; the bare process runs the same with no code. Figures are medians of the repeats; RSS is reported
-// over the bare process's median. Builds @nocturne/core first unless --no-build. Prints the figures and writes
-// them, with their goals, to bench/load-cost-results.json.
+// dist (`@nocturne/core` and the provider packages resolve to their dist folders here, with no source condition).
+// Each measurement is a fresh `node` process that reads the clock, runs a scenario's code (import, setup, provider
+// load) and reads the clock and its RSS again; the bare process runs the same with no code. Figures are medians of
+// the repeats; RSS is reported over the bare process's median. Builds @nocturne/core and the provider packages first
+// unless --no-build. Prints the figures and writes them, with their goals, to bench/load-cost-results.json.
 import { spawnSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
@@ -15,6 +15,9 @@ import { BARE_CODE, LOAD_SCENARIOS } from "./scenarios.js";
 
 const BENCH = join(import.meta.dirname, "..");
 const ROOT = join(BENCH, "..");
+
+/** The packages the scenarios import, built before measuring. */
+const PROVIDERS_AND_CORE = ["@nocturne/core", "@nocturne/anthropic", "@nocturne/openai-compatible"];
 
 const Args = z.object({ repeats: z.number().int().min(1), build: z.boolean(), out: z.string() });
 
@@ -67,11 +70,15 @@ function median(values: number[]): number {
 
 const args = parseArgs(process.argv.slice(2));
 if (args.build) {
-  const built = spawnSync("npx", ["-y", "pnpm@10", "--filter", "@nocturne/core", "build"], {
-    cwd: ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  if (built.status !== 0) throw new Error("building @nocturne/core failed");
+  const built = spawnSync(
+    "npx",
+    ["-y", "pnpm@10", ...PROVIDERS_AND_CORE.flatMap((name) => ["--filter", name]), "build"],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  if (built.status !== 0) throw new Error("building @nocturne/core and the provider packages failed");
 }
 const loadStart = loadavg()[0] ?? 0;
 const samples = new Map<string, Sample[]>([["bare", []], ...LOAD_SCENARIOS.map((s) => [s.name, []] as [string, []])]);

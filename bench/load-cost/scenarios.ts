@@ -3,7 +3,7 @@ export interface LoadScenario {
   name: string;
   /** What the figure's scenario column says. */
   description: string;
-  /** Module code ending with everything it measures done; run from bench/, so `@nocturne/core` is the built dist. */
+  /** Module code ending with everything it measures done; run from bench/, so `@nocturne/core` and the providers are the built dist. */
   code: string;
   /** Goals for import time (ms) and RSS over a bare process (MiB), where the project set one. */
   goals?: { ms: number; rssMiB: number };
@@ -35,16 +35,20 @@ export const LOAD_SCENARIOS: LoadScenario[] = [
   },
   {
     name: "core_anthropic",
-    description: "the offline setup, then createAnthropicModel({ apiKey }) and loadClient(): the SDK loaded",
+    description:
+      'the offline setup, then import "@nocturne/anthropic", createAnthropicModel({ apiKey }) and loadClient(): the SDK loaded',
     code: `${OFFLINE_SETUP}
-const model = core.createAnthropicModel({ apiKey: "sk-ant-bench" });
+const { createAnthropicModel } = await import("@nocturne/anthropic");
+const model = createAnthropicModel({ apiKey: "sk-ant-bench" });
 await model.loadClient();`,
   },
   {
     name: "core_openai_compatible",
-    description: "the offline setup, then createOpenAICompatibleModel({ baseURL, model }) (fetch, no SDK)",
+    description:
+      'the offline setup, then import "@nocturne/openai-compatible" and createOpenAICompatibleModel({ baseURL, model }) (fetch, no SDK)',
     code: `${OFFLINE_SETUP}
-core.createOpenAICompatibleModel({ baseURL: "http://127.0.0.1:11434/v1", model: "llama3.1:8b" });`,
+const { createOpenAICompatibleModel } = await import("@nocturne/openai-compatible");
+createOpenAICompatibleModel({ baseURL: "http://127.0.0.1:11434/v1", model: "llama3.1:8b" });`,
   },
   {
     name: "core_first_offline_dream",

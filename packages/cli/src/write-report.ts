@@ -1,9 +1,8 @@
 import { link, open, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { anthropicPrices, estimateCost } from "@nocturne/anthropic";
 import {
-  anthropicPrices,
   type ConsolidationReport,
-  estimateCost,
   type MemoryContent,
   type RenderedSessionInfo,
   renderReportHtml,

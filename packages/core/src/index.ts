@@ -61,14 +61,6 @@ export {
   OFFLINE_MODEL_ID,
   OfflineModelOptions,
 } from "./model/offline/offline-model.js";
-export type { CreateLanguageModelOptions, ModelSpec } from "./providers/create-language-model.js";
-export { createLanguageModel, LOCAL_SERVER_URLS, parseModelSpec } from "./providers/create-language-model.js";
-export type { OpenAICompatibleModelOptions } from "./providers/openai-compatible-model.js";
-export { createOpenAICompatibleModel } from "./providers/openai-compatible-model.js";
-export type { AnthropicModel, AnthropicModelOptions } from "./providers/anthropic-model.js";
-export { createAnthropicModel, DEFAULT_ANTHROPIC_MODEL } from "./providers/anthropic-model.js";
-export type { TokenPrices } from "./providers/anthropic-pricing.js";
-export { ANTHROPIC_PRICES, anthropicPrices, estimateCost } from "./providers/anthropic-pricing.js";
 
 // — importers
 export { importTranscriptFile, listTranscriptFiles, TRANSCRIPT_EXTENSIONS } from "./importers/import-files.js";

@@ -1,5 +1,5 @@
 // @nocturne/core/internals: the parts the engine is built from, for runners and first-party packages that compose
-// them (the BullMQ runner, the bench). Not covered by semver: any release may change it. Applications use the root
+// them (the BullMQ runner, the provider packages, the bench). Not covered by semver: any release may change it. Applications use the root
 // entry, `@nocturne/core`.
 
 // — lifecycle: the dreams API over a runner port, and the helpers runners share
@@ -31,7 +31,10 @@ export { resolveByRecency } from "./pipeline/resolve-by-recency.js";
 export { batchMemories, batchSynthesisFacts, runPipeline } from "./pipeline/run-pipeline.js";
 export type { InputSnapshot, ValidDreamRequest } from "./pipeline/snapshot-inputs.js";
 export { snapshotInputs } from "./pipeline/snapshot-inputs.js";
-export { errorFromHttpFailure, retryAfterMs } from "./providers/provider-errors.js";
+
+// — for provider packages: HTTP failures as typed errors
+export type { HttpFailure } from "./providers/provider-errors.js";
+export { errorFromHttpFailure, invalidOutputError, retryAfterMs } from "./providers/provider-errors.js";
 
 // — helpers
 export { escapeHtml, escapeMarkdown } from "./report/escape.js";

@@ -1,13 +1,16 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import type { MessageCreateParamsNonStreaming, TextBlockParam } from "@anthropic-ai/sdk/resources/messages";
-import { NocturneError } from "../errors.js";
-import type { GenerateRequest, GenerateResult, LanguageModel } from "../ports/language-model.js";
-import type { Usage } from "../schemas/common.js";
-import { sha256 } from "../util/hash.js";
-import { abortedError } from "../util/retry.js";
+import {
+  type GenerateRequest,
+  type GenerateResult,
+  type LanguageModel,
+  NocturneError,
+  sha256,
+  type Usage,
+} from "@nocturne/core";
+import { abortedError, errorFromHttpFailure, invalidOutputError } from "@nocturne/core/internals";
 import { anthropicPrices, estimateCost, type TokenPrices } from "./anthropic-pricing.js";
 import { createPrefixGate } from "./prefix-gate.js";
-import { errorFromHttpFailure, invalidOutputError } from "./provider-errors.js";
 
 /** The model used when none is named. */
 export const DEFAULT_ANTHROPIC_MODEL = "claude-sonnet-4-6";

@@ -1,8 +1,9 @@
-import { createAnthropicModel, type GenerateRequest, NocturneError } from "@nocturne/core";
+import { type GenerateRequest, NocturneError } from "@nocturne/core";
 import { withRetry } from "@nocturne/core/internals";
 import { describe, expect, it } from "vitest";
-import { useLoopbackServer } from "./support/loopback-server.js";
-import { anthropicMessage } from "./support/wire-replies.js";
+import { useLoopbackServer } from "../../core/test/helpers/loopback-server.js";
+import { anthropicMessage } from "../../core/test/helpers/wire-replies.js";
+import { createAnthropicModel } from "../src/index.js";
 
 const request: GenerateRequest = {
   system: [{ text: "base", cache: true }],

@@ -1,15 +1,9 @@
-import {
-  addUsage,
-  createLlmConsolidationModel,
-  createOpenAICompatibleModel,
-  emptyUsage,
-  type GenerateRequest,
-  NocturneError,
-} from "@nocturne/core";
+import { addUsage, createLlmConsolidationModel, emptyUsage, type GenerateRequest, NocturneError } from "@nocturne/core";
 import { withRetry } from "@nocturne/core/internals";
 import { describe, expect, it } from "vitest";
-import { useLoopbackServer } from "./support/loopback-server.js";
-import { chatCompletion, chatError } from "./support/wire-replies.js";
+import { useLoopbackServer } from "../../core/test/helpers/loopback-server.js";
+import { chatCompletion, chatError } from "../../core/test/helpers/wire-replies.js";
+import { createOpenAICompatibleModel } from "../src/index.js";
 
 const output = {
   name: "record_answer",

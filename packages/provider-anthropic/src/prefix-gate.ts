@@ -1,4 +1,4 @@
-import { abortedError } from "../util/retry.js";
+import { abortedError } from "@nocturne/core/internals";
 
 /**
  * Sends the first call of each cacheable prompt prefix alone. A provider writes a prefix into its prompt cache only

@@ -1,9 +1,12 @@
+import {
+  type GenerateRequest,
+  type GenerateResult,
+  type LanguageModel,
+  NocturneError,
+  type Usage,
+} from "@nocturne/core";
+import { abortedError, errorFromHttpFailure, invalidOutputError } from "@nocturne/core/internals";
 import { z } from "zod";
-import { NocturneError } from "../errors.js";
-import type { GenerateRequest, GenerateResult, LanguageModel } from "../ports/language-model.js";
-import type { Usage } from "../schemas/common.js";
-import { abortedError } from "../util/retry.js";
-import { errorFromHttpFailure, invalidOutputError } from "./provider-errors.js";
 
 /** Options for {@link createOpenAICompatibleModel}. */
 export interface OpenAICompatibleModelOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createPrefixGate } from "../../src/providers/prefix-gate.js";
+import { createPrefixGate } from "../src/prefix-gate.js";
 
 /** A call that resolves or rejects when the test says so, recording when it started. */
 function deferredCall(started: string[], name: string) {

@@ -1,4 +1,4 @@
-import type { Usage } from "../schemas/common.js";
+import type { Usage } from "@nocturne/core";
 
 /** US dollars per million tokens for each usage counter. */
 export interface TokenPrices {

@@ -1,7 +1,6 @@
-import { NocturneError } from "../errors.js";
-import type { LanguageModel } from "../ports/language-model.js";
-import { type AnthropicModelOptions, createAnthropicModel } from "./anthropic-model.js";
-import { createOpenAICompatibleModel } from "./openai-compatible-model.js";
+import { type AnthropicModelOptions, createAnthropicModel } from "@nocturne/anthropic";
+import { type LanguageModel, NocturneError } from "@nocturne/core";
+import { createOpenAICompatibleModel } from "@nocturne/openai-compatible";
 
 /** Where local OpenAI-compatible servers listen by default. */
 export const LOCAL_SERVER_URLS = {

@@ -1,5 +1,4 @@
 import {
-  createAnthropicModel,
   createInMemoryAdapter,
   createNocturne,
   DREAM_DEFAULTS,
@@ -7,11 +6,12 @@ import {
   type RetryOptions,
 } from "@nocturne/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { sessionOf, storeWith } from "../helpers/fixtures.js";
-import { ruleScript } from "../helpers/rule-script.js";
-import { type FakeLlmServer, type Fault, startFakeAnthropic } from "./support/fake-llm-servers.js";
-import { type LoopbackServer, startLoopbackServer } from "./support/loopback-server.js";
-import { anthropicError } from "./support/wire-replies.js";
+import { type FakeLlmServer, type Fault, startFakeAnthropic } from "../../core/test/helpers/fake-llm-servers.js";
+import { sessionOf, storeWith } from "../../core/test/helpers/fixtures.js";
+import { type LoopbackServer, startLoopbackServer } from "../../core/test/helpers/loopback-server.js";
+import { ruleScript } from "../../core/test/helpers/rule-script.js";
+import { anthropicError } from "../../core/test/helpers/wire-replies.js";
+import { createAnthropicModel } from "../src/index.js";
 
 /** Time runs 50 times faster in these tests: the retry policy's defaults, scaled (60 s of 529s become 1.2 s). */
 const SCALE = 50;

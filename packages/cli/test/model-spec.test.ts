@@ -1,7 +1,8 @@
-import { createLanguageModel, LOCAL_SERVER_URLS, NocturneError, parseModelSpec } from "@nocturne/core";
+import { NocturneError } from "@nocturne/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { type LoopbackServer, startLoopbackServer } from "./support/loopback-server.js";
-import { anthropicMessage, chatCompletion } from "./support/wire-replies.js";
+import { type LoopbackServer, startLoopbackServer } from "../../core/test/helpers/loopback-server.js";
+import { anthropicMessage, chatCompletion } from "../../core/test/helpers/wire-replies.js";
+import { createLanguageModel, LOCAL_SERVER_URLS, parseModelSpec } from "../src/model-spec.js";
 
 let server: LoopbackServer | undefined;
 afterEach(async () => {

@@ -1,15 +1,9 @@
-import {
-  addUsage,
-  createAnthropicModel,
-  createLlmConsolidationModel,
-  emptyUsage,
-  type GenerateRequest,
-  NocturneError,
-} from "@nocturne/core";
+import { addUsage, createLlmConsolidationModel, emptyUsage, type GenerateRequest, NocturneError } from "@nocturne/core";
 import { withRetry } from "@nocturne/core/internals";
 import { describe, expect, it } from "vitest";
-import { useLoopbackServer } from "./support/loopback-server.js";
-import { anthropicError, anthropicMessage } from "./support/wire-replies.js";
+import { useLoopbackServer } from "../../core/test/helpers/loopback-server.js";
+import { anthropicError, anthropicMessage } from "../../core/test/helpers/wire-replies.js";
+import { createAnthropicModel } from "../src/index.js";
 
 const output = {
   name: "record_answer",

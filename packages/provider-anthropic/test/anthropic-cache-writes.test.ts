@@ -1,9 +1,10 @@
-import { createAnthropicModel, createInMemoryAdapter, createNocturne, type GenerateRequest } from "@nocturne/core";
+import { createInMemoryAdapter, createNocturne, type GenerateRequest } from "@nocturne/core";
 import { CONSOLIDATION_OUTPUT_NAMES } from "@nocturne/core/internals";
 import { afterEach, describe, expect, it } from "vitest";
-import { sessionOf, storeWith } from "../helpers/fixtures.js";
-import { ruleScript } from "../helpers/rule-script.js";
-import { type FakeLlmServer, startFakeAnthropic } from "./support/fake-llm-servers.js";
+import { type FakeLlmServer, startFakeAnthropic } from "../../core/test/helpers/fake-llm-servers.js";
+import { sessionOf, storeWith } from "../../core/test/helpers/fixtures.js";
+import { ruleScript } from "../../core/test/helpers/rule-script.js";
+import { createAnthropicModel } from "../src/index.js";
 
 let server: FakeLlmServer | undefined;
 afterEach(async () => {

@@ -2,7 +2,6 @@ import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
-  createAnthropicModel,
   createInMemoryAdapter,
   createNocturne,
   type GenerateRequest,
@@ -13,9 +12,10 @@ import {
 import { CONSOLIDATION_OUTPUT_NAMES } from "@nocturne/core/internals";
 import type { ScriptedReply } from "@nocturne/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { type FakeLlmServer, startFakeAnthropic } from "./support/fake-llm-servers.js";
+import { type FakeLlmServer, startFakeAnthropic } from "../../core/test/helpers/fake-llm-servers.js";
+import { createAnthropicModel } from "../src/index.js";
 
-const DATA = fileURLToPath(new URL("../../../../examples/data", import.meta.url));
+const DATA = fileURLToPath(new URL("../../../examples/data", import.meta.url));
 const EVENT = /<event id="([^"]+)" role="user"[^>]*>\n([\s\S]*?)\n<\/event>/g;
 const MEMORY = /<memory id="([^"]+)"[^>]*>\n([\s\S]*?)\n<\/memory>/g;
 
