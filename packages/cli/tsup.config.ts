@@ -1,19 +1,8 @@
 import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.shared.js";
 
 export default defineConfig([
-  {
-    entry: ["src/index.ts"],
-    format: ["esm", "cjs"],
-    dts: true,
-    clean: true,
-    sourcemap: true,
-    target: "node20",
-    shims: true, // import.meta.url in the CJS build (the version is read from package.json)
-  },
-  {
-    entry: ["src/bin.ts"],
-    format: ["esm"],
-    sourcemap: true,
-    target: "node20",
-  },
+  // shims: import.meta.url in the CommonJS build (the version is read from package.json).
+  { ...packageBuild, entry: ["src/index.ts"], shims: true },
+  { entry: ["src/bin.ts"], format: ["esm"], sourcemap: true, target: "node20" },
 ]);
