@@ -16,6 +16,7 @@ let memory: string;
 let tmp: string;
 let original: Record<string, string>;
 let server: FakeChatServer;
+let hanging: FakeChatServer;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "nocturne-kill-"));
   memory = join(dir, "memory");
@@ -24,9 +25,11 @@ beforeAll(async () => {
   tmp = join(dir, "tmp");
   await mkdir(tmp);
   server = await startFakeChatServer("slow");
+  hanging = await startFakeChatServer("hang");
 });
 afterAll(async () => {
   await server.close();
+  await hanging.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -52,11 +55,21 @@ describe("a killed dream", { timeout: 120_000 }, () => {
     const args = (out: string) => ["dream", "--memory", memory, "--sessions", SESSIONS, "--out", out, "--json"];
     for (let run = 0; run < KILLS; run++) {
       const out = join(dir, `killed-${run}`);
-      const model = run % 2 === 0 ? [] : ["--model", server.modelSpec];
-      const { child, done } = spawnCli([...args(out), ...model], undefined, { TMPDIR: tmp });
-      // Anywhere from start-up to the write stage (a dream here takes 1 to 3 s after ~1 s of start-up).
-      const delay = 300 + Math.random() * 3500;
-      const timer = setTimeout(() => child.kill("SIGKILL"), delay);
+      // The first run's model never answers and the kill lands once extraction started, so at least one kill is
+      // surely mid-dream (CI at 2db87d9 failed when every random kill came after the dream completed); the others
+      // land anywhere from start-up to the write stage (a dream here takes 1 to 3 s after ~1 s of start-up).
+      const midDream = run === 0;
+      const model = midDream ? ["--model", hanging.modelSpec] : run % 2 === 0 ? [] : ["--model", server.modelSpec];
+      const { child, done } = spawnCli(
+        [...args(out), ...model],
+        midDream
+          ? (stderr, running) => {
+              if (stderr.includes("stage extract")) running.kill("SIGKILL");
+            }
+          : undefined,
+        { TMPDIR: tmp },
+      );
+      const timer = midDream ? undefined : setTimeout(() => child.kill("SIGKILL"), 300 + Math.random() * 3500);
       const result = await done;
       clearTimeout(timer);
       if (result.code === 0) {
