@@ -11,7 +11,6 @@ import {
   type Memory,
   type MemoryStore,
   MemoryWrite,
-  newId,
   type Page,
   type PageOptions,
   type Precondition,
@@ -47,15 +46,7 @@ export class MapAdapter implements StorageAdapter {
   async createMemoryStore(input: CreateMemoryStoreInput): Promise<MemoryStore> {
     const fields = storageRules.parseInput(CreateMemoryStoreInput, input, "memory store");
     return this.change((state) => {
-      const at = now();
-      const store: MemoryStore = {
-        id: newId("memstore"),
-        type: "memory_store",
-        ...fields,
-        created_at: at,
-        updated_at: at,
-        archived_at: null,
-      };
+      const store = storageRules.newMemoryStore(fields);
       state.stores.set(store.id, { store, lock: null, memories: new Map() });
       return store;
     });

@@ -198,15 +198,7 @@ export class FsAdapter implements StorageAdapter {
         );
         const identity = await this.readIdentity(dir);
         const taken = identity !== null && records.some((record) => record.store.id === identity.id);
-        const now = nowIso();
-        const store: MemoryStore = {
-          id: identity !== null && !taken ? identity.id : newId("memstore"),
-          type: "memory_store",
-          ...fields,
-          created_at: now,
-          updated_at: now,
-          archived_at: null,
-        };
+        const store = storageRules.newMemoryStore(fields, identity !== null && !taken ? identity.id : undefined);
         await this.registry.write({ version: 1, store, folder: dir, owned: false, read_only: readOnly, lock: null });
         return store;
       });
@@ -624,15 +616,8 @@ export class FsAdapter implements StorageAdapter {
       throw error;
     }
     const real = await realpath(dir);
-    const now = nowIso();
-    const store: MemoryStore = {
-      id,
-      type: "memory_store",
-      ...fields,
-      created_at: now,
-      updated_at: now,
-      archived_at: null,
-    };
+    const store = storageRules.newMemoryStore(fields, id);
+    const now = store.created_at;
     await mkdir(join(real, META_DIR, "tmp"), { recursive: true });
     await mkdir(join(real, META_DIR, "journal"));
     const identity: StoreIdentity = { id, created_at: now };

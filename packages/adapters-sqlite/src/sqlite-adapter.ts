@@ -13,7 +13,6 @@ import {
   type MemoryVersionLog,
   MemoryWrite,
   type MemoryWriteOptions,
-  newId,
   type Page,
   type PageOptions,
   type Precondition,
@@ -160,19 +159,18 @@ export class SqliteAdapter implements StorageAdapter {
   async createMemoryStore(input: CreateMemoryStoreInput): Promise<MemoryStore> {
     const fields = storageRules.parseInput(CreateMemoryStoreInput, input, "memory store");
     return this.run("create a memory store", () => {
-      const now = nowIso();
-      const store: MemoryStore = {
-        id: newId("memstore"),
-        type: "memory_store",
-        ...fields,
-        created_at: now,
-        updated_at: now,
-        archived_at: null,
-      };
+      const store = storageRules.newMemoryStore(fields);
       this.sql(
         `INSERT INTO memory_stores (id, name, description, metadata, created_at, updated_at, archived_at, locked_by)
          VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)`,
-      ).run(store.id, store.name, store.description, JSON.stringify(store.metadata), now, now);
+      ).run(
+        store.id,
+        store.name,
+        store.description,
+        JSON.stringify(store.metadata),
+        store.created_at,
+        store.updated_at,
+      );
       return store;
     });
   }

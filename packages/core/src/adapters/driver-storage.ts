@@ -22,7 +22,6 @@ import {
 import { CreateMemoryStoreInput, type MemoryStore, UpdateMemoryStoreInput } from "../schemas/memory-store.js";
 import type { MemoryActor, MemoryWriteOptions } from "../schemas/memory-version.js";
 import type { Session, SessionSummary } from "../schemas/session.js";
-import { newId } from "../util/ids.js";
 import { nowIso } from "../util/time.js";
 import { driverDreams } from "./driver-dreams.js";
 import {
@@ -49,6 +48,7 @@ import {
   checkWriteOptions,
   memoryNotFound,
   newMemory,
+  newMemoryStore,
   nextLineage,
   parseInput,
   pathClash,
@@ -94,15 +94,7 @@ export class DriverStorage implements StorageAdapter {
 
   async createMemoryStore(input: CreateMemoryStoreInput): Promise<MemoryStore> {
     const fields = parseInput(CreateMemoryStoreInput, input, "memory store");
-    const now = nowIso();
-    const store: MemoryStore = {
-      id: newId("memstore"),
-      type: "memory_store",
-      ...fields,
-      created_at: now,
-      updated_at: now,
-      archived_at: null,
-    };
+    const store = newMemoryStore(fields);
     const value: StoreRecord = { store, lock: null };
     await commitWith(this.driver, async () => ({
       writes: [{ op: "put", collection: STORES, key: store.id, value, expected: null }],

@@ -1,9 +1,10 @@
+import type { z } from "zod";
 import { NocturneError } from "../errors.js";
 import { Dream } from "../schemas/dream.js";
 import { type MemoryLineage, MemoryLineage as MemoryLineageSchema } from "../schemas/lineage.js";
 import { CreateMemoryInput, type Memory, UpdateMemoryInput } from "../schemas/memory.js";
 import { assertMemoryPath } from "../schemas/memory-path.js";
-import type { MemoryStore } from "../schemas/memory-store.js";
+import type { CreateMemoryStoreInput, MemoryStore } from "../schemas/memory-store.js";
 import { Session, type SessionEvent, type SessionHeader } from "../schemas/session.js";
 import { sha256, utf8Bytes } from "../util/hash.js";
 import { newId } from "../util/ids.js";
@@ -80,6 +81,15 @@ export function clashingPath(path: string, existing: Iterable<string>): string |
 /** Checks a path and throws `invalid_memory_path` (used where a path arrives alone). */
 export function checkPath(path: string): string {
   return assertMemoryPath(path);
+}
+
+/** A new memory store from validated create fields: a fresh `memstore_` id unless one is given, created at `now`. */
+export function newMemoryStore(
+  fields: z.output<typeof CreateMemoryStoreInput>,
+  id: string = newId("memstore"),
+  now: string = nowIso(),
+): MemoryStore {
+  return { id, type: "memory_store", ...fields, created_at: now, updated_at: now, archived_at: null };
 }
 
 /** Builds a memory resource from its parts, deriving hash and size; no lineage is `null`. */
