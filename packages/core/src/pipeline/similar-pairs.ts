@@ -1,14 +1,23 @@
-import { BANDS, minHashSignature, ROWS } from "../util/min-hash.js";
+import { BANDS, ROWS, SIGNATURE_LENGTH, writeMinHashSignature } from "../util/min-hash.js";
 import type { Pacer } from "../util/pacer.js";
 
 /** Above this many members, a shared band is too common to compare all pairs; each member meets only its neighbours. */
 const LARGE_BUCKET = 64;
 const NEIGHBOURS_IN_LARGE_BUCKET = 16;
 
-/** The sets that agree on one band of their signatures, in input order. */
-interface Bucket {
-  band: number;
-  members: number[];
+/**
+ * The buckets of a set of signatures, in flat typed arrays (a few large arrays instead of an object per bucket, so a
+ * 20k-fact dream gives the garbage collector little to copy). Bucket `b` holds the sets `members[start[b] ..
+ * start[b] + size[b])` in input order; `bucketOf[i * BANDS + band]` and `position[i * BANDS + band]` say where set
+ * `i` sits in that band (-1 for an empty set).
+ */
+interface Buckets {
+  count: number;
+  start: Int32Array;
+  size: Int32Array;
+  members: Int32Array;
+  bucketOf: Int32Array;
+  position: Int32Array;
 }
 
 /**
@@ -23,59 +32,94 @@ export async function forEachSimilarPair(
   pacer: Pacer,
   visit: (a: number, b: number) => void,
 ): Promise<void> {
-  const signatures: Array<Uint32Array | null> = [];
-  for (const set of sets) {
+  const signatures = new Uint32Array(sets.length * SIGNATURE_LENGTH);
+  const present: number[] = [];
+  for (const [index, set] of sets.entries()) {
     await pacer.pace();
-    signatures.push(minHashSignature(set));
+    if (writeMinHashSignature(set, signatures, index * SIGNATURE_LENGTH)) present.push(index);
   }
-  const bucketOf = new Int32Array(sets.length * BANDS);
-  const position = new Int32Array(sets.length * BANDS);
-  const buckets: Bucket[] = [];
-  const byBand = Array.from({ length: BANDS }, () => new Map<number, Array<{ second: number; bucket: number }>>());
-  for (const [index, signature] of signatures.entries()) {
-    await pacer.pace();
-    if (signature === null) continue;
-    for (let band = 0; band < BANDS; band++) {
-      const first = signature[band * ROWS] as number;
-      const second = signature[band * ROWS + 1] as number;
-      const byFirst = byBand[band] as Map<number, Array<{ second: number; bucket: number }>>;
-      const entries = byFirst.get(first) ?? [];
-      if (entries.length === 0) byFirst.set(first, entries);
-      let entry = entries.find((candidate) => candidate.second === second);
-      if (entry === undefined) {
-        entry = { second, bucket: buckets.length };
-        entries.push(entry);
-        buckets.push({ band, members: [] });
-      }
-      const members = (buckets[entry.bucket] as Bucket).members;
-      bucketOf[index * BANDS + band] = entry.bucket;
-      position[index * BANDS + band] = members.length;
-      members.push(index);
-    }
-  }
+  const { count, start, size, members, bucketOf, position } = await bucketsOf(signatures, sets.length, present, pacer);
   const visitedIn = (a: number, b: number, bucket: number): boolean => {
     const at = a * BANDS;
     const bt = b * BANDS;
     for (let band = 0; band < BANDS; band++) {
       const shared = bucketOf[at + band] as number;
       if (shared >= bucket || shared !== bucketOf[bt + band]) continue;
-      const members = (buckets[shared] as Bucket).members.length;
       const apart = Math.abs((position[at + band] as number) - (position[bt + band] as number));
-      if (members <= LARGE_BUCKET || apart <= NEIGHBOURS_IN_LARGE_BUCKET) return true;
+      if ((size[shared] as number) <= LARGE_BUCKET || apart <= NEIGHBOURS_IN_LARGE_BUCKET) return true;
     }
     return false;
   };
-  for (const [bucket, { members }] of buckets.entries()) {
-    if (members.length < 2) continue;
+  for (let bucket = 0; bucket < count; bucket++) {
+    const length = size[bucket] as number;
+    if (length < 2) continue;
     await pacer.pace();
-    const reach = members.length > LARGE_BUCKET ? NEIGHBOURS_IN_LARGE_BUCKET : members.length;
-    for (let x = 0; x < members.length; x++) {
+    const first = start[bucket] as number;
+    const reach = length > LARGE_BUCKET ? NEIGHBOURS_IN_LARGE_BUCKET : length;
+    for (let x = 0; x < length; x++) {
       if (x % LARGE_BUCKET === LARGE_BUCKET - 1) await pacer.pace();
-      for (let y = x + 1; y < Math.min(members.length, x + 1 + reach); y++) {
-        const a = members[x] as number;
-        const b = members[y] as number;
+      for (let y = x + 1; y < Math.min(length, x + 1 + reach); y++) {
+        const a = members[first + x] as number;
+        const b = members[first + y] as number;
         if (!visitedIn(a, b, bucket)) visit(a, b);
       }
     }
   }
+}
+
+/**
+ * Groups the sets by band: per band, the sets sorted by the band's two hashes (input order among equals), so each run
+ * of equal hashes is a bucket. Buckets are numbered by their first member, then band: the order in which a scan set by
+ * set, band by band, would first meet them.
+ */
+async function bucketsOf(
+  signatures: Uint32Array,
+  sets: number,
+  present: readonly number[],
+  pacer: Pacer,
+): Promise<Buckets> {
+  const members = new Int32Array(present.length * BANDS);
+  const runAt = new Int32Array(sets * BANDS).fill(-1);
+  const runSize = new Int32Array(sets * BANDS);
+  for (let band = 0; band < BANDS; band++) {
+    await pacer.pace();
+    const hash = (set: number, row: number) => signatures[set * SIGNATURE_LENGTH + band * ROWS + row] as number;
+    const order = Int32Array.from(present).sort((a, b) => hash(a, 0) - hash(b, 0) || hash(a, 1) - hash(b, 1) || a - b);
+    const offset = band * present.length;
+    members.set(order, offset);
+    for (let at = 0; at < order.length; ) {
+      const first = order[at] as number;
+      let end = at + 1;
+      while (
+        end < order.length &&
+        hash(order[end] as number, 0) === hash(first, 0) &&
+        hash(order[end] as number, 1) === hash(first, 1)
+      )
+        end++;
+      runAt[first * BANDS + band] = offset + at;
+      runSize[first * BANDS + band] = end - at;
+      at = end;
+    }
+  }
+  const start = new Int32Array(present.length * BANDS);
+  const size = new Int32Array(present.length * BANDS);
+  const bucketOf = new Int32Array(sets * BANDS).fill(-1);
+  const position = new Int32Array(sets * BANDS);
+  let count = 0;
+  for (let key = 0; key < runAt.length; key++) {
+    if (key % (BANDS * 64) === 0) await pacer.pace();
+    const from = runAt[key] as number;
+    if (from < 0) continue;
+    const band = key % BANDS;
+    const length = runSize[key] as number;
+    start[count] = from;
+    size[count] = length;
+    for (let at = 0; at < length; at++) {
+      const member = members[from + at] as number;
+      bucketOf[member * BANDS + band] = count;
+      position[member * BANDS + band] = at;
+    }
+    count++;
+  }
+  return { count, start, size, members, bucketOf, position };
 }

@@ -23,21 +23,24 @@ function mix(value: number, seed: number): number {
 
 const SEEDS = Uint32Array.from({ length: HASHES }, (_, index) => mix(index + 1, 0x27d4eb2f));
 
+/** Hashes in one signature: {@link BANDS} bands of {@link ROWS}. */
+export const SIGNATURE_LENGTH = HASHES;
+
 /**
- * The MinHash signature of a word set (64 hashes, read as 32 bands of 2), or null for an empty set. Two sets agree on
- * a band with probability close to 1 − (1 − J²)^32 for Jaccard similarity J (0.998 at J = 0.43, 0.95 at J = 0.3), so
- * near-duplicates meet in some band without comparing all pairs.
+ * Writes the MinHash signature of a word set (64 hashes, read as 32 bands of 2) into `target` at `offset`; false for
+ * an empty set (nothing written). Two sets agree on a band with probability close to 1 − (1 − J²)^32 for Jaccard
+ * similarity J (0.998 at J = 0.43, 0.95 at J = 0.3), so near-duplicates meet in some band without comparing all pairs.
  */
-export function minHashSignature(words: Iterable<string>): Uint32Array | null {
-  const minimums = new Uint32Array(HASHES).fill(0xffffffff);
+export function writeMinHashSignature(words: Iterable<string>, target: Uint32Array, offset: number): boolean {
+  target.fill(0xffffffff, offset, offset + HASHES);
   let empty = true;
   for (const word of words) {
     empty = false;
     const base = fnv1a(word);
     for (let i = 0; i < HASHES; i++) {
       const hashed = mix(base, SEEDS[i] as number);
-      if (hashed < (minimums[i] as number)) minimums[i] = hashed;
+      if (hashed < (target[offset + i] as number)) target[offset + i] = hashed;
     }
   }
-  return empty ? null : minimums;
+  return !empty;
 }
