@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import type winkNLP from "wink-nlp";
 import type { Model } from "wink-nlp";
 import { createPacer, type Pacer } from "../../util/pacer.js";
+import { parseCoreModelJson } from "./paced-model-json.js";
 
 /**
  * wink's English lite model (`wink-eng-lite-web-model`) as `winkNLP()` takes it, loaded in paced steps. The package's
@@ -10,7 +11,7 @@ import { createPacer, type Pacer } from "../../util/pacer.js";
  * decode a byte at a time and a lookup table of 88k words, about 300 ms with the event loop held. This loader reads
  * the same files and builds the same objects (a test compares them with the package's own), giving the event loop a
  * turn between steps, so the first offline dream in a host process does not freeze it. The core model file is read
- * without blocking and parsed in one step (the longest left, about 25-40 ms), then completed in place. Where the file
+ * without blocking and parsed a slice of its word list at a time, then completed in place. Where the file
  * cannot be found on disk (an app bundled with Nocturne inside), the package's own entry loads the model at once.
  */
 export async function loadWinkModel(pacer: Pacer = createPacer()): Promise<Model> {
@@ -109,7 +110,7 @@ const WORDS_PER_STEP = 512;
 async function loadCoreModel(file: string, pacer: Pacer): Promise<CoreModelFile> {
   const text = await readFile(file, "utf8");
   await pacer.pace();
-  const model = JSON.parse(text) as CoreModelFile;
+  const model = (await parseCoreModelJson(text, pacer)) as CoreModelFile;
   await pacer.turn();
   model.lexicon = words32(model.lexicon);
   await pacer.pace();
