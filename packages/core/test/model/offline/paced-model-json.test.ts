@@ -21,7 +21,13 @@ describe("parseCoreModelJson", () => {
     const text = modelText(list);
     let turns = 0;
     const pacer = createPacer();
-    const counting = { ...pacer, pace: () => (turns++, pacer.pace()) };
+    const counting = {
+      ...pacer,
+      pace: () => {
+        turns++;
+        return pacer.pace();
+      },
+    };
     expect(await parseCoreModelJson(text, counting)).toEqual(JSON.parse(text));
     expect(turns).toBeGreaterThan(5);
   });
