@@ -14,22 +14,41 @@ const STEPS_PER_CLOCK_READ = 8;
  */
 let sliceStart = performance.now();
 
-/** The next turn of the event loop, shared by all work waiting for one, so they all wait for the same turn. */
-let nextTurn: Promise<void> | null = null;
+/** Work waiting for a turn of the event loop, first come first served. */
+const waiting: Array<() => void> = [];
+let turnScheduled = false;
 
 /**
- * Resolves on the next turn of the event loop (`setImmediate`: after timers and I/O had their go), where a new
- * slice begins. Work resumes in the order it waited; whatever the first one leaves of the slice goes to the next.
+ * Resolves on a later turn of the event loop (`setImmediate`: after timers and I/O had their go), where a new slice
+ * begins. Each turn resumes one waiter, in the order they came, so work waiting side by side (the chunks of a dream,
+ * several dreams) takes one slice per turn instead of all resuming in the same turn. A waiter whose `signal` fires
+ * leaves the line at once.
  */
-function eventLoopTurn(): Promise<void> {
-  nextTurn ??= new Promise<void>((resolve) =>
-    setImmediate(() => {
-      nextTurn = null;
-      sliceStart = performance.now();
+function eventLoopTurn(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const leave = () => {
+      const at = waiting.indexOf(resume);
+      if (at >= 0) waiting.splice(at, 1);
       resolve();
-    }),
-  );
-  return nextTurn;
+    };
+    const resume = () => {
+      signal?.removeEventListener("abort", leave);
+      resolve();
+    };
+    waiting.push(resume);
+    signal?.addEventListener("abort", leave, { once: true });
+    if (!turnScheduled) scheduleTurn();
+  });
+}
+
+function scheduleTurn(): void {
+  turnScheduled = true;
+  setImmediate(() => {
+    turnScheduled = false;
+    sliceStart = performance.now();
+    waiting.shift()?.();
+    if (waiting.length > 0) scheduleTurn();
+  });
 }
 
 /**
@@ -61,7 +80,7 @@ export function createPacer(signal?: AbortSignal): Pacer {
   const due = () => signal?.aborted === true || performance.now() - sliceStart >= SLICE_MS;
   const turn = async () => {
     if (signal?.aborted) throw abortedError(signal);
-    await eventLoopTurn();
+    await eventLoopTurn(signal);
     if (signal?.aborted) throw abortedError(signal);
   };
   return {

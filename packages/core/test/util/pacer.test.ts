@@ -77,4 +77,64 @@ describe("the pacer", () => {
     expect(pacer.due()).toBe(true);
     await expect(pacer.pace()).rejects.toSatisfy((error) => NocturneError.isInstance(error, "aborted"));
   });
+
+  it("resumes work waiting side by side one slice per turn, each in its turn", async () => {
+    const steps = [0, 0, 0, 0];
+    let done = false;
+    const pacer = createPacer();
+    const worker = async (index: number) => {
+      while (!done) {
+        const started = performance.now();
+        while (performance.now() - started < 0.2) {}
+        steps[index] = (steps[index] ?? 0) + 1;
+        await pacer.pace();
+      }
+    };
+    const workers = steps.map((_, index) => worker(index));
+    const movedPerTurn: number[] = [];
+    let last = [...steps];
+    for (let turn = 0; turn < 40; turn++) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      movedPerTurn.push(steps.filter((count, index) => count !== last[index]).length);
+      last = [...steps];
+    }
+    done = true;
+    await Promise.all(workers);
+    expect(Math.max(...movedPerTurn.slice(1))).toBe(1);
+    expect(steps.every((count) => count > 1)).toBe(true);
+  });
+
+  it("lets work whose signal fires leave the line of waiters at once", async () => {
+    let done = false;
+    const busy = createPacer();
+    const spin = async () => {
+      while (!done) {
+        const started = performance.now();
+        while (performance.now() - started < 1) {}
+        await busy.turn();
+      }
+    };
+    const spinners = Array.from({ length: 50 }, spin);
+    const controller = new AbortController();
+    const waiting = createPacer(controller.signal).turn();
+    let turnsUntilSettled = 0;
+    const settled = waiting.catch((error: unknown) => error);
+    controller.abort();
+    let result: unknown;
+    for (;;) {
+      const raced = await Promise.race([
+        settled,
+        new Promise<"pending">((resolve) => setImmediate(() => resolve("pending"))),
+      ]);
+      if (raced !== "pending") {
+        result = raced;
+        break;
+      }
+      turnsUntilSettled++;
+    }
+    done = true;
+    await Promise.all(spinners);
+    expect(NocturneError.isInstance(result, "aborted")).toBe(true);
+    expect(turnsUntilSettled).toBeLessThanOrEqual(1);
+  });
 });
