@@ -17,7 +17,7 @@ module.exports = {
       severity: "error",
       comment: "util, schemas and ports are the bottom layer: they import nothing above them.",
       from: { path: `${core}(util|schemas|ports)/` },
-      to: { path: `${core}(engine|pipeline|model|providers|adapters|importers|report|testing)/` },
+      to: { path: `${core}(engine|pipeline|model|providers|adapters|importers|report)/` },
     },
     {
       name: "only-the-engine-and-runners-drive-a-dream",
@@ -47,6 +47,14 @@ module.exports = {
       comment: "A provider package depends on core only: not on another provider, an adapter, a runner or the CLI.",
       from: { path: "^packages/(provider-[^/]+)/" },
       to: { path: "^packages/", pathNot: "^packages/(core|$1)/" },
+    },
+    {
+      name: "the-test-kit-imports-only-core",
+      severity: "error",
+      comment:
+        "@nocturne/testing builds on core's public entries (and internals) only: no adapter, provider, runner or CLI. That it imports no test runner is checked by packages/testing/test/no-test-runner.test.ts (node_modules is outside this cruise).",
+      from: { path: "^packages/testing/" },
+      to: { path: ["^packages/(?!core/|testing/)", "^@nocturne/(?!core$|core/internals$)"] },
     },
     {
       name: "adapters-do-not-import-runners-or-the-cli",
