@@ -35,6 +35,30 @@ module.exports = {
       to: { path: `${core}pipeline/` },
     },
     {
+      name: "offline-model-has-one-entry",
+      severity: "error",
+      comment:
+        "The offline model is a bounded unit: from outside model/offline/, import its index.ts only (see model/offline/README.md).",
+      from: { pathNot: `${core}model/offline/` },
+      to: { path: `${core}model/offline/`, pathNot: `${core}model/offline/index\\.ts$` },
+    },
+    {
+      name: "offline-model-stays-behind-its-port",
+      severity: "error",
+      comment:
+        "The offline model is a ConsolidationModel and nothing more: it imports the bottom layer (ports, schemas, util, errors) and the secret redactor, never the engine, the pipeline, the other models, adapters, importers, reports or the tokenizer.",
+      from: { path: `${core}model/offline/` },
+      to: {
+        path: core,
+        pathNot: [
+          `${core}model/offline/`,
+          `${core}(ports|schemas|util)/`,
+          `${core}errors\\.ts$`,
+          `${core}security/redact-secrets\\.ts$`,
+        ],
+      },
+    },
+    {
       name: "core-stands-alone",
       severity: "error",
       comment: "Core imports no other Nocturne package.",
