@@ -3,7 +3,8 @@
 // lints each tarball (publint, and @arethetypeswrong/cli for its types under node10, node16 ESM and CJS, and
 // bundlers), installs the tarballs into a fresh project in a temporary folder outside the workspace, and there runs:
 //   - the README's library quick start, verbatim, as an ES module (plus lines that check the dream completed);
-//   - `require` of every package from CommonJS, `@nocturne/core/testing` included, with no test runner installed;
+//   - `require` of every package from CommonJS, the test kit `@nocturne/testing` included, with no test runner
+//     installed (vitest is its optional peer dependency);
 //   - `npx nocturne --version`, and a dream on examples/data with the offline model (and an import into SQLite);
 //   - with typescript, esbuild and vitest added as the project's dev dependencies: the quick start, a Map-backed
 //     StorageAdapter and a Map-backed StorageDriver (scripts/adopter-project/) type-checked under moduleResolution
@@ -36,6 +37,7 @@ const ROOT = join(import.meta.dirname, "..");
 // nocturne-anthropic-*.tgz).
 const PACKAGES = [
   "core",
+  "testing",
   "provider-anthropic",
   "provider-openai-compatible",
   "adapters-fs",
@@ -186,7 +188,16 @@ try {
   run("mkdir", ["-p", app]);
   writeFileSync(join(app, "package.json"), JSON.stringify(projectManifest(tarballs, PACKAGES, { allowBuilds: true })));
   pnpm(["install", "--no-frozen-lockfile", "--prefer-offline", "--reporter=append-only"], { cwd: app });
-  check(!existsSync(join(app, "node_modules/vitest")), "vitest got installed; nothing published should pull it in");
+  check(
+    !existsSync(join(app, "node_modules/vitest")) &&
+      !readdirSync(join(app, "node_modules/.pnpm")).some((entry) => entry.startsWith("vitest@")),
+    "vitest got installed; nothing published should pull it in (@nocturne/testing has it as an optional peer only)",
+  );
+  const testingManifest = JSON.parse(run("tar", ["-xzOf", tarballs.testing, "package/package.json"]).stdout);
+  check(
+    testingManifest.peerDependenciesMeta?.vitest?.optional === true && !testingManifest.dependencies?.vitest,
+    "@nocturne/testing should declare vitest as an optional peer dependency, nothing more",
+  );
 
   step("the README library quick start, verbatim, as ESM");
   writeFileSync(
@@ -202,7 +213,7 @@ console.log("QUICK START OK");
   );
   check(run("node", ["quick-start.mjs"], { cwd: app }).stdout.includes("QUICK START OK"), "quick start");
 
-  step("CommonJS require of every package; @nocturne/core/testing without a test runner");
+  step("CommonJS require of every package; @nocturne/testing without a test runner");
   writeFileSync(
     join(app, "require.cjs"),
     `const assert = require("node:assert/strict");
@@ -210,9 +221,10 @@ const core = require("@nocturne/core");
 assert.equal(typeof core.createNocturne, "function");
 assert.equal(typeof core.createInMemoryAdapter, "function");
 assert.equal(typeof require("@nocturne/core/internals").runPipeline, "function");
-const testing = require("@nocturne/core/testing");
+const testing = require("@nocturne/testing");
 assert.equal(typeof testing.runAdapterConformance, "function");
 assert.equal(typeof testing.createScriptedLanguageModel, "function");
+assert.equal(testing.createInMemoryAdapter, core.createInMemoryAdapter);
 assert.throws(() => require.resolve("vitest"), /Cannot find module/);
 assert.equal(typeof require("@nocturne/adapters-fs").createFsAdapter, "function");
 const sqlite = require("@nocturne/adapters-sqlite").createSqliteAdapter({ file: ":memory:" });
@@ -235,12 +247,12 @@ cli.runCli(["--version"], io).then((code) => {
   check(run("node", ["require.cjs"], { cwd: app }).stdout.includes("REQUIRE OK"), "CommonJS require");
   writeFileSync(
     join(app, "testing.mjs"),
-    `import { runAdapterConformance } from "@nocturne/core/testing";
+    `import { runAdapterConformance } from "@nocturne/testing";
 if (typeof runAdapterConformance !== "function") throw new Error("no runAdapterConformance");
 console.log("TESTING ESM OK");
 `,
   );
-  check(run("node", ["testing.mjs"], { cwd: app }).stdout.includes("TESTING ESM OK"), "@nocturne/core/testing as ESM");
+  check(run("node", ["testing.mjs"], { cwd: app }).stdout.includes("TESTING ESM OK"), "@nocturne/testing as ESM");
 
   step("npx nocturne --version, then a dream on examples/data with the offline model");
   const version = JSON.parse(readFileSync(join(ROOT, "packages/cli/package.json"), "utf8")).version;

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runAdapterConformance } from "@nocturne/core/testing";
+import { runAdapterConformance } from "@nocturne/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createJsonFileAdapter } from "./json-file-adapter.js";
 

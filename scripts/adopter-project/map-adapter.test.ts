@@ -1,4 +1,4 @@
-import { runAdapterConformance } from "@nocturne/core/testing";
+import { runAdapterConformance } from "@nocturne/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MapAdapter } from "./map-adapter.js";
 

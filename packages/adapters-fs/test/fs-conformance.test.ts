@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createFsAdapter } from "@nocturne/adapters-fs";
-import { runAdapterConformance } from "@nocturne/core/testing";
+import { runAdapterConformance } from "@nocturne/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 /** True when any file below `root` (memories, metadata, versions, journals, records) holds `text` as UTF-8 bytes. */

@@ -1,4 +1,4 @@
-import { runAdapterConformance } from "@nocturne/core/testing";
+import { runAdapterConformance } from "@nocturne/testing";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createPostgresAdapter, migrate } from "../src/index.js";

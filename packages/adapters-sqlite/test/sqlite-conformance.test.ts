@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSqliteAdapter } from "@nocturne/adapters-sqlite";
-import { runAdapterConformance } from "@nocturne/core/testing";
+import { runAdapterConformance } from "@nocturne/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 const runner = { describe, it, expect, beforeEach, afterEach };

@@ -60,7 +60,7 @@ export {
   createOfflineConsolidationModel,
   OFFLINE_MODEL_ID,
   OfflineModelOptions,
-} from "./model/offline/offline-model.js";
+} from "./model/offline/index.js";
 
 // — importers
 export { importTranscriptFile, listTranscriptFiles, TRANSCRIPT_EXTENSIONS } from "./importers/import-files.js";

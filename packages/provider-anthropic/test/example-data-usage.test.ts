@@ -10,7 +10,7 @@ import {
   type Usage,
 } from "@nocturne/core";
 import { CONSOLIDATION_OUTPUT_NAMES } from "@nocturne/core/internals";
-import type { ScriptedReply } from "@nocturne/core/testing";
+import type { ScriptedReply } from "@nocturne/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type FakeLlmServer, startFakeAnthropic } from "../../core/test/helpers/fake-llm-servers.js";
 import { createAnthropicModel } from "../src/index.js";

@@ -1,5 +1,5 @@
 import { createLlmConsolidationModel } from "../model/llm/llm-consolidation-model.js";
-import { createOfflineConsolidationModel } from "../model/offline/offline-model.js";
+import { createOfflineConsolidationModel } from "../model/offline/index.js";
 import type { ConsolidationModel } from "../ports/consolidation-model.js";
 import type { LanguageModel } from "../ports/language-model.js";
 

@@ -1,5 +1,5 @@
 import { createDriverStorage, createMemoryDriver, type StorageDriver } from "@nocturne/core";
-import { runAdapterConformance } from "@nocturne/core/testing";
+import { runAdapterConformance } from "@nocturne/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 /**

@@ -1,5 +1,5 @@
 import { createInMemoryAdapter, type StorageAdapter } from "@nocturne/core";
-import { runAdapterConformance } from "@nocturne/core/testing";
+import { runAdapterConformance } from "@nocturne/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 const runner = { describe, it, expect, beforeEach, afterEach };

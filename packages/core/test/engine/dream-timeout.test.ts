@@ -5,7 +5,7 @@ import {
   type DreamEvent,
   type StorageAdapter,
 } from "@nocturne/core";
-import { createScriptedLanguageModel } from "@nocturne/core/testing";
+import { createScriptedLanguageModel } from "@nocturne/testing";
 import { describe, expect, it } from "vitest";
 import { sessionOf, storeWith } from "../helpers/fixtures.js";
 import { ruleScript } from "../helpers/rule-script.js";

@@ -5,7 +5,7 @@ import {
   NocturneError,
   type StorageAdapter,
 } from "@nocturne/core";
-import { createScriptedLanguageModel, scripted } from "@nocturne/core/testing";
+import { createScriptedLanguageModel, scripted } from "@nocturne/testing";
 import { describe, expect, it } from "vitest";
 import { fingerprint, sessionOf, storeWith } from "../helpers/fixtures.js";
 import { ruleScript } from "../helpers/rule-script.js";

@@ -7,7 +7,7 @@ import {
   type Usage,
 } from "@nocturne/core";
 import { CONSOLIDATION_OUTPUT_NAMES } from "@nocturne/core/internals";
-import type { ScriptedReply } from "@nocturne/core/testing";
+import type { ScriptedReply } from "@nocturne/testing";
 import {
   type LoopbackReply,
   type LoopbackServer,

@@ -1,6 +1,6 @@
 import type { GenerateRequest } from "@nocturne/core";
 import { CONSOLIDATION_OUTPUT_NAMES } from "@nocturne/core/internals";
-import type { ScriptedReply } from "@nocturne/core/testing";
+import type { ScriptedReply } from "@nocturne/testing";
 
 /** One rule of the scripted model: a pattern on a user line and the fact it yields. */
 interface Rule {

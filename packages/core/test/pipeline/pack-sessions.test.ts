@@ -1,6 +1,6 @@
 import { createInMemoryAdapter, createNocturne, readAllMemories, type Session, type Tokenizer } from "@nocturne/core";
 import { CONSOLIDATION_OUTPUT_NAMES, chunkTranscript, LINE_OVERHEAD_TOKENS } from "@nocturne/core/internals";
-import { createScriptedLanguageModel } from "@nocturne/core/testing";
+import { createScriptedLanguageModel } from "@nocturne/testing";
 import { describe, expect, it } from "vitest";
 import { packSessions } from "../../src/pipeline/pack-sessions.js";
 import { sessionOf, storeWith } from "../helpers/fixtures.js";

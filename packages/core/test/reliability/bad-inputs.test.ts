@@ -12,7 +12,7 @@ import {
   readAllMemories,
   type StorageAdapter,
 } from "@nocturne/core";
-import { createScriptedLanguageModel } from "@nocturne/core/testing";
+import { createScriptedLanguageModel } from "@nocturne/testing";
 import { afterAll, describe, expect, it } from "vitest";
 // The fs adapter is a sibling workspace package; core does not depend on it, so it is imported by path.
 import { createFsAdapter, type FsWarning } from "../../../adapters-fs/src/index.js";

@@ -9,7 +9,7 @@ import {
   readAllMemories,
   type StorageAdapter,
 } from "@nocturne/core";
-import { createScriptedLanguageModel } from "@nocturne/core/testing";
+import { createScriptedLanguageModel } from "@nocturne/testing";
 import { afterAll, describe, expect, it } from "vitest";
 // Sibling workspace packages; core does not depend on them, so they are imported by path.
 import { createFsAdapter } from "../../../adapters-fs/src/index.js";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createNocturne, readAllMemories, sha256 } from "@nocturne/core";
-import { createScriptedLanguageModel } from "@nocturne/core/testing";
+import { createScriptedLanguageModel } from "@nocturne/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { seededRandom } from "../security/fixtures/seeded-random.js";
 import { fingerprintInputs } from "../security/fixtures/store-fingerprint.js";

@@ -1,5 +1,5 @@
 import { createInMemoryAdapter } from "@nocturne/core";
-import { createScriptedLanguageModel, scripted } from "@nocturne/core/testing";
+import { createScriptedLanguageModel, scripted } from "@nocturne/testing";
 import { describe, expect, it } from "vitest";
 import { fingerprintInputs } from "../security/fixtures/store-fingerprint.js";
 import { createFaultyModel, honestReply, MODEL_FAULTS, type ModelFault } from "./support/faulty-model.js";

@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInMemoryAdapter, createNocturne, type StorageAdapter } from "@nocturne/core";
-import { createScriptedLanguageModel } from "@nocturne/core/testing";
+import { createScriptedLanguageModel } from "@nocturne/testing";
 import { afterAll, describe, expect, it } from "vitest";
 // The fs adapter is a sibling workspace package; core does not depend on it, so it is imported by path.
 import { createFsAdapter } from "../../../adapters-fs/src/index.js";

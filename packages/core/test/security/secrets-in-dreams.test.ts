@@ -8,7 +8,7 @@ import {
   readAllMemories,
   type SessionInput,
 } from "@nocturne/core";
-import type { ScriptedLanguageModel } from "@nocturne/core/testing";
+import type { ScriptedLanguageModel } from "@nocturne/testing";
 import { describe, expect, it } from "vitest";
 import { createCompromisedModel, fact } from "./fixtures/compromised-model.js";
 import { type PlantedSecret, plantedSecrets } from "./fixtures/secret-corpus.js";

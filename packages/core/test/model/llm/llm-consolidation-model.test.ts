@@ -8,7 +8,7 @@ import {
   type Usage,
 } from "@nocturne/core";
 import { BASE_SYSTEM_PROMPT, CONSOLIDATION_OUTPUT_NAMES } from "@nocturne/core/internals";
-import { createScriptedLanguageModel, scripted } from "@nocturne/core/testing";
+import { createScriptedLanguageModel, scripted } from "@nocturne/testing";
 import { describe, expect, it } from "vitest";
 
 const chunk: Chunk = {

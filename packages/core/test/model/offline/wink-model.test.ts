@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import model from "wink-eng-lite-web-model";
 import winkNLP from "wink-nlp";
-import { loadWinkModel, loadWinkNlp } from "../../../src/model/offline/wink-model.js";
+import { loadWinkModel, loadWinkNlp } from "../../../src/model/offline/index.js";
 import { createPacer } from "../../../src/util/pacer.js";
 
 /** The package's own loader, typed as what it is: a function that builds the core model. */

@@ -2,7 +2,7 @@
 // Usage: node --import tsx --conditions=@nocturne/source dream-child.ts '<json config>'
 // Prints one JSON line per dream event on stdout.
 import { createNocturne, type StorageAdapter } from "@nocturne/core";
-import { createScriptedLanguageModel } from "@nocturne/core/testing";
+import { createScriptedLanguageModel } from "@nocturne/testing";
 import { createFsAdapter } from "../../../../adapters-fs/src/index.js";
 import { createSqliteAdapter } from "../../../../adapters-sqlite/src/index.js";
 import { honestReply } from "./faulty-model.js";

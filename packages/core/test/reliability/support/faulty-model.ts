@@ -5,7 +5,7 @@ import {
   type ScriptedLanguageModel,
   type ScriptedReply,
   scripted,
-} from "@nocturne/core/testing";
+} from "@nocturne/testing";
 import { promptItems } from "../../security/fixtures/compromised-model.js";
 
 /** The faults a model call can suffer. */

@@ -1,6 +1,4 @@
-import { NocturneError } from "../../errors.js";
-import type { StorageAdapter } from "../../ports/storage-adapter.js";
-import type { Memory } from "../../schemas/memory.js";
+import { type Memory, NocturneError, type StorageAdapter } from "@nocturne/core";
 import type { Harness } from "./harness.js";
 import { listAll, newStore, sha256Hex } from "./helpers.js";
 import type { ConformanceRunner } from "./runner.js";

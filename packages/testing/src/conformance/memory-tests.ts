@@ -1,4 +1,4 @@
-import { Memory } from "../../schemas/memory.js";
+import { Memory } from "@nocturne/core";
 import type { Harness } from "./harness.js";
 import { expectCode, expectWholeMemory, newStore, sha256Hex, snapshot } from "./helpers.js";
 

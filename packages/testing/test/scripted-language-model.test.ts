@@ -1,7 +1,7 @@
 import type { GenerateRequest } from "@nocturne/core";
 import { NocturneError } from "@nocturne/core";
 import { withRetry } from "@nocturne/core/internals";
-import { createScriptedLanguageModel, scripted } from "@nocturne/core/testing";
+import { createScriptedLanguageModel, scripted } from "@nocturne/testing";
 import { describe, expect, it } from "vitest";
 
 const output = { name: "facts", description: "facts", schema: { type: "object" } };

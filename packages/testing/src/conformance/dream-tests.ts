@@ -1,4 +1,4 @@
-import { newId } from "../../util/ids.js";
+import { newId } from "@nocturne/core";
 import type { Harness } from "./harness.js";
 import { expectCode, sampleDream, sampleDreamRecord } from "./helpers.js";
 

@@ -1,4 +1,4 @@
-import { newId } from "../../util/ids.js";
+import { newId } from "@nocturne/core";
 import type { Harness } from "./harness.js";
 import { newStore, sampleDreamRecord, sampleSession } from "./helpers.js";
 import { sampleLineage } from "./lineage-tests.js";

@@ -1,4 +1,4 @@
-import { MemoryStore } from "../../schemas/memory-store.js";
+import { MemoryStore } from "@nocturne/core";
 import type { Harness } from "./harness.js";
 import { expectCode, newStore, RFC3339_UTC, snapshot } from "./helpers.js";
 

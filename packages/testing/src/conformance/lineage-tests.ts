@@ -1,4 +1,4 @@
-import type { MemoryLineage } from "../../schemas/lineage.js";
+import type { MemoryLineage } from "@nocturne/core";
 import type { Harness } from "./harness.js";
 import { newStore } from "./helpers.js";
 

@@ -1,4 +1,4 @@
-import type { Memory } from "../../schemas/memory.js";
+import type { Memory } from "@nocturne/core";
 import type { Harness } from "./harness.js";
 import { byUtf8, expectCode, listAll, newStore } from "./helpers.js";
 

@@ -1,4 +1,4 @@
-import { MAX_MEMORY_CONTENT_BYTES } from "../../schemas/memory.js";
+import { MAX_MEMORY_CONTENT_BYTES } from "@nocturne/core";
 import type { Harness } from "./harness.js";
 import { contentOfBytes, expectCode, expectWholeMemory, newStore, pathOfBytes, snapshot } from "./helpers.js";
 

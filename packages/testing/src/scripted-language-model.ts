@@ -1,7 +1,12 @@
-import { NocturneError, toNocturneError } from "../errors.js";
-import type { GenerateRequest, GenerateResult, LanguageModel } from "../ports/language-model.js";
-import type { Usage } from "../schemas/common.js";
-import { abortedError, sleep } from "../util/retry.js";
+import {
+  type GenerateRequest,
+  type GenerateResult,
+  type LanguageModel,
+  NocturneError,
+  toNocturneError,
+  type Usage,
+} from "@nocturne/core";
+import { abortedError, sleep } from "@nocturne/core/internals";
 
 /** What a scripted call answers: text, JSON, or both; usage and stop reason are optional. */
 export interface ScriptedReply {

@@ -1,5 +1,4 @@
-import type { StorageAdapter } from "../../ports/storage-adapter.js";
-import { newId } from "../../util/ids.js";
+import { newId, type StorageAdapter } from "@nocturne/core";
 import { raceChecks } from "./concurrency-tests.js";
 import type { AdapterConformanceOptions, Harness } from "./harness.js";
 import { expectCode, listAll, newStore, sampleDreamRecord, sampleSession } from "./helpers.js";

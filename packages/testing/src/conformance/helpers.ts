@@ -1,12 +1,16 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { NocturneError, type NocturneErrorCode } from "../../errors.js";
-import type { DreamRecord, StorageAdapter } from "../../ports/storage-adapter.js";
-import type { Dream } from "../../schemas/dream.js";
-import type { Memory } from "../../schemas/memory.js";
-import type { MemoryStore } from "../../schemas/memory-store.js";
-import type { ConsolidationReport } from "../../schemas/report.js";
-import type { Session } from "../../schemas/session.js";
+import {
+  type ConsolidationReport,
+  type Dream,
+  type DreamRecord,
+  type Memory,
+  type MemoryStore,
+  NocturneError,
+  type NocturneErrorCode,
+  type Session,
+  type StorageAdapter,
+} from "@nocturne/core";
 
 /** An RFC 3339 timestamp in UTC (`Z`), the only form resources carry. */
 export const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;

@@ -1,7 +1,11 @@
-import { bufferedSessionWriter, sessionWriterFor } from "../../adapters/session-writer-for.js";
-import type { SessionWriter } from "../../ports/session-writer.js";
-import type { StorageAdapter } from "../../ports/storage-adapter.js";
-import type { Session, SessionEvent } from "../../schemas/session.js";
+import {
+  bufferedSessionWriter,
+  type Session,
+  type SessionEvent,
+  type SessionWriter,
+  type StorageAdapter,
+  sessionWriterFor,
+} from "@nocturne/core";
 import type { AdapterConformanceOptions, Harness } from "./harness.js";
 import { expectCode, sampleSession } from "./helpers.js";
 import { itIf } from "./runner.js";

@@ -1,4 +1,4 @@
-import type { Session } from "../../schemas/session.js";
+import type { Session } from "@nocturne/core";
 import type { Harness } from "./harness.js";
 import { byUtf8, expectCode, sampleSession } from "./helpers.js";
 

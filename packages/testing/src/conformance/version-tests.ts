@@ -1,6 +1,4 @@
-import type { MemoryVersionLog, StorageAdapter } from "../../ports/storage-adapter.js";
-import { type MemoryActor, MemoryVersion } from "../../schemas/memory-version.js";
-import { newId } from "../../util/ids.js";
+import { type MemoryActor, MemoryVersion, type MemoryVersionLog, newId, type StorageAdapter } from "@nocturne/core";
 import type { AdapterConformanceOptions, Harness } from "./harness.js";
 import { expectCode, newStore, sha256Hex } from "./helpers.js";
 import { describeIf } from "./runner.js";

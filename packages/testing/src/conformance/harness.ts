@@ -1,4 +1,4 @@
-import type { StorageAdapter } from "../../ports/storage-adapter.js";
+import type { StorageAdapter } from "@nocturne/core";
 import type { ConformanceRunner } from "./runner.js";
 
 /** What a conformance factory returns: a fresh adapter, and optionally how to reopen its storage and clean up. */

@@ -3,7 +3,7 @@ export type TestFunction = () => unknown;
 
 /**
  * The matchers the conformance suite uses. Vitest's and Jest's `expect` both satisfy it; it is declared here so
- * that `@nocturne/core/testing` never imports a test runner, not even its types.
+ * that `@nocturne/testing` never imports a test runner, not even its types.
  */
 export interface ConformanceMatchers {
   /** The negated matchers. */
