@@ -42,8 +42,8 @@ export interface ReportInputs {
   written: Map<string, string>;
   /** The output memory each written fact is in (a topic too large for one memory continues in `-2`, `-3` …). */
   writtenTo: Map<ConsolidatedFact, string>;
-  /** Content of each output memory, by path. */
-  outputContent: Map<string, string>;
+  /** The SHA-256 of each output memory's content (as its storage computed it when written), by path. */
+  outputSha256: Map<string, string>;
   dropped: DroppedFact[];
   /** Sentences the model declined, by reason. */
   declined: Map<string, { count: number; examples: string[] }>;
@@ -112,15 +112,15 @@ function inputFactFate(
   }
   const owner = indexed.fact;
   const into = inputs.writtenTo.get(owner) ?? null;
-  const replacedBy = { statement: owner.statement, observedAt: owner.observedAt, evidence: owner.evidence };
+  const replacedBy = () => ({ statement: owner.statement, observedAt: owner.observedAt, evidence: owner.evidence });
   if (indexed.superseded.has(fact.id)) {
-    return { statement: fact.statement, fate: "superseded", into, replacedBy, reason: null };
+    return { statement: fact.statement, fate: "superseded", into, replacedBy: replacedBy(), reason: null };
   }
   const isWinner = owner.sourceFactIds[0] === fact.id;
   if (isWinner && owner.merged.length === 0) {
     return { statement: fact.statement, fate: "kept", into, replacedBy: null, reason: null };
   }
-  return { statement: fact.statement, fate: "merged", into, replacedBy: isWinner ? null : replacedBy, reason: null };
+  return { statement: fact.statement, fate: "merged", into, replacedBy: isWinner ? null : replacedBy(), reason: null };
 }
 
 /**
@@ -217,7 +217,7 @@ export function* buildReportSteps(inputs: ReportInputs, cache: ReportCache = {})
       else facts.push(reportedFact(fact));
       yield;
     }
-    outputs.push({ memoryId, path, contentSha256: sha256(inputs.outputContent.get(path) ?? ""), facts, insights });
+    outputs.push({ memoryId, path, contentSha256: inputs.outputSha256.get(path) ?? sha256(""), facts, insights });
   }
 
   const factsByMemory = yield* factsByMemorySteps(inputs.memoryFacts, cache);
@@ -315,7 +315,7 @@ export function initialReportInputs(dream: Dream, snapshot: InputSnapshot): Repo
     consolidated: [],
     written: new Map(),
     writtenTo: new Map(),
-    outputContent: new Map(),
+    outputSha256: new Map(),
     dropped: [],
     declined: new Map(),
     notices: [],

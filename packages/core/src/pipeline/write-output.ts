@@ -52,7 +52,7 @@ export async function writeOutput(
           );
     state.written.set(written.path, written.id);
     for (const fact of memory.facts) state.writtenTo.set(fact, written.path);
-    state.outputContent.set(written.path, memory.content);
+    state.outputSha256.set(written.path, written.content_sha256);
     target.emit({ type: "memory.written", memory_id: written.id, path: written.path });
   }
   for (const stale of before.values()) {
