@@ -24,7 +24,8 @@ import { createPacer } from "../util/pacer.js";
 import { sleep, withRetry } from "../util/retry.js";
 import { nowIso, timeOf } from "../util/time.js";
 import { dreamErrorOf } from "./dream-error.js";
-import { dreamConflict, dreamNotFound } from "./dream-lifecycle-errors.js";
+import { dreamConflict } from "./dream-lifecycle-errors.js";
+import { requireDreamRecord } from "./require-dream-record.js";
 import type { DreamRunner } from "./dream-runner.js";
 import { dreamDeadline, dreamTimeoutError } from "./dream-timeout.js";
 import { createDreamsApi } from "./dreams-api.js";
@@ -280,16 +281,10 @@ export function createNocturne(options: NocturneOptions): Nocturne {
   async function awaitOwner(id: string, timeoutMs: number): Promise<Dream> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const record = await readRecord(id);
+      const record = await requireDreamRecord(storage, id);
       if (!record.owner || Date.now() > deadline) return record.dream;
       await sleep(POLL_MS);
     }
-  }
-
-  async function readRecord(id: string): Promise<DreamRecord> {
-    const record = await storage.getDreamRecord(id);
-    if (!record) throw dreamNotFound(id);
-    return record;
   }
 
   const runner: DreamRunner = {
@@ -346,7 +341,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
         await entry.finished;
         return structuredClone(entry.dream);
       }
-      if (record === null) return (await readRecord(id)).dream;
+      if (record === null) return (await requireDreamRecord(storage, id)).dream;
       const canceled: Dream = { ...record.dream, status: "canceled", ended_at: nowIso() };
       await storage.putDreamRecord({ ...record, dream: canceled });
       if (abandoned(record)) return canceled;

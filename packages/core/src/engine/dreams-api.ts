@@ -4,10 +4,11 @@ import type { DreamRecord, StorageAdapter } from "../ports/storage-adapter.js";
 import { type Dream, isTerminalStatus } from "../schemas/dream.js";
 import { abortedError, sleep } from "../util/retry.js";
 import { nowIso } from "../util/time.js";
-import { dreamNotArchivable, dreamNotCancelable, dreamNotFound } from "./dream-lifecycle-errors.js";
+import { dreamNotArchivable, dreamNotCancelable } from "./dream-lifecycle-errors.js";
 import type { DreamRunner } from "./dream-runner.js";
 import { dreamTimeoutMs } from "./dream-timeout.js";
 import { pendingDream } from "./pending-dream.js";
+import { requireDreamRecord } from "./require-dream-record.js";
 import type { DreamLimits, DreamsApi } from "./types.js";
 
 /** How often a dream this process does not run is polled. */
@@ -18,11 +19,8 @@ const POLL_MS = 250;
  * cancel rules, records — whether the dream runs in this process or on workers elsewhere.
  */
 export function createDreamsApi(storage: StorageAdapter, runner: DreamRunner, limits?: DreamLimits): DreamsApi {
-  async function readRecord(id: string): Promise<DreamRecord> {
-    const record = await storage.getDreamRecord(id);
-    if (!record) throw dreamNotFound(id);
-    return record;
-  }
+  const readDream = async (id: string): Promise<Dream> => (await requireDreamRecord(storage, id)).dream;
+  const readRecord = (id: string): Promise<DreamRecord> => requireDreamRecord(storage, id, { report: true });
 
   const updateRecord =
     runner.updateRecord?.bind(runner) ??
@@ -52,7 +50,7 @@ export function createDreamsApi(storage: StorageAdapter, runner: DreamRunner, li
     },
 
     async retrieve(id) {
-      return (await runner.retrieve(id)) ?? (await readRecord(id)).dream;
+      return (await runner.retrieve(id)) ?? (await readDream(id));
     },
 
     list(options) {
@@ -87,7 +85,7 @@ export function createDreamsApi(storage: StorageAdapter, runner: DreamRunner, li
       let seq = 0;
       let last: Dream["status"] | null = null;
       for (;;) {
-        const { dream } = await readRecord(id);
+        const dream = await readDream(id);
         if (dream.status !== last)
           yield { type: "status", status: dream.status, dream_id: id, seq: seq++, at: nowIso() };
         last = dream.status;
