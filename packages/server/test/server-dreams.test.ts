@@ -1,4 +1,4 @@
-import type Anthropic from "@anthropic-ai/sdk";
+import Anthropic from "@anthropic-ai/sdk";
 import type { BetaDream } from "@anthropic-ai/sdk/resources/beta/dreams";
 import type {
   BetaManagedAgentsMemory,
@@ -142,8 +142,9 @@ describe("nocturne serve: dreams through the official SDK", () => {
     const conflict = await client.beta.dreams
       .create({ inputs: dreamInputs(store.id, sessionIds), model: "offline", output_behavior: behavior })
       .catch((error: unknown) => error);
+    expect(conflict).toBeInstanceOf(Anthropic.ConflictError);
     expect(conflict).toMatchObject({ status: 409, error: { type: "error", error: { type: "conflict_error" } } });
-    expect((conflict as Anthropic.APIError).headers?.get("x-should-retry")).toBe("false");
+    if (conflict instanceof Anthropic.APIError) expect(conflict.headers?.get("x-should-retry")).toBe("false");
 
     const done = await fixture.nocturne.dreams.wait(first.id);
     expect(done.status).toBe("completed");
