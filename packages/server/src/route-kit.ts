@@ -31,11 +31,15 @@ export async function readBody<S extends z.ZodType>(c: Context<AppEnv>, schema: 
   return validate(schema, body, "body");
 }
 
-/** The query string, validated (a repeated parameter is a list). */
+/**
+ * The query string, validated. A repeated parameter is a list, and so is one named `name[]` (how the SDK sends
+ * arrays): it is read as `name`.
+ */
 export function readQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
   const query: Record<string, string | string[]> = {};
   for (const [name, values] of Object.entries(c.req.queries())) {
-    query[name] = values.length === 1 ? (values[0] ?? "") : values;
+    if (name.endsWith("[]")) query[name.slice(0, -2)] = values;
+    else query[name] = values.length === 1 ? (values[0] ?? "") : values;
   }
   return validate(schema, query, "query");
 }

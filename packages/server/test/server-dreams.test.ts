@@ -90,6 +90,9 @@ describe("nocturne serve: dreams through the official SDK", () => {
     for await (const dream of client.beta.dreams.list({ limit: 2 })) seen.push(dream.id);
     expect(seen.slice(0, 3)).toEqual([...ids].reverse());
     expect(new Set(seen).size).toBe(seen.length);
+    const completed = await client.beta.dreams.list({ statuses: ["completed", "failed"], limit: 100 });
+    expect(completed.data.map((dream) => dream.id)).toEqual(expect.arrayContaining(ids));
+    expect((await client.beta.dreams.list({ statuses: ["running"] })).data).toEqual([]);
 
     const stores: string[] = [];
     for await (const item of client.beta.memoryStores.list({ limit: 1 })) stores.push(item.id);

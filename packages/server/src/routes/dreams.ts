@@ -29,10 +29,10 @@ export function dreamRoutes({ nocturne, limits }: RouteDeps): Hono<AppEnv> {
     );
     access.claim("dream", dream.id);
     // The output store is claimed once the dream ends, so lists show it even if no one retrieves the dream.
-    nocturne.dreams.wait(dream.id).then(
-      (ended) => access.claimOutputs(ended),
-      () => undefined,
-    );
+    nocturne.dreams
+      .wait(dream.id)
+      .then((ended) => access.claimOutputs(ended))
+      .catch(() => undefined);
     return c.json(dreamShape(dream));
   });
 
