@@ -5,7 +5,7 @@ import type { Dream, Memory, MemoryStore, MemoryVersion, SessionSummary, Storage
  * lineage) are left out, and fields the hosted shapes have that core does not keep are filled in.
  */
 
-/** `memory` or `full` content, per the hosted `view` parameter. */
+/** Whether content is left out (`basic`) or included (`full`), per the hosted `view` parameter. */
 export type View = "basic" | "full";
 
 /** A dream as the hosted API returns it. No session runs a self-hosted dream: `session_id` is null. */

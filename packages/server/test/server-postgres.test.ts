@@ -10,8 +10,7 @@ const schema = `t_server_${randomBytes(4).toString("hex")}`;
 let fixture: ServerFixture;
 
 beforeAll(async () => {
-  const storage = await createPostgresAdapter({ connectionString: PG_URL, schema });
-  fixture = await startFixture({ storage });
+  fixture = await startFixture({ storage: () => createPostgresAdapter({ connectionString: PG_URL, schema }) });
 });
 afterAll(async () => {
   await fixture?.close();

@@ -76,6 +76,13 @@ describe("nocturne serve: request checking", () => {
     expect(over.message).toContain("memory_store_org_limit_exceeded");
   });
 
+  it("an unknown route is a 404 in the hosted envelope", async () => {
+    expect(await errorOf(await fixture.fetchAs("acme", "/v1/nothing-here"))).toMatchObject({
+      status: 404,
+      type: "not_found_error",
+    });
+  });
+
   it("accepts the SDK's anthropic-beta and anthropic-version headers", async () => {
     const response = await fixture.fetchAs("acme", "/v1/dreams", {
       headers: { "anthropic-beta": "dreaming-2026-04-21,agent-memory-2026-07-22", "anthropic-version": "2023-06-01" },
@@ -87,7 +94,7 @@ describe("nocturne serve: request checking", () => {
 
 describe("nocturne serve: rate limit", () => {
   it("answers 429 rate_limit_error with retry-after once a key's bucket is empty", async () => {
-    const limited = await startFixture({ limits: { requestsPerSecond: 1, burst: 3 } });
+    const limited = await startFixture({ limits: { requestsPerSecond: 0.01, burst: 3 } });
     try {
       const statuses: number[] = [];
       let retryAfter: string | null = null;

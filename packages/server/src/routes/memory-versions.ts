@@ -13,7 +13,7 @@ export function memoryVersionRoutes({ nocturne }: RouteDeps): Hono<AppEnv> {
     if (versions === undefined) {
       throw new NocturneError(
         "capability_not_supported",
-        `The ${nocturne.storage.name} storage keeps no memory versions. Serve from sqlite or postgres storage.`,
+        `The ${nocturne.storage.name} storage keeps no memory versions. Serve from a storage adapter that does.`,
       );
     }
     return versions;

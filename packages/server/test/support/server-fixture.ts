@@ -20,12 +20,18 @@ export interface ServerFixture {
   close(): Promise<void>;
 }
 
-/** Starts a server; `storage` defaults to a SQLite file in the temp folder. */
+/** Starts a server; `storage` (given the temp folder) defaults to a SQLite file in the temp folder. */
 export async function startFixture(
-  options: { limits?: ServerLimits; model?: LanguageModel; storage?: StorageAdapter } = {},
+  options: {
+    limits?: ServerLimits;
+    model?: LanguageModel;
+    storage?: (dir: string) => StorageAdapter | Promise<StorageAdapter>;
+  } = {},
 ): Promise<ServerFixture> {
   const dir = mkdtempSync(join(tmpdir(), "nocturne-server-"));
-  const storage = options.storage ?? createSqliteAdapter({ file: join(dir, "nocturne.db") });
+  const storage = options.storage
+    ? await options.storage(dir)
+    : createSqliteAdapter({ file: join(dir, "nocturne.db") });
   const nocturne = createNocturne({ storage, ...(options.model === undefined ? {} : { model: options.model }) });
   const tenancy = openTenancyStore(join(dir, "tenancy.db"));
   const server = await startServer({
