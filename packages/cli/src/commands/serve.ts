@@ -42,6 +42,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const spec = values.storage ?? DEFAULT_STORAGE;
   const tenancyFile = tenancyFileFor(spec, values.tenancy);
   const timeout = values["dream-timeout"];
+  const dreamTimeoutMs = timeout === undefined ? undefined : dreamTimeout(timeout);
   const model = modelFor(values.model ?? "offline");
   const storage = await openStorage(spec);
   const nocturne = createNocturne({ storage, ...(model === undefined ? {} : { model }) });
@@ -51,7 +52,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     tenancy: openTenancyStore(tenancyFile),
     host: values.host ?? "127.0.0.1",
     port,
-    ...(timeout === undefined ? {} : { limits: { dreamTimeoutMs: durationMs(timeout) } }),
+    ...(dreamTimeoutMs === undefined ? {} : { limits: { dreamTimeoutMs } }),
   });
   io.stderr.write(`nocturne serve: listening on ${server.url} (storage ${spec}, tenancy ${tenancyFile})\n`);
   await new Promise<void>((resolve) => {
@@ -71,6 +72,15 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   });
   io.stderr.write("nocturne serve: stopped.\n");
   return EXIT_CODES.ok;
+}
+
+/** `--dream-timeout` in milliseconds, named as such when malformed. */
+function dreamTimeout(text: string): number {
+  try {
+    return durationMs(text);
+  } catch {
+    throw usageError(`--dream-timeout must be a duration such as 90s, 30m or 2h (at most 24 days), not "${text}".`);
+  }
 }
 
 async function keysCommand(args: string[], io: CliIo): Promise<number> {
