@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { verifyApiKey } from "./api-keys.js";
 import { errorResponse, HttpError } from "./http-error.js";
 import { createRateLimiter } from "./rate-limiter.js";
@@ -27,7 +28,7 @@ export function createApp(options: ServerOptions): Hono<AppEnv> {
   app.onError((error, c) => {
     const { status, body, headers } = errorResponse(error);
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
-    return c.json(body, status as 400);
+    return c.json(body, status as ContentfulStatusCode);
   });
   app.notFound(() => {
     throw new HttpError("not_found_error", "No such route.");

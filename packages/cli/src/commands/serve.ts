@@ -54,7 +54,9 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     port,
     ...(dreamTimeoutMs === undefined ? {} : { limits: { dreamTimeoutMs } }),
   });
-  io.stderr.write(`nocturne serve: listening on ${server.url} (storage ${spec}, tenancy ${tenancyFile})\n`);
+  // A PostgreSQL URL's password stays out of the log.
+  const shown = spec.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, "$1:***@");
+  io.stderr.write(`nocturne serve: listening on ${server.url} (storage ${shown}, tenancy ${tenancyFile})\n`);
   await new Promise<void>((resolve) => {
     let signals = 0;
     const remove = io.onInterrupt(() => {
