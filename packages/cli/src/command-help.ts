@@ -69,6 +69,9 @@ SIGTERM, SIGINT or SIGHUP stops it: running dreams are canceled cleanly, then st
 
   nocturne serve keys create --workspace <name> [--read-only] [--storage <s> | --tenancy <f>] [--json]
 Prints a new API key for the workspace, once (only its SHA-256 is kept).
+  nocturne serve keys list [--storage <s> | --tenancy <f>] [--json]
+  nocturne serve keys revoke <key_id> [--storage <s> | --tenancy <f>] [--json]
+Lists the keys (ids, workspaces, never the keys) or revokes one: requests with it fail 401 from then on.
 `,
 };
 

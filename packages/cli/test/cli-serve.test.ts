@@ -45,7 +45,7 @@ describe("nocturne serve", () => {
     const storage = `sqlite:${join(tempDir(), "n.db")}`;
     const issued = await cli(["serve", "keys", "create", "--workspace", "acme", "--storage", storage, "--json"]);
     expect(issued.code).toBe(0);
-    const { key, workspace } = JSON.parse(issued.stdout) as { key: string; workspace: string };
+    const { key, id, workspace } = JSON.parse(issued.stdout) as { key: string; id: string; workspace: string };
     expect(workspace).toBe("acme");
 
     const { base, child, done } = await serve(["--storage", storage]);
@@ -58,6 +58,17 @@ describe("nocturne serve", () => {
     expect(await created.json()).toMatchObject({ type: "memory_store", name: "from the cli test" });
     const denied = await fetch(`${base}/v1/memory_stores`, { headers: { "x-api-key": "wrong" } });
     expect(denied.status).toBe(401);
+
+    // Listed without the key itself; revoked while the server runs, it fails from the next request on.
+    const listed = await cli(["serve", "keys", "list", "--storage", storage, "--json"]);
+    expect(JSON.parse(listed.stdout)).toEqual({
+      data: [{ id, workspace: "acme", read_only: false, created_at: expect.any(String) }],
+    });
+    expect(listed.stdout).not.toContain(key);
+    expect((await cli(["serve", "keys", "revoke", id, "--storage", storage])).code).toBe(0);
+    const revoked = await fetch(`${base}/v1/memory_stores`, { headers: { "x-api-key": key } });
+    expect(revoked.status).toBe(401);
+    expect((await cli(["serve", "keys", "revoke", id, "--storage", storage])).code).toBe(2);
 
     child.kill("SIGTERM");
     const result = await done;

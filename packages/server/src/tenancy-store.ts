@@ -29,8 +29,12 @@ export interface OwnedRow {
  */
 export interface TenancyStore {
   addKey(record: ApiKeyRecord): void;
-  /** Every key with this hash (at most one in practice). */
+  /** The key with this hash, or null. */
   keyBySha256(sha256: string): ApiKeyRecord | null;
+  /** Every key, oldest first (hashes included, never the keys). */
+  listKeys(): ApiKeyRecord[];
+  /** Removes a key by its id: requests with it fail 401 from then on. False when there is no such key. */
+  revokeKey(id: string): boolean;
   /** Records that `workspace` owns `id`; a second claim of the same id by another workspace is ignored. */
   claim(kind: OwnedKind, id: string, workspace: string): void;
   /** The workspace owning `id` of that kind, or null. */
@@ -85,6 +89,13 @@ export function openTenancyStore(file: string): TenancyStore {
     },
     keyBySha256(sha256) {
       return toKey(db.prepare("SELECT * FROM api_keys WHERE sha256 = ?").get(sha256) as KeyRow | undefined);
+    },
+    listKeys() {
+      const rows = db.prepare("SELECT * FROM api_keys ORDER BY created_at, id").all() as KeyRow[];
+      return rows.map((row) => toKey(row)).filter((record) => record !== null);
+    },
+    revokeKey(id) {
+      return db.prepare("DELETE FROM api_keys WHERE id = ?").run(id).changes > 0;
     },
     claim(kind, id, workspace) {
       db.prepare("INSERT OR IGNORE INTO owned (kind, id, workspace) VALUES (?, ?, ?)").run(kind, id, workspace);

@@ -4,6 +4,7 @@ import type { CliIo } from "../cli-io.js";
 import { EXIT_CODES, usageError } from "../exit-codes.js";
 import { openStorage } from "../open-storage.js";
 import { durationMs, parseCommand } from "../parse-options.js";
+import { safeText } from "../terminal-text.js";
 import { modelFor } from "./model-option.js";
 
 /** The storage `nocturne serve` uses when `--storage` is left out. */
@@ -93,14 +94,43 @@ async function keysCommand(args: string[], io: CliIo): Promise<number> {
     "read-only": { type: "boolean" },
     json: { type: "boolean" },
   });
-  if (positionals[0] !== "create" || positionals.length > 1) {
-    throw usageError(
-      "Use: nocturne serve keys create --workspace <name> [--read-only] [--storage <s> | --tenancy <file>].",
-    );
+  const [action, id] = positionals;
+  const usage =
+    "Use: nocturne serve keys create --workspace <name> [--read-only] | keys list | keys revoke <key_id>, " +
+    "with --storage <s> or --tenancy <file>.";
+  if (
+    !((action === "create" || action === "list") && positionals.length === 1) &&
+    !(action === "revoke" && positionals.length === 2)
+  ) {
+    throw usageError(usage);
   }
-  if (values.workspace === undefined) throw usageError("nocturne serve keys create needs --workspace <name>.");
+  const json = values.json === true;
   const tenancy = openTenancyStore(tenancyFileFor(values.storage ?? DEFAULT_STORAGE, values.tenancy));
   try {
+    if (action === "list") {
+      const keys = tenancy.listKeys().map((record) => ({
+        id: record.id,
+        workspace: record.workspace,
+        read_only: record.readOnly,
+        created_at: record.created_at,
+      }));
+      if (json) io.stdout.write(`${JSON.stringify({ data: keys })}\n`);
+      else {
+        const lines = keys.map(
+          (key) =>
+            `${key.id}  ${safeText(key.workspace)}${key.read_only ? " (read-only)" : ""}  created ${key.created_at}`,
+        );
+        io.stdout.write(lines.length === 0 ? "No API keys.\n" : `${lines.join("\n")}\n`);
+      }
+      return EXIT_CODES.ok;
+    }
+    if (action === "revoke") {
+      if (!tenancy.revokeKey(id ?? ""))
+        throw usageError(`No API key with id ${JSON.stringify(id)}.`, "See `nocturne serve keys list`.");
+      io.stdout.write(json ? `${JSON.stringify({ id, revoked: true })}\n` : `Revoked ${id}.\n`);
+      return EXIT_CODES.ok;
+    }
+    if (values.workspace === undefined) throw usageError("nocturne serve keys create needs --workspace <name>.");
     let issued: ReturnType<typeof issueApiKey>;
     try {
       issued = issueApiKey(tenancy, values.workspace, { readOnly: values["read-only"] === true });
@@ -108,7 +138,7 @@ async function keysCommand(args: string[], io: CliIo): Promise<number> {
       throw usageError((error as Error).message);
     }
     const { key, record } = issued;
-    if (values.json === true) {
+    if (json) {
       io.stdout.write(
         `${JSON.stringify({ key, id: record.id, workspace: record.workspace, read_only: record.readOnly })}\n`,
       );
