@@ -76,6 +76,16 @@ describe("nocturne serve: request checking", () => {
     expect(over.message).toContain("memory_store_org_limit_exceeded");
   });
 
+  it("concurrent creates cannot pass the memory store cap together", async () => {
+    const statuses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        post("/v1/memory_stores", JSON.stringify({ name: `r${i}` }), "racing").then((response) => response.status),
+      ),
+    );
+    expect(statuses.filter((status) => status === 200)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 400)).toHaveLength(5);
+  });
+
   it("an unknown route is a 404 in the hosted envelope", async () => {
     expect(await errorOf(await fixture.fetchAs("acme", "/v1/nothing-here"))).toMatchObject({
       status: 404,

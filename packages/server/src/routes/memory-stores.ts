@@ -16,20 +16,32 @@ import { pageOwned } from "./page-owned.js";
 export function memoryStoreRoutes({ nocturne, limits }: RouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const storage = nocturne.storage;
+  /** Memory store creates in flight, per workspace. */
+  const creating = new Map<string, number>();
 
   app.post("/", async (c) => {
     const access = c.get("access");
     readQuery(c, NoQuery);
     const body = await readBody(c, CreateMemoryStoreBody);
-    if (access.count("memory_store") >= limits.maxMemoryStoresPerWorkspace) {
+    // Creates still in flight count too, so concurrent requests cannot pass the cap together.
+    const inFlight = creating.get(access.workspace) ?? 0;
+    if (access.count("memory_store") + inFlight >= limits.maxMemoryStoresPerWorkspace) {
       throw new HttpError(
         "invalid_request_error",
         `memory_store_org_limit_exceeded: this workspace holds ${limits.maxMemoryStoresPerWorkspace} memory stores, ` +
           "the most it may. Delete memory stores it no longer needs, then retry.",
       );
     }
-    const store = await storage.createMemoryStore(body);
-    access.claim("memory_store", store.id);
+    creating.set(access.workspace, inFlight + 1);
+    let store: MemoryStore;
+    try {
+      store = await storage.createMemoryStore(body);
+      access.claim("memory_store", store.id);
+    } finally {
+      const left = (creating.get(access.workspace) ?? 1) - 1;
+      if (left === 0) creating.delete(access.workspace);
+      else creating.set(access.workspace, left);
+    }
     return c.json(memoryStoreShape(store));
   });
 
