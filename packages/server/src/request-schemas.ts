@@ -1,8 +1,9 @@
 import {
   CreateMemoryInput,
   CreateMemoryStoreInput,
-  DreamInput,
+  DreamMemoryStoreInput,
   DreamOutputBehavior,
+  DreamSessionsInput,
   DreamStatus,
   MAX_INSTRUCTIONS_LENGTH,
   MemoryPath,
@@ -14,19 +15,31 @@ import {
 import { z } from "zod";
 
 /*
- * Request bodies and query strings of the hosted API, built from core's schemas. Top-level objects are strict:
- * an unknown field is a 400 `invalid_request_error`, never silently dropped.
+ * Request bodies and query strings of the hosted API, built from core's schemas. Objects are strict: an unknown
+ * field is a 400 `invalid_request_error`, never silently dropped.
  */
+
+/** Core's dream input, strict: an unknown field inside an entry of `inputs` is rejected too. */
+const StrictDreamInput = z.discriminatedUnion("type", [
+  z.strictObject(DreamMemoryStoreInput.shape),
+  z.strictObject(DreamSessionsInput.shape),
+]);
+
+/** Core's output behavior, strict. */
+const StrictOutputBehavior = z.discriminatedUnion("type", [
+  z.strictObject(DreamOutputBehavior.options[0].shape),
+  z.strictObject(DreamOutputBehavior.options[1].shape),
+]);
 
 /** `POST /v1/dreams`. `model` is a model id or `{id, speed}`; the server's configured model runs the dream. */
 export const CreateDreamBody = z.strictObject({
-  inputs: z.array(DreamInput).min(1),
+  inputs: z.array(StrictDreamInput).min(1),
   model: z.union([
     z.string().min(1).max(256),
     z.strictObject({ id: z.string().min(1).max(256), speed: z.literal("standard").nullable().optional() }),
   ]),
   instructions: z.string().min(1).max(MAX_INSTRUCTIONS_LENGTH).nullable().optional(),
-  output_behavior: DreamOutputBehavior.optional(),
+  output_behavior: StrictOutputBehavior.optional(),
 });
 
 /** `POST /v1/memory_stores`. */

@@ -34,6 +34,20 @@ describe("nocturne serve: request checking", () => {
     const wrong = await errorOf(await post("/v1/dreams", JSON.stringify({ inputs: "x", model: "offline" })));
     expect(wrong).toMatchObject({ status: 400, type: "invalid_request_error" });
     expect(wrong.message).toContain("body.inputs");
+    const nested = await errorOf(
+      await post(
+        "/v1/dreams",
+        JSON.stringify({
+          inputs: [
+            { type: "memory_store", memory_store_id: "memstore_x", colour: "red" },
+            { type: "sessions", session_ids: ["sesn_x"] },
+          ],
+          model: "offline",
+        }),
+      ),
+    );
+    expect(nested).toMatchObject({ status: 400, type: "invalid_request_error" });
+    expect(nested.message).toContain("colour");
     const query = await errorOf(await fixture.fetchAs("acme", "/v1/dreams?colour=red"));
     expect(query).toMatchObject({ status: 400, type: "invalid_request_error" });
     const limit = await errorOf(await fixture.fetchAs("acme", "/v1/dreams?limit=0"));
