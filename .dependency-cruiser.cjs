@@ -87,6 +87,13 @@ module.exports = {
       from: { path: "^packages/adapters-" },
       to: { path: "^packages/(cli|runner-bullmq)/" },
     },
+    {
+      name: "the-server-imports-only-core",
+      severity: "error",
+      comment: "The HTTP server runs on any engine and storage it is given; it depends on core only.",
+      from: { path: "^packages/server/src/" },
+      to: { path: "^packages/", pathNot: "^packages/(core|server)/" },
+    },
   ],
   options: {
     tsConfig: { fileName: "tsconfig.json" },

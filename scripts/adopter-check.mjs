@@ -44,6 +44,7 @@ const PACKAGES = [
   "adapters-sqlite",
   "adapters-postgres",
   "runner-bullmq",
+  "server",
   "cli",
 ];
 /** The package name of a directory under packages/, e.g. `@nocturne/anthropic`. */
@@ -233,6 +234,7 @@ assert.equal(typeof require("@nocturne/adapters-postgres").createPostgresAdapter
 assert.equal(typeof require("@nocturne/runner-bullmq").createDreamWorker, "function");
 assert.equal(typeof require("@nocturne/anthropic").createAnthropicModel, "function");
 assert.equal(typeof require("@nocturne/openai-compatible").createOpenAICompatibleModel, "function");
+assert.equal(typeof require("@nocturne/server").startServer, "function");
 const cli = require("@nocturne/cli");
 let printed = "";
 const io = { stdout: { write: (text) => { printed += text; } }, stderr: { write() {} }, env: {},

@@ -2,6 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { DreamJob, runDreamJob } from "./dream-job.js";
 import { runFamilyJob } from "./family-job.js";
 import { runOfflineJob } from "./offline-job.js";
+import { runServerJob } from "./server-job.js";
 
 /**
  * Entry point of a benchmark child process: `child.ts <job JSON> <result file>`. Runs the job and writes its result
@@ -11,11 +12,13 @@ async function main(): Promise<void> {
   const [job, out] = process.argv.slice(2);
   if (!job || !out) throw new Error("usage: child.ts <job JSON> <result file>");
   const parsed = DreamJob.parse(JSON.parse(job));
-  const result = parsed.offline
-    ? await runOfflineJob(parsed)
-    : parsed.family
-      ? await runFamilyJob(parsed)
-      : await runDreamJob(parsed);
+  const result = parsed.server
+    ? await runServerJob(parsed)
+    : parsed.offline
+      ? await runOfflineJob(parsed)
+      : parsed.family
+        ? await runFamilyJob(parsed)
+        : await runDreamJob(parsed);
   await writeFile(out, JSON.stringify(result));
 }
 

@@ -10,9 +10,20 @@ import { generateScenario } from "../scenario/generate.js";
 import type { Scenario } from "../scenario/ground-truth.js";
 import type { OfflineResult } from "./offline-job.js";
 import { createBenchEngine, type DreamRun, type DreamRunOptions, runDream, seedStorage } from "./run-dream.js";
+import type { ServerLoadResult } from "./server-job.js";
 
 /** Sessions start here: after the input store is written (the engine dates memory facts by their write time). */
 export const SCENARIO_START = "2099-01-05T09:00:00.000Z";
+
+/** A server load job: concurrent SDK clients, each in its own workspace, against one `nocturne serve`. */
+export const ServerLoad = z.object({
+  clients: z.number().int().min(1).max(500),
+  storage: z.enum(["sqlite", "postgres"]),
+  /** Dreams each client creates one after another, polling each to its end. Default 1. */
+  dreamsPerClient: z.number().int().min(1).optional(),
+  /** Pause between two retrieves of one dream, in ms. Default 100. */
+  pollMs: z.number().int().min(1).optional(),
+});
 
 /** One benchmark job, run in its own process so its peak memory is its own. */
 export const DreamJob = z.object({
@@ -41,6 +52,11 @@ export const DreamJob = z.object({
   offline: z.boolean().default(false),
   /** With `offline`: also cancel dreams half-way through several stages and measure how fast they stop. */
   cancels: z.boolean().default(false),
+  /**
+   * Not a dream of its own: concurrent SDK clients against one `nocturne serve` (see `server-job.ts`), creating
+   * and polling offline dreams.
+   */
+  server: ServerLoad.optional(),
 });
 export type DreamJob = z.input<typeof DreamJob>;
 
@@ -92,6 +108,7 @@ export interface DreamJobResult {
   peakRssMb: number;
   family?: FamilyResult;
   offline?: OfflineResult;
+  server?: ServerLoadResult;
 }
 
 /** Tokens of every transcript line exactly as the engine reads them. */

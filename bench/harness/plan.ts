@@ -19,6 +19,8 @@ export interface BenchPlan {
   ablation: DreamJob[];
   /** Offline-model dreams of growing size (about 2k, 5k and 20k facts); the largest also measures cancels. */
   offline: DreamJob[];
+  /** `nocturne serve` under concurrent SDK clients creating and polling dreams, on SQLite and on PostgreSQL. */
+  server: DreamJob[];
 }
 
 const ABLATION_COMPONENTS = [
@@ -96,6 +98,19 @@ export function benchPlan(quick: boolean): BenchPlan {
       offline: true,
       cancels: index === sizes.length - 1,
     })),
+    server: (["sqlite", "postgres"] as const).map((storage) => {
+      const clients = quick ? 10 : 50;
+      return {
+        label: `server-${storage}-${clients}`,
+        // A server job dreams its own small inputs; these are not read.
+        sessions: 1,
+        tokensPerSession: 0,
+        memories: 0,
+        extractor: "perfect" as const,
+        quality: false,
+        server: { clients, storage },
+      };
+    }),
     ablation: quick
       ? []
       : ABLATION_COMPONENTS.map((component) => ({
@@ -150,6 +165,7 @@ export function planJobs(plan: BenchPlan): DreamJob[] {
     plan.smallSessions,
     ...plan.ablation,
     ...plan.offline,
+    ...plan.server,
   ];
 }
 
@@ -444,6 +460,7 @@ export function figuresOf(plan: BenchPlan, results: Results): Figure[] {
     }
   }
   figures.push(...offlineFigures(plan.offline, results));
+  figures.push(...serverFigures(plan.server, results));
   return figures;
 }
 
@@ -549,6 +566,42 @@ function offlineFigures(jobs: readonly DreamJob[], results: Results): Figure[] {
     }),
   );
   return figures;
+}
+
+/** Errors, lost dreams and retrieve latency of the server load jobs. */
+function serverFigures(jobs: readonly DreamJob[], results: Results): Figure[] {
+  return jobs.flatMap((job) => {
+    const load = results.get(job.label)?.server;
+    const storage = job.server?.storage ?? "sqlite";
+    const scenario = `nocturne serve on ${storage}, ${job.server?.clients} concurrent SDK clients (one workspace each) creating an offline dream each and polling it every 100 ms`;
+    return [
+      figure({
+        name: `server_errors.${storage}`,
+        value: load?.errors ?? null,
+        unit: "requests",
+        scenario,
+        goal: { op: "==", value: 0 },
+        note: load && load.errorSamples.length > 0 ? load.errorSamples.join(" | ") : undefined,
+      }),
+      figure({
+        name: `server_lost_dreams.${storage}`,
+        value: load?.lost ?? null,
+        unit: "dreams",
+        scenario,
+        goal: { op: "==", value: 0 },
+        note: load ? `${load.dreams} created, ${load.completed} completed` : undefined,
+      }),
+      figure({
+        name: `server_retrieve_p99_ms.${storage}`,
+        value: load?.retrieveP99Ms ?? null,
+        unit: "ms",
+        scenario,
+        note: load
+          ? `${load.retrieves} retrieves, p50 ${load.retrieveP50Ms.toFixed(1)} ms; all dreams done in ${(load.wallMs / 1000).toFixed(1)} s`
+          : undefined,
+      }),
+    ];
+  });
 }
 
 function describeOffline(job: DreamJob): string {

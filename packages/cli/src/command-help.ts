@@ -55,6 +55,24 @@ ${DREAM_SETTINGS}
   nocturne dreams cancel <dream_id> --storage <s> [--json]
   nocturne dreams archive <dream_id> --storage <s> [--json]
 `,
+  serve: `nocturne serve — the hosted Dreams and Memory Stores API over HTTP, for the official SDKs
+
+  nocturne serve [--storage <s>] [--host <h>] [--port <n>] [--model <id>] [--dream-timeout <duration>] [--tenancy <f>]
+  --storage <s>               a folder, sqlite:<file> or a postgres:// URL (default sqlite:./nocturne.db)
+  --host <h>                  the address to listen on (default 127.0.0.1)
+  --port <n>                  the port (default 8787; 0 picks a free one)
+  --model <id>                the model every dream runs with (default offline)
+  --dream-timeout <duration>  each dream's runtime budget (default 6h)
+  --tenancy <f>               the file of API keys and workspace ownership (default: beside the storage,
+                              <file>.tenancy.db; required with PostgreSQL)
+SIGTERM, SIGINT or SIGHUP stops it: running dreams are canceled cleanly, then storage is closed.
+
+  nocturne serve keys create --workspace <name> [--read-only] [--storage <s> | --tenancy <f>] [--json]
+Prints a new API key for the workspace, once (only its SHA-256 is kept).
+  nocturne serve keys list [--storage <s> | --tenancy <f>] [--json]
+  nocturne serve keys revoke <key_id> [--storage <s> | --tenancy <f>] [--json]
+Lists the keys (ids, workspaces, never the keys) or revokes one: requests with it fail 401 from then on.
+`,
 };
 
 /** The help text of one command, or undefined for an unknown command. */

@@ -10,6 +10,7 @@ export const PATH_OPTIONS: readonly string[] = [
   "report",
   "storage",
   "instructions-file",
+  "tenancy",
 ];
 
 /**

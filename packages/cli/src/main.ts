@@ -5,6 +5,7 @@ import { dreamLocal } from "./commands/dream-local.js";
 import { dreamStored } from "./commands/dream-stored.js";
 import { dreamsCommand } from "./commands/dreams.js";
 import { importCommand } from "./commands/import.js";
+import { serveCommand } from "./commands/serve.js";
 import { listCommand } from "./commands/stores.js";
 import { EXIT_CODES, exitCodeFor, usageError } from "./exit-codes.js";
 import { printError } from "./print-error.js";
@@ -52,6 +53,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await importCommand(rest, io);
       case "adopt":
         return await adoptCommand(rest, io);
+      case "serve":
+        return await serveCommand(rest, io);
       default:
         throw usageError(`Unknown command "${command}".`);
     }

@@ -1,11 +1,13 @@
 import { createFsAdapter } from "@nocturne/adapters-fs";
+import { createPostgresAdapter } from "@nocturne/adapters-postgres";
 import { createSqliteAdapter } from "@nocturne/adapters-sqlite";
 import type { StorageAdapter } from "@nocturne/core";
 import { usageError } from "./exit-codes.js";
 
 /**
- * Opens the persistent storage named by `--storage`: `sqlite:<file>` for one SQLite file, anything else for a folder
- * (the fs adapter's root, created if missing).
+ * Opens the persistent storage named by `--storage`: `sqlite:<file>` for one SQLite file, a `postgres://` (or
+ * `postgresql://`) URL for PostgreSQL (schema `nocturne`, migrated on open), anything else for a folder (the fs
+ * adapter's root, created if missing).
  */
 export async function openStorage(spec: string | undefined): Promise<StorageAdapter> {
   if (spec === undefined || spec.trim() === "") {
@@ -16,5 +18,6 @@ export async function openStorage(spec: string | undefined): Promise<StorageAdap
     if (file === "") throw usageError("--storage sqlite: needs a file name, e.g. sqlite:./nocturne.db.");
     return createSqliteAdapter({ file });
   }
+  if (/^postgres(ql)?:\/\//.test(spec)) return createPostgresAdapter({ connectionString: spec });
   return createFsAdapter({ root: spec });
 }

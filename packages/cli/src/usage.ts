@@ -10,7 +10,7 @@ Adopt a dream's output (the previous folder is kept beside it, recoverable):
   nocturne adopt --from <dream-out-dir> --memory <dir> [--yes] [--json]
   nocturne adopt --storage <s> --dream <dream_id> --memory <dir> [--yes] [--json]
 
-Work on persistent storage (a folder, or sqlite:<file>):
+Work on persistent storage (a folder, sqlite:<file>, or a postgres:// URL):
   nocturne import   --storage <s> [--memory <dir> [--name <name>]] [--sessions <file-or-dir>...] [--json]
   nocturne stores   list --storage <s> [--all] [--json]
   nocturne sessions list --storage <s> [--json]
@@ -20,6 +20,11 @@ Work on persistent storage (a folder, or sqlite:<file>):
   nocturne dreams   show <dream_id> --storage <s> [--report <file.md|file.html>] [--json]
   nocturne dreams   cancel <dream_id> --storage <s> [--json]
   nocturne dreams   archive <dream_id> --storage <s> [--json]
+
+Serve the hosted Dreams and Memory Stores API over HTTP (docs/server.md):
+  nocturne serve [--storage <s>] [--host <h>] [--port <n>] [--model ...] [--dream-timeout <duration>] [--tenancy <f>]
+  nocturne serve keys create --workspace <name> [--read-only] [--storage <s> | --tenancy <f>] [--json]
+  nocturne serve keys list | keys revoke <key_id> [--storage <s> | --tenancy <f>] [--json]
 
 Models: offline (default: rules, no network, no API key), claude-<model> or anthropic:<model> (ANTHROPIC_API_KEY),
 ollama:<model>, lmstudio:<model>, vllm:<model>, openai:<model>@<base URL>.

@@ -33,6 +33,8 @@ describe("--help on every command", () => {
       ["sessions", "--help"],
       ["dreams", "show", "--help"],
       ["dream", "--memroy", "x", "--help"],
+      ["serve", "--help"],
+      ["serve", "keys", "create", "--help"],
     ];
     for (const args of invocations) {
       const result = await cliInProcess(args);
@@ -41,7 +43,15 @@ describe("--help on every command", () => {
       expect(result.stdout).toContain("Exit codes:");
       expect(result.stderr).toBe("");
     }
-    expect(Object.keys(COMMAND_HELP).sort()).toEqual(["adopt", "dream", "dreams", "import", "sessions", "stores"]);
+    expect(Object.keys(COMMAND_HELP).sort()).toEqual([
+      "adopt",
+      "dream",
+      "dreams",
+      "import",
+      "serve",
+      "sessions",
+      "stores",
+    ]);
   });
 });
 

@@ -1,0 +1,156 @@
+import { createNocturne } from "@nocturne/core";
+import { issueApiKey, openTenancyStore, startServer } from "@nocturne/server";
+import type { CliIo } from "../cli-io.js";
+import { EXIT_CODES, usageError } from "../exit-codes.js";
+import { openStorage } from "../open-storage.js";
+import { durationMs, parseCommand } from "../parse-options.js";
+import { safeText } from "../terminal-text.js";
+import { modelFor } from "./model-option.js";
+
+/** The storage `nocturne serve` uses when `--storage` is left out. */
+const DEFAULT_STORAGE = "sqlite:./nocturne.db";
+
+/**
+ * The tenancy file (API keys, which workspace owns which id) beside the storage: `<file>.tenancy.db` for
+ * `sqlite:<file>`, `<dir>.tenancy.db` for a folder; for PostgreSQL it must be named with `--tenancy`.
+ */
+export function tenancyFileFor(storage: string, tenancy: string | undefined): string {
+  if (tenancy !== undefined && tenancy !== "") return tenancy;
+  if (/^postgres(ql)?:\/\//.test(storage)) {
+    throw usageError("With PostgreSQL storage, name the tenancy file: --tenancy <file>.");
+  }
+  const base = storage.startsWith("sqlite:") ? storage.slice("sqlite:".length) : storage.replace(/\/+$/, "");
+  return `${base}.tenancy.db`;
+}
+
+/**
+ * `nocturne serve`: the hosted Dreams and Memory Stores API over HTTP (see docs/server.md);
+ * `nocturne serve keys create --workspace <w> [--read-only]` issues an API key, printed once.
+ */
+export async function serveCommand(args: string[], io: CliIo): Promise<number> {
+  if (args[0] === "keys") return keysCommand(args.slice(1), io);
+  const { values, positionals } = parseCommand("serve", args, {
+    storage: { type: "string" },
+    tenancy: { type: "string" },
+    host: { type: "string" },
+    port: { type: "string" },
+    model: { type: "string" },
+    "dream-timeout": { type: "string" },
+  });
+  if (positionals.length > 0) throw usageError(`nocturne serve: unexpected "${positionals[0]}".`);
+  const port = Number(values.port ?? "8787");
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw usageError("--port must be a port number (0–65535).");
+  const spec = values.storage ?? DEFAULT_STORAGE;
+  const tenancyFile = tenancyFileFor(spec, values.tenancy);
+  const timeout = values["dream-timeout"];
+  const dreamTimeoutMs = timeout === undefined ? undefined : dreamTimeout(timeout);
+  const model = modelFor(values.model ?? "offline");
+  const storage = await openStorage(spec);
+  const nocturne = createNocturne({ storage, ...(model === undefined ? {} : { model }) });
+  await nocturne.recover();
+  const server = await startServer({
+    nocturne,
+    tenancy: openTenancyStore(tenancyFile),
+    host: values.host ?? "127.0.0.1",
+    port,
+    ...(dreamTimeoutMs === undefined ? {} : { limits: { dreamTimeoutMs } }),
+  });
+  // A PostgreSQL URL's password stays out of the log.
+  const shown = spec.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, "$1:***@");
+  io.stderr.write(`nocturne serve: listening on ${server.url} (storage ${shown}, tenancy ${tenancyFile})\n`);
+  await new Promise<void>((resolve) => {
+    let signals = 0;
+    const remove = io.onInterrupt(() => {
+      signals += 1;
+      if (signals > 1) {
+        io.exit(EXIT_CODES.dreamFailed);
+        return;
+      }
+      io.stderr.write("nocturne serve: stopping (running dreams are canceled; a second signal quits at once)…\n");
+      void server.close().finally(() => {
+        remove();
+        resolve();
+      });
+    });
+  });
+  io.stderr.write("nocturne serve: stopped.\n");
+  return EXIT_CODES.ok;
+}
+
+/** `--dream-timeout` in milliseconds, named as such when malformed. */
+function dreamTimeout(text: string): number {
+  try {
+    return durationMs(text);
+  } catch {
+    throw usageError(`--dream-timeout must be a duration such as 90s, 30m or 2h (at most 24 days), not "${text}".`);
+  }
+}
+
+async function keysCommand(args: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommand("serve keys", args, {
+    storage: { type: "string" },
+    tenancy: { type: "string" },
+    workspace: { type: "string" },
+    "read-only": { type: "boolean" },
+    json: { type: "boolean" },
+  });
+  const [action, id] = positionals;
+  const usage =
+    "Use: nocturne serve keys create --workspace <name> [--read-only] | keys list | keys revoke <key_id>, " +
+    "with --storage <s> or --tenancy <file>.";
+  if (
+    !((action === "create" || action === "list") && positionals.length === 1) &&
+    !(action === "revoke" && positionals.length === 2)
+  ) {
+    throw usageError(usage);
+  }
+  const json = values.json === true;
+  const tenancy = openTenancyStore(tenancyFileFor(values.storage ?? DEFAULT_STORAGE, values.tenancy));
+  try {
+    if (action === "list") {
+      const keys = tenancy.listKeys().map((record) => ({
+        id: record.id,
+        workspace: record.workspace,
+        read_only: record.readOnly,
+        created_at: record.created_at,
+      }));
+      if (json) io.stdout.write(`${JSON.stringify({ data: keys })}\n`);
+      else {
+        const lines = keys.map(
+          (key) =>
+            `${key.id}  ${safeText(key.workspace)}${key.read_only ? " (read-only)" : ""}  created ${key.created_at}`,
+        );
+        io.stdout.write(lines.length === 0 ? "No API keys.\n" : `${lines.join("\n")}\n`);
+      }
+      return EXIT_CODES.ok;
+    }
+    if (action === "revoke") {
+      if (!tenancy.revokeKey(id ?? ""))
+        throw usageError(`No API key with id ${JSON.stringify(id)}.`, "See `nocturne serve keys list`.");
+      io.stdout.write(json ? `${JSON.stringify({ id, revoked: true })}\n` : `Revoked ${id}.\n`);
+      return EXIT_CODES.ok;
+    }
+    if (values.workspace === undefined) throw usageError("nocturne serve keys create needs --workspace <name>.");
+    let issued: ReturnType<typeof issueApiKey>;
+    try {
+      issued = issueApiKey(tenancy, values.workspace, { readOnly: values["read-only"] === true });
+    } catch (error) {
+      throw usageError((error as Error).message);
+    }
+    const { key, record } = issued;
+    if (json) {
+      io.stdout.write(
+        `${JSON.stringify({ key, id: record.id, workspace: record.workspace, read_only: record.readOnly })}\n`,
+      );
+    } else {
+      io.stdout.write(`${key}\n`);
+      io.stderr.write(
+        `API key ${record.id} for workspace ${record.workspace}${record.readOnly ? " (read-only)" : ""}. ` +
+          "It is shown only now: only its SHA-256 is kept.\n",
+      );
+    }
+    return EXIT_CODES.ok;
+  } finally {
+    tenancy.close();
+  }
+}
