@@ -25,11 +25,11 @@ import { sleep, withRetry } from "../util/retry.js";
 import { nowIso, timeOf } from "../util/time.js";
 import { dreamErrorOf } from "./dream-error.js";
 import { dreamConflict } from "./dream-lifecycle-errors.js";
-import { requireDreamRecord } from "./require-dream-record.js";
 import type { DreamRunner } from "./dream-runner.js";
 import { dreamDeadline, dreamTimeoutError } from "./dream-timeout.js";
 import { createDreamsApi } from "./dreams-api.js";
 import { EndedEventLogs, EventLog } from "./event-log.js";
+import { requireDreamRecord } from "./require-dream-record.js";
 import { resolveModel } from "./resolve-model.js";
 import type { Nocturne, NocturneOptions } from "./types.js";
 
