@@ -356,6 +356,7 @@ function nounPhraseList(
 ): Range[] {
   const list: Range[] = [];
   let index = from;
+  let joined = false;
   for (;;) {
     const found = nounPhrase(clause, index, options);
     if (!found) break;
@@ -363,10 +364,14 @@ function nounPhraseList(
     list.push(phrase);
     index = phrase.end;
     if (low(clause, index) === ",") index++;
-    if (low(clause, index) === "and" || low(clause, index) === "or") index++;
-    else if (low(clause, index - 1) !== ",") break;
+    if (low(clause, index) === "and" || low(clause, index) === "or") {
+      index++;
+      joined = true;
+    } else if (low(clause, index - 1) !== ",") break;
   }
-  return list;
+  // Commas with no "and"/"or" ("I love waiting for CI, best part of my day") may join anything, not a list: only
+  // the first phrase is sure.
+  return joined ? list : list.slice(0, 1);
 }
 
 /** Collects the facts of one clause, building each statement from whole tokens of the source. */
@@ -1138,7 +1143,10 @@ function readUse(clause: Clause, out: Builder, who: Who, lemma: string, index: n
   const key =
     toolKey(clause, value, null, who === "team" || lemma !== "use" ? purpose : null) ??
     language ??
-    (lemma === "use" && !purpose && isProper(clause, value) ? `${who}.tools` : null);
+    // A tool the lexicon has no category for is the team's (`team.tools`, a set the team's retractions name); the
+    // user's ("I use Arch", "I mostly use Scrivener") is kept only when dropped: what a person uses is anything from
+    // an OS to an app, and the generic `user.tools` key would be a guess at which.
+    (lemma === "use" && !purpose && isProper(clause, value) && (who === "team" || negated) ? `${who}.tools` : null);
   if (!key) return;
   if (lemma === "run" && who === "user" && !key.startsWith("profile.os")) return;
   if (purpose && key.startsWith("tooling.")) {
