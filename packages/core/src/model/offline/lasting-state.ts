@@ -114,6 +114,29 @@ function pointsAtTheMoment(tokens: readonly Token[], from: number, to: number): 
   return false;
 }
 
+/** Words after "as a" that place a change in the speaker's childhood or school years: "as a kid". */
+const LIFE_STAGES = new Set("kid child teen teenager student baby boy girl toddler".split(" "));
+/** Lengths of a stay: "for a year", "for six months", "for a semester". */
+const STAY_UNITS = new Set("year years month months week weeks semester term summer while".split(" "));
+
+/**
+ * A change told in the past that the clause itself places in an earlier stage of life ("I moved to Berlin when I
+ * was five", "as a kid", "back in 2009") is `past`; one made for a bounded stay ("I moved to London for a year") is
+ * `momentary`: neither says it holds now.
+ */
+function changeNotLasting(tokens: readonly Token[], from: number): NotLasting {
+  for (let index = from; index < tokens.length; index++) {
+    const word = tokens[index]?.low ?? "";
+    const next = tokens[index + 1]?.low ?? "";
+    const third = tokens[index + 2]?.low ?? "";
+    if (word === "when" && ["i", "we"].includes(next) && ["was", "were"].includes(third)) return "past";
+    if (word === "as" && ["a", "an"].includes(next) && LIFE_STAGES.has(third)) return "past";
+    if (word === "back" && next === "in") return "past";
+    if (word === "for" && (next === "a" || tokens[index + 1]?.pos === "NUM") && STAY_UNITS.has(third)) return "momentary";
+  }
+  return null;
+}
+
 /**
  * Whether a first-person clause whose verb starts at `at` states something that holds now and lasts. A state told
  * in the past tense ("I lived in Paris", "we used Jest", "I was a teacher", "I had a dog") is `past`; a state
@@ -126,8 +149,8 @@ export function notLasting(tokens: readonly Token[], at: number): NotLasting {
   if (!verb) return null;
   const change = CHANGE_VERBS.has(verb.lemma);
   if (past && !change) return "past";
-  if (change) return null;
   const after = tokens.indexOf(verb) + 1;
+  if (change) return past ? changeNotLasting(tokens, after) : null;
   const end = phraseEnd(tokens, after);
   if (boundedInTime(tokens, after, end) || pointsAtTheMoment(tokens, after, end)) return "momentary";
   if (OPINION_VERBS.has(verb.lemma)) {

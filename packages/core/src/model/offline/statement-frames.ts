@@ -408,6 +408,11 @@ class Builder {
     }
     const valueEnd = tokens[last - 1];
     if (!first || !valueStart || !valueEnd) return;
+    // "I play a lot of Zelda": a quantity ("a lot", "a bit", "a ton") is no value, and what it counts is unsure.
+    if (QUANTITY_HEADS.has(low(this.clause, value.end - 1)) && low(this.clause, value.end) === "of") return;
+    // "I'm a fan of the idea", "I like your suggestion": an opinion of something said in the conversation.
+    if ((key === "user.likes" || key === "user.dislikes") && DISCOURSE_NOUNS.has(low(this.clause, value.end - 1)))
+      return;
     const joined = this.conjunct !== undefined && options.prefixEnd === undefined ? this.conjunct : undefined;
     const prefixEnd = tokens[(joined?.subjectEnd ?? options.prefixEnd ?? value.start) - 1];
     const prefix = prefixEnd ? source.slice(first.start, prefixEnd.end) : "";
@@ -424,6 +429,16 @@ class Builder {
     this.facts.push(fact);
   }
 }
+
+/** Nouns that count or measure what follows their "of": "a lot of", "a bit of", "a bunch of". */
+const QUANTITY_HEADS = new Set("lot lots bit ton tons bunch load loads couple few handful number kind sort type".split(" "));
+
+/** Nouns for something said or proposed in the conversation: liking one is an opinion of the moment. */
+const DISCOURSE_NOUNS = new Set(
+  "idea ideas plan plans suggestion suggestions proposal option options approach answer answers solution question point".split(
+    " ",
+  ),
+);
 
 type Who = "user" | "team";
 
@@ -472,6 +487,9 @@ function subjectAt(
   const next = low(clause, index + 1);
   if (word === "i") return { who: "user", next: index + 1 };
   if (word === "we") return { who: "team", next: index + 1 };
+  // "My team uses Jira", like "our team …": the team's, not an attribute of the user called `team`.
+  if ((word === "our" || word === "my") && next === "team" && clause.tokens[index + 2]?.pos !== "PART")
+    return { who: "team", next: index + 2 };
   if (word === "my") return { possessive: "user", next: index + 1 };
   if (word === "our" && next === "team" && clause.tokens[index + 2]?.pos !== "PART")
     return { who: "team", next: index + 2 };
@@ -1048,8 +1066,18 @@ function employerFact(clause: Clause, out: Builder, from: number, negated: boole
     if (name && isProper(clause, name)) out.add("profile.employer", "fact", name, { negative: negated });
     return;
   }
+  // "I work at home on Fridays", "at night", "for my dad": a place, a time or someone's, no employer named.
+  const only = company.end - company.start === 1 ? low(clause, company.start) : "";
+  if (NOT_EMPLOYERS.has(only) || ["my", "our", "his", "her", "their"].includes(low(clause, from))) return;
   out.add("profile.employer", "fact", company, { negative: negated });
 }
+
+/** One-word phrases after "work at/for" that name no employer. */
+const NOT_EMPLOYERS = new Set(
+  "home work night nights weekends weekend school lunch noon myself ourselves times once least most best first scale speed".split(
+    " ",
+  ),
+);
 
 /** Adds the role a phrase names, if it names one; returns where the role ends, or null. */
 function roleFact(clause: Clause, out: Builder, from: number, negated: boolean, bare = false): number | null {

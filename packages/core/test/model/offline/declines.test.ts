@@ -33,6 +33,18 @@ const DECLINED: Array<[string, string]> = [
   ["I like getting up at dawn badly.", "unrecognised"],
   ["Our dog is called Biscuit.", "third_party"],
   ["My company uses Slack.", "third_party"],
+  // The precision pass on dev7: decline when the key or the value would be a guess, or the time is not now.
+  ["I moved to Berlin when I was five.", "past"],
+  ["I switched to Vim as a student.", "past"],
+  ["I moved to London for a year.", "momentary"],
+  ["I work at home on Fridays.", "unrecognised"],
+  ["I play a lot of Zelda.", "unrecognised"],
+  ["I'm a fan of the idea.", "unrecognised"],
+  ["I use Arch, btw.", "unrecognised"],
+  ["Update: I'm at Datadog now.", "unrecognised"],
+  ["I'm a developer, or at least I try to be.", "uncertain"],
+  ["My friend texted: I just adopted a cat!", "quoted_speech"],
+  ["I love waiting 20 minutes for CI, best part of my day.", "sarcasm"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {
@@ -55,6 +67,19 @@ describe("offline model: what it declines to store, precision first", () => {
       ["user.birthplace", "Accra"],
       ["profile.employer", "Stripe"],
     ]);
+  });
+
+  it("reads no rule from an always/never that names no action to take", async () => {
+    const tabs = await read("I really prefer tabs over spaces, always have.");
+    const leeds = await read("i live in leeds, moved here for uni and never left");
+    expect(tabs.facts.map((fact) => fact.kind)).not.toContain("procedure");
+    expect(leeds.facts.map((fact) => fact.kind)).not.toContain("procedure");
+    expect((await read("Never embed secrets in the repo.")).facts.map((fact) => fact.kind)).toEqual(["procedure"]);
+  });
+
+  it("keeps only the first phrase of a comma list with no and/or", async () => {
+    const { facts } = await read("I have a dog, a beagle named Pickle.");
+    expect(facts.map((fact) => fact.value)).toEqual(["dog"]);
   });
 
   it("makes a negated statement a retraction, never the positive fact", async () => {
