@@ -116,13 +116,14 @@ function pointsAtTheMoment(tokens: readonly Token[], from: number, to: number): 
 
 /** Words after "as a" that place a change in the speaker's childhood or school years: "as a kid". */
 const LIFE_STAGES = new Set("kid child teen teenager student baby boy girl toddler".split(" "));
+const TEMPORARY = new Set(["day", "week", "weekend", "time", "moment", "evening", "night"]);
 /** Lengths of a stay: "for a year", "for six months", "for a semester". */
 const STAY_UNITS = new Set("year years month months week weeks semester term summer while".split(" "));
 
 /**
  * A change told in the past that the clause itself places in an earlier stage of life ("I moved to Berlin when I
  * was five", "as a kid", "back in 2009") is `past`; one made for a bounded stay ("I moved to London for a year") is
- * `momentary`: neither says it holds now.
+ * `momentary`, as is one bounded in time ("I quit Slack for the day"): neither says it holds now.
  */
 function changeNotLasting(tokens: readonly Token[], from: number): NotLasting {
   for (let index = from; index < tokens.length; index++) {
@@ -133,6 +134,10 @@ function changeNotLasting(tokens: readonly Token[], from: number): NotLasting {
     if (word === "as" && ["a", "an"].includes(next) && LIFE_STAGES.has(third)) return "past";
     if (word === "back" && next === "in") return "past";
     if (word === "for" && (next === "a" || tokens[index + 1]?.pos === "NUM") && STAY_UNITS.has(third)) return "momentary";
+    // A change made "for now", "for the day", "temporarily", "until …" (a change made "today" or "this week" lasts).
+    if (["temporarily", "until", "till"].includes(word)) return "momentary";
+    if (word === "for" && (["now", "today", "tonight"].includes(next) || (next === "the" && TEMPORARY.has(third))))
+      return "momentary";
   }
   return null;
 }
@@ -150,7 +155,7 @@ export function notLasting(tokens: readonly Token[], at: number): NotLasting {
   const change = CHANGE_VERBS.has(verb.lemma);
   if (past && !change) return "past";
   const after = tokens.indexOf(verb) + 1;
-  if (change) return past ? changeNotLasting(tokens, after) : null;
+  if (change) return changeNotLasting(tokens, after);
   const end = phraseEnd(tokens, after);
   if (boundedInTime(tokens, after, end) || pointsAtTheMoment(tokens, after, end)) return "momentary";
   if (OPINION_VERBS.has(verb.lemma)) {

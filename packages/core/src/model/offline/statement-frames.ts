@@ -659,6 +659,9 @@ const AFTERWORDS = new Set(
 function isCut(clause: Clause, end: number): boolean {
   const next = clause.tokens[end];
   if (!next || TIME_STOP.has(next.low) || AFTERWORDS.has(next.low)) return false;
+  // "I hate having to log in twice" read as "having to log": a bare verb ends the value before its particle.
+  const last = clause.tokens[end - 1];
+  if (last?.pos === "VERB" && !last.low.endsWith("ing") && (next.pos === "ADP" || next.pos === "PART")) return true;
   return next.pos === "ADJ" || next.pos === "ADV" || PARTICLES.has(next.low);
 }
 
@@ -833,7 +836,13 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       const object = nounPhrase(clause, index + 1, { activity: true });
       if (!object || !user) return;
       const first = clause.tokens[object.start];
-      if (first?.pos === "VERB" || first?.pos === "NOUN") out.add("user.hobby", "fact", object, { negative: true });
+      // "I quit smoking", "I quit the choir": an activity. "I quit my job", "I left the meeting early", "I left my
+      // keys at home" name a thing of one's own or a place left, no hobby.
+      const determiner = low(clause, index + 1);
+      const bare =
+        object.start === index + 1 || (lemma === "quit" && determiner === "the" && object.start === index + 2);
+      if (bare && (first?.pos === "VERB" || first?.pos === "NOUN"))
+        out.add("user.hobby", "fact", object, { negative: true });
       else if (isProper(clause, object)) out.add("profile.employer", "fact", object, { negative: true });
       return;
     }

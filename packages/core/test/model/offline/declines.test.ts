@@ -45,6 +45,10 @@ const DECLINED: Array<[string, string]> = [
   ["I'm a developer, or at least I try to be.", "uncertain"],
   ["My friend texted: I just adopted a cat!", "quoted_speech"],
   ["I love waiting 20 minutes for CI, best part of my day.", "sarcasm"],
+  ["I quit Slack for the day.", "momentary"],
+  ["I left the meeting early.", "unrecognised"],
+  ["I quit my job.", "unrecognised"],
+  ["I hate having to log in twice.", "unrecognised"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {
