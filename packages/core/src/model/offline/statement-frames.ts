@@ -778,7 +778,8 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
     case "upgrade":
     case "transition":
     case "replace":
-      readSwitch(clause, out, who, index, negated);
+      // "I never moved to Lisbon", "we didn't switch to Bun after all": a change that did not happen retracts nothing.
+      if (!negated) readSwitch(clause, out, who, index, negated);
       return;
     case "work": {
       if (!user) return;
@@ -1059,7 +1060,8 @@ function dwellingPlace(clause: Clause, out: Builder, from: number): boolean {
 
 function placeFact(clause: Clause, out: Builder, key: string, from: number): void {
   const place = nounPhrase(clause, from, { through: ["near", "outside", "of"] });
-  if (place && isProper(clause, place)) out.add(key, "fact", place);
+  // "I live in VS Code all day": a tool is no place; the phrase is a figure of speech.
+  if (place && isProper(clause, place) && valueCategory(slice(clause, place)) === undefined) out.add(key, "fact", place);
 }
 
 /**

@@ -49,6 +49,9 @@ const DECLINED: Array<[string, string]> = [
   ["I left the meeting early.", "unrecognised"],
   ["I quit my job.", "unrecognised"],
   ["I hate having to log in twice.", "unrecognised"],
+  ["I live in VS Code all day.", "unrecognised"],
+  ["I never moved to Lisbon.", "unrecognised"],
+  ["We didn't switch to Bun after all.", "unrecognised"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {
