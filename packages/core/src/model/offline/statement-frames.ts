@@ -430,6 +430,7 @@ class Builder {
   }
 }
 
+const VAGUE_PURPOSES = new Set("everything anything something all work fun now stuff things years ages".split(" "));
 /** Nouns that count or measure what follows their "of": "a lot of", "a bit of", "a bunch of". */
 const QUANTITY_HEADS = new Set("lot lots bit ton tons bunch load loads couple few handful number kind sort type".split(" "));
 
@@ -1198,6 +1199,8 @@ function readUse(clause: Clause, out: Builder, who: Who, lemma: string, index: n
 
 /** What a tool is used for: "for the webhook retry queue", "for end-to-end tests" (content words up to a stop). */
 function purposePhrase(clause: Clause, from: number): Range | null {
+  // "for everything", "for work", "for fun": no purpose a tool's key could name.
+  if (VAGUE_PURPOSES.has(low(clause, from))) return null;
   let start = from;
   while (["the", "a", "an", "our", "my", "all"].includes(low(clause, start))) start++;
   let end = start;
@@ -1497,6 +1500,11 @@ function readPossessive(
     const reason = notLasting(clause.tokens, index);
     const built = ["written", "built"].includes(low(clause, skipModifiers(clause, index + 1).index));
     if (reason && !(reason === "past" && built)) return { facts: [], subject: who, reason };
+  }
+  // "Our PM uses Notion", "my designer runs Figma": what a person in a role does is theirs ("our designer is Maya"
+  // still names who holds the role).
+  if (verb.lemma !== "be" && verb.low !== "'s" && ROLE_HEADS.has(words[words.length - 1] ?? "")) {
+    return { facts: [], subject: "third_party" };
   }
   if (verb.lemma !== "be" && verb.low !== "'s" && known?.key.startsWith("profile.")) {
     // "My company uses Slack": what the employer uses is the employer's, not the user's.

@@ -52,6 +52,7 @@ const DECLINED: Array<[string, string]> = [
   ["I live in VS Code all day.", "unrecognised"],
   ["I never moved to Lisbon.", "unrecognised"],
   ["We didn't switch to Bun after all.", "unrecognised"],
+  ["Our PM uses Notion.", "third_party"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {
