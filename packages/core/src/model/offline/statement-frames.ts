@@ -385,6 +385,21 @@ class Builder {
     private readonly conjunct?: { subjectEnd: number; verbStart: number },
   ) {}
 
+  /**
+   * Whether a liked or disliked value is surely what is liked: not something said in the conversation ("I'm a fan
+   * of the idea"), a person ("I love my wife": about them), a comparative ("I love my kids more" read as "more"), a
+   * possessor cut from what it owns ("I like Sarah's idea" read as "Sarah's"), or a thing with a "with" phrase whose
+   * reach is unsure ("I love hiking with the dog", "I hate YAML with a passion").
+   */
+  private sureOpinion(key: string, value: Range): boolean {
+    const words = this.clause.tokens.slice(value.start, value.end).map((token) => token.low);
+    const head = words[words.length - 1] ?? "";
+    if (COMPARATIVES.has(head) || head === "'s" || head.endsWith("'s")) return false;
+    if (PERSON_NOUNS.has(head) || PERSON_NOUNS.has(key.split(".").pop() ?? "")) return false;
+    if (key !== "user.likes" && key !== "user.dislikes") return true;
+    return !DISCOURSE_NOUNS.has(head) && !words.includes("with");
+  }
+
   /** The clause's verb is negated: every fact it adds is a retraction unless told otherwise. */
   negate(): void {
     this.negated = true;
@@ -410,9 +425,7 @@ class Builder {
     if (!first || !valueStart || !valueEnd) return;
     // "I play a lot of Zelda": a quantity ("a lot", "a bit", "a ton") is no value, and what it counts is unsure.
     if (QUANTITY_HEADS.has(low(this.clause, value.end - 1)) && low(this.clause, value.end) === "of") return;
-    // "I'm a fan of the idea", "I like your suggestion": an opinion of something said in the conversation.
-    if ((key === "user.likes" || key === "user.dislikes") && DISCOURSE_NOUNS.has(low(this.clause, value.end - 1)))
-      return;
+    if (kind === "preference" && !this.sureOpinion(key, value)) return;
     const joined = this.conjunct !== undefined && options.prefixEnd === undefined ? this.conjunct : undefined;
     const prefixEnd = tokens[(joined?.subjectEnd ?? options.prefixEnd ?? value.start) - 1];
     const prefix = prefixEnd ? source.slice(first.start, prefixEnd.end) : "";
@@ -431,6 +444,7 @@ class Builder {
 }
 
 const VAGUE_PURPOSES = new Set("everything anything something all work fun now stuff things years ages".split(" "));
+const COMPARATIVES = new Set("more less most least better worse best worst".split(" "));
 /** Nouns that count or measure what follows their "of": "a lot of", "a bit of", "a bunch of". */
 const QUANTITY_HEADS = new Set("lot lots bit ton tons bunch load loads couple few handful number kind sort type".split(" "));
 

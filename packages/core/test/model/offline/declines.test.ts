@@ -53,6 +53,10 @@ const DECLINED: Array<[string, string]> = [
   ["I never moved to Lisbon.", "unrecognised"],
   ["We didn't switch to Bun after all.", "unrecognised"],
   ["Our PM uses Notion.", "third_party"],
+  ["I love my wife.", "unrecognised"],
+  ["I love my kids more than anything.", "unrecognised"],
+  ["I like Sarah's idea.", "unrecognised"],
+  ["I hate YAML with a passion.", "unrecognised"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {
