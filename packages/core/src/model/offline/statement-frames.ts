@@ -1120,9 +1120,15 @@ function roleFact(clause: Clause, out: Builder, from: number, negated: boolean, 
   if (!bare && !specialist && !ROLE_HEADS.has(head) && !ROLE_HEADS.has(clause.tokens[role.end - 1]?.low ?? "")) {
     return null;
   }
+  // "a former teacher", "a future nurse", "an aspiring writer": a role held before or hoped for, not now.
+  const modifiers = clause.tokens.slice(role.start, role.end - 1).map((token) => token.low);
+  if (modifiers.some((word) => NOT_NOW_ROLES.has(word) || word.startsWith("ex-"))) return role.end;
   out.add("profile.role", "fact", role, { negative: negated });
   return role.end;
 }
+
+/** Words before a role that say it is not held now. */
+const NOT_NOW_ROLES = new Set("former ex future aspiring wannabe would-be prospective retired onetime erstwhile".split(" "));
 
 /** After a role, "on the platform team" before "at <employer>": where that phrase ends (or `from`). */
 function teamPhraseEnd(clause: Clause, from: number): number {

@@ -43,7 +43,7 @@ const HYPOTHETICAL_PHRASES =
 
 /** The speaker is unsure of what they say: "I think", "probably", "not sure", "if I remember correctly". */
 const HEDGE =
-  /\b(?:or at least\b|i (?:think|guess|believe|suppose|reckon|assume|doubt)\b(?! so\b)|probably|possibly|presumably|likely|unlikely|not (?:sure|certain)|(?:pretty|fairly|quite|almost) (?:sure|certain)|if i (?:remember|recall)|iirc|afaik|as far as i (?:know|remember|can tell)|seems? (?:like|to)\b)/;
+  /\b(?:or at least\b|,\s*(?:sort|kind) of\W*$|i (?:think|guess|believe|suppose|reckon|assume|doubt)\b(?! so\b)|probably|possibly|presumably|likely|unlikely|not (?:sure|certain)|(?:pretty|fairly|quite|almost) (?:sure|certain)|if i (?:remember|recall)|iirc|afaik|as far as i (?:know|remember|can tell)|seems? (?:like|to)\b)/;
 
 const REPORTING =
   /\b(?:said|says|saying|told|tells|mentioned|mentions|claimed|claims|wrote|writes|according to|apparently|reportedly|supposedly|keeps saying|heard)\b/;

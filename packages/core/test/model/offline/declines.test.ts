@@ -57,6 +57,9 @@ const DECLINED: Array<[string, string]> = [
   ["I love my kids more than anything.", "unrecognised"],
   ["I like Sarah's idea.", "unrecognised"],
   ["I hate YAML with a passion.", "unrecognised"],
+  ["I'm a former teacher.", "unrecognised"],
+  ["I'm an aspiring writer.", "unrecognised"],
+  ["I'm a teacher, sort of.", "uncertain"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {
