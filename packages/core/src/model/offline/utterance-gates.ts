@@ -53,7 +53,7 @@ const REPORTED_COLON =
 const QUOTE_MARKS = /["“”«»]|(?:^|\s)'[^']{3,}'(?=[\s.,!?]|$)/;
 
 const SARCASM =
-  /(?:\/s\b|said no one ever|said nobody ever|\byeah,? right\b|^oh,? (?:great|perfect|joy|wonderful|fantastic|brilliant|lovely|yes|sure)\b|^(?:great|perfect|wonderful|fantastic|sure|wow),|\blove that for me\b|\bsure,? because\b|\b(?:love|adore|enjoy)s? (?:it )?when\b|\badore\b|\b(?:lol|lmao)\W*$|🙄|\btotally enjoy\b)/;
+  /(?:\/s\b|said no one ever|said nobody ever|\byeah,? right\b|^oh,? (?:great|perfect|joy|wonderful|fantastic|brilliant|lovely|yes|sure)\b|^(?:great|perfect|wonderful|fantastic|sure|wow),|\blove that for me\b|\bsure,? because\b|\b(?:love|adore|enjoy)s? (?:it )?when\b|\badore\b|\b(?:lol|lmao)\W*$|\b(?:jk|j\/k|just kidding|kidding|not really)\W*$|🙄|\btotally enjoy\b)/;
 
 /**
  * A liking capped by an overstated tag ("I love waiting 20 minutes for CI, best part of my day"): said of a chore,

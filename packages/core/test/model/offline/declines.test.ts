@@ -60,6 +60,7 @@ const DECLINED: Array<[string, string]> = [
   ["I'm a former teacher.", "unrecognised"],
   ["I'm an aspiring writer.", "unrecognised"],
   ["I'm a teacher, sort of.", "uncertain"],
+  ["I live in Paris jk", "sarcasm"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {
