@@ -123,13 +123,16 @@ const STAY_UNITS = new Set("year years month months week weeks semester term sum
 /**
  * A change told in the past that the clause itself places in an earlier stage of life ("I moved to Berlin when I
  * was five", "as a kid", "back in 2009") is `past`; one made for a bounded stay ("I moved to London for a year") is
- * `momentary`, as is one bounded in time ("I quit Slack for the day"): neither says it holds now.
+ * `momentary`, as is one bounded in time ("I quit Slack for the day"); one the clause goes on to undo or follow
+ * ("…and then to Munich", "…but went back to VS Code") is `past`: none says it holds now.
  */
 function changeNotLasting(tokens: readonly Token[], from: number): NotLasting {
   for (let index = from; index < tokens.length; index++) {
     const word = tokens[index]?.low ?? "";
     const next = tokens[index + 1]?.low ?? "";
     const third = tokens[index + 2]?.low ?? "";
+    // A later change in the same clause supersedes it: "…and then to Munich", "…but went back to VS Code".
+    if (word === "then" || (word === "back" && index > from && tokens[index - 1]?.pos === "VERB")) return "past";
     if (word === "when" && ["i", "we"].includes(next) && ["was", "were"].includes(third)) return "past";
     if (word === "as" && ["a", "an"].includes(next) && LIFE_STAGES.has(third)) return "past";
     if (word === "back" && next === "in") return "past";

@@ -61,6 +61,8 @@ const DECLINED: Array<[string, string]> = [
   ["I'm an aspiring writer.", "unrecognised"],
   ["I'm a teacher, sort of.", "uncertain"],
   ["I live in Paris jk", "sarcasm"],
+  ["I switched to Vim last year but went back to VS Code.", "past"],
+  ["I moved to Berlin in 2018 and then to Munich in 2021.", "past"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {
