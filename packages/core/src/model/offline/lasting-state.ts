@@ -136,7 +136,8 @@ function changeNotLasting(tokens: readonly Token[], from: number): NotLasting {
     if (word === "when" && ["i", "we"].includes(next) && ["was", "were"].includes(third)) return "past";
     if (word === "as" && ["a", "an"].includes(next) && LIFE_STAGES.has(third)) return "past";
     if (word === "back" && next === "in") return "past";
-    if (word === "for" && (next === "a" || tokens[index + 1]?.pos === "NUM") && STAY_UNITS.has(third)) return "momentary";
+    if (word === "for" && (next === "a" || tokens[index + 1]?.pos === "NUM") && STAY_UNITS.has(third))
+      return "momentary";
     // A change made "for now", "for the day", "temporarily", "until …" (a change made "today" or "this week" lasts).
     if (["temporarily", "until", "till"].includes(word)) return "momentary";
     if (word === "for" && (["now", "today", "tonight"].includes(next) || (next === "the" && TEMPORARY.has(third))))

@@ -446,7 +446,9 @@ class Builder {
 const VAGUE_PURPOSES = new Set("everything anything something all work fun now stuff things years ages".split(" "));
 const COMPARATIVES = new Set("more less most least better worse best worst".split(" "));
 /** Nouns that count or measure what follows their "of": "a lot of", "a bit of", "a bunch of". */
-const QUANTITY_HEADS = new Set("lot lots bit ton tons bunch load loads couple few handful number kind sort type".split(" "));
+const QUANTITY_HEADS = new Set(
+  "lot lots bit ton tons bunch load loads couple few handful number kind sort type".split(" "),
+);
 
 /** Nouns for something said or proposed in the conversation: liking one is an opinion of the moment. */
 const DISCOURSE_NOUNS = new Set(
@@ -1076,7 +1078,8 @@ function dwellingPlace(clause: Clause, out: Builder, from: number): boolean {
 function placeFact(clause: Clause, out: Builder, key: string, from: number): void {
   const place = nounPhrase(clause, from, { through: ["near", "outside", "of"] });
   // "I live in VS Code all day": a tool is no place; the phrase is a figure of speech.
-  if (place && isProper(clause, place) && valueCategory(slice(clause, place)) === undefined) out.add(key, "fact", place);
+  if (place && isProper(clause, place) && valueCategory(slice(clause, place)) === undefined)
+    out.add(key, "fact", place);
 }
 
 /**
@@ -1128,7 +1131,9 @@ function roleFact(clause: Clause, out: Builder, from: number, negated: boolean, 
 }
 
 /** Words before a role that say it is not held now. */
-const NOT_NOW_ROLES = new Set("former ex future aspiring wannabe would-be prospective retired onetime erstwhile".split(" "));
+const NOT_NOW_ROLES = new Set(
+  "former ex future aspiring wannabe would-be prospective retired onetime erstwhile".split(" "),
+);
 
 /** After a role, "on the platform team" before "at <employer>": where that phrase ends (or `from`). */
 function teamPhraseEnd(clause: Clause, from: number): number {
