@@ -444,6 +444,14 @@ class Builder {
 }
 
 const VAGUE_PURPOSES = new Set("everything anything something all work fun now stuff things years ages".split(" "));
+/** Groups of people outside the team: what they use is theirs ("Our customers use Safari"). */
+const PEOPLE = new Set(
+  "customers customer users user competitors competitor clients vendors vendor investors partners students readers visitors people folks".split(
+    " ",
+  ),
+);
+/** Nouns that judge a thing rather than name what it is: "a mess", "a nightmare". */
+const VERDICTS = new Set("mess disaster nightmare joke pain headache chaos circus zoo dumpster wreck".split(" "));
 const COMPARATIVES = new Set("more less most least better worse best worst".split(" "));
 /** Nouns that count or measure what follows their "of": "a lot of", "a bit of", "a bunch of". */
 const QUANTITY_HEADS = new Set(
@@ -1526,9 +1534,10 @@ function readPossessive(
     const built = ["written", "built"].includes(low(clause, skipModifiers(clause, index + 1).index));
     if (reason && !(reason === "past" && built)) return { facts: [], subject: who, reason };
   }
-  // "Our PM uses Notion", "my designer runs Figma": what a person in a role does is theirs ("our designer is Maya"
-  // still names who holds the role).
-  if (verb.lemma !== "be" && verb.low !== "'s" && ROLE_HEADS.has(words[words.length - 1] ?? "")) {
+  // "Our PM uses Notion", "our customers use Safari": what a person in a role or a group of people uses is theirs
+  // ("our designer is Maya" still names who holds the role).
+  const holderHead = words[words.length - 1] ?? "";
+  if (verb.lemma !== "be" && verb.low !== "'s" && (ROLE_HEADS.has(holderHead) || PEOPLE.has(holderHead))) {
     return { facts: [], subject: "third_party" };
   }
   if (verb.lemma !== "be" && verb.low !== "'s" && known?.key.startsWith("profile.")) {
@@ -1564,6 +1573,8 @@ function readPossessive(
   const phrase = nounPhrase(clause, at, { through: ["."] });
   const value = phrase ?? lexiconWord(clause, at);
   if (!value) return { facts: [], subject: who };
+  // "My Vim config is a mess": a verdict on it, no value of it.
+  if (VERDICTS.has(low(clause, value.end - 1))) return { facts: [], subject: who, reason: "momentary" };
   if (
     phrase &&
     !clause.tokens

@@ -63,6 +63,8 @@ const DECLINED: Array<[string, string]> = [
   ["I live in Paris jk", "sarcasm"],
   ["I switched to Vim last year but went back to VS Code.", "past"],
   ["I moved to Berlin in 2018 and then to Munich in 2021.", "past"],
+  ["My Vim config is a mess.", "momentary"],
+  ["Our customers use Safari mostly.", "third_party"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {
