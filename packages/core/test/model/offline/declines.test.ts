@@ -65,6 +65,7 @@ const DECLINED: Array<[string, string]> = [
   ["I moved to Berlin in 2018 and then to Munich in 2021.", "past"],
   ["My Vim config is a mess.", "momentary"],
   ["Our customers use Safari mostly.", "third_party"],
+  ["I start at Google next week.", "hypothetical"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {
