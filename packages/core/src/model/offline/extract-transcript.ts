@@ -293,7 +293,13 @@ class MessageReader {
       return;
     }
     if (explicit) {
-      const recognized = recognize(restText, { explicit });
+      // A first-person statement no frame reads is kept after a marker ("heads up, I changed my shell to fish")
+      // only when its key is a known category: a key made of its own words ("User is at Datadog now" as `datadog`)
+      // is a guess at what it says.
+      const recognized = recognize(restText, { explicit }).filter(
+        (fact) =>
+          frames.subject !== "user" || fact.kind !== "fact" || subjectKey(fact.statement).category !== undefined,
+      );
       if (recognized.length > 0) {
         this.recognized(recognized, span);
         return;

@@ -29,7 +29,7 @@ const DEMONSTRATIVES = new Set(["this", "these", "those", "here"]);
 const ADDRESSEE = new Set(["you", "your", "yours", "you're", "u"]);
 
 /** Why a first-person clause states no lasting fact, or null when it may: a past state, or a state of the moment. */
-export type NotLasting = "past" | "momentary" | null;
+export type NotLasting = "past" | "momentary" | "hypothetical" | null;
 
 /** Whether a word is a past-tense form ("lived", "was", "went"); "need" and "feed" are not. */
 export function isPastWord(word: string): boolean {
@@ -114,6 +114,60 @@ function pointsAtTheMoment(tokens: readonly Token[], from: number, to: number): 
   return false;
 }
 
+/** Words after "as a" that place a change in the speaker's childhood or school years: "as a kid". */
+const LIFE_STAGES = new Set("kid child teen teenager student baby boy girl toddler".split(" "));
+const WEEKDAYS = new Set("monday tuesday wednesday thursday friday saturday sunday".split(" "));
+const MONTHS = new Set(
+  "january february march april may june july august september october november december".split(" "),
+);
+const FUTURE_UNITS = new Set([
+  "week",
+  "month",
+  "year",
+  "quarter",
+  "spring",
+  "summer",
+  "autumn",
+  "fall",
+  "winter",
+  ...WEEKDAYS,
+]);
+const TEMPORARY = new Set(["day", "week", "weekend", "time", "moment", "evening", "night"]);
+/** Lengths of a stay: "for a year", "for six months", "for a semester". */
+const STAY_UNITS = new Set("year years month months week weeks semester term summer while".split(" "));
+
+/**
+ * A change told in the past that the clause itself places in an earlier stage of life ("I moved to Berlin when I
+ * was five", "as a kid", "back in 2009") is `past`; one made for a bounded stay ("I moved to London for a year") is
+ * `momentary`, as is one bounded in time ("I quit Slack for the day"); one the clause goes on to undo or follow
+ * ("…and then to Munich", "…but went back to VS Code") is `past`; one told in the present for a time to come ("I
+ * start at Google on Monday") is `hypothetical`: none says it holds now.
+ */
+function changeNotLasting(tokens: readonly Token[], from: number, past: boolean): NotLasting {
+  for (let index = from; index < tokens.length; index++) {
+    const word = tokens[index]?.low ?? "";
+    const next = tokens[index + 1]?.low ?? "";
+    const third = tokens[index + 2]?.low ?? "";
+    // "I start at Google on Monday", "I move to Berlin next month": a change told in the present for a time to come
+    // is a plan, not yet a fact.
+    if (!past && (word === "tomorrow" || word === "soon" || (word === "next" && FUTURE_UNITS.has(next))))
+      return "hypothetical";
+    if (!past && (word === "on" || word === "in") && (WEEKDAYS.has(next) || MONTHS.has(next))) return "hypothetical";
+    // A later change in the same clause supersedes it: "…and then to Munich", "…but went back to VS Code".
+    if (word === "then" || (word === "back" && index > from && tokens[index - 1]?.pos === "VERB")) return "past";
+    if (word === "when" && ["i", "we"].includes(next) && ["was", "were"].includes(third)) return "past";
+    if (word === "as" && ["a", "an"].includes(next) && LIFE_STAGES.has(third)) return "past";
+    if (word === "back" && next === "in") return "past";
+    if (word === "for" && (next === "a" || tokens[index + 1]?.pos === "NUM") && STAY_UNITS.has(third))
+      return "momentary";
+    // A change made "for now", "for the day", "temporarily", "until …" (a change made "today" or "this week" lasts).
+    if (["temporarily", "until", "till"].includes(word)) return "momentary";
+    if (word === "for" && (["now", "today", "tonight"].includes(next) || (next === "the" && TEMPORARY.has(third))))
+      return "momentary";
+  }
+  return null;
+}
+
 /**
  * Whether a first-person clause whose verb starts at `at` states something that holds now and lasts. A state told
  * in the past tense ("I lived in Paris", "we used Jest", "I was a teacher", "I had a dog") is `past`; a state
@@ -126,8 +180,8 @@ export function notLasting(tokens: readonly Token[], at: number): NotLasting {
   if (!verb) return null;
   const change = CHANGE_VERBS.has(verb.lemma);
   if (past && !change) return "past";
-  if (change) return null;
   const after = tokens.indexOf(verb) + 1;
+  if (change) return changeNotLasting(tokens, after, past);
   const end = phraseEnd(tokens, after);
   if (boundedInTime(tokens, after, end) || pointsAtTheMoment(tokens, after, end)) return "momentary";
   if (OPINION_VERBS.has(verb.lemma)) {

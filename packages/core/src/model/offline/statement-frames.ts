@@ -356,6 +356,7 @@ function nounPhraseList(
 ): Range[] {
   const list: Range[] = [];
   let index = from;
+  let joined = false;
   for (;;) {
     const found = nounPhrase(clause, index, options);
     if (!found) break;
@@ -363,10 +364,14 @@ function nounPhraseList(
     list.push(phrase);
     index = phrase.end;
     if (low(clause, index) === ",") index++;
-    if (low(clause, index) === "and" || low(clause, index) === "or") index++;
-    else if (low(clause, index - 1) !== ",") break;
+    if (low(clause, index) === "and" || low(clause, index) === "or") {
+      index++;
+      joined = true;
+    } else if (low(clause, index - 1) !== ",") break;
   }
-  return list;
+  // Commas with no "and"/"or" ("I love waiting for CI, best part of my day") may join anything, not a list: only
+  // the first phrase is sure.
+  return joined ? list : list.slice(0, 1);
 }
 
 /** Collects the facts of one clause, building each statement from whole tokens of the source. */
@@ -379,6 +384,21 @@ class Builder {
     /** A second verb of the subject ("we dropped X and now deploy on Y"): its statements join the two. */
     private readonly conjunct?: { subjectEnd: number; verbStart: number },
   ) {}
+
+  /**
+   * Whether a liked or disliked value is surely what is liked: not something said in the conversation ("I'm a fan
+   * of the idea"), a person ("I love my wife": about them), a comparative ("I love my kids more" read as "more"), a
+   * possessor cut from what it owns ("I like Sarah's idea" read as "Sarah's"), or a thing with a "with" phrase whose
+   * reach is unsure ("I love hiking with the dog", "I hate YAML with a passion").
+   */
+  private sureOpinion(key: string, value: Range): boolean {
+    const words = this.clause.tokens.slice(value.start, value.end).map((token) => token.low);
+    const head = words[words.length - 1] ?? "";
+    if (COMPARATIVES.has(head) || head === "'s" || head.endsWith("'s")) return false;
+    if (PERSON_NOUNS.has(head) || PERSON_NOUNS.has(key.split(".").pop() ?? "")) return false;
+    if (key !== "user.likes" && key !== "user.dislikes") return true;
+    return !DISCOURSE_NOUNS.has(head) && !words.includes("with");
+  }
 
   /** The clause's verb is negated: every fact it adds is a retraction unless told otherwise. */
   negate(): void {
@@ -403,6 +423,9 @@ class Builder {
     }
     const valueEnd = tokens[last - 1];
     if (!first || !valueStart || !valueEnd) return;
+    // "I play a lot of Zelda": a quantity ("a lot", "a bit", "a ton") is no value, and what it counts is unsure.
+    if (QUANTITY_HEADS.has(low(this.clause, value.end - 1)) && low(this.clause, value.end) === "of") return;
+    if (kind === "preference" && !this.sureOpinion(key, value)) return;
     const joined = this.conjunct !== undefined && options.prefixEnd === undefined ? this.conjunct : undefined;
     const prefixEnd = tokens[(joined?.subjectEnd ?? options.prefixEnd ?? value.start) - 1];
     const prefix = prefixEnd ? source.slice(first.start, prefixEnd.end) : "";
@@ -419,6 +442,28 @@ class Builder {
     this.facts.push(fact);
   }
 }
+
+const VAGUE_PURPOSES = new Set("everything anything something all work fun now stuff things years ages".split(" "));
+/** Groups of people outside the team: what they use is theirs ("Our customers use Safari"). */
+const PEOPLE = new Set(
+  "customers customer users user competitors competitor clients vendors vendor investors partners students readers visitors people folks".split(
+    " ",
+  ),
+);
+/** Nouns that judge a thing rather than name what it is: "a mess", "a nightmare". */
+const VERDICTS = new Set("mess disaster nightmare joke pain headache chaos circus zoo dumpster wreck".split(" "));
+const COMPARATIVES = new Set("more less most least better worse best worst".split(" "));
+/** Nouns that count or measure what follows their "of": "a lot of", "a bit of", "a bunch of". */
+const QUANTITY_HEADS = new Set(
+  "lot lots bit ton tons bunch load loads couple few handful number kind sort type".split(" "),
+);
+
+/** Nouns for something said or proposed in the conversation: liking one is an opinion of the moment. */
+const DISCOURSE_NOUNS = new Set(
+  "idea ideas plan plans suggestion suggestions proposal option options approach answer answers solution question point".split(
+    " ",
+  ),
+);
 
 type Who = "user" | "team";
 
@@ -467,6 +512,9 @@ function subjectAt(
   const next = low(clause, index + 1);
   if (word === "i") return { who: "user", next: index + 1 };
   if (word === "we") return { who: "team", next: index + 1 };
+  // "My team uses Jira", like "our team …": the team's, not an attribute of the user called `team`.
+  if ((word === "our" || word === "my") && next === "team" && clause.tokens[index + 2]?.pos !== "PART")
+    return { who: "team", next: index + 2 };
   if (word === "my") return { possessive: "user", next: index + 1 };
   if (word === "our" && next === "team" && clause.tokens[index + 2]?.pos !== "PART")
     return { who: "team", next: index + 2 };
@@ -636,6 +684,9 @@ const AFTERWORDS = new Set(
 function isCut(clause: Clause, end: number): boolean {
   const next = clause.tokens[end];
   if (!next || TIME_STOP.has(next.low) || AFTERWORDS.has(next.low)) return false;
+  // "I hate having to log in twice" read as "having to log": a bare verb ends the value before its particle.
+  const last = clause.tokens[end - 1];
+  if (last?.pos === "VERB" && !last.low.endsWith("ing") && (next.pos === "ADP" || next.pos === "PART")) return true;
   return next.pos === "ADJ" || next.pos === "ADV" || PARTICLES.has(next.low);
 }
 
@@ -752,7 +803,8 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
     case "upgrade":
     case "transition":
     case "replace":
-      readSwitch(clause, out, who, index, negated);
+      // "I never moved to Lisbon", "we didn't switch to Bun after all": a change that did not happen retracts nothing.
+      if (!negated) readSwitch(clause, out, who, index, negated);
       return;
     case "work": {
       if (!user) return;
@@ -810,7 +862,13 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       const object = nounPhrase(clause, index + 1, { activity: true });
       if (!object || !user) return;
       const first = clause.tokens[object.start];
-      if (first?.pos === "VERB" || first?.pos === "NOUN") out.add("user.hobby", "fact", object, { negative: true });
+      // "I quit smoking", "I quit the choir": an activity. "I quit my job", "I left the meeting early", "I left my
+      // keys at home" name a thing of one's own or a place left, no hobby.
+      const determiner = low(clause, index + 1);
+      const bare =
+        object.start === index + 1 || (lemma === "quit" && determiner === "the" && object.start === index + 2);
+      if (bare && (first?.pos === "VERB" || first?.pos === "NOUN"))
+        out.add("user.hobby", "fact", object, { negative: true });
       else if (isProper(clause, object)) out.add("profile.employer", "fact", object, { negative: true });
       return;
     }
@@ -1027,7 +1085,9 @@ function dwellingPlace(clause: Clause, out: Builder, from: number): boolean {
 
 function placeFact(clause: Clause, out: Builder, key: string, from: number): void {
   const place = nounPhrase(clause, from, { through: ["near", "outside", "of"] });
-  if (place && isProper(clause, place)) out.add(key, "fact", place);
+  // "I live in VS Code all day": a tool is no place; the phrase is a figure of speech.
+  if (place && isProper(clause, place) && valueCategory(slice(clause, place)) === undefined)
+    out.add(key, "fact", place);
 }
 
 /**
@@ -1043,8 +1103,18 @@ function employerFact(clause: Clause, out: Builder, from: number, negated: boole
     if (name && isProper(clause, name)) out.add("profile.employer", "fact", name, { negative: negated });
     return;
   }
+  // "I work at home on Fridays", "at night", "for my dad": a place, a time or someone's, no employer named.
+  const only = company.end - company.start === 1 ? low(clause, company.start) : "";
+  if (NOT_EMPLOYERS.has(only) || ["my", "our", "his", "her", "their"].includes(low(clause, from))) return;
   out.add("profile.employer", "fact", company, { negative: negated });
 }
+
+/** One-word phrases after "work at/for" that name no employer. */
+const NOT_EMPLOYERS = new Set(
+  "home work night nights weekends weekend school lunch noon myself ourselves times once least most best first scale speed".split(
+    " ",
+  ),
+);
 
 /** Adds the role a phrase names, if it names one; returns where the role ends, or null. */
 function roleFact(clause: Clause, out: Builder, from: number, negated: boolean, bare = false): number | null {
@@ -1061,9 +1131,17 @@ function roleFact(clause: Clause, out: Builder, from: number, negated: boolean, 
   if (!bare && !specialist && !ROLE_HEADS.has(head) && !ROLE_HEADS.has(clause.tokens[role.end - 1]?.low ?? "")) {
     return null;
   }
+  // "a former teacher", "a future nurse", "an aspiring writer": a role held before or hoped for, not now.
+  const modifiers = clause.tokens.slice(role.start, role.end - 1).map((token) => token.low);
+  if (modifiers.some((word) => NOT_NOW_ROLES.has(word) || word.startsWith("ex-"))) return role.end;
   out.add("profile.role", "fact", role, { negative: negated });
   return role.end;
 }
+
+/** Words before a role that say it is not held now. */
+const NOT_NOW_ROLES = new Set(
+  "former ex future aspiring wannabe would-be prospective retired onetime erstwhile".split(" "),
+);
 
 /** After a role, "on the platform team" before "at <employer>": where that phrase ends (or `from`). */
 function teamPhraseEnd(clause: Clause, from: number): number {
@@ -1138,7 +1216,10 @@ function readUse(clause: Clause, out: Builder, who: Who, lemma: string, index: n
   const key =
     toolKey(clause, value, null, who === "team" || lemma !== "use" ? purpose : null) ??
     language ??
-    (lemma === "use" && !purpose && isProper(clause, value) ? `${who}.tools` : null);
+    // A tool the lexicon has no category for is the team's (`team.tools`, a set the team's retractions name); the
+    // user's ("I use Arch", "I mostly use Scrivener") is kept only when dropped: what a person uses is anything from
+    // an OS to an app, and the generic `user.tools` key would be a guess at which.
+    (lemma === "use" && !purpose && isProper(clause, value) && (who === "team" || negated) ? `${who}.tools` : null);
   if (!key) return;
   if (lemma === "run" && who === "user" && !key.startsWith("profile.os")) return;
   if (purpose && key.startsWith("tooling.")) {
@@ -1151,6 +1232,8 @@ function readUse(clause: Clause, out: Builder, who: Who, lemma: string, index: n
 
 /** What a tool is used for: "for the webhook retry queue", "for end-to-end tests" (content words up to a stop). */
 function purposePhrase(clause: Clause, from: number): Range | null {
+  // "for everything", "for work", "for fun": no purpose a tool's key could name.
+  if (VAGUE_PURPOSES.has(low(clause, from))) return null;
   let start = from;
   while (["the", "a", "an", "our", "my", "all"].includes(low(clause, start))) start++;
   let end = start;
@@ -1451,6 +1534,12 @@ function readPossessive(
     const built = ["written", "built"].includes(low(clause, skipModifiers(clause, index + 1).index));
     if (reason && !(reason === "past" && built)) return { facts: [], subject: who, reason };
   }
+  // "Our PM uses Notion", "our customers use Safari": what a person in a role or a group of people uses is theirs
+  // ("our designer is Maya" still names who holds the role).
+  const holderHead = words[words.length - 1] ?? "";
+  if (verb.lemma !== "be" && verb.low !== "'s" && (ROLE_HEADS.has(holderHead) || PEOPLE.has(holderHead))) {
+    return { facts: [], subject: "third_party" };
+  }
   if (verb.lemma !== "be" && verb.low !== "'s" && known?.key.startsWith("profile.")) {
     // "My company uses Slack": what the employer uses is the employer's, not the user's.
     return { facts: [], subject: "third_party" };
@@ -1484,6 +1573,8 @@ function readPossessive(
   const phrase = nounPhrase(clause, at, { through: ["."] });
   const value = phrase ?? lexiconWord(clause, at);
   if (!value) return { facts: [], subject: who };
+  // "My Vim config is a mess": a verdict on it, no value of it.
+  if (VERDICTS.has(low(clause, value.end - 1))) return { facts: [], subject: who, reason: "momentary" };
   if (
     phrase &&
     !clause.tokens

@@ -43,15 +43,25 @@ const HYPOTHETICAL_PHRASES =
 
 /** The speaker is unsure of what they say: "I think", "probably", "not sure", "if I remember correctly". */
 const HEDGE =
-  /\b(?:i (?:think|guess|believe|suppose|reckon|assume|doubt)\b(?! so\b)|probably|possibly|presumably|likely|unlikely|not (?:sure|certain)|(?:pretty|fairly|quite|almost) (?:sure|certain)|if i (?:remember|recall)|iirc|afaik|as far as i (?:know|remember|can tell)|seems? (?:like|to)\b)/;
+  /\b(?:or at least\b|,\s*(?:sort|kind) of\W*$|i (?:think|guess|believe|suppose|reckon|assume|doubt)\b(?! so\b)|probably|possibly|presumably|likely|unlikely|not (?:sure|certain)|(?:pretty|fairly|quite|almost) (?:sure|certain)|if i (?:remember|recall)|iirc|afaik|as far as i (?:know|remember|can tell)|seems? (?:like|to)\b)/;
 
 const REPORTING =
   /\b(?:said|says|saying|told|tells|mentioned|mentions|claimed|claims|wrote|writes|according to|apparently|reportedly|supposedly|keeps saying|heard)\b/;
+/** A verb of saying before a colon ("My friend texted: I just adopted a cat!"): what follows is their words. */
+const REPORTED_COLON =
+  /\b(?:said|says|texted|texts|messaged|emailed|tweeted|posted|replied|wrote|asked|announced|shouted|yelled|goes|went)(?:\s+(?:me|us|him|her|them|back))?\s*:/;
 const QUOTE_MARKS = /["“”«»]|(?:^|\s)'[^']{3,}'(?=[\s.,!?]|$)/;
 
 const SARCASM =
-  /(?:\/s\b|said no one ever|said nobody ever|\byeah,? right\b|^oh,? (?:great|perfect|joy|wonderful|fantastic|brilliant|lovely|yes|sure)\b|^(?:great|perfect|wonderful|fantastic|sure|wow),|\blove that for me\b|\bsure,? because\b|\b(?:love|adore|enjoy)s? (?:it )?when\b|\badore\b|\b(?:lol|lmao)\W*$|🙄|\btotally enjoy\b)/;
+  /(?:\/s\b|said no one ever|said nobody ever|\byeah,? right\b|^oh,? (?:great|perfect|joy|wonderful|fantastic|brilliant|lovely|yes|sure)\b|^(?:great|perfect|wonderful|fantastic|sure|wow),|\blove that for me\b|\bsure,? because\b|\b(?:love|adore|enjoy)s? (?:it )?when\b|\badore\b|\b(?:lol|lmao)\W*$|\b(?:jk|j\/k|just kidding|kidding|not really)\W*$|🙄|\btotally enjoy\b)/;
 
+/**
+ * A liking capped by an overstated tag ("I love waiting 20 minutes for CI, best part of my day"): said of a chore,
+ * it is irony, and the words cannot tell which; precision first, it is read as sarcasm.
+ */
+const LOVE = /\bi (?:just |really |absolutely )?(?:love|adore|enjoy)\b/;
+const OVERSTATED_TAG =
+  /,\s*(?:(?:the|my)\s+)?(?:best|favou?rite|highlight)\s+(?:part|thing|moment|bit)?\s*(?:of|about)\s+(?:my|the)\s+(?:day|week|morning|job|life|year)\b/;
 const PLEASANTRY =
   /^(?:(?:oh|well|ok|okay|and|so|hey|hi)[\s,]+)*(?:thanks?\b|thank you|thx|ty\b|cheers|hello|hi\b|hey\b|hiya|howdy|good (?:morning|afternoon|evening|night)|morning\b|have a (?:great|good|nice|lovely|wonderful) |take care|see you|see ya|bye|goodbye|talk (?:soon|tomorrow|later)|nice to meet|pleasure to meet|welcome|congrats|congratulations|no worries|no problem|you're (?:the best|welcome|awesome|a star)|i owe you|i appreciate|i really appreciate|i hope (?:you|your|this|that|it)|i'm (?:so |really |very )?(?:glad|happy to|sorry|good|fine|great|well|doing (?:great|well|good|fine|ok|okay))|i'm (?:ok|okay|alright)\b|i (?:love|like) (?:that|this|it)\b|sounds good|great (?:work|job)|well done|much appreciated|awesome|perfect\b|lovely\b)/;
 
@@ -156,8 +166,9 @@ export function sentenceGate(sentence: AnalyzedSentence): DeclineReason | null {
   const low = sentence.text.toLowerCase().replace(/’/g, "'");
   if (isNonEnglish(sentence)) return "non_english";
   if (isQuestion(sentence)) return "question";
-  if (SARCASM.test(low)) return "sarcasm";
-  if (QUOTE_MARKS.test(sentence.text) || REPORTING.test(low) || isMaterialRequest(sentence)) return "quoted_speech";
+  if (SARCASM.test(low) || (LOVE.test(low) && OVERSTATED_TAG.test(low))) return "sarcasm";
+  if (QUOTE_MARKS.test(sentence.text) || REPORTING.test(low) || REPORTED_COLON.test(low) || isMaterialRequest(sentence))
+    return "quoted_speech";
   const rule = /\b(?:always|never)\b/.test(low);
   const explicit = EXPLICIT_START.test(low);
   for (const [index, token] of sentence.tokens.entries()) {

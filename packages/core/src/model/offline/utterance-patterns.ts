@@ -26,6 +26,23 @@ const rx = (source: string) => new RegExp(source, "u");
 const RULE = rx(
   `^${PLEASE}(?:you\\s+(?:should|must|need to|have to)\\s+|(?:i\\s+(?:want|need|would like)|i'd like|i'd love)\\s+you\\s+to\\s+|let's\\s+|make sure (?:to|you)\\s+|be sure to\\s+)?(?:always|never|(?:don't|do not)\\s+ever|never\\s+ever)\\s+\\S`,
 );
+/** Verbs ending in "-ed" that are no past form. */
+const NOT_PAST = new Set(["embed", "shred", "shed", "bed"]);
+const BARE_AUX = new Set("have has had do does did am is are was were will would can could be been".split(" "));
+
+/**
+ * An always/never clause that names no action to take: its verb is in the past ("…and never left", "always wanted
+ * to") or it is a bare auxiliary ("I prefer tabs, always have"). Such a clause is a remark about the past, not a rule.
+ */
+function saysNoAction(low: string): boolean {
+  const rest = /\b(?:always|never)\s+(?:ever\s+)?(.*)$/.exec(low)?.[1];
+  if (rest === undefined) return false;
+  const after = rest.replace(/[.!,;]+$/, "").trim();
+  const words = after.split(/\s+/).filter((word) => word !== "");
+  const first = words[0] ?? "";
+  if (first === "" || (isPastWord(first) && !NOT_PAST.has(first))) return true;
+  return words.length === 1 && BARE_AUX.has(first);
+}
 /** "Whenever you add a dependency, ask me first": a standing condition on the agent's work, then what to do. */
 const WHENEVER =
   /^(?:(?:please|kindly)\s+)?(?:whenever|every time|each time|any ?time) you\b[^,;]{3,80},\s*(?:please\s+)?(.+)$/;
@@ -134,7 +151,7 @@ function withArticle(phrase: string): string {
 export function recognizeRule(clause: string): Recognized[] {
   const text = clause.trim().replace(/[’‘]/g, "'");
   const low = lower(text);
-  if (RULE.test(low)) return [{ kind: "procedure", statement: instructionOf(text) }];
+  if (RULE.test(low) && !saysNoAction(low)) return [{ kind: "procedure", statement: instructionOf(text) }];
   const whenever = WHENEVER.exec(low);
   if (whenever?.[1] !== undefined && IMPERATIVE_START.test(whenever[1]) && !LOCAL.test(low)) {
     return [{ kind: "procedure", statement: instructionOf(text) }];
@@ -177,7 +194,7 @@ function recognizeUnscoped(text: string, options: RecognizeOptions): Recognized[
     if (PRONOUN_SUBJECT.test(low) || QUESTION_WORD.test(low)) return [];
     return [{ kind: "procedure", statement: instructionOf(text) }];
   }
-  if (RULE.test(low)) return [{ kind: "procedure", statement: instructionOf(text) }];
+  if (RULE.test(low) && !saysNoAction(low)) return [{ kind: "procedure", statement: instructionOf(text) }];
   const always = SUBJECT_ALWAYS.exec(low);
   if (always && !isPastWord(always[2] ?? "")) {
     return [{ kind: always[1] === "i" ? "preference" : "procedure", statement: statementOf(text) }];

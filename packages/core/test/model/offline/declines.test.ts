@@ -33,6 +33,39 @@ const DECLINED: Array<[string, string]> = [
   ["I like getting up at dawn badly.", "unrecognised"],
   ["Our dog is called Biscuit.", "third_party"],
   ["My company uses Slack.", "third_party"],
+  // The precision pass on dev7: decline when the key or the value would be a guess, or the time is not now.
+  ["I moved to Berlin when I was five.", "past"],
+  ["I switched to Vim as a student.", "past"],
+  ["I moved to London for a year.", "momentary"],
+  ["I work at home on Fridays.", "unrecognised"],
+  ["I play a lot of Zelda.", "unrecognised"],
+  ["I'm a fan of the idea.", "unrecognised"],
+  ["I use Arch, btw.", "unrecognised"],
+  ["Update: I'm at Datadog now.", "unrecognised"],
+  ["I'm a developer, or at least I try to be.", "uncertain"],
+  ["My friend texted: I just adopted a cat!", "quoted_speech"],
+  ["I love waiting 20 minutes for CI, best part of my day.", "sarcasm"],
+  ["I quit Slack for the day.", "momentary"],
+  ["I left the meeting early.", "unrecognised"],
+  ["I quit my job.", "unrecognised"],
+  ["I hate having to log in twice.", "unrecognised"],
+  ["I live in VS Code all day.", "unrecognised"],
+  ["I never moved to Lisbon.", "unrecognised"],
+  ["We didn't switch to Bun after all.", "unrecognised"],
+  ["Our PM uses Notion.", "third_party"],
+  ["I love my wife.", "unrecognised"],
+  ["I love my kids more than anything.", "unrecognised"],
+  ["I like Sarah's idea.", "unrecognised"],
+  ["I hate YAML with a passion.", "unrecognised"],
+  ["I'm a former teacher.", "unrecognised"],
+  ["I'm an aspiring writer.", "unrecognised"],
+  ["I'm a teacher, sort of.", "uncertain"],
+  ["I live in Paris jk", "sarcasm"],
+  ["I switched to Vim last year but went back to VS Code.", "past"],
+  ["I moved to Berlin in 2018 and then to Munich in 2021.", "past"],
+  ["My Vim config is a mess.", "momentary"],
+  ["Our customers use Safari mostly.", "third_party"],
+  ["I start at Google next week.", "hypothetical"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {
@@ -55,6 +88,19 @@ describe("offline model: what it declines to store, precision first", () => {
       ["user.birthplace", "Accra"],
       ["profile.employer", "Stripe"],
     ]);
+  });
+
+  it("reads no rule from an always/never that names no action to take", async () => {
+    const tabs = await read("I really prefer tabs over spaces, always have.");
+    const leeds = await read("i live in leeds, moved here for uni and never left");
+    expect(tabs.facts.map((fact) => fact.kind)).not.toContain("procedure");
+    expect(leeds.facts.map((fact) => fact.kind)).not.toContain("procedure");
+    expect((await read("Never embed secrets in the repo.")).facts.map((fact) => fact.kind)).toEqual(["procedure"]);
+  });
+
+  it("keeps only the first phrase of a comma list with no and/or", async () => {
+    const { facts } = await read("I have a dog, a beagle named Pickle.");
+    expect(facts.map((fact) => fact.value)).toEqual(["dog"]);
   });
 
   it("makes a negated statement a retraction, never the positive fact", async () => {
