@@ -6,4 +6,5 @@
 export { createOfflineConsolidationModel, OFFLINE_MODEL_ID, OfflineModelOptions } from "./offline-model.js";
 
 // — wink's English model, loaded in paced steps (the model's own tests compare it with wink's loader)
+export { parseCoreModelJson } from "./paced-model-json.js";
 export { loadWinkModel, loadWinkNlp } from "./wink-model.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseCoreModelJson } from "../../../src/model/offline/paced-model-json.js";
+import { parseCoreModelJson } from "../../../src/model/offline/index.js";
 import { createPacer } from "../../../src/util/pacer.js";
 
 const modelText = (list: string[], lexicon = "AAAA") =>
