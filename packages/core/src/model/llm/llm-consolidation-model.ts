@@ -69,20 +69,27 @@ export function createLlmConsolidationModel(
     id: options.id ?? languageModel.modelId,
     offline: false,
     async extract(source: ExtractionSource, context: ModelCallContext): Promise<ExtractedFact[]> {
-      const { prompt, texts } =
-        source.type === "transcript"
-          ? {
-              prompt: renderTranscriptPrompt(source.chunk),
-              texts: textsById(source.chunk.lines.map((l) => [l.eventId, l.text])),
-            }
-          : {
-              prompt: renderMemoriesPrompt(source.memories),
-              texts: textsById(source.memories.map((m) => [m.id, m.content])),
-            };
+      if (source.type === "memories") {
+        const texts = textsById(source.memories.map((m) => [m.id, m.content]));
+        const output = await call(context, "extract", renderMemoriesPrompt(source.memories), ExtractOutput, (value) =>
+          checkCitations(value.facts, texts),
+        );
+        return output.facts.map((fact) => ({ ...fact, key: normalizeKey(fact.key) || fact.key }));
+      }
+      const { prompt, events, lineAliases } = renderTranscriptPrompt(source.chunk);
+      const texts = textsById(source.chunk.lines.map((line, index) => [lineAliases[index] ?? "", line.text]));
       const output = await call(context, "extract", prompt, ExtractOutput, (value) =>
         checkCitations(value.facts, texts),
       );
-      return output.facts.map((fact) => ({ ...fact, key: normalizeKey(fact.key) || fact.key }));
+      const eventIds = new Set(source.chunk.lines.map((line) => line.eventId));
+      return output.facts.map((fact) => ({
+        ...fact,
+        key: normalizeKey(fact.key) || fact.key,
+        evidence: fact.evidence.map((cited) => ({
+          ...cited,
+          event_id: events.get(cited.event_id)?.eventId ?? unknownId(cited.event_id, eventIds),
+        })),
+      }));
     },
     async judge(pairs: JudgePair[], context: ModelCallContext): Promise<JudgeVerdict[]> {
       const verdicts: JudgeVerdict[] = [];
@@ -118,6 +125,17 @@ export function createLlmConsolidationModel(
         .filter((insight) => new Set(insight.evidence.map((e) => e.session_id)).size >= 2);
     },
   };
+}
+
+/**
+ * What an id the prompt did not show is passed on as: itself, as an unknown event id always was, so the evidence
+ * check drops the citation; marked when it happens to be the real id of an event of the chunk (shown by its alias
+ * only), so it never cites that event.
+ */
+function unknownId(cited: string, eventIds: ReadonlySet<string>): string {
+  let id = cited;
+  while (eventIds.has(id)) id = `${id}?`;
+  return id;
 }
 
 function textsById(entries: Array<[string, string]>): Map<string, string[]> {
