@@ -110,7 +110,8 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
     kind: subject.kind,
     cardinality: subject.cardinality,
     value,
-    polarity,
+    // As the prompt asks: polarity only for a retraction.
+    ...(polarity === "negative" ? { polarity } : {}),
     evidence,
   });
 
@@ -140,7 +141,6 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
           kind: "transient",
           cardinality: "multi",
           value: `${item.error} at ${item.time}`,
-          polarity: "positive",
           evidence,
         };
       case "occurrence": {
@@ -152,7 +152,6 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
           kind: "transient",
           cardinality: "multi",
           value: pattern?.occurrenceMarker ?? item.statement.slice(0, 200),
-          polarity: "positive",
           evidence,
         };
       }
@@ -274,8 +273,7 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
             kind: "insight",
             cardinality: "multi",
             value: pattern.marker,
-            polarity: "positive",
-            evidence: [{ event_id: memory.id, quote: line }],
+              evidence: [{ event_id: memory.id, quote: line }],
           });
         }
       }
