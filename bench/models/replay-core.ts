@@ -273,7 +273,7 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
             kind: "insight",
             cardinality: "multi",
             value: pattern.marker,
-              evidence: [{ event_id: memory.id, quote: line }],
+            evidence: [{ event_id: memory.id, quote: line }],
           });
         }
       }
