@@ -174,11 +174,11 @@ describe("createLlmConsolidationModel", () => {
     expect(facts.map((fact) => fact.evidence[0]?.event_id)).toEqual(["evt_1?"]);
   });
 
-  it("extracts from memories citing memory ids", async () => {
+  it("extracts from memories shown with short ids, citing the memory ids", async () => {
     const model = createScriptedLanguageModel({
       script: [
         scripted.json({
-          facts: [{ ...goodFact, evidence: [{ event_id: "mem_1", quote: "Lives in   lisbon" }] }],
+          facts: [{ ...goodFact, evidence: [{ event_id: "m1", quote: "Lives in   lisbon" }] }],
         }),
       ],
     });
@@ -186,11 +186,13 @@ describe("createLlmConsolidationModel", () => {
       { id: "mem_1", path: "/profile.md", content: "Lives in Lisbon.", updatedAt: "2026-02-01T00:00:00.000Z" },
     ];
     const facts = await createLlmConsolidationModel(model).extract({ type: "memories", memories }, context());
-    expect(facts).toHaveLength(1);
+    expect(facts.map((fact) => fact.evidence)).toEqual([[{ event_id: "mem_1", quote: "Lives in   lisbon" }]]);
     expect(model.calls).toHaveLength(1);
-    expect(model.calls[0]?.request.messages[0]?.content).toContain(
-      '<memory id="mem_1" path="/profile.md" updated_at="2026-02-01T00:00:00.000Z">\nLives in Lisbon.\n</memory>',
+    const prompt = model.calls[0]?.request.messages[0]?.content;
+    expect(prompt).toContain(
+      '<memory id="m1" path="/profile.md" updated_at="2026-02-01T00:00:00.000Z">\nLives in Lisbon.\n</memory>',
     );
+    expect(prompt).not.toContain("mem_1");
   });
 
   it("judges pairs in batches and insists on one verdict per pair", async () => {
