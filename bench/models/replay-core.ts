@@ -8,8 +8,14 @@ import { type NoiseProfile, PERFECT, paraphraseKey } from "./noise-profile.js";
 
 /** One line of a transcript as the replay model sees it. */
 export interface ReplayLine {
+  /** The id the model cites for the line: the event id, or the alias a compact prompt shows. */
   eventId: string;
   text: string;
+  /**
+   * The session the line is from, when the prompt shows aliases instead of event ids: its statements are then
+   * recognized by their text among the session's, as a model reading the prompt would.
+   */
+  sessionId?: string;
 }
 
 /** One memory as the replay model sees it. */
@@ -64,6 +70,23 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
   const seed = String(options.seed ?? 0);
   const matcher = createMatcher(truth);
   const randomFor = (...parts: string[]): Random => createRandom(`${seed}|${parts.join("|")}`);
+  let bySession: Map<string, TruthItem[]> | undefined;
+  /** The items a line states: those of its event, or, read by text, those of its session whose quote it holds. */
+  const itemsOf = (line: ReplayLine): readonly TruthItem[] => {
+    if (line.sessionId === undefined) return truth.byEvent.get(line.eventId) ?? [];
+    if (!bySession) {
+      bySession = new Map();
+      for (const items of truth.byEvent.values()) {
+        for (const item of items) {
+          if (item.source.type !== "event") continue;
+          const list = bySession.get(item.source.sessionId) ?? [];
+          list.push(item);
+          bySession.set(item.source.sessionId, list);
+        }
+      }
+    }
+    return bySession.get(line.sessionId) ?? [];
+  };
 
   const canonical = (subject: TruthSubject, value: string): string =>
     subject.history.find((entry) => entry.value === value)?.statement ??
@@ -87,7 +110,8 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
     kind: subject.kind,
     cardinality: subject.cardinality,
     value,
-    polarity,
+    // As the prompt asks: polarity only for a retraction.
+    ...(polarity === "negative" ? { polarity } : {}),
     evidence,
   });
 
@@ -117,7 +141,6 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
           kind: "transient",
           cardinality: "multi",
           value: `${item.error} at ${item.time}`,
-          polarity: "positive",
           evidence,
         };
       case "occurrence": {
@@ -129,7 +152,6 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
           kind: "transient",
           cardinality: "multi",
           value: pattern?.occurrenceMarker ?? item.statement.slice(0, 200),
-          polarity: "positive",
           evidence,
         };
       }
@@ -251,7 +273,6 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
             kind: "insight",
             cardinality: "multi",
             value: pattern.marker,
-            polarity: "positive",
             evidence: [{ event_id: memory.id, quote: line }],
           });
         }
@@ -267,7 +288,7 @@ export function createReplayCore(truth: GroundTruth, options: ReplayCoreOptions 
       const seen = new Set<string>();
       for (const line of lines) {
         const text = normalizeForQuote(line.text);
-        for (const item of truth.byEvent.get(line.eventId) ?? []) {
+        for (const item of itemsOf(line)) {
           if (seen.has(item.id) || !text.includes(normalizeForQuote(item.quote))) continue;
           seen.add(item.id);
           located.push({ item, citeId: line.eventId });

@@ -27,12 +27,12 @@ export interface ReplayLanguageModelOptions {
 }
 
 const QUOTED = String.raw`("(?:[^"\\]|\\.)*")`;
-const TRANSCRIPT = new RegExp(`<transcript session_id=${QUOTED} chunk=${QUOTED}>`);
+const TRANSCRIPT = new RegExp(`<transcript session_id=${QUOTED} chunk=${QUOTED}(?: at=${QUOTED})?>`);
 const TRANSCRIPT_BLOCK = /(?=<transcript session_id=)/;
-const EVENT = new RegExp(
-  String.raw`<event id=${QUOTED} role=${QUOTED} at=${QUOTED}(?: part=${QUOTED})?>\n([\s\S]*?)\n</event>`,
-  "g",
-);
+/** One event line of a transcript block: `e12 user: text`, or `e12 user part 2: text` for a part of a split event. */
+const EVENT_LINE = /^(e\d+) (user|agent|tool|system)(?: part \d+)?: (.*)$/;
+/** A line of text the prompt indented so it cannot pass for an event or date line. */
+const INDENTED = /^ {2}(?=[^\S\n]*(?:e\d|@))/i;
 const MEMORY = new RegExp(
   String.raw`<memory id=${QUOTED} path=${QUOTED} updated_at=${QUOTED}>\n([\s\S]*?)\n</memory>`,
   "g",
@@ -60,11 +60,23 @@ function parseTranscript(prompt: string): Array<{ sourceKey: string; lines: Repl
   const packed = blocks.length > 1;
   return blocks.map((block) => {
     const header = TRANSCRIPT.exec(block);
+    const sessionId = unquote(header?.[1]);
     const lines: ReplayLine[] = [];
-    for (const match of block.matchAll(EVENT)) {
-      lines.push({ eventId: unquote(match[1]), text: unescapeData(match[5] ?? "") });
+    let current: { eventId: string; text: string[] } | undefined;
+    const flush = () => {
+      if (current) lines.push({ eventId: current.eventId, sessionId, text: unescapeData(current.text.join("\n")) });
+      current = undefined;
+    };
+    for (const row of block.split("\n").slice(1)) {
+      const event = EVENT_LINE.exec(row);
+      if (event) {
+        flush();
+        current = { eventId: event[1] ?? "", text: [event[3] ?? ""] };
+      } else if (row.startsWith("@ ") || row.startsWith("</transcript>")) flush();
+      else current?.text.push(row.replace(INDENTED, ""));
     }
-    return { sourceKey: packed ? `${unquote(header?.[1])}#0` : unquote(header?.[2]), lines };
+    flush();
+    return { sourceKey: packed ? `${sessionId}#0` : unquote(header?.[2]), lines };
   });
 }
 

@@ -212,7 +212,7 @@ describe("createAnthropicModel against a loopback Messages API", () => {
       topic: "profile",
       statement: "The user lives in Lisbon.",
       kind: "fact",
-      evidence: [{ event_id: "evt_1", quote: "I live in Lisbon" }],
+      evidence: [{ event_id: "e1", quote: "I live in Lisbon" }],
     };
     const replies = [
       anthropicMessage({ text: JSON.stringify({ facts: [{ ...fact, kind: "gossip" }] }), usage: usages[0] }),
@@ -247,7 +247,8 @@ describe("createAnthropicModel against a loopback Messages API", () => {
       },
       { signal: new AbortController().signal, instructions: "Keep places.", reportUsage: (u) => addUsage(total, u) },
     );
-    expect(facts).toEqual([fact]);
+    // The answer cites the alias the prompt shows; the engine gets the event id back.
+    expect(facts).toEqual([{ ...fact, evidence: [{ event_id: "evt_1", quote: "I live in Lisbon" }] }]);
     expect(total).toEqual({
       input_tokens: 3300,
       output_tokens: 100,

@@ -16,7 +16,7 @@ import { type FakeLlmServer, startFakeAnthropic } from "../../core/test/helpers/
 import { createAnthropicModel } from "../src/index.js";
 
 const DATA = fileURLToPath(new URL("../../../examples/data", import.meta.url));
-const EVENT = /<event id="([^"]+)" role="user"[^>]*>\n([\s\S]*?)\n<\/event>/g;
+const EVENT = /^(e\d+) user(?: part \d+)?: (.*(?:\n(?!e\d+ \w+(?: part \d+)?: |@ |<\/transcript>).*)*)/gm;
 const MEMORY = /<memory id="([^"]+)"[^>]*>\n([\s\S]*?)\n<\/memory>/g;
 
 /**

@@ -153,7 +153,7 @@ describe("createOpenAICompatibleModel against a loopback chat-completions server
       topic: "preferences",
       statement: "The user edits in Helix.",
       kind: "preference",
-      evidence: [{ event_id: "evt_1", quote: "I use Helix" }],
+      evidence: [{ event_id: "e1", quote: "I use Helix" }],
     };
     const replies = [
       chatCompletion({
@@ -191,7 +191,8 @@ describe("createOpenAICompatibleModel against a loopback chat-completions server
       },
       { signal: new AbortController().signal, instructions: "", reportUsage: (u) => addUsage(total, u) },
     );
-    expect(facts).toEqual([fact]);
+    // The answer cites the alias the prompt shows; the engine gets the event id back.
+    expect(facts).toEqual([{ ...fact, evidence: [{ event_id: "evt_1", quote: "I use Helix" }] }]);
     expect(total).toEqual({
       input_tokens: 1000,
       output_tokens: 70,

@@ -22,7 +22,8 @@ export interface FakeChatServer {
   close(): Promise<void>;
 }
 
-const EVENT = /<event id="((?:[^"\\]|\\.)*)" role="(\w+)"[^>]*>\n([\s\S]*?)\n<\/event>/g;
+/** An event line of a transcript prompt (`e12 user: text`) with the lines continuing it. */
+const EVENT = /^(e\d+) (\w+)(?: part \d+)?: (.*(?:\n(?!e\d+ \w+(?: part \d+)?: |@ |<\/transcript>).*)*)/gm;
 const MEMORY = /<memory id="((?:[^"\\]|\\.)*)"[^>]*>\n([\s\S]*?)\n<\/memory>/g;
 const PAIR = /<pair id="((?:[^"\\]|\\.)*)"/g;
 

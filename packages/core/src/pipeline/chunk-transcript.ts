@@ -4,7 +4,10 @@ import type { Session } from "../schemas/session.js";
 import { finish, type Steps } from "../util/pacer.js";
 import { renderTranscriptSteps, unsplittableRanges } from "./render-transcript.js";
 
-/** Tokens a line costs beyond its text: the `[event id] role:` header the prompt puts in front of it. */
+/**
+ * Tokens a line is budgeted beyond its text: the `e12 user: ` prefix the extraction prompt puts in front of it costs
+ * about 5 (a date line or block header now and then, more), so this leaves a margin.
+ */
 export const LINE_OVERHEAD_TOKENS = 12;
 
 interface CostedLine {

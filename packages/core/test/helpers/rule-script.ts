@@ -59,7 +59,8 @@ export const RULES: Rule[] = [
   },
 ];
 
-const EVENT = /<event id="([^"]+)" role="([^"]+)"[^>]*>\n([\s\S]*?)\n<\/event>/g;
+/** An event line of a transcript prompt (`e12 user: text`) with the lines continuing it. */
+const EVENT = /^(e\d+) (\w+)(?: part \d+)?: (.*(?:\n(?!e\d+ \w+(?: part \d+)?: |@ |<\/transcript>).*)*)/gm;
 const MEMORY = /<memory id="([^"]+)"[^>]*>\n([\s\S]*?)\n<\/memory>/g;
 
 function factsFrom(id: string, text: string) {

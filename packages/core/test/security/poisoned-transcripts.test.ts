@@ -184,7 +184,8 @@ describe("poisoned transcripts, with a compromised model that obeys every inject
     expect(prompts.length).toBeGreaterThan(0);
     for (const prompt of prompts) {
       expect(prompt).not.toContain('<event id="evt_forged"');
-      expect(prompt.match(/<event id=/g)?.length ?? 0).toBeLessThanOrEqual(3);
+      expect(prompt).not.toMatch(/^<\/?event\b/m);
+      expect(prompt.match(/^e\d+ \w+: /gm)?.length ?? 0).toBeLessThanOrEqual(3);
     }
   });
 });

@@ -69,20 +69,21 @@ export function createLlmConsolidationModel(
     id: options.id ?? languageModel.modelId,
     offline: false,
     async extract(source: ExtractionSource, context: ModelCallContext): Promise<ExtractedFact[]> {
-      const { prompt, texts } =
-        source.type === "transcript"
-          ? {
-              prompt: renderTranscriptPrompt(source.chunk),
-              texts: textsById(source.chunk.lines.map((l) => [l.eventId, l.text])),
-            }
-          : {
-              prompt: renderMemoriesPrompt(source.memories),
-              texts: textsById(source.memories.map((m) => [m.id, m.content])),
-            };
+      if (source.type === "memories") {
+        const { prompt, ids } = renderMemoriesPrompt(source.memories);
+        const texts = textsById([...ids.keys()].map((shown, index) => [shown, source.memories[index]?.content ?? ""]));
+        const output = await call(context, "extract", prompt, ExtractOutput, (value) =>
+          checkCitations(value.facts, texts),
+        );
+        return withIds(output.facts, ids, new Set(source.memories.map((memory) => memory.id)));
+      }
+      const { prompt, events, lineAliases } = renderTranscriptPrompt(source.chunk);
+      const texts = textsById(source.chunk.lines.map((line, index) => [lineAliases[index] ?? "", line.text]));
       const output = await call(context, "extract", prompt, ExtractOutput, (value) =>
         checkCitations(value.facts, texts),
       );
-      return output.facts.map((fact) => ({ ...fact, key: normalizeKey(fact.key) || fact.key }));
+      const ids = new Map([...events].map(([alias, event]) => [alias, event.eventId]));
+      return withIds(output.facts, ids, new Set(source.chunk.lines.map((line) => line.eventId)));
     },
     async judge(pairs: JudgePair[], context: ModelCallContext): Promise<JudgeVerdict[]> {
       const verdicts: JudgeVerdict[] = [];
@@ -118,6 +119,32 @@ export function createLlmConsolidationModel(
         .filter((insight) => new Set(insight.evidence.map((e) => e.session_id)).size >= 2);
     },
   };
+}
+
+/**
+ * The facts as the pipeline takes them: keys normalized, and each cited short id replaced by the id of the event or
+ * memory it stands for.
+ */
+function withIds(facts: ExtractedFact[], ids: ReadonlyMap<string, string>, real: ReadonlySet<string>): ExtractedFact[] {
+  return facts.map((fact) => ({
+    ...fact,
+    key: normalizeKey(fact.key) || fact.key,
+    evidence: fact.evidence.map((cited) => ({
+      ...cited,
+      event_id: ids.get(cited.event_id) ?? unknownId(cited.event_id, real),
+    })),
+  }));
+}
+
+/**
+ * What an id the prompt did not show is passed on as: itself, as an unknown event id always was, so the evidence
+ * check drops the citation (or, in a memory batch, repairs it by its quote); marked when it happens to be the real id
+ * of an event or memory of the call (shown by its short id only), so it never cites that one.
+ */
+function unknownId(cited: string, eventIds: ReadonlySet<string>): string {
+  let id = cited;
+  while (eventIds.has(id)) id = `${id}?`;
+  return id;
 }
 
 function textsById(entries: Array<[string, string]>): Map<string, string[]> {
