@@ -2,7 +2,7 @@ import type { DreamRecord, ListArchivableOptions } from "../ports/storage-adapte
 import type { StorageDriver } from "../ports/storage-driver.js";
 import type { Page } from "../schemas/common.js";
 import type { Dream } from "../schemas/dream.js";
-import { copySteps } from "../util/copy-steps.js";
+import { copyPlain, copySteps } from "../util/copy-steps.js";
 import { createPacer } from "../util/pacer.js";
 import { commitWith, DREAM_HEADS, DREAMS, listAll } from "./driver-records.js";
 import { compareUtf8, pageOf } from "./paging.js";
@@ -29,10 +29,10 @@ export const driverDreams = {
   async get(driver: StorageDriver, id: string, options: { report?: boolean }): Promise<DreamRecord | null> {
     if (options.report === false) {
       const head = await driver.get(DREAM_HEADS, id);
-      return head ? { ...structuredClone(head.value as DreamHead), report: null } : null;
+      return head ? { ...copyPlain(head.value as DreamHead), report: null } : null;
     }
     const entry = await driver.get(DREAMS, id);
-    return entry ? structuredClone(entry.value as DreamRecord) : null;
+    return entry ? copyPlain(entry.value as DreamRecord) : null;
   },
 
   /** Newest first: dream ids are time-ordered. */
@@ -42,6 +42,6 @@ export const driverDreams = {
       .map((entry) => (entry.value as DreamHead).dream)
       .filter((dream) => options.include_archived || dream.archived_at === null)
       .reverse();
-    return structuredClone(pageOf(dreams, (dream) => dream.id, options.limit, options.after, newestFirst));
+    return copyPlain(pageOf(dreams, (dream) => dream.id, options.limit, options.after, newestFirst));
   },
 };

@@ -2,6 +2,7 @@ import { NocturneError } from "../errors.js";
 import type { DriverEntry, DriverWrite, StorageDriver } from "../ports/storage-driver.js";
 import type { Page } from "../schemas/common.js";
 import type { MemoryStore } from "../schemas/memory-store.js";
+import { copyPlain } from "../util/copy-steps.js";
 import { pageSize } from "./paging.js";
 
 /** The collections `createDriverStorage` keeps, and what each key holds. */
@@ -80,7 +81,7 @@ export async function pageOfEntries<T>(
   const last = data.at(-1);
   const more = entries.length > size && last !== undefined;
   return {
-    data: structuredClone(data.map((entry) => entry.value as T)),
+    data: copyPlain(data.map((entry) => entry.value as T)),
     next_cursor: more ? last.key.slice(base.length) : null,
   };
 }

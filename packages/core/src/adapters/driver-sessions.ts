@@ -1,13 +1,14 @@
 import type { StorageDriver } from "../ports/storage-driver.js";
 import type { Page, PageOptions } from "../schemas/common.js";
 import type { Session, SessionSummary } from "../schemas/session.js";
+import { copyPlain } from "../util/copy-steps.js";
 import { commitWith, pageOfEntries, SESSION_SUMMARIES, SESSIONS } from "./driver-records.js";
 import { checkSession, sessionNotFound } from "./storage-rules.js";
 
 /** Sessions on a driver: each stored whole, beside its summary so listing never reads events. */
 export const driverSessions = {
   async put(driver: StorageDriver, session: Session): Promise<Session> {
-    const stored = structuredClone(checkSession(session));
+    const stored = copyPlain(checkSession(session));
     const summary: SessionSummary = {
       id: stored.id,
       title: stored.title,
@@ -21,12 +22,12 @@ export const driverSessions = {
       ],
       result: undefined,
     }));
-    return structuredClone(stored);
+    return copyPlain(stored);
   },
 
   async get(driver: StorageDriver, id: string): Promise<Session | null> {
     const entry = await driver.get(SESSIONS, id);
-    return entry ? structuredClone(entry.value as Session) : null;
+    return entry ? copyPlain(entry.value as Session) : null;
   },
 
   list(driver: StorageDriver, options: PageOptions): Promise<Page<SessionSummary>> {

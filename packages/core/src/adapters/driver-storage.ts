@@ -22,6 +22,7 @@ import {
 import { CreateMemoryStoreInput, type MemoryStore, UpdateMemoryStoreInput } from "../schemas/memory-store.js";
 import type { MemoryActor, MemoryWriteOptions } from "../schemas/memory-version.js";
 import type { Session, SessionSummary } from "../schemas/session.js";
+import { copyPlain } from "../util/copy-steps.js";
 import { nowIso } from "../util/time.js";
 import { driverDreams } from "./driver-dreams.js";
 import {
@@ -100,19 +101,19 @@ export class DriverStorage implements StorageAdapter {
       writes: [{ op: "put", collection: STORES, key: store.id, value, expected: null }],
       result: undefined,
     }));
-    return structuredClone(store);
+    return copyPlain(store);
   }
 
   async getMemoryStore(id: string): Promise<MemoryStore | null> {
     const entry = await this.driver.get(STORES, id);
-    return entry ? structuredClone((entry.value as StoreRecord).store) : null;
+    return entry ? copyPlain((entry.value as StoreRecord).store) : null;
   }
 
   async listMemoryStores(options: ListArchivableOptions = {}): Promise<Page<MemoryStore>> {
     const stores = (await listAll(this.driver, STORES))
       .map((entry) => (entry.value as StoreRecord).store)
       .filter((store) => options.include_archived || store.archived_at === null);
-    return structuredClone(pageOf(stores, (store) => store.id, options.limit, options.after, compareUtf8));
+    return copyPlain(pageOf(stores, (store) => store.id, options.limit, options.after, compareUtf8));
   }
 
   async updateMemoryStore(id: string, input: UpdateMemoryStoreInput): Promise<MemoryStore> {
@@ -167,7 +168,7 @@ export class DriverStorage implements StorageAdapter {
       if (!index) return null;
       const found = await this.driver.get(MEMORIES, storeKey(storeId, index.value as string));
       const memory = found?.value as Memory | undefined;
-      if (memory?.id === memoryId) return memory.memory_store_id === storeId ? structuredClone(memory) : null;
+      if (memory?.id === memoryId) return memory.memory_store_id === storeId ? copyPlain(memory) : null;
       const again = await this.driver.get(MEMORY_PATHS, storeKey(storeId, memoryId));
       if (again?.version === index.version) return null;
     }
@@ -176,7 +177,7 @@ export class DriverStorage implements StorageAdapter {
   async getMemoryByPath(storeId: string, path: string): Promise<Memory | null> {
     checkPath(path);
     const memory = (await this.driver.get(MEMORIES, storeKey(storeId, path)))?.value as Memory | undefined;
-    return memory?.memory_store_id === storeId ? structuredClone(memory) : null;
+    return memory?.memory_store_id === storeId ? copyPlain(memory) : null;
   }
 
   async updateMemory(
@@ -326,7 +327,7 @@ export class DriverStorage implements StorageAdapter {
         result: value.store,
       };
     });
-    return structuredClone(store);
+    return copyPlain(store);
   }
 
   private async changeMemories<T>(
@@ -342,7 +343,7 @@ export class DriverStorage implements StorageAdapter {
       const result = await work(change);
       return { writes: change.writes(), result };
     });
-    return structuredClone(result);
+    return copyPlain(result);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { MemoryVersionLog } from "../ports/storage-adapter.js";
 import type { DriverEntry, DriverWrite, StorageDriver } from "../ports/storage-driver.js";
 import type { MemoryVersion } from "../schemas/memory-version.js";
+import { copyPlain } from "../util/copy-steps.js";
 import { nowIso } from "../util/time.js";
 import { listAll, STORES, storeKey, VERSIONS } from "./driver-records.js";
 import { storeNotFound } from "./storage-rules.js";
@@ -25,7 +26,7 @@ export function driverVersionLog(driver: StorageDriver, writeStore: WriteStore):
       const checked = checkListVersionsOptions(options);
       if (!(await driver.get(STORES, storeId))) throw storeNotFound(storeId);
       const newestFirst = (await listAll(driver, VERSIONS, storeKey(storeId))).reverse();
-      return structuredClone(
+      return copyPlain(
         pageOfVersions(
           newestFirst.map((entry) => entry.value as MemoryVersion),
           checked,
@@ -34,7 +35,7 @@ export function driverVersionLog(driver: StorageDriver, writeStore: WriteStore):
     },
     async get(storeId, versionId) {
       const version = (await driver.get(VERSIONS, storeKey(storeId, versionId)))?.value as MemoryVersion | undefined;
-      return version?.memory_store_id === storeId ? structuredClone(version) : null;
+      return version?.memory_store_id === storeId ? copyPlain(version) : null;
     },
     async redact(storeId, versionId, options) {
       const { actor } = checkWriteOptions(options);
@@ -49,7 +50,7 @@ export function driverVersionLog(driver: StorageDriver, writeStore: WriteStore):
         ];
         return { writes, result: value };
       });
-      return structuredClone(redacted);
+      return copyPlain(redacted);
     },
   };
 }
