@@ -13,7 +13,7 @@ let client: Anthropic;
 
 beforeAll(async () => {
   fixture = await startFixture();
-  client = fixture.client("acme");
+  client = await fixture.client("acme");
 });
 afterAll(async () => {
   await fixture.close();

@@ -24,7 +24,7 @@ export function sessionRoutes({ nocturne }: RouteDeps): Hono<AppEnv> {
     });
     // A fresh id always: a transcript naming its own id must never replace a session of another workspace.
     const session = await storage.putSession({ ...imported.session, id: newId("sesn") });
-    access.claim("session", session.id);
+    await access.claim("session", session.id);
     return c.json({
       ...sessionShape({
         id: session.id,
@@ -67,7 +67,7 @@ export function sessionRoutes({ nocturne }: RouteDeps): Hono<AppEnv> {
   app.get("/:id", async (c) => {
     readQuery(c, NoQuery);
     const id = c.req.param("id");
-    c.get("access").session(id);
+    await c.get("access").session(id);
     const session = await storage.getSession(id);
     if (session === null) throw new NocturneError("session_not_found", `No session with id ${JSON.stringify(id)}.`);
     return c.json({
@@ -80,9 +80,9 @@ export function sessionRoutes({ nocturne }: RouteDeps): Hono<AppEnv> {
     readQuery(c, NoQuery);
     const access = c.get("access");
     const id = c.req.param("id");
-    access.session(id);
+    await access.session(id);
     await storage.deleteSession(id);
-    access.release("session", id);
+    await access.release("session", id);
     return c.json({ id, type: "session_deleted" as const });
   });
 
