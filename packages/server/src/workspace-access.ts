@@ -1,5 +1,6 @@
 import { type Dream, type MemoryActor, type MemoryStore, type Nocturne, NocturneError } from "@nocturne/core";
 import { HttpError } from "./http-error.js";
+import { dreamIdOfRunSession } from "./run-sessions.js";
 import type { ApiKeyRecord, OwnedKind, OwnedRow, TenancyStore } from "./tenancy-store.js";
 
 /**
@@ -97,6 +98,16 @@ export class WorkspaceAccess {
   /** Checks the workspace owns the session, or `session_not_found`. */
   async session(id: string): Promise<void> {
     if (!(await this.owns("session", id))) throw notFound("session_not_found", "session", id);
+  }
+
+  /**
+   * The dream a run session (a dream's `session_id`) belongs to, when this workspace owns that dream; else
+   * `session_not_found`, as for any session id the workspace does not own.
+   */
+  async runSession(id: string): Promise<Dream> {
+    const dreamId = dreamIdOfRunSession(id);
+    if (dreamId === null || !(await this.owns("dream", dreamId))) throw notFound("session_not_found", "session", id);
+    return this.dream(dreamId);
   }
 
   /** The workspace's dream, or `dream_not_found`. Its output store, once it has one, is claimed with it. */
