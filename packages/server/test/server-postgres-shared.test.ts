@@ -63,7 +63,14 @@ describe("two nocturne serve instances over one PostgreSQL schema", () => {
     });
     const seen = await b.beta.dreams.retrieve(dream.id);
     expect(seen.id).toBe(dream.id);
+    // Its session streams from the other server too: there, the dream's status changes (read from storage).
+    const streamed = (async () => {
+      const types: string[] = [];
+      for await (const event of await b.beta.sessions.events.stream(dream.session_id ?? "")) types.push(event.type);
+      return types;
+    })();
     await one.nocturne.dreams.wait(dream.id);
+    expect((await streamed).at(-1)).toBe("session.status_terminated");
     const done = await b.beta.dreams.retrieve(dream.id);
     expect(done.status).toBe("completed");
     const outputId = done.outputs[0]?.memory_store_id ?? "";
