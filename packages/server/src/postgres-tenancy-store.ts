@@ -1,8 +1,13 @@
 import pg from "pg";
 import type { ApiKeyRecord, OwnedKind, OwnedRow, TenancyStore } from "./tenancy-store.js";
 
-/** Key space of the advisory locks this store takes (migration, and a workspace's cap). */
+/** Key space of the advisory locks this store takes for a workspace's cap. */
 const LOCK_NAMESPACE = 0x6e6f7465;
+/**
+ * The lock `@nocturne/adapters-postgres` migrates a schema under (its namespace, and `hashtext(schema)`): taken
+ * here too, so creating the tenancy tables never races the storage creating the same schema.
+ */
+const MIGRATION_LOCK_NAMESPACE = 0x6e6f6374;
 
 /** What {@link openPostgresTenancyStore} needs. */
 export interface PostgresTenancyOptions {
@@ -16,7 +21,7 @@ export interface PostgresTenancyOptions {
 
 /**
  * The tenancy store in the PostgreSQL storage's own schema: tables `server_api_keys` and `server_owned`, created
- * on open (under an advisory lock, so servers starting together do not race). Any number of server processes may
+ * on open (under the storage's migration lock, so servers starting together do not race). Any number of server processes may
  * share it: ids are unique per kind (a second claim is ignored), and {@link TenancyStore.claimUnderCap} counts and
  * inserts under a per-workspace advisory lock inside one transaction, so the cap holds across processes.
  */
@@ -49,7 +54,7 @@ export async function openPostgresTenancyStore(options: PostgresTenancyOptions):
   };
   try {
     await inTransaction(async (client) => {
-      await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [LOCK_NAMESPACE, `migrate:${schema}`]);
+      await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [MIGRATION_LOCK_NAMESPACE, schema]);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
       await client.query(`CREATE TABLE IF NOT EXISTS ${s}.server_api_keys (
         id TEXT PRIMARY KEY, workspace TEXT NOT NULL, read_only BOOLEAN NOT NULL,
