@@ -171,11 +171,20 @@ describe("nocturne serve: a dream's run session", () => {
       expect(page.data.map((event) => event.type)).not.toContain("session.status_terminated");
       expect(readers.open()).toBe(0);
 
+      // A client still following when the server closes sees the dream canceled and its session end.
+      const follower = (async () => {
+        const types: string[] = [];
+        for await (const event of await sdk.beta.sessions.events.stream(dream.session_id ?? "")) types.push(event.type);
+        return types;
+      })();
+      await vi.waitFor(() => expect(readers.open()).toBe(1), { timeout: 5000 });
       const ended = hanging.nocturne.dreams.wait(dream.id);
       const started = Date.now();
       await hanging.server.close();
       expect(Date.now() - started).toBeLessThan(10_000);
       expect((await ended).status).toBe("canceled");
+      expect((await follower).at(-1)).toBe("session.status_terminated");
+      expect(readers.open()).toBe(0);
     } finally {
       await hanging.close();
     }
