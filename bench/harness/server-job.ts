@@ -85,7 +85,7 @@ export async function runServerJob(input: DreamJob): Promise<DreamJobResult> {
   try {
     await Promise.all(
       Array.from({ length: load.clients }, async (_, index) => {
-        const key = issueApiKey(tenancy, `bench-${index}`).key;
+        const key = (await issueApiKey(tenancy, `bench-${index}`)).key;
         const client = new Anthropic({ apiKey: key, baseURL: server.url, maxRetries: 0, timeout: 120_000 });
         const store = await attempt(() => client.beta.memoryStores.create({ name: `bench ${index}` }));
         if (store === null) return;

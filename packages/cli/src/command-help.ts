@@ -64,7 +64,7 @@ ${DREAM_SETTINGS}
   --model <id>                the model every dream runs with (default offline)
   --dream-timeout <duration>  each dream's runtime budget (default 6h)
   --tenancy <f>               the file of API keys and workspace ownership (default: beside the storage,
-                              <file>.tenancy.db; required with PostgreSQL)
+                              <file>.tenancy.db; with PostgreSQL, tables in its own schema, shared by servers)
 SIGTERM, SIGINT or SIGHUP stops it: running dreams are canceled cleanly, then storage is closed.
 
   nocturne serve keys create --workspace <name> [--read-only] [--storage <s> | --tenancy <f>] [--json]

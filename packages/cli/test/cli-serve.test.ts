@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSqliteAdapter } from "@nocturne/adapters-sqlite";
 import { afterEach, describe, expect, it } from "vitest";
+import { tenancyFileFor } from "../src/commands/serve.js";
 import { startFakeChatServer } from "./support/fake-chat-server.js";
 import { cli, spawnCli } from "./support/run-cli.js";
 
@@ -137,12 +138,12 @@ describe("nocturne serve", () => {
     }
   });
 
-  it("refuses a bad workspace name and PostgreSQL storage without --tenancy (exit 2)", async () => {
+  it("refuses a bad workspace name (exit 2); PostgreSQL storage needs no tenancy file", async () => {
     const storage = `sqlite:${join(tempDir(), "n.db")}`;
     expect((await cli(["serve", "keys", "create", "--workspace", "a b", "--storage", storage])).code).toBe(2);
-    const pg = await cli(["serve", "keys", "create", "--workspace", "a", "--storage", "postgres://127.0.0.1/test"]);
-    expect(pg.code).toBe(2);
-    expect(pg.stderr).toContain("--tenancy");
+    expect(tenancyFileFor("postgres://127.0.0.1/test", undefined)).toBeUndefined();
+    expect(tenancyFileFor("postgres://127.0.0.1/test", "./t.db")).toBe("./t.db");
+    expect(tenancyFileFor("sqlite:./n.db", undefined)).toBe("./n.db.tenancy.db");
     const timeout = await cli(["serve", "--storage", storage, "--dream-timeout", "soon"]);
     expect(timeout.code).toBe(2);
     expect(timeout.stderr).toContain("--dream-timeout");

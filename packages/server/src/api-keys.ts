@@ -20,11 +20,11 @@ export interface IssuedApiKey {
  * Issues an API key for a workspace: 32 random bytes, kept only as their SHA-256. `readOnly` keys may read but
  * every write is refused with 403 `permission_error`.
  */
-export function issueApiKey(
+export async function issueApiKey(
   tenancy: TenancyStore,
   workspace: string,
   options: { readOnly?: boolean } = {},
-): IssuedApiKey {
+): Promise<IssuedApiKey> {
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(workspace)) {
     throw new Error("A workspace name is 1–64 letters, digits, '_', '.' or '-'.");
   }
@@ -36,14 +36,14 @@ export function issueApiKey(
     sha256: hashApiKey(key),
     created_at: new Date().toISOString(),
   };
-  tenancy.addKey(record);
+  await tenancy.addKey(record);
   return { key, record };
 }
 
 /** The record of a presented key, or null. Hashes compare in constant time. */
-export function verifyApiKey(tenancy: TenancyStore, presented: string): ApiKeyRecord | null {
+export async function verifyApiKey(tenancy: TenancyStore, presented: string): Promise<ApiKeyRecord | null> {
   const sha256 = hashApiKey(presented);
-  const record = tenancy.keyBySha256(sha256);
+  const record = await tenancy.keyBySha256(sha256);
   if (record === null) return null;
   const same = timingSafeEqual(Buffer.from(record.sha256, "hex"), Buffer.from(sha256, "hex"));
   return same ? record : null;

@@ -36,7 +36,7 @@ export function createApp(options: ServerOptions): Hono<AppEnv> {
 
   app.use("/v1/*", async (c, next) => {
     const presented = presentedKey(c.req.header("x-api-key"), c.req.header("authorization"));
-    const key = presented === undefined ? null : verifyApiKey(tenancy, presented);
+    const key = presented === undefined ? null : await verifyApiKey(tenancy, presented);
     if (key === null) {
       throw new HttpError(
         "authentication_error",

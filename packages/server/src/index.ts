@@ -4,6 +4,7 @@ export { hashApiKey, type IssuedApiKey, issueApiKey, verifyApiKey } from "./api-
 export { createApp } from "./create-app.js";
 export { type ErrorEnvelope, HttpError } from "./http-error.js";
 export type { ResolvedLimits, ServerLimits, ServerOptions } from "./server-options.js";
+export { openPostgresTenancyStore, type PostgresTenancyOptions } from "./postgres-tenancy-store.js";
 export { type RunningServer, type StartServerOptions, startServer } from "./start-server.js";
 export {
   type ApiKeyRecord,

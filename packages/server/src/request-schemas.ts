@@ -137,6 +137,23 @@ export const ListMemoryVersionsQuery = z.strictObject({
 /** `GET /v1/sessions` (Nocturne's own, for imported sessions). */
 export const ListSessionsQuery = z.strictObject({ limit: Limit, page: Page });
 
+/** `GET /v1/sessions/{id}/events`, for a dream's run session. */
+export const ListSessionEventsQuery = z.strictObject({
+  limit: Limit,
+  page: Page,
+  order: z.enum(["asc", "desc"]).optional(),
+  types: z.union([z.string().min(1), z.array(z.string().min(1))]).optional(),
+  "created_at[gt]": Time,
+  "created_at[gte]": Time,
+  "created_at[lt]": Time,
+  "created_at[lte]": Time,
+});
+
+/** `GET /v1/sessions/{id}/events/stream`: `event_deltas` is accepted and ignored (a dream streams no deltas). */
+export const StreamSessionEventsQuery = z.strictObject({
+  event_deltas: z.union([z.string(), z.array(z.string())]).optional(),
+});
+
 /** An empty query string, for endpoints that take none. */
 export const NoQuery = z.strictObject({});
 

@@ -1,4 +1,5 @@
 import type { Dream, Memory, MemoryStore, MemoryVersion, SessionSummary, StorageAdapter } from "@nocturne/core";
+import { runSessionIdOf } from "./run-sessions.js";
 
 /*
  * Nocturne's resources in the hosted API's response shapes: the fields core keeps beside them (a memory's
@@ -8,7 +9,7 @@ import type { Dream, Memory, MemoryStore, MemoryVersion, SessionSummary, Storage
 /** Whether content is left out (`basic`) or included (`full`), per the hosted `view` parameter. */
 export type View = "basic" | "full";
 
-/** A dream as the hosted API returns it. No session runs a self-hosted dream: `session_id` is null. */
+/** A dream as the hosted API returns it. `session_id` is its run session: see `run-sessions.ts`. */
 export function dreamShape(dream: Dream) {
   return {
     id: dream.id,
@@ -21,7 +22,7 @@ export function dreamShape(dream: Dream) {
     output_behavior: dream.output_behavior,
     usage: dream.usage,
     error: dream.error,
-    session_id: null,
+    session_id: runSessionIdOf(dream.id),
     created_at: dream.created_at,
     ended_at: dream.ended_at,
     archived_at: dream.archived_at,

@@ -42,7 +42,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         if ("closeIdleConnections" in server) server.closeIdleConnections();
         await options.nocturne.close();
         await stopped;
-        options.tenancy.close();
+        await options.tenancy.close();
       })();
       return closing;
     },

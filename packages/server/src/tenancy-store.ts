@@ -23,36 +23,42 @@ export interface OwnedRow {
 }
 
 /**
- * Who may see what: API keys (hashed) and which workspace owns each memory store, session and dream id. It lives in
- * one small SQLite file beside the storage (see docs/server.md): the storage adapters stay unaware of workspaces.
- * One server process uses a tenancy file at a time.
+ * Who may see what: API keys (hashed) and which workspace owns each memory store, session and dream id. The storage
+ * adapters stay unaware of workspaces (see docs/server.md). Two implementations: {@link openTenancyStore}, one small
+ * SQLite file beside sqlite or fs storage (one server process at a time), and `openPostgresTenancyStore`, tables in
+ * the PostgreSQL storage's own schema, shared safely by any number of server processes.
  */
 export interface TenancyStore {
-  addKey(record: ApiKeyRecord): void;
+  addKey(record: ApiKeyRecord): Promise<void>;
   /** The key with this hash, or null. */
-  keyBySha256(sha256: string): ApiKeyRecord | null;
+  keyBySha256(sha256: string): Promise<ApiKeyRecord | null>;
   /** Every key, oldest first (hashes included, never the keys). */
-  listKeys(): ApiKeyRecord[];
+  listKeys(): Promise<ApiKeyRecord[]>;
   /** Removes a key by its id: requests with it fail 401 from then on. False when there is no such key. */
-  revokeKey(id: string): boolean;
+  revokeKey(id: string): Promise<boolean>;
   /** Records that `workspace` owns `id`; a second claim of the same id by another workspace is ignored. */
-  claim(kind: OwnedKind, id: string, workspace: string): void;
+  claim(kind: OwnedKind, id: string, workspace: string): Promise<void>;
+  /**
+   * Claims `id` for `workspace` only while the workspace owns fewer than `max` ids of that kind, atomically (across
+   * every process sharing the store): true when claimed (or already this workspace's), false when at the cap.
+   */
+  claimUnderCap(kind: OwnedKind, id: string, workspace: string, max: number): Promise<boolean>;
   /** The workspace owning `id` of that kind, or null. */
-  ownerOf(kind: OwnedKind, id: string): string | null;
+  ownerOf(kind: OwnedKind, id: string): Promise<string | null>;
   /** A workspace's ids of a kind, in claim order (`descending` for newest first), after position `afterSeq`. */
   owned(
     kind: OwnedKind,
     workspace: string,
     options: { afterSeq?: number; descending?: boolean; limit: number },
-  ): OwnedRow[];
+  ): Promise<OwnedRow[]>;
   /** How many ids of a kind a workspace owns. */
-  count(kind: OwnedKind, workspace: string): number;
+  count(kind: OwnedKind, workspace: string): Promise<number>;
   /** Forgets an id (its resource was deleted). */
-  release(kind: OwnedKind, id: string): void;
-  close(): void;
+  release(kind: OwnedKind, id: string): Promise<void>;
+  close(): Promise<void>;
 }
 
-/** Opens (creating if missing) the tenancy file; `:memory:` for a throwaway one. */
+/** Opens (creating if missing) the SQLite tenancy file; `:memory:` for a throwaway one. */
 export function openTenancyStore(file: string): TenancyStore {
   if (file !== ":memory:") mkdirSync(dirname(resolve(file)), { recursive: true });
   const db = new Database(file);
@@ -77,8 +83,20 @@ export function openTenancyStore(file: string): TenancyStore {
           sha256: row.sha256,
           created_at: row.created_at,
         };
+  const claim = db.prepare("INSERT OR IGNORE INTO owned (kind, id, workspace) VALUES (?, ?, ?)");
+  const ownerOf = db.prepare("SELECT workspace FROM owned WHERE kind = ? AND id = ?");
+  const countOf = db.prepare("SELECT count(*) AS n FROM owned WHERE workspace = ? AND kind = ?");
+  // better-sqlite3 runs a transaction synchronously; `.immediate` takes the write lock first, so processes sharing
+  // the file cannot both pass the cap.
+  const claimUnderCap = db.transaction((kind: OwnedKind, id: string, workspace: string, max: number): boolean => {
+    const owner = ownerOf.get(kind, id) as { workspace: string } | undefined;
+    if (owner !== undefined) return owner.workspace === workspace;
+    if ((countOf.get(workspace, kind) as { n: number }).n >= max) return false;
+    claim.run(kind, id, workspace);
+    return true;
+  });
   return {
-    addKey(record) {
+    async addKey(record) {
       db.prepare("INSERT INTO api_keys (id, workspace, read_only, sha256, created_at) VALUES (?, ?, ?, ?, ?)").run(
         record.id,
         record.workspace,
@@ -87,26 +105,27 @@ export function openTenancyStore(file: string): TenancyStore {
         record.created_at,
       );
     },
-    keyBySha256(sha256) {
+    async keyBySha256(sha256) {
       return toKey(db.prepare("SELECT * FROM api_keys WHERE sha256 = ?").get(sha256) as KeyRow | undefined);
     },
-    listKeys() {
+    async listKeys() {
       const rows = db.prepare("SELECT * FROM api_keys ORDER BY created_at, id").all() as KeyRow[];
       return rows.map((row) => toKey(row)).filter((record) => record !== null);
     },
-    revokeKey(id) {
+    async revokeKey(id) {
       return db.prepare("DELETE FROM api_keys WHERE id = ?").run(id).changes > 0;
     },
-    claim(kind, id, workspace) {
-      db.prepare("INSERT OR IGNORE INTO owned (kind, id, workspace) VALUES (?, ?, ?)").run(kind, id, workspace);
+    async claim(kind, id, workspace) {
+      claim.run(kind, id, workspace);
     },
-    ownerOf(kind, id) {
-      const row = db.prepare("SELECT workspace FROM owned WHERE kind = ? AND id = ?").get(kind, id) as
-        | { workspace: string }
-        | undefined;
+    async claimUnderCap(kind, id, workspace, max) {
+      return claimUnderCap.immediate(kind, id, workspace, max);
+    },
+    async ownerOf(kind, id) {
+      const row = ownerOf.get(kind, id) as { workspace: string } | undefined;
       return row?.workspace ?? null;
     },
-    owned(kind, workspace, { afterSeq, descending = false, limit }) {
+    async owned(kind, workspace, { afterSeq, descending = false, limit }) {
       const order = descending ? "DESC" : "ASC";
       const compare = descending ? "<" : ">";
       return db
@@ -116,18 +135,13 @@ export function openTenancyStore(file: string): TenancyStore {
         )
         .all(workspace, kind, afterSeq ?? null, afterSeq ?? null, limit) as OwnedRow[];
     },
-    count(kind, workspace) {
-      const row = db
-        .prepare("SELECT count(*) AS n FROM owned WHERE workspace = ? AND kind = ?")
-        .get(workspace, kind) as {
-        n: number;
-      };
-      return row.n;
+    async count(kind, workspace) {
+      return (countOf.get(workspace, kind) as { n: number }).n;
     },
-    release(kind, id) {
+    async release(kind, id) {
       db.prepare("DELETE FROM owned WHERE kind = ? AND id = ?").run(kind, id);
     },
-    close() {
+    async close() {
       db.close();
     },
   };

@@ -1,5 +1,6 @@
 import { type Dream, type MemoryActor, type MemoryStore, type Nocturne, NocturneError } from "@nocturne/core";
 import { HttpError } from "./http-error.js";
+import { dreamIdOfRunSession } from "./run-sessions.js";
 import type { ApiKeyRecord, OwnedKind, OwnedRow, TenancyStore } from "./tenancy-store.js";
 
 /**
@@ -39,20 +40,25 @@ export class WorkspaceAccess {
   }
 
   /** Records a new resource as this workspace's. */
-  claim(kind: OwnedKind, id: string): void {
-    this.tenancy.claim(kind, id, this.workspace);
+  claim(kind: OwnedKind, id: string): Promise<void> {
+    return this.tenancy.claim(kind, id, this.workspace);
+  }
+
+  /** Records a new resource as this workspace's if it owns fewer than `max` of that kind (atomically). */
+  claimUnderCap(kind: OwnedKind, id: string, max: number): Promise<boolean> {
+    return this.tenancy.claimUnderCap(kind, id, this.workspace, max);
   }
 
   /** Forgets a deleted resource. */
-  release(kind: OwnedKind, id: string): void {
-    this.tenancy.release(kind, id);
+  release(kind: OwnedKind, id: string): Promise<void> {
+    return this.tenancy.release(kind, id);
   }
 
   /** The workspace's ids of a kind, in the order it got them, after a position. */
   ownedRows(
     kind: OwnedKind,
     options: { afterSeq?: number | undefined; descending: boolean; limit: number },
-  ): OwnedRow[] {
+  ): Promise<OwnedRow[]> {
     return this.tenancy.owned(kind, this.workspace, {
       limit: options.limit,
       descending: options.descending,
@@ -61,13 +67,13 @@ export class WorkspaceAccess {
   }
 
   /** How many ids of a kind the workspace owns. */
-  count(kind: OwnedKind): number {
+  count(kind: OwnedKind): Promise<number> {
     return this.tenancy.count(kind, this.workspace);
   }
 
   /** True when this workspace owns the id. */
-  owns(kind: OwnedKind, id: string): boolean {
-    return this.tenancy.ownerOf(kind, id) === this.workspace;
+  async owns(kind: OwnedKind, id: string): Promise<boolean> {
+    return (await this.tenancy.ownerOf(kind, id)) === this.workspace;
   }
 
   /**
@@ -75,36 +81,46 @@ export class WorkspaceAccess {
    * workspace: it is claimed the first time it is reached (its metadata names the dream that created it).
    */
   async store(id: string): Promise<MemoryStore> {
-    const owner = this.tenancy.ownerOf("memory_store", id);
+    const owner = await this.tenancy.ownerOf("memory_store", id);
     if (owner !== null && owner !== this.workspace) throw notFound("memory_store_not_found", "memory store", id);
     const store = await this.nocturne.storage.getMemoryStore(id);
     if (store === null) throw notFound("memory_store_not_found", "memory store", id);
     if (owner === null) {
       const dreamId = store.metadata.nocturne_dream_id;
-      if (dreamId === undefined || !this.owns("dream", dreamId)) {
+      if (dreamId === undefined || !(await this.owns("dream", dreamId))) {
         throw notFound("memory_store_not_found", "memory store", id);
       }
-      this.claim("memory_store", id);
+      await this.claim("memory_store", id);
     }
     return store;
   }
 
   /** Checks the workspace owns the session, or `session_not_found`. */
-  session(id: string): void {
-    if (!this.owns("session", id)) throw notFound("session_not_found", "session", id);
+  async session(id: string): Promise<void> {
+    if (!(await this.owns("session", id))) throw notFound("session_not_found", "session", id);
+  }
+
+  /**
+   * The dream a run session (a dream's `session_id`) belongs to, when this workspace owns that dream; else
+   * `session_not_found`, as for any session id the workspace does not own.
+   */
+  async runSession(id: string): Promise<Dream> {
+    const dreamId = dreamIdOfRunSession(id);
+    if (dreamId === null || !(await this.owns("dream", dreamId))) throw notFound("session_not_found", "session", id);
+    return this.dream(dreamId);
   }
 
   /** The workspace's dream, or `dream_not_found`. Its output store, once it has one, is claimed with it. */
   async dream(id: string): Promise<Dream> {
-    if (!this.owns("dream", id)) throw notFound("dream_not_found", "dream", id);
+    if (!(await this.owns("dream", id))) throw notFound("dream_not_found", "dream", id);
     const dream = await this.nocturne.dreams.retrieve(id);
-    this.claimOutputs(dream);
+    await this.claimOutputs(dream);
     return dream;
   }
 
   /** Claims a dream's output stores for this workspace. */
-  claimOutputs(dream: Dream): void {
-    for (const output of dream.outputs) this.claim("memory_store", output.memory_store_id);
+  async claimOutputs(dream: Dream): Promise<void> {
+    for (const output of dream.outputs) await this.claim("memory_store", output.memory_store_id);
   }
 }
 

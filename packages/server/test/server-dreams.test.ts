@@ -13,7 +13,7 @@ let client: Anthropic;
 
 beforeAll(async () => {
   fixture = await startFixture();
-  client = fixture.client("acme");
+  client = await fixture.client("acme");
 });
 afterAll(async () => {
   await fixture.close();
@@ -48,7 +48,8 @@ describe("nocturne serve: dreams through the official SDK", () => {
       inputs: dreamInputs(store.id, sessionIds),
       model: "offline",
     });
-    expect(created).toMatchObject({ type: "dream", status: "pending", outputs: [], session_id: null });
+    expect(created).toMatchObject({ type: "dream", status: "pending", outputs: [] });
+    expect(created.session_id).toMatch(/^sesn_/);
     expect(created.model).toEqual({ id: "offline", speed: "standard" });
     expect(created.output_behavior).toEqual({ type: "create_new" });
 

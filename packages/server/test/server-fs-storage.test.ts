@@ -14,7 +14,7 @@ afterAll(async () => {
 
 describe("nocturne serve on fs storage", () => {
   it("runs a dream and lists memory versions by path prefix", async () => {
-    const client = fixture.client("acme");
+    const client = await fixture.client("acme");
     const store = await client.beta.memoryStores.create({ name: "fs" });
     await client.beta.memoryStores.memories.create(store.id, {
       path: "/a/profile.md",

@@ -25,7 +25,7 @@ afterAll(async () => {
 
 describe("nocturne serve on PostgreSQL", () => {
   it("runs a dream to completed and keeps workspaces apart", async () => {
-    const client = fixture.client("acme");
+    const client = await fixture.client("acme");
     const store = await client.beta.memoryStores.create({ name: "pg" });
     await client.beta.memoryStores.memories.create(store.id, { path: "/a.md", content: "# A\n\n- I live in Berlin\n" });
     const sessionId = await importSession(fixture, "acme", ["Big news, I moved to Lisbon last week!"]);
@@ -45,7 +45,7 @@ describe("nocturne serve on PostgreSQL", () => {
     const versions = await client.beta.memoryStores.memoryVersions.list(store.id);
     expect(versions.data.map((version) => version.operation)).toEqual(["created"]);
 
-    const other = fixture.client("globex");
+    const other = await fixture.client("globex");
     await expect(other.beta.dreams.retrieve(dream.id)).rejects.toMatchObject({ status: 404 });
     await expect(other.beta.memoryStores.retrieve(outputId)).rejects.toMatchObject({ status: 404 });
   });

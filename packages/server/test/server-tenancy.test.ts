@@ -16,8 +16,8 @@ const forbidden = { status: 403, error: { type: "error", error: { type: "permiss
 
 beforeAll(async () => {
   fixture = await startFixture();
-  acme = fixture.client("acme");
-  other = fixture.client("globex");
+  acme = await fixture.client("acme");
+  other = await fixture.client("globex");
   const store = await acme.beta.memoryStores.create({ name: "acme private" });
   storeId = store.id;
   const memory = await acme.beta.memoryStores.memories.create(storeId, { path: "/secret.md", content: "acme only" });
@@ -118,7 +118,7 @@ describe("nocturne serve: tenancy", () => {
   });
 
   it("a read-only key reads its workspace but every write is a 403 that changes nothing", async () => {
-    const reader = fixture.client("acme", { readOnly: true });
+    const reader = await fixture.client("acme", { readOnly: true });
     expect((await reader.beta.memoryStores.retrieve(storeId)).id).toBe(storeId);
     expect((await reader.beta.dreams.retrieve(dreamId)).id).toBe(dreamId);
     await expect(reader.beta.memoryStores.create({ name: "nope" })).rejects.toMatchObject(forbidden);

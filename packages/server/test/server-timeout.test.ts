@@ -15,7 +15,7 @@ afterAll(async () => {
 
 describe("nocturne serve: a dream past its runtime budget", () => {
   it("ends failed with error.type timeout, as the SDK reads it", async () => {
-    const client = fixture.client("acme");
+    const client = await fixture.client("acme");
     const store = await client.beta.memoryStores.create({ name: "t" });
     await client.beta.memoryStores.memories.create(store.id, { path: "/a.md", content: "# A\n\n- I live in Berlin\n" });
     const sessionId = await importSession(fixture, "acme", ["I moved to Lisbon last week."]);
@@ -37,7 +37,7 @@ describe("nocturne serve: a dream past its runtime budget", () => {
   it("closing the server cancels a running dream cleanly", async () => {
     const model = createScriptedLanguageModel({ script: () => new Promise(() => undefined) });
     const other = await startFixture({ model });
-    const client = other.client("acme");
+    const client = await other.client("acme");
     const store = await client.beta.memoryStores.create({ name: "t" });
     const sessionId = await importSession(other, "acme", ["I moved to Lisbon last week."]);
     const dream = await client.beta.dreams.create({

@@ -1,5 +1,11 @@
 import { createNocturne } from "@nocturne/core";
-import { issueApiKey, openTenancyStore, startServer } from "@nocturne/server";
+import {
+  issueApiKey,
+  openPostgresTenancyStore,
+  openTenancyStore,
+  startServer,
+  type TenancyStore,
+} from "@nocturne/server";
 import type { CliIo } from "../cli-io.js";
 import { EXIT_CODES, usageError } from "../exit-codes.js";
 import { openStorage } from "../open-storage.js";
@@ -12,15 +18,31 @@ const DEFAULT_STORAGE = "sqlite:./nocturne.db";
 
 /**
  * The tenancy file (API keys, which workspace owns which id) beside the storage: `<file>.tenancy.db` for
- * `sqlite:<file>`, `<dir>.tenancy.db` for a folder; for PostgreSQL it must be named with `--tenancy`.
+ * `sqlite:<file>`, `<dir>.tenancy.db` for a folder. PostgreSQL storage keeps tenancy in its own schema instead
+ * (see {@link openTenancy}), so there is no file: undefined.
  */
-export function tenancyFileFor(storage: string, tenancy: string | undefined): string {
+export function tenancyFileFor(storage: string, tenancy: string | undefined): string | undefined {
   if (tenancy !== undefined && tenancy !== "") return tenancy;
-  if (/^postgres(ql)?:\/\//.test(storage)) {
-    throw usageError("With PostgreSQL storage, name the tenancy file: --tenancy <file>.");
-  }
+  if (isPostgres(storage)) return undefined;
   const base = storage.startsWith("sqlite:") ? storage.slice("sqlite:".length) : storage.replace(/\/+$/, "");
   return `${base}.tenancy.db`;
+}
+
+function isPostgres(storage: string): boolean {
+  return /^postgres(ql)?:\/\//.test(storage);
+}
+
+/**
+ * The one place the tenancy store is chosen: with `postgres://` storage, tables in the same database and schema
+ * (shared by every `nocturne serve` over it); otherwise — or when `--tenancy <file>` names one — a SQLite file.
+ */
+async function openTenancy(
+  storage: string,
+  tenancy: string | undefined,
+): Promise<{ store: TenancyStore; where: string }> {
+  const file = tenancyFileFor(storage, tenancy);
+  if (file !== undefined) return { store: openTenancyStore(file), where: file };
+  return { store: await openPostgresTenancyStore({ connectionString: storage }), where: "in PostgreSQL" };
 }
 
 /**
@@ -41,23 +63,23 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   const port = Number(values.port ?? "8787");
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw usageError("--port must be a port number (0–65535).");
   const spec = values.storage ?? DEFAULT_STORAGE;
-  const tenancyFile = tenancyFileFor(spec, values.tenancy);
   const timeout = values["dream-timeout"];
   const dreamTimeoutMs = timeout === undefined ? undefined : dreamTimeout(timeout);
   const model = modelFor(values.model ?? "offline");
   const storage = await openStorage(spec);
   const nocturne = createNocturne({ storage, ...(model === undefined ? {} : { model }) });
   await nocturne.recover();
+  const tenancy = await openTenancy(spec, values.tenancy);
   const server = await startServer({
     nocturne,
-    tenancy: openTenancyStore(tenancyFile),
+    tenancy: tenancy.store,
     host: values.host ?? "127.0.0.1",
     port,
     ...(dreamTimeoutMs === undefined ? {} : { limits: { dreamTimeoutMs } }),
   });
   // A PostgreSQL URL's password stays out of the log.
   const shown = spec.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, "$1:***@");
-  io.stderr.write(`nocturne serve: listening on ${server.url} (storage ${shown}, tenancy ${tenancyFile})\n`);
+  io.stderr.write(`nocturne serve: listening on ${server.url} (storage ${shown}, tenancy ${tenancy.where})\n`);
   await new Promise<void>((resolve) => {
     let signals = 0;
     const remove = io.onInterrupt(() => {
@@ -105,10 +127,10 @@ async function keysCommand(args: string[], io: CliIo): Promise<number> {
     throw usageError(usage);
   }
   const json = values.json === true;
-  const tenancy = openTenancyStore(tenancyFileFor(values.storage ?? DEFAULT_STORAGE, values.tenancy));
+  const tenancy = (await openTenancy(values.storage ?? DEFAULT_STORAGE, values.tenancy)).store;
   try {
     if (action === "list") {
-      const keys = tenancy.listKeys().map((record) => ({
+      const keys = (await tenancy.listKeys()).map((record) => ({
         id: record.id,
         workspace: record.workspace,
         read_only: record.readOnly,
@@ -125,15 +147,15 @@ async function keysCommand(args: string[], io: CliIo): Promise<number> {
       return EXIT_CODES.ok;
     }
     if (action === "revoke") {
-      if (!tenancy.revokeKey(id ?? ""))
+      if (!(await tenancy.revokeKey(id ?? "")))
         throw usageError(`No API key with id ${JSON.stringify(id)}.`, "See `nocturne serve keys list`.");
       io.stdout.write(json ? `${JSON.stringify({ id, revoked: true })}\n` : `Revoked ${id}.\n`);
       return EXIT_CODES.ok;
     }
     if (values.workspace === undefined) throw usageError("nocturne serve keys create needs --workspace <name>.");
-    let issued: ReturnType<typeof issueApiKey>;
+    let issued: Awaited<ReturnType<typeof issueApiKey>>;
     try {
-      issued = issueApiKey(tenancy, values.workspace, { readOnly: values["read-only"] === true });
+      issued = await issueApiKey(tenancy, values.workspace, { readOnly: values["read-only"] === true });
     } catch (error) {
       throw usageError((error as Error).message);
     }
@@ -151,6 +173,6 @@ async function keysCommand(args: string[], io: CliIo): Promise<number> {
     }
     return EXIT_CODES.ok;
   } finally {
-    tenancy.close();
+    await tenancy.close();
   }
 }

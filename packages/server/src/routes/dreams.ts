@@ -15,7 +15,7 @@ export function dreamRoutes({ nocturne, limits }: RouteDeps): Hono<AppEnv> {
     const body = await readBody(c, CreateDreamBody);
     for (const input of body.inputs) {
       if (input.type === "memory_store") await access.store(input.memory_store_id);
-      else for (const id of input.session_ids) access.session(id);
+      else for (const id of input.session_ids) await access.session(id);
     }
     if (body.output_behavior?.type === "update_existing") await access.store(body.output_behavior.memory_store_id);
     const dream = await nocturne.dreams.create(
@@ -27,7 +27,7 @@ export function dreamRoutes({ nocturne, limits }: RouteDeps): Hono<AppEnv> {
       },
       limits.dreamTimeoutMs === undefined ? {} : { timeoutMs: limits.dreamTimeoutMs },
     );
-    access.claim("dream", dream.id);
+    await access.claim("dream", dream.id);
     // The output store is claimed once the dream ends, so lists show it even if no one retrieves the dream.
     nocturne.dreams
       .wait(dream.id)
@@ -54,7 +54,7 @@ export function dreamRoutes({ nocturne, limits }: RouteDeps): Hono<AppEnv> {
       descending: true,
       load: async (id) => {
         const dream = await nocturne.dreams.retrieve(id).catch(() => null);
-        if (dream !== null) access.claimOutputs(dream);
+        if (dream !== null) await access.claimOutputs(dream);
         return dream !== null && keep(dream) ? dreamShape(dream) : null;
       },
     });
@@ -71,7 +71,7 @@ export function dreamRoutes({ nocturne, limits }: RouteDeps): Hono<AppEnv> {
     const access = c.get("access");
     const dream = await access.dream(c.req.param("id"));
     const canceled = await nocturne.dreams.cancel(dream.id);
-    access.claimOutputs(canceled);
+    await access.claimOutputs(canceled);
     return c.json(dreamShape(canceled));
   });
 

@@ -16,31 +16,25 @@ import { pageOwned } from "./page-owned.js";
 export function memoryStoreRoutes({ nocturne, limits }: RouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const storage = nocturne.storage;
-  /** Memory store creates in flight, per workspace. */
-  const creating = new Map<string, number>();
+  const atCap = () =>
+    new HttpError(
+      "invalid_request_error",
+      `memory_store_org_limit_exceeded: this workspace holds ${limits.maxMemoryStoresPerWorkspace} memory stores, ` +
+        "the most it may. Delete memory stores it no longer needs, then retry.",
+    );
 
   app.post("/", async (c) => {
     const access = c.get("access");
     readQuery(c, NoQuery);
     const body = await readBody(c, CreateMemoryStoreBody);
-    // Creates still in flight count too, so concurrent requests cannot pass the cap together.
-    const inFlight = creating.get(access.workspace) ?? 0;
-    if (access.count("memory_store") + inFlight >= limits.maxMemoryStoresPerWorkspace) {
-      throw new HttpError(
-        "invalid_request_error",
-        `memory_store_org_limit_exceeded: this workspace holds ${limits.maxMemoryStoresPerWorkspace} memory stores, ` +
-          "the most it may. Delete memory stores it no longer needs, then retry.",
-      );
-    }
-    creating.set(access.workspace, inFlight + 1);
-    let store: MemoryStore;
-    try {
-      store = await storage.createMemoryStore(body);
-      access.claim("memory_store", store.id);
-    } finally {
-      const left = (creating.get(access.workspace) ?? 1) - 1;
-      if (left === 0) creating.delete(access.workspace);
-      else creating.set(access.workspace, left);
+    const max = limits.maxMemoryStoresPerWorkspace;
+    if ((await access.count("memory_store")) >= max) throw atCap();
+    const store = await storage.createMemoryStore(body);
+    // The claim counts and inserts atomically (across every server sharing the tenancy store): of concurrent
+    // creates, those past the cap lose their claim, and their store is deleted again.
+    if (!(await access.claimUnderCap("memory_store", store.id, max))) {
+      await storage.deleteMemoryStore(store.id).catch(() => undefined);
+      throw atCap();
     }
     return c.json(memoryStoreShape(store));
   });
@@ -97,7 +91,7 @@ export function memoryStoreRoutes({ nocturne, limits }: RouteDeps): Hono<AppEnv>
     const access = c.get("access");
     const store = await access.store(c.req.param("id"));
     await storage.deleteMemoryStore(store.id);
-    access.release("memory_store", store.id);
+    await access.release("memory_store", store.id);
     return c.json({ id: store.id, type: "memory_store_deleted" as const });
   });
 

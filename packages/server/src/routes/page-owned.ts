@@ -30,7 +30,7 @@ export async function pageOwned<T>(options: PageOwnedOptions<T>): Promise<PageBo
   let after = at;
   const kept: Array<{ item: T; seq: number }> = [];
   for (;;) {
-    const rows = access.ownedRows(kind, { afterSeq: after, descending, limit: 100 });
+    const rows = await access.ownedRows(kind, { afterSeq: after, descending, limit: 100 });
     if (rows.length === 0) break;
     for (const row of rows) {
       after = row.seq;

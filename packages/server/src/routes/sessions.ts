@@ -1,13 +1,24 @@
 import { importTranscript, NocturneError, newId } from "@nocturne/core";
 import { Hono } from "hono";
-import { ImportSessionBody, ListSessionsQuery, NoQuery } from "../request-schemas.js";
+import { HttpError } from "../http-error.js";
+import { decodeCursor, encodeCursor } from "../page-cursor.js";
+import {
+  ImportSessionBody,
+  ListSessionEventsQuery,
+  ListSessionsQuery,
+  NoQuery,
+  StreamSessionEventsQuery,
+} from "../request-schemas.js";
 import { sessionShape } from "../resource-shapes.js";
 import { type AppEnv, type RouteDeps, readBody, readQuery } from "../route-kit.js";
+import { eventsSoFar, runSessionShape, sessionEventOf } from "../run-sessions.js";
 import { pageOwned } from "./page-owned.js";
+import { streamRunSession } from "./session-stream.js";
 
 /**
- * `/v1/sessions` (Nocturne's own; the hosted API has no import): import a transcript as a session, list and
- * retrieve the workspace's sessions (without events), delete one. The importers are core's.
+ * `/v1/sessions`. Nocturne's own (the hosted API has no import): import a transcript as a session, list and
+ * retrieve the workspace's imported sessions (without events), delete one; the importers are core's. And the
+ * hosted ones for a dream's run session (its `session_id`): retrieve it, list its events, stream them.
  */
 export function sessionRoutes({ nocturne }: RouteDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -24,7 +35,7 @@ export function sessionRoutes({ nocturne }: RouteDeps): Hono<AppEnv> {
     });
     // A fresh id always: a transcript naming its own id must never replace a session of another workspace.
     const session = await storage.putSession({ ...imported.session, id: newId("sesn") });
-    access.claim("session", session.id);
+    await access.claim("session", session.id);
     return c.json({
       ...sessionShape({
         id: session.id,
@@ -67,7 +78,9 @@ export function sessionRoutes({ nocturne }: RouteDeps): Hono<AppEnv> {
   app.get("/:id", async (c) => {
     readQuery(c, NoQuery);
     const id = c.req.param("id");
-    c.get("access").session(id);
+    const access = c.get("access");
+    // A dream's run session, unless the workspace imported a session of that id.
+    if (!(await access.owns("session", id))) return c.json(runSessionShape(await access.runSession(id)));
     const session = await storage.getSession(id);
     if (session === null) throw new NocturneError("session_not_found", `No session with id ${JSON.stringify(id)}.`);
     return c.json({
@@ -76,13 +89,58 @@ export function sessionRoutes({ nocturne }: RouteDeps): Hono<AppEnv> {
     });
   });
 
+  app.get("/:id/events", async (c) => {
+    const query = readQuery(c, ListSessionEventsQuery);
+    const id = c.req.param("id");
+    const dream = await c.get("access").runSession(id);
+    const list = `session_events:${id}:${query.order ?? "asc"}`;
+    const at = decodeCursor(list, query.page);
+    if (at !== undefined && typeof at !== "number") {
+      throw new HttpError("invalid_request_error", "page: not a cursor of this list.");
+    }
+    const types = query.types === undefined ? null : [query.types].flat();
+    const time = (name: "gt" | "gte" | "lt" | "lte") => {
+      const value = query[`created_at[${name}]`];
+      return value === undefined ? null : Date.parse(value);
+    };
+    const [gt, gte, lt, lte] = [time("gt"), time("gte"), time("lt"), time("lte")];
+    let events = (await eventsSoFar(nocturne, dream)).map(sessionEventOf).filter((event) => {
+      const when = Date.parse(event.processed_at);
+      return (
+        (types === null || types.includes(event.type)) &&
+        (gt === null || when > gt) &&
+        (gte === null || when >= gte) &&
+        (lt === null || when < lt) &&
+        (lte === null || when <= lte)
+      );
+    });
+    if (query.order === "desc") events = events.reverse();
+    const descending = query.order === "desc";
+    if (at !== undefined) {
+      events = events.filter((event) => (descending ? event.dream_event.seq < at : event.dream_event.seq > at));
+    }
+    const limit = query.limit ?? 20;
+    const data = events.slice(0, limit);
+    const last = data.at(-1);
+    return c.json({
+      data,
+      next_page: events.length > limit && last !== undefined ? encodeCursor(list, last.dream_event.seq) : null,
+    });
+  });
+
+  app.get("/:id/events/stream", async (c) => {
+    readQuery(c, StreamSessionEventsQuery);
+    const dream = await c.get("access").runSession(c.req.param("id"));
+    return streamRunSession(c, nocturne, dream);
+  });
+
   app.delete("/:id", async (c) => {
     readQuery(c, NoQuery);
     const access = c.get("access");
     const id = c.req.param("id");
-    access.session(id);
+    await access.session(id);
     await storage.deleteSession(id);
-    access.release("session", id);
+    await access.release("session", id);
     return c.json({ id, type: "session_deleted" as const });
   });
 

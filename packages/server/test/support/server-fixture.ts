@@ -14,7 +14,7 @@ export interface ServerFixture {
   tenancy: TenancyStore;
   dir: string;
   /** An SDK client with a new key of `workspace`. */
-  client(workspace: string, options?: { readOnly?: boolean }): Anthropic;
+  client(workspace: string, options?: { readOnly?: boolean }): Promise<Anthropic>;
   /** A raw fetch against the server with a key of `workspace`. */
   fetchAs(workspace: string, path: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
@@ -26,6 +26,8 @@ export async function startFixture(
     limits?: ServerLimits;
     model?: LanguageModel;
     storage?: (dir: string) => StorageAdapter | Promise<StorageAdapter>;
+    /** The tenancy store; default a SQLite file in the temp folder. */
+    tenancy?: () => Promise<TenancyStore>;
   } = {},
 ): Promise<ServerFixture> {
   const dir = mkdtempSync(join(tmpdir(), "nocturne-server-"));
@@ -33,18 +35,18 @@ export async function startFixture(
     ? await options.storage(dir)
     : createSqliteAdapter({ file: join(dir, "nocturne.db") });
   const nocturne = createNocturne({ storage, ...(options.model === undefined ? {} : { model: options.model }) });
-  const tenancy = openTenancyStore(join(dir, "tenancy.db"));
+  const tenancy = options.tenancy ? await options.tenancy() : openTenancyStore(join(dir, "tenancy.db"));
   const server = await startServer({
     nocturne,
     tenancy,
     port: 0,
     ...(options.limits ? { limits: options.limits } : {}),
   });
-  const keys = new Map<string, string>();
+  const keys = new Map<string, Promise<string>>();
   const keyOf = (workspace: string) => {
     let key = keys.get(workspace);
     if (key === undefined) {
-      key = issueApiKey(tenancy, workspace).key;
+      key = issueApiKey(tenancy, workspace).then((issued) => issued.key);
       keys.set(workspace, key);
     }
     return key;
@@ -54,13 +56,15 @@ export async function startFixture(
     nocturne,
     tenancy,
     dir,
-    client(workspace, clientOptions = {}) {
-      const key = clientOptions.readOnly ? issueApiKey(tenancy, workspace, { readOnly: true }).key : keyOf(workspace);
+    async client(workspace, clientOptions = {}) {
+      const key = clientOptions.readOnly
+        ? (await issueApiKey(tenancy, workspace, { readOnly: true })).key
+        : await keyOf(workspace);
       return new Anthropic({ apiKey: key, baseURL: server.url, maxRetries: 0 });
     },
-    fetchAs(workspace, path, init = {}) {
+    async fetchAs(workspace, path, init = {}) {
       const headers = new Headers(init.headers);
-      headers.set("x-api-key", keyOf(workspace));
+      headers.set("x-api-key", await keyOf(workspace));
       if (init.body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");
       return fetch(`${server.url}${path}`, { ...init, headers });
     },
