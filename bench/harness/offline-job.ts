@@ -4,6 +4,7 @@ import {
   createNocturne,
   createOfflineConsolidationModel,
   createTiktokenTokenizer,
+  type DreamEvent,
   type DreamStage,
   readAllMemories,
 } from "@nocturne/core";
@@ -32,6 +33,15 @@ export const CancelLatency = z.object({
 });
 export type CancelLatency = z.infer<typeof CancelLatency>;
 
+/** Where the event loop was held longest: for finding what a delay figure is made of. */
+export interface LongestStall {
+  ms: number;
+  /** The dream's stage when the stretch ended (`snapshot` before the first stage event). */
+  stage: string;
+  /** Garbage-collection pauses that fell inside the stretch, summed, in ms. */
+  gcMs: number;
+}
+
 /** What an offline job measures. */
 export interface OfflineResult {
   facts: number;
@@ -44,6 +54,8 @@ export interface OfflineResult {
   p99LagMs: number;
   /** Longest garbage-collection pause while the dream ran, in ms: part of the event-loop delay no pacing removes. */
   maxGcPauseMs: number;
+  /** The longest stretch between two ticks of a 1 ms timer while the dream ran: its stage and the GC pauses in it. */
+  longestStall: LongestStall;
   /** First offline extraction in this process: loading the NLP library and its model (paced, before the dream). */
   nlpLoadMs: number;
   /** Longest event-loop delay during that first extraction, in ms: what a host process feels on its first dream. */
@@ -110,22 +122,39 @@ async function measuredDream(
 ): Promise<Omit<OfflineResult, "nlpLoadMs" | "nlpLoadMaxLagMs" | "cancels">> {
   const nocturne = createNocturne({ storage: seeded.storage, tokenizer });
   const lag = monitorEventLoopDelay({ resolution: 1 });
-  let maxGcPauseMs = 0;
+  const pauses: Array<{ start: number; end: number }> = [];
   const gc = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) maxGcPauseMs = Math.max(maxGcPauseMs, entry.duration);
+    for (const entry of list.getEntries())
+      pauses.push({ start: entry.startTime, end: entry.startTime + entry.duration });
   });
   gc.observe({ entryTypes: ["gc"] });
   lag.enable();
+  let events: DreamEvent[] = [];
+  let longest = { start: 0, end: 0, stage: "snapshot" };
+  let tick = performance.now();
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    if (now - tick > longest.end - longest.start) {
+      const stage = events.findLast((event) => event.type === "stage");
+      longest = { start: tick, end: now, stage: stage?.type === "stage" ? stage.stage : "snapshot" };
+    }
+    tick = now;
+  }, 1);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const dream = await nocturne.dreams.create({ inputs: inputsOf(seeded) });
-  const { events, collected } = collectEvents(nocturne, dream.id);
+  const collecting = collectEvents(nocturne, dream.id);
+  events = collecting.events;
+  const { collected } = collecting;
   const ended = await nocturne.dreams.wait(dream.id);
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   await new Promise((resolve) => setTimeout(resolve, 5));
+  clearInterval(ticker);
   lag.disable();
   gc.disconnect();
+  const inside = (pause: { start: number; end: number }) =>
+    Math.max(0, Math.min(pause.end, longest.end) - Math.max(pause.start, longest.start));
   await collected;
   if (ended.status !== "completed") throw new Error(`offline dream ended ${ended.status}: ${ended.error?.message}`);
   const report = await nocturne.dreams.report(dream.id);
@@ -139,7 +168,12 @@ async function measuredDream(
     stageMs: stageDurations(events),
     maxLagMs: lag.max / 1e6,
     p99LagMs: lag.percentile(99) / 1e6,
-    maxGcPauseMs,
+    maxGcPauseMs: Math.max(0, ...pauses.map((pause) => pause.end - pause.start)),
+    longestStall: {
+      ms: longest.end - longest.start,
+      stage: longest.stage,
+      gcMs: pauses.reduce((sum, pause) => sum + inside(pause), 0),
+    },
     outputSha256: hash.digest("hex"),
     outputMemories: outputs.length,
   };

@@ -491,7 +491,7 @@ function offlineFigures(jobs: readonly DreamJob[], results: Results): Figure[] {
         scenario,
         ...(job === last ? { goal: { op: "<" as const, value: 50 } } : {}),
         note: offline
-          ? `longest event-loop delay while the dream ran (monitorEventLoopDelay, 1 ms resolution); p99 ${offline.p99LagMs.toFixed(1)} ms; longest garbage-collection pause ${offline.maxGcPauseMs.toFixed(1)} ms`
+          ? `longest event-loop delay while the dream ran (monitorEventLoopDelay, 1 ms resolution); p99 ${offline.p99LagMs.toFixed(1)} ms; longest garbage-collection pause ${offline.maxGcPauseMs.toFixed(1)} ms; longest stall between two ticks of a 1 ms timer ${offline.longestStall.ms.toFixed(1)} ms, in ${offline.longestStall.stage}, ${offline.longestStall.gcMs.toFixed(1)} ms of it GC`
           : undefined,
       }),
     );
