@@ -146,8 +146,8 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
       const clean = context.redact(line.text);
       line.text = clean.text;
       state.stats.redactions += clean.redactions;
+      await pacer.pace();
     }
-    await pacer.pace();
   }
   state.redactedMemories ??= new Map();
   for (const memory of snapshot.memories) {

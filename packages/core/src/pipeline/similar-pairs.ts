@@ -84,7 +84,7 @@ async function bucketsOf(
   for (let band = 0; band < BANDS; band++) {
     await pacer.pace();
     const hash = (set: number, row: number) => signatures[set * SIGNATURE_LENGTH + band * ROWS + row] as number;
-    const order = Int32Array.from(present).sort((a, b) => hash(a, 0) - hash(b, 0) || hash(a, 1) - hash(b, 1) || a - b);
+    const order = sortedByBand(present, hash);
     const offset = band * present.length;
     members.set(order, offset);
     for (let at = 0; at < order.length; ) {
@@ -122,4 +122,44 @@ async function bucketsOf(
     count++;
   }
   return { count, start, size, members, bucketOf, position };
+}
+
+/** Sets per sort key: a key is the band's first hash times this plus the set's index, exact in a double. */
+const INDEX_RANGE = 2 ** 21;
+
+/**
+ * The sets ordered by the band's two hashes, then by index. Sorted natively on numeric keys (the first hash and the
+ * index packed into one double), then runs that share a first hash by the second the same way: a comparator sort of
+ * every set in every band held the event loop 10–16 ms at 20k facts.
+ */
+function sortedByBand(present: readonly number[], hash: (set: number, row: number) => number): Int32Array {
+  if (present.length >= INDEX_RANGE) {
+    return Int32Array.from(present).sort((a, b) => hash(a, 0) - hash(b, 0) || hash(a, 1) - hash(b, 1) || a - b);
+  }
+  const order = sortedBy(Int32Array.from(present), (set) => hash(set, 0));
+  for (let at = 0; at < order.length; ) {
+    const first = hash(order[at] as number, 0);
+    let end = at + 1;
+    while (end < order.length && hash(order[end] as number, 0) === first) end++;
+    if (end - at > 1)
+      order.set(
+        sortedBy(order.subarray(at, end), (set) => hash(set, 1)),
+        at,
+      );
+    at = end;
+  }
+  return order;
+}
+
+/** `sets` ordered by `key` (a 32-bit hash), then by set index, with one native sort of packed numeric keys. */
+function sortedBy(sets: Int32Array, key: (set: number) => number): Int32Array {
+  const keys = new Float64Array(sets.length);
+  for (let at = 0; at < sets.length; at++) {
+    const set = sets[at] as number;
+    keys[at] = key(set) * INDEX_RANGE + set;
+  }
+  keys.sort();
+  const order = new Int32Array(sets.length);
+  for (let at = 0; at < keys.length; at++) order[at] = (keys[at] as number) % INDEX_RANGE;
+  return order;
 }

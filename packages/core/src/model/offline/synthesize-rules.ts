@@ -1,6 +1,6 @@
 import type { SynthesisFact } from "../../ports/consolidation-model.js";
 import type { ProposedInsight } from "../../schemas/facts.js";
-import type { Pacer } from "../../util/pacer.js";
+import type { Pacer, Steps } from "../../util/pacer.js";
 import { boundedKey } from "./fact-limits.js";
 import { sameWording } from "./judge-rules.js";
 import { findValues } from "./lexicon.js";
@@ -92,11 +92,16 @@ function problemTerms(statement: string): Array<{ term: string; surface: string 
  * `invoice`) across sessions. Pairs are indexed, so the work is linear in the number of facts; each fact joins at
  * most one insight.
  */
-function recurringProblems(facts: readonly SynthesisFact[], settings: SynthesisSettings): Candidate[] {
+function* recurringProblems(facts: readonly SynthesisFact[], settings: SynthesisSettings): Steps<Candidate[]> {
   const transient = facts.filter((fact) => fact.kind === "transient");
-  const terms = transient.map((fact) => problemTerms(fact.statement));
+  const terms: Array<Array<{ term: string; surface: string }>> = [];
+  for (const fact of transient) {
+    terms.push(problemTerms(fact.statement));
+    yield;
+  }
   const byPair = new Map<string, number[]>();
-  terms.forEach((list, index) => {
+  for (const [index, list] of terms.entries()) {
+    yield;
     for (let a = 0; a < list.length; a++) {
       for (let b = a + 1; b < list.length; b++) {
         const pair = [list[a]?.term, list[b]?.term].sort().join(" ");
@@ -105,7 +110,7 @@ function recurringProblems(facts: readonly SynthesisFact[], settings: SynthesisS
         else byPair.set(pair, [index]);
       }
     }
-  });
+  }
   const ranked = [...byPair.entries()]
     .map(([pair, members]) => ({
       pair,
@@ -117,6 +122,7 @@ function recurringProblems(facts: readonly SynthesisFact[], settings: SynthesisS
   const used = new Set<number>();
   const candidates: Candidate[] = [];
   for (const entry of ranked) {
+    yield;
     const members = entry.members.filter((index) => !used.has(index));
     const group = members.map((index) => transient[index]).filter((fact): fact is SynthesisFact => !!fact);
     const sessions = sessionsOf(group.flatMap((fact) => fact.evidence)).size;
@@ -141,9 +147,10 @@ function recurringProblems(facts: readonly SynthesisFact[], settings: SynthesisS
 }
 
 /** Preferences and rules restated in many sessions, with the same value every time. */
-function stablePreferences(facts: readonly SynthesisFact[], settings: SynthesisSettings): Candidate[] {
+function* stablePreferences(facts: readonly SynthesisFact[], settings: SynthesisSettings): Steps<Candidate[]> {
   const byKey = new Map<string, SynthesisFact[]>();
   for (const fact of facts) {
+    yield;
     if (fact.kind !== "preference" && fact.kind !== "procedure") continue;
     const group = byKey.get(fact.key);
     if (group) group.push(fact);
@@ -151,6 +158,7 @@ function stablePreferences(facts: readonly SynthesisFact[], settings: SynthesisS
   }
   const candidates: Candidate[] = [];
   for (const [key, group] of byKey) {
+    yield;
     const sessions = sessionsOf(group.flatMap((fact) => fact.evidence)).size;
     if (sessions < settings.stableSessions) continue;
     const first = group[0];
@@ -173,9 +181,10 @@ function stablePreferences(facts: readonly SynthesisFact[], settings: SynthesisS
 }
 
 /** Projects that come up in several sessions, with what was said about them. */
-function projects(facts: readonly SynthesisFact[], settings: SynthesisSettings): Candidate[] {
+function* projects(facts: readonly SynthesisFact[], settings: SynthesisSettings): Steps<Candidate[]> {
   const byProject = new Map<string, SynthesisFact[]>();
   for (const fact of facts) {
+    yield;
     const fromTopic = /^projects\/([^/]+)/.exec(fact.topic)?.[1];
     const project = fromTopic ?? projectOf(fact.statement);
     if (project === undefined) continue;
@@ -185,6 +194,7 @@ function projects(facts: readonly SynthesisFact[], settings: SynthesisSettings):
   }
   const candidates: Candidate[] = [];
   for (const [project, group] of byProject) {
+    yield;
     const sessions = sessionsOf(group.flatMap((fact) => fact.evidence)).size;
     if (sessions < settings.recurringSessions) continue;
     candidates.push({
@@ -202,9 +212,14 @@ function projects(facts: readonly SynthesisFact[], settings: SynthesisSettings):
 }
 
 /** Tools named across several sessions in statements about different subjects. */
-function tools(facts: readonly SynthesisFact[], settings: SynthesisSettings, covered: Set<string>): Candidate[] {
+function* tools(
+  facts: readonly SynthesisFact[],
+  settings: SynthesisSettings,
+  covered: Set<string>,
+): Steps<Candidate[]> {
   const byTool = new Map<string, { surface: string; facts: SynthesisFact[] }>();
   for (const fact of facts) {
+    yield;
     const tokens = tokenize(fact.statement);
     const named = new Set<string>();
     for (const hit of findValues(tokens)) {
@@ -220,6 +235,7 @@ function tools(facts: readonly SynthesisFact[], settings: SynthesisSettings, cov
   }
   const candidates: Candidate[] = [];
   for (const [name, entry] of byTool) {
+    yield;
     const keys = new Set(entry.facts.map((fact) => fact.key));
     if (keys.size < 2 || [...keys].every((key) => covered.has(key))) continue;
     const sessions = sessionsOf(entry.facts.flatMap((fact) => fact.evidence)).size;
@@ -246,7 +262,7 @@ function byStrength(a: Candidate, b: Candidate): number {
  * Cross-session insights by rules, strongest first and at most `maxInsights`: recurring transient problems, stable
  * preferences and rules, projects and tools that keep coming up. Every insight quotes the statements it rests on and
  * cites events of at least two sessions from the facts it was given; nothing is inferred beyond them. It gives the
- * event loop a turn between its rules when `pacer` says one is due.
+ * event loop a turn between facts when `pacer` says one is due.
  */
 export async function synthesizeInsights(
   facts: readonly SynthesisFact[],
@@ -255,15 +271,14 @@ export async function synthesizeInsights(
 ): Promise<ProposedInsight[]> {
   const usable = facts.filter((fact) => fact.kind !== "insight" && sessionsOf(fact.evidence).size > 0);
   await pacer.pace();
-  const stable = stablePreferences(usable, settings).sort(byStrength);
+  const stable = (await pacer.run(stablePreferences(usable, settings))).sort(byStrength);
   const covered = new Set(stable.map((candidate) => candidate.insight.key.replace(/^stable\./, "")));
   const lasting = usable.filter((fact) => fact.kind !== "transient");
   await pacer.pace();
-  const recurring = recurringProblems(usable, settings).sort(byStrength);
-  await pacer.pace();
-  const projectWide = projects(lasting, settings).sort(byStrength);
-  await pacer.pace();
-  const ordered = [...recurring, ...stable, ...projectWide, ...tools(lasting, settings, covered).sort(byStrength)];
+  const recurring = (await pacer.run(recurringProblems(usable, settings))).sort(byStrength);
+  const projectWide = (await pacer.run(projects(lasting, settings))).sort(byStrength);
+  const tooling = (await pacer.run(tools(lasting, settings, covered))).sort(byStrength);
+  const ordered = [...recurring, ...stable, ...projectWide, ...tooling];
   const seen = new Set<string>();
   const insights: ProposedInsight[] = [];
   for (const candidate of ordered) {
