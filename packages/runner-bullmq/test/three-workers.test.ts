@@ -124,9 +124,17 @@ describe("three worker processes on one Redis", { timeout: 120_000 }, () => {
     await redis.set(latencyKey(prefix), "100");
     const victim = workers[0] as WorkerProcess;
     const dream = await client.dreams.create({ inputs });
+    // The victim is stopped (SIGSTOP) before the log is read again, so a call it holds cannot end between the check
+    // and the kill: a SIGKILL that landed after its last call ended would test nothing.
     await until(async () => {
       const log = await calls();
-      return log.filter((call) => call.phase === "end").length >= 10 && (inFlight(log).get(victim.pid) ?? 0) > 0;
+      if (log.filter((call) => call.phase === "end").length < 10 || (inFlight(log).get(victim.pid) ?? 0) === 0) {
+        return false;
+      }
+      await victim.pause();
+      if ((inFlight(await calls()).get(victim.pid) ?? 0) > 0) return true;
+      victim.resume();
+      return false;
     });
     await victim.kill();
     const killedAt = Date.now();

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { WorkerProcessConfig } from "./worker-config.js";
 
@@ -13,6 +14,16 @@ export interface WorkerProcess {
   stop(): Promise<void>;
   /** SIGKILL: the process dies on the spot, holding whatever jobs it had. */
   kill(): Promise<void>;
+  /** SIGSTOP, resolved once the kernel reports the process stopped: from then on it writes nothing. */
+  pause(): Promise<void>;
+  /** SIGCONT: a paused process runs on. */
+  resume(): void;
+}
+
+/** The process state letter of `/proc/<pid>/stat` (`T` when stopped), or null where there is no such file. */
+async function processState(pid: number): Promise<string | null> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => null);
+  return stat?.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) ?? null;
 }
 
 /** Starts `worker-process.ts` under tsx (sources through the `@nocturne/source` condition) and waits for it. */
@@ -42,6 +53,17 @@ export function spawnWorker(config: WorkerProcessConfig): Promise<WorkerProcess>
         async kill() {
           if (child.exitCode === null) child.kill("SIGKILL");
           await exited;
+        },
+        async pause() {
+          child.kill("SIGSTOP");
+          for (;;) {
+            const state = await processState(child.pid ?? 0);
+            if (state === null || state === "T" || state === "t") return;
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        },
+        resume() {
+          child.kill("SIGCONT");
         },
       });
     });
