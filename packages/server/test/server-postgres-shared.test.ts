@@ -1,14 +1,11 @@
-import { randomBytes } from "node:crypto";
 import Anthropic from "@anthropic-ai/sdk";
 import { createPostgresAdapter } from "@nocturne/adapters-postgres";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueApiKey, openPostgresTenancyStore } from "../src/index.js";
+import { dropSchema, PG_URL, uniqueSchema } from "./support/pg-schema.js";
 import { importSession, type ServerFixture, startFixture } from "./support/server-fixture.js";
 
-/** The loopback test database (trust auth), as the postgres adapter's tests use; override with NOCTURNE_PG_URL. */
-const PG_URL = process.env.NOCTURNE_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const schema = `t_shared_${randomBytes(4).toString("hex")}`;
+const schema = uniqueSchema("shared");
 const CAP = 5;
 let one: ServerFixture;
 let two: ServerFixture;
@@ -29,13 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await one?.close();
   await two?.close();
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
+  await dropSchema(schema);
 });
 
 function clients(key: string): [Anthropic, Anthropic] {

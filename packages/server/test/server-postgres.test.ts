@@ -1,12 +1,9 @@
-import { randomBytes } from "node:crypto";
 import { createPostgresAdapter } from "@nocturne/adapters-postgres";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dropSchema, PG_URL, uniqueSchema } from "./support/pg-schema.js";
 import { importSession, type ServerFixture, startFixture } from "./support/server-fixture.js";
 
-/** The loopback test database (trust auth), as the postgres adapter's tests use; override with NOCTURNE_PG_URL. */
-const PG_URL = process.env.NOCTURNE_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const schema = `t_server_${randomBytes(4).toString("hex")}`;
+const schema = uniqueSchema("server");
 let fixture: ServerFixture;
 
 beforeAll(async () => {
@@ -14,13 +11,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fixture?.close();
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
+  await dropSchema(schema);
 });
 
 describe("nocturne serve on PostgreSQL", () => {
