@@ -24,8 +24,6 @@ export function emptyToolOutputTally(): ToolOutputTally {
 export const SAME_OUTPUT_TEXT = "[same output as an earlier tool result]";
 /** Results this short are read again rather than replaced by a back-reference that would cost as much. */
 const MIN_DEDUPLICATED_TOKENS = 16;
-/** Granularity of a head/tail cut, in tokens: the pieces are then trimmed to whole lines where that costs little. */
-const CUT_PIECE_TOKENS = 32;
 
 /** The marker between the head and tail of a cut result: says how much of it was left out. */
 function elisionMarker(tokens: number, lines: number): string {
@@ -58,32 +56,31 @@ function tailStart(tail: string): number {
   return space !== -1 && space <= tail.length / 2 ? space + 1 : tail.length;
 }
 
-/** `text` cut to about `budget` tokens: its first and last halves by position, around a marker. */
+/**
+ * `text` (`total` tokens) cut to at most `budget` tokens: its first and last halves by position, around a marker.
+ * The halves are sized by the text's characters per token and shrunk until each counts at most half the budget.
+ */
 function cut(text: string, total: number, budget: number, tokenizer: Tokenizer): { text: string; elided: number } {
   const half = Math.max(1, Math.floor(budget / 2));
-  const pieces = tokenizer.split(text, Math.min(CUT_PIECE_TOKENS, half));
-  const take = (from: readonly string[]) => {
-    const kept: string[] = [];
-    let tokens = 0;
-    for (const piece of from) {
-      const cost = tokenizer.count(piece);
-      if (tokens + cost > half) break;
-      kept.push(piece);
-      tokens += cost;
+  let share = half / total;
+  for (;;) {
+    const chars = Math.floor(text.length * share);
+    const headPart = text.slice(0, chars);
+    const tailPart = text.slice(text.length - chars);
+    const head = headPart.slice(0, headEnd(headPart));
+    const tail = tailPart.slice(tailStart(tailPart));
+    const headTokens = tokenizer.count(head);
+    const tailTokens = tokenizer.count(tail);
+    const over = Math.max(headTokens, tailTokens);
+    if (over > half) {
+      share *= (0.9 * half) / over;
+      continue;
     }
-    return kept;
-  };
-  const headPieces = take(pieces).join("");
-  const tailPieces = take([...pieces].reverse())
-    .reverse()
-    .join("");
-  const head = headPieces.slice(0, headEnd(headPieces));
-  const tail = tailPieces.slice(tailStart(tailPieces));
-  if (head.length + tail.length >= text.length) return { text, elided: 0 };
-  const middle = text.slice(head.length, text.length - tail.length);
-  const elided = Math.max(0, total - tokenizer.count(head) - tokenizer.count(tail));
-  const separator = head === "" || head.endsWith("\n") ? "" : "\n";
-  return { text: `${head}${separator}${elisionMarker(elided, lineBreaks(middle))}\n${tail}`, elided };
+    const middle = text.slice(head.length, text.length - tail.length);
+    const elided = Math.max(0, total - headTokens - tailTokens);
+    const separator = head === "" || head.endsWith("\n") ? "" : "\n";
+    return { text: `${head}${separator}${elisionMarker(elided, lineBreaks(middle))}\n${tail}`, elided };
+  }
 }
 
 /**
@@ -123,7 +120,6 @@ export function* boundToolOutputSteps(
     }
     const result = cut(line.text, tokens, budget, tokenizer);
     bounded.push({ ...line, text: result.text });
-    if (result.elided === 0) continue;
     tally.toolResultsCut++;
     tally.toolTokensElided += result.elided;
   }

@@ -19,6 +19,22 @@ export interface ToolOutputBound {
   tally: ToolOutputTally;
 }
 
+/** `tokenizer` counting each distinct text once: bounding tool output counts the lines chunking counts again. */
+function countingOnce(tokenizer: Tokenizer): Tokenizer {
+  const counted = new Map<string, number>();
+  return {
+    count(text) {
+      let tokens = counted.get(text);
+      if (tokens === undefined) {
+        tokens = tokenizer.count(text);
+        counted.set(text, tokens);
+      }
+      return tokens;
+    },
+    split: (text, maxTokens) => tokenizer.split(text, maxTokens),
+  };
+}
+
 interface CostedLine {
   line: TranscriptLine;
   tokens: number;
@@ -48,12 +64,13 @@ export function* chunkTranscriptSteps(
 ): Steps<Chunk[]> {
   if (budget <= LINE_OVERHEAD_TOKENS) throw new RangeError(`chunk budget must exceed ${LINE_OVERHEAD_TOKENS} tokens`);
   const rendered = yield* renderTranscriptSteps(session);
+  const counting = countingOnce(tokenizer);
   const lines = toolOutput
-    ? yield* boundToolOutputSteps(rendered, tokenizer, toolOutput.tokens, toolOutput.tally)
+    ? yield* boundToolOutputSteps(rendered, counting, toolOutput.tokens, toolOutput.tally)
     : rendered;
   const costed: CostedLine[] = [];
   for (const line of lines) {
-    costed.push({ line, tokens: tokenizer.count(line.text) + LINE_OVERHEAD_TOKENS });
+    costed.push({ line, tokens: counting.count(line.text) + LINE_OVERHEAD_TOKENS });
     yield;
   }
   const chunks: Chunk[] = [];
