@@ -21,7 +21,7 @@ export function emptyToolOutputTally(): ToolOutputTally {
  * The text of a repeated tool result's line; `sameAs` names the event that holds the content, and the extraction
  * prompt shows that event's alias instead when it is in the same chunk.
  */
-export const SAME_OUTPUT_TEXT = "[same output as an earlier tool result]";
+const SAME_OUTPUT_TEXT = "[same output as an earlier tool result]";
 /** Results this short are read again rather than replaced by a back-reference that would cost as much. */
 const MIN_DEDUPLICATED_TOKENS = 16;
 
