@@ -1,5 +1,5 @@
 // `npx -y pnpm@10 docs:figures [--write]`: checks that every figures table in docs/performance.md marked
-// `<!-- figures: <bench JSON file> -->` … `<!-- /figures -->` is exactly what that committed JSON file gives
+// `<!-- figures: <bench JSON file> [name prefix] -->` … `<!-- /figures -->` is exactly what that committed JSON file gives
 // (exit 1 and the difference when not); --write regenerates the marked tables instead.
 import { join } from "node:path";
 import { syncDocFigures } from "./harness/doc-figures.js";

@@ -1,4 +1,5 @@
 import { writeFile } from "node:fs/promises";
+import { runCodingJob } from "./coding-job.js";
 import { DreamJob, runDreamJob } from "./dream-job.js";
 import { runFamilyJob } from "./family-job.js";
 import { runOfflineJob } from "./offline-job.js";
@@ -18,7 +19,9 @@ async function main(): Promise<void> {
       ? await runOfflineJob(parsed)
       : parsed.family
         ? await runFamilyJob(parsed)
-        : await runDreamJob(parsed);
+        : parsed.coding
+          ? await runCodingJob(parsed)
+          : await runDreamJob(parsed);
   await writeFile(out, JSON.stringify(result));
 }
 

@@ -8,6 +8,7 @@ import { EXTRACTOR_PROFILES, type NoiseProfile, PERFECT } from "../models/noise-
 import { FamilyName } from "../scenario/families/index.js";
 import { generateScenario } from "../scenario/generate.js";
 import type { Scenario } from "../scenario/ground-truth.js";
+import type { CodingResult } from "./coding-job.js";
 import type { OfflineResult } from "./offline-job.js";
 import { createBenchEngine, type DreamRun, type DreamRunOptions, runDream, seedStorage } from "./run-dream.js";
 import type { ServerLoadResult } from "./server-job.js";
@@ -48,6 +49,11 @@ export const DreamJob = z.object({
   quality: z.boolean().default(true),
   /** Replace the noisy profile's rates with these (for ablations). */
   noise: z.record(z.string(), z.number()).optional(),
+  /**
+   * Run the coding scenario (`bench/scenario/coding.ts`) instead of the generated scale scenario, once with the
+   * engine's default tool-result budget and once reading tool output in full; `memories` is not read.
+   */
+  coding: z.boolean().default(false),
   /** Dream with the offline rule-based model (no replay, no quality figures): time, event-loop delay, cancels. */
   offline: z.boolean().default(false),
   /** With `offline`: also cancel dreams half-way through several stages and measure how fast they stop. */
@@ -109,6 +115,7 @@ export interface DreamJobResult {
   family?: FamilyResult;
   offline?: OfflineResult;
   server?: ServerLoadResult;
+  coding?: CodingResult;
 }
 
 /** Tokens of every transcript line exactly as the engine reads them. */

@@ -1,4 +1,5 @@
 import { FamilyName } from "../scenario/families/index.js";
+import type { CodingResult } from "./coding-job.js";
 import type { DreamJob, DreamJobResult, RunSummary } from "./dream-job.js";
 import { type Figure, figure, growthExponent } from "./figures.js";
 
@@ -13,6 +14,8 @@ export interface BenchPlan {
   wall: DreamJob;
   /** Many short sessions (50 × 4k tokens): model calls per session, which packing sessions keeps low. */
   smallSessions: DreamJob;
+  /** Coding sessions, mostly tool output: model tokens per transcript token, and facts only a tool result states. */
+  coding: DreamJob;
   sweep: DreamJob | null;
   sessionsGrowth: DreamJob[];
   memoriesGrowth: DreamJob[];
@@ -70,6 +73,14 @@ export function benchPlan(quick: boolean): BenchPlan {
       tokensPerSession: 4_000,
       memories: 300,
       extractor: "perfect",
+    },
+    coding: {
+      label: "coding",
+      sessions: quick ? 3 : 10,
+      tokensPerSession: 24_000,
+      memories: 0,
+      extractor: "perfect",
+      coding: true,
     },
     sweep: quick
       ? null
@@ -163,6 +174,7 @@ export function planJobs(plan: BenchPlan): DreamJob[] {
     ...(plan.sweep ? [plan.sweep] : []),
     plan.wall,
     plan.smallSessions,
+    plan.coding,
     ...plan.ablation,
     ...plan.offline,
     ...plan.server,
@@ -297,6 +309,7 @@ export function figuresOf(plan: BenchPlan, results: Results): Figure[] {
         : undefined,
     }),
   );
+  figures.push(...codingFigures(plan.coding, results.get(plan.coding.label)));
   const sweep = plan.sweep ? results.get(plan.sweep.label) : undefined;
   for (const run of sweep?.runs ?? []) {
     figures.push(
@@ -462,6 +475,93 @@ export function figuresOf(plan: BenchPlan, results: Results): Figure[] {
   figures.push(...offlineFigures(plan.offline, results));
   figures.push(...serverFigures(plan.server, results));
   return figures;
+}
+
+/** A run's model tokens per transcript token, by task (`record_facts 0.61, …`). */
+function byTask(run: RunSummary | undefined, transcriptTokens: number): string {
+  return Object.entries(run?.usageByTask ?? {})
+    .map(([task, usage]) => {
+      const sum =
+        usage.input_tokens + usage.output_tokens + usage.cache_creation_input_tokens + usage.cache_read_input_tokens;
+      return `${task} ${(sum / transcriptTokens).toFixed(3)}`;
+    })
+    .join(", ");
+}
+
+/** Tokens per transcript token and recall of the coding scenario, with the default tool-result budget and without. */
+function codingFigures(job: DreamJob, result: DreamJobResult | undefined): Figure[] {
+  const [bounded, full] = result?.runs ?? [];
+  const [boundedRun, fullRun] = result?.coding?.runs ?? [];
+  const coding = result?.coding;
+  const share = coding
+    ? `${Math.round(coding.toolShare * 100)} % of tokens in tool results`
+    : "about 70 % of tokens in tool results";
+  const scenario = `coding sessions: ${job.sessions} sessions × ≥${Math.round(job.tokensPerSession / 1000)}k tokens, ${share} (files read again unchanged, long test and build logs, diffs), perfect replay, toolResultTokens ${boundedRun?.toolResultTokens.toLocaleString("en-US") ?? "default"}, seed ${job.seed ?? 1}`;
+  const perToken = (run: RunSummary | undefined) =>
+    run && result && result.transcriptTokens > 0 ? totalTokens(run) / result.transcriptTokens : null;
+  const elided = (run: CodingResult["runs"][number] | undefined) =>
+    run
+      ? `${run.toolResultsDeduplicated} repeated tool results read once, ${run.toolResultsCut} cut to head and tail, ${run.toolTokensElided.toLocaleString("en-US")} tool-output tokens left out`
+      : undefined;
+  const toolOnlyRecall = (run: CodingResult["runs"][number] | undefined) =>
+    run && coding && coding.toolOnlySubjects > 0 ? run.toolOnlyRecalled / coding.toolOnlySubjects : null;
+  return [
+    figure({
+      name: "coding.model_tokens_per_transcript_token",
+      value: perToken(bounded),
+      unit: "ratio",
+      scenario,
+      goal: { op: "<=", value: 0.5 },
+      note: result
+        ? `all model tokens (input, output, cache writes and reads) over ${result.transcriptTokens.toLocaleString("en-US")} transcript tokens; by task ${byTask(bounded, result.transcriptTokens)}; ${bounded?.totalCalls} calls; ${elided(boundedRun)}`
+        : undefined,
+    }),
+    figure({
+      name: "coding.model_tokens_per_transcript_token_full_tool_output",
+      value: perToken(full),
+      unit: "ratio",
+      scenario: `${scenario.replace(/toolResultTokens (?:[\d,]*\d|default)/, "toolResultTokens 0")}; the same sessions read in full`,
+      note: full ? `${full.totalCalls} calls` : undefined,
+    }),
+    figure({
+      name: "coding.current_fact_recall",
+      value: bounded?.quality?.currentFactRecall ?? null,
+      unit: "rate",
+      scenario,
+      extractor: "perfect",
+      goal: { op: "==", value: 1 },
+      note: bounded?.quality
+        ? `subjects whose current value is in the output; counts ${JSON.stringify(bounded.quality.counts)}; examples ${JSON.stringify(bounded.examples ?? {})}; the user's database, which the first test log also prints in its cut middle: ${boundedRun?.loggedRecalled} of ${coding?.loggedSubjects}`
+        : undefined,
+    }),
+    figure({
+      name: "coding.tool_only_recall",
+      value: toolOnlyRecall(boundedRun),
+      unit: "rate",
+      scenario,
+      extractor: "perfect",
+      goal: { op: "==", value: 1 },
+      note: coding
+        ? `facts only a tool result states (framework version in package.json, port in .env, timeout in config/app.yaml) whose value is in the output: ${boundedRun?.toolOnlyRecalled} of ${coding.toolOnlySubjects}; with tool output in full ${fullRun?.toolOnlyRecalled} of ${coding.toolOnlySubjects}`
+        : "facts only a tool result states whose value is in the output",
+    }),
+    ...(
+      [
+        ["duplicate_rate", bounded?.quality?.duplicateRate ?? null],
+        ["precision", bounded?.quality?.precision ?? null],
+        ["evidence_validity", bounded?.quality?.evidenceValidity ?? null],
+      ] as const
+    ).map(([name, value]) =>
+      figure({
+        name: `coding.${name}`,
+        value,
+        unit: "rate",
+        scenario,
+        extractor: "perfect",
+        goal: QUALITY_GOALS.perfect[name],
+      }),
+    ),
+  ];
 }
 
 /** Wall and CPU time of offline dreams by size, their growth, event-loop delay, and cancel latency. */

@@ -40,6 +40,8 @@ export interface DreamRunOptions {
   /** Engine concurrency (model calls in flight). Default: the engine's default. */
   concurrency?: number;
   chunkTokens?: number;
+  /** Most tokens of one tool result extraction reads (0: all). Default: the engine's. */
+  toolResultTokens?: number;
   tokenizer: Tokenizer;
   /** Seeds the noisy model. */
   seed?: number | string;
@@ -117,6 +119,7 @@ export function createBenchEngine(scenario: Scenario, storage: StorageAdapter, o
     tokenizer: options.tokenizer,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.chunkTokens === undefined ? {} : { chunkTokens: options.chunkTokens }),
+    ...(options.toolResultTokens === undefined ? {} : { toolResultTokens: options.toolResultTokens }),
   });
   return { nocturne, meter };
 }

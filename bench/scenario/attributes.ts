@@ -1,3 +1,4 @@
+import { CODING_ATTRIBUTES } from "./coding-vocabulary.js";
 import {
   FAMILY_PROJECT_ATTRIBUTES,
   RELATIONS,
@@ -17,6 +18,7 @@ export const ALL_ENTITY_ATTRIBUTES: readonly AttributeDef[] = [
   TEAM_MEMBERS,
   ...RELATIONS,
   SERVER_ADDRESS,
+  ...CODING_ATTRIBUTES,
 ];
 
 const BY_ID = new Map<string, AttributeDef>();

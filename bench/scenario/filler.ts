@@ -21,7 +21,8 @@ export function fillerSentence(random: Random): string {
   return sentence(random);
 }
 
-function codeLine(random: Random): string {
+/** One line of made-up TypeScript, indented as in a function body. */
+export function codeLine(random: Random): string {
   const a = random.pick(FILLER.codeWords);
   const b = random.pick(FILLER.codeWords);
   const c = random.pick(FILLER.codeWords);
@@ -37,7 +38,8 @@ function codeLine(random: Random): string {
   }
 }
 
-function logLine(random: Random): string {
+/** One made-up `[info]` log line. */
+export function logLine(random: Random): string {
   return `[info] ${random.pick(FILLER.logWords)} ${random.pick(FILLER.pathWords)}/${random.pick(FILLER.pathWords)}.ts in ${random.int(1, 900)} ms`;
 }
 

@@ -2,7 +2,7 @@ import type { Cardinality, FactKind, Session } from "@nocturne/core";
 
 /** Where a ground-truth statement appears: an event of a session, or a line of an input memory. */
 export type SourceRef =
-  | { type: "event"; sessionId: string; eventId: string; role: "user" | "agent" }
+  | { type: "event"; sessionId: string; eventId: string; role: "user" | "agent" | "tool" }
   | { type: "memory"; path: string };
 
 interface ItemBase {

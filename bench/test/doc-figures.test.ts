@@ -18,5 +18,6 @@ describe("figures quoted in docs/performance.md", () => {
       });
     expect(renderBlock("x.json", json(1))).not.toBe(renderBlock("x.json", json(2)));
     expect(renderBlock("x.json", json(1))).toContain("| `f` | 1.00 ms |");
+    expect(renderBlock("x.json", json(1), "coding.")).not.toContain("`f`");
   });
 });

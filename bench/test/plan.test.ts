@@ -30,6 +30,11 @@ describe("the bench plan", () => {
       expect(goal("chained_vs_single_agreement", "perfect")).toEqual({ op: "==", value: 1 });
       expect(labels).toContain("small-sessions");
       expect(figures.find((entry) => entry.name === "model_calls_per_session")?.goal).toEqual({ op: "<=", value: 1.2 });
+      expect(labels).toContain("coding");
+      expect(goal("coding.tool_only_recall", "perfect")).toEqual({ op: "==", value: 1 });
+      const codingTokens = figures.find((entry) => entry.name === "coding.model_tokens_per_transcript_token");
+      expect(codingTokens?.goal).toEqual({ op: "<=", value: 0.5 });
+      expect(codingTokens?.scenario).toContain("coding");
     });
 
     it(`runs offline dreams of three sizes in the ${quick ? "quick" : "full"} run, cancels in the largest`, () => {

@@ -1,5 +1,7 @@
+import { NocturneError } from "./errors.js";
 import type { ConsolidationModel } from "./ports/consolidation-model.js";
 import type { LanguageModel } from "./ports/language-model.js";
+import { MIN_TOOL_RESULT_TOKENS, ToolResultTokens } from "./schemas/dream.js";
 
 /**
  * Every default of a dream, in one place, read wherever a dream runs (in process or on BullMQ workers), so the same
@@ -12,6 +14,11 @@ export const DREAM_DEFAULTS = {
   chunkTokens: 12_000,
   /** The chunk budget with an OpenAI-compatible server, which usually runs a local model with a small context. */
   localChunkTokens: 6_000,
+  /**
+   * Most tokens of one tool result the model reads; a longer one keeps its first and last 500 (docs/performance.md
+   * says why this size). 0 reads tool output in full.
+   */
+  toolResultTokens: 1_000,
   /** Deadline of one consolidation call (a language model's output retries included), in milliseconds. */
   callTimeoutMs: 10 * 60_000,
   /** Runtime budget of a dream, counted from creation, in milliseconds (6 hours). */
@@ -29,4 +36,20 @@ export function defaultChunkTokens(model: ConsolidationModel | LanguageModel | u
   return model !== undefined && "provider" in model && model.provider === "openai-compatible"
     ? DREAM_DEFAULTS.localChunkTokens
     : DREAM_DEFAULTS.chunkTokens;
+}
+
+/**
+ * The tool-result budget of a dream: `toolResultTokens` when given (checked against {@link ToolResultTokens}, else
+ * `invalid_input`), or `DREAM_DEFAULTS.toolResultTokens`.
+ */
+export function toolResultTokensOf(value: number | undefined): number {
+  if (value === undefined) return DREAM_DEFAULTS.toolResultTokens;
+  if (!ToolResultTokens.safeParse(value).success) {
+    throw new NocturneError(
+      "invalid_input",
+      `toolResultTokens must be 0 (read tool output in full) or a whole number of tokens of at least ${MIN_TOOL_RESULT_TOKENS}, not ${value}.`,
+      { details: { toolResultTokens: value } },
+    );
+  }
+  return value;
 }

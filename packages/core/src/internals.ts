@@ -3,7 +3,7 @@
 // entry, `@nocturne/core`.
 
 // — lifecycle: the dreams API over a runner port, and the helpers runners share
-export { defaultChunkTokens } from "./defaults.js";
+export { defaultChunkTokens, toolResultTokensOf } from "./defaults.js";
 export { dreamErrorOf } from "./engine/dream-error.js";
 export { dreamNotCancelable, dreamNotFound } from "./engine/dream-lifecycle-errors.js";
 export type { DreamPlan, DreamRunner } from "./engine/dream-runner.js";

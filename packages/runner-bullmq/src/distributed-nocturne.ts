@@ -6,6 +6,7 @@ import {
   NocturneError,
   OFFLINE_MODEL_ID,
   type StorageAdapter,
+  type ToolResultTokens,
   toNocturneError,
 } from "@nocturne/core";
 import {
@@ -14,6 +15,7 @@ import {
   dreamDeadline,
   dreamNotCancelable,
   initialReportInputs,
+  toolResultTokensOf,
 } from "@nocturne/core/internals";
 import { Queue } from "bullmq";
 import { DreamEvents } from "./dream-events.js";
@@ -36,6 +38,8 @@ export interface DistributedNocturneOptions extends RunnerConnectionOptions {
   modelId?: string;
   /** Token budget of one transcript chunk. Default: the workers' model's, as in-process (`defaultChunkTokens`). */
   chunkTokens?: number;
+  /** Most tokens of one tool result extraction reads, as in-process (`NocturneOptions.toolResultTokens`). */
+  toolResultTokens?: ToolResultTokens;
   limits?: DreamLimits;
   /** Attempts of a dream job whose worker throws unexpectedly (a dead worker does not count). Default 3. */
   dreamAttempts?: number;
@@ -56,6 +60,7 @@ export interface DistributedNocturne {
  * so any process can follow any dream.
  */
 export function createDistributedNocturne(options: DistributedNocturneOptions): DistributedNocturne {
+  const toolResultTokens = toolResultTokensOf(options.toolResultTokens);
   const connection = resolveConnection(options);
   const { prefix } = connection;
   const { storage } = options;
@@ -95,6 +100,7 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
             request,
             fingerprint: fingerprintOf(read),
             ...(options.chunkTokens === undefined ? {} : { chunkTokens: options.chunkTokens }),
+            toolResultTokens,
             limits: options.limits ?? {},
             force: createOptions.force === true,
             budget: { timeoutMs, deadline: dreamDeadline(dream, timeoutMs) },

@@ -1,5 +1,6 @@
 import { setMaxListeners } from "node:events";
 import {
+  DREAM_DEFAULTS,
   type Dream,
   type DreamEventBody,
   type DreamLimits,
@@ -38,6 +39,8 @@ export interface DreamJobData {
   fingerprint: InputFingerprint;
   /** Token budget of one transcript chunk; absent: the worker's {@link DreamJobDeps.defaultChunkTokens}. */
   chunkTokens?: number;
+  /** Most tokens of one tool result extraction reads (0: all); absent on jobs queued before it existed: the default. */
+  toolResultTokens?: number;
   limits: DreamLimits;
   /** Extract sessions the input store already folded in, too (`create(…, { force: true })`). */
   force: boolean;
@@ -161,6 +164,7 @@ async function replay(
         settings: {
           concurrency: Number.MAX_SAFE_INTEGER,
           chunkTokens: data.chunkTokens ?? deps.defaultChunkTokens,
+          toolResultTokens: data.toolResultTokens ?? DREAM_DEFAULTS.toolResultTokens,
           retry: { retries: 0 },
         },
         instructions: dream.instructions,

@@ -151,4 +151,49 @@ describe("a dream on BullMQ (worker and client in one process)", () => {
     expect(remoteReport?.stats.chunks).toBe(localReport?.stats.chunks);
     await engine.close();
   });
+
+  it("bounds tool output on the workers with the client's toolResultTokens, as the in-process engine does", async () => {
+    const log = Array.from({ length: 300 }, (_, i) => `ok ${i} - test/case-${i}.test.ts passed in ${i % 40} ms`);
+    const at = (minute: number) => new Date(Date.UTC(2026, 2, 2, 9, minute)).toISOString();
+    const run = (id: string, minute: number) => [
+      { id: `${id}_use`, type: "agent.tool_use", processed_at: at(minute), name: "bash", input: { command: "test" } },
+      {
+        id: `${id}_result`,
+        type: "agent.tool_result",
+        processed_at: at(minute),
+        tool_use_id: `${id}_use`,
+        content: [{ type: "text", text: log.join("\n") }],
+      },
+    ];
+    await storage.putSession({
+      id: "sesn_tool_output",
+      title: null,
+      created_at: at(0),
+      metadata: {},
+      events: [...run("first", 1), ...run("again", 2)],
+    } as never);
+    const store = await storage.createMemoryStore({ name: "tool output" });
+    const inputs = [
+      { type: "memory_store" as const, memory_store_id: store.id },
+      { type: "sessions" as const, session_ids: ["sesn_tool_output"] },
+    ];
+    const bounded = createDistributedNocturne({ storage, connection: REDIS_URL, prefix, toolResultTokens: 200 });
+    const engine = createNocturne({ storage, model: createRuleModel(), tokenizer, toolResultTokens: 200 });
+    try {
+      const local = await engine.dreams.wait((await engine.dreams.create({ inputs })).id);
+      const remote = await bounded.dreams.wait((await bounded.dreams.create({ inputs })).id);
+      const [localReport, remoteReport] = [
+        await engine.dreams.report(local.id),
+        await bounded.dreams.report(remote.id),
+      ];
+      expect(localReport?.stats).toMatchObject({ toolResultsDeduplicated: 1, toolResultsCut: 1 });
+      expect(remoteReport?.stats).toEqual(localReport?.stats);
+      expect(() => createDistributedNocturne({ storage, connection: REDIS_URL, prefix, toolResultTokens: 5 })).toThrow(
+        /toolResultTokens must be 0/,
+      );
+    } finally {
+      await bounded.close();
+      await engine.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
-import { DREAM_DEFAULTS, defaultChunkTokens } from "../defaults.js";
+import { DREAM_DEFAULTS, defaultChunkTokens, toolResultTokensOf } from "../defaults.js";
 import { NocturneError, toNocturneError } from "../errors.js";
 import { guardModel } from "../model/guard-model.js";
 import {
@@ -89,6 +89,7 @@ function processAlive(pid: number): boolean {
  */
 export function createNocturne(options: NocturneOptions): Nocturne {
   const { storage } = options;
+  const toolResultTokens = toolResultTokensOf(options.toolResultTokens);
   const { model, notice: modelNotice } = resolveModel(options.model);
   const getTokenizer = () => options.tokenizer ?? sharedTokenizer();
   const live = new Map<string, LiveDream>();
@@ -200,6 +201,7 @@ export function createNocturne(options: NocturneOptions): Nocturne {
           settings: {
             concurrency: options.concurrency ?? DREAM_DEFAULTS.concurrency,
             chunkTokens: options.chunkTokens ?? defaultChunkTokens(options.model),
+            toolResultTokens,
             retry: { ...options.retry, onGiveUp: giveUp },
           },
           instructions: dream.instructions,

@@ -4,7 +4,7 @@ import type { LanguageModel } from "../ports/language-model.js";
 import type { ListArchivableOptions, StorageAdapter } from "../ports/storage-adapter.js";
 import type { Tokenizer } from "../ports/tokenizer.js";
 import type { Page } from "../schemas/common.js";
-import type { CreateDreamInput, Dream } from "../schemas/dream.js";
+import type { CreateDreamInput, Dream, ToolResultTokens } from "../schemas/dream.js";
 import type { DreamEvent } from "../schemas/dream-event.js";
 import type { ConsolidationReport } from "../schemas/report.js";
 import type { RetryOptions } from "../util/retry.js";
@@ -34,6 +34,12 @@ export interface NocturneOptions {
    * context window is usually small.
    */
   chunkTokens?: number;
+  /**
+   * Most tokens of one tool result that extraction reads: a longer result keeps its head and tail around a marker
+   * saying how much was left out, and a result repeating an earlier one of its session (the same file read again) is
+   * read once; the report counts both. 0 reads tool output in full. Default 1,000 (see docs/performance.md).
+   */
+  toolResultTokens?: ToolResultTokens;
   /** Retry policy for model calls. */
   retry?: RetryOptions;
   /**

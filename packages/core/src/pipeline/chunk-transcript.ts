@@ -2,6 +2,7 @@ import type { Tokenizer } from "../ports/tokenizer.js";
 import type { Chunk, TranscriptLine } from "../schemas/facts.js";
 import type { Session } from "../schemas/session.js";
 import { finish, type Steps } from "../util/pacer.js";
+import { boundToolOutputSteps, type ToolOutputTally } from "./bound-tool-output.js";
 import { renderTranscriptSteps, unsplittableRanges } from "./render-transcript.js";
 
 /**
@@ -9,6 +10,30 @@ import { renderTranscriptSteps, unsplittableRanges } from "./render-transcript.j
  * about 5 (a date line or block header now and then, more), so this leaves a margin.
  */
 export const LINE_OVERHEAD_TOKENS = 12;
+
+/** How a session's tool output is bounded before chunking (see `bound-tool-output.ts`); absent: read in full. */
+export interface ToolOutputBound {
+  /** Most tokens of one tool result; 0 reads tool output in full. */
+  tokens: number;
+  /** Counts what was left out. */
+  tally: ToolOutputTally;
+}
+
+/** `tokenizer` counting each distinct text once: bounding tool output counts the lines chunking counts again. */
+function countingOnce(tokenizer: Tokenizer): Tokenizer {
+  const counted = new Map<string, number>();
+  return {
+    count(text) {
+      let tokens = counted.get(text);
+      if (tokens === undefined) {
+        tokens = tokenizer.count(text);
+        counted.set(text, tokens);
+      }
+      return tokens;
+    },
+    split: (text, maxTokens) => tokenizer.split(text, maxTokens),
+  };
+}
 
 interface CostedLine {
   line: TranscriptLine;
@@ -18,19 +43,34 @@ interface CostedLine {
 /**
  * Splits a session's transcript into chunks of at most `budget` tokens, on event boundaries. A tool call stays in
  * the same chunk as its result when they fit together; an event larger than the budget is split into parts on its
- * own. Every line keeps its event id; nothing is dropped.
+ * own. Every line keeps its event id; with `toolOutput`, repeated and long tool results are bounded first, else
+ * nothing is dropped.
  */
-export function chunkTranscript(session: Session, tokenizer: Tokenizer, budget: number): Chunk[] {
-  return finish(chunkTranscriptSteps(session, tokenizer, budget));
+export function chunkTranscript(
+  session: Session,
+  tokenizer: Tokenizer,
+  budget: number,
+  toolOutput?: ToolOutputBound,
+): Chunk[] {
+  return finish(chunkTranscriptSteps(session, tokenizer, budget, toolOutput));
 }
 
 /** {@link chunkTranscript} as steps (one per line counted), for a pacer to run. */
-export function* chunkTranscriptSteps(session: Session, tokenizer: Tokenizer, budget: number): Steps<Chunk[]> {
+export function* chunkTranscriptSteps(
+  session: Session,
+  tokenizer: Tokenizer,
+  budget: number,
+  toolOutput?: ToolOutputBound,
+): Steps<Chunk[]> {
   if (budget <= LINE_OVERHEAD_TOKENS) throw new RangeError(`chunk budget must exceed ${LINE_OVERHEAD_TOKENS} tokens`);
-  const lines = yield* renderTranscriptSteps(session);
+  const rendered = yield* renderTranscriptSteps(session);
+  const counting = countingOnce(tokenizer);
+  const lines = toolOutput
+    ? yield* boundToolOutputSteps(rendered, counting, toolOutput.tokens, toolOutput.tally)
+    : rendered;
   const costed: CostedLine[] = [];
   for (const line of lines) {
-    costed.push({ line, tokens: tokenizer.count(line.text) + LINE_OVERHEAD_TOKENS });
+    costed.push({ line, tokens: counting.count(line.text) + LINE_OVERHEAD_TOKENS });
     yield;
   }
   const chunks: Chunk[] = [];

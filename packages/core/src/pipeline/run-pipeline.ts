@@ -18,6 +18,7 @@ import { type RetryOptions, withRetry } from "../util/retry.js";
 import { sortSteps } from "../util/sort-steps.js";
 import { normalizeText } from "../util/text.js";
 import { atomizeFactsSteps } from "./atomize-facts.js";
+import { emptyToolOutputTally } from "./bound-tool-output.js";
 import type { ReportInputs } from "./build-report.js";
 import { carryUnreadLines } from "./carry-unread-lines.js";
 import { checkEvidence, type EvidenceIndex, indexChunk, indexMemories } from "./check-evidence.js";
@@ -41,6 +42,8 @@ export type Redactor = (text: string) => { text: string; redactions: number };
 export interface PipelineSettings {
   concurrency: number;
   chunkTokens: number;
+  /** Most tokens of one tool result extraction reads; 0: all of it (see `bound-tool-output.ts`). */
+  toolResultTokens: number;
   retry: RetryOptions;
 }
 
@@ -136,10 +139,12 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   const skipped = skippedNotice(snapshot);
   if (skipped) context.emit({ type: "notice", message: skipped });
   const bySession: Chunk[][] = [];
+  const toolOutput = { tokens: settings.toolResultTokens, tally: emptyToolOutputTally() };
   for (const session of snapshot.sessions) {
     if (snapshot.incremental?.skip.has(session.id)) continue;
-    bySession.push(await pacer.run(chunkTranscriptSteps(session, context.tokenizer, settings.chunkTokens)));
+    bySession.push(await pacer.run(chunkTranscriptSteps(session, context.tokenizer, settings.chunkTokens, toolOutput)));
   }
+  Object.assign(state.stats, toolOutput.tally);
   const chunks = packSessions(bySession, settings.chunkTokens);
   for (const chunk of chunks) {
     for (const line of chunk.lines) {

@@ -18,6 +18,7 @@ import {
   sessionNamer,
   supersededRows,
   timeSourceNote,
+  toolOutputNote,
 } from "./report-view.js";
 
 /** Blocks every fetch the page could make: the report is one self-contained file. */
@@ -152,7 +153,7 @@ ${report.sessions
 <div class="card"><div class="num">${h(formatCount(usage.cache_read_input_tokens))}</div><div class="label">cache reads</div></div>
 <div class="card"><div class="num">${h(formatCount(usage.cache_creation_input_tokens))}</div><div class="label">cache writes</div></div>
 <div class="card"><div class="num">${options.cost ? h(formatUsd(options.cost.usd)) : "—"}</div><div class="label">${options.cost?.note ? h(options.cost.note) : "estimated cost"}</div></div>
-</div><p class="muted">${report.stats.chunks} chunks · ${report.stats.candidateFacts} candidate facts · ${report.stats.clusters} clusters · ${report.stats.judgeCalls} judge calls${report.stats.redactions > 0 ? ` · ${report.stats.redactions} secrets redacted` : ""}</p></section>`);
+</div><p class="muted">${report.stats.chunks} chunks · ${report.stats.candidateFacts} candidate facts · ${report.stats.clusters} clusters · ${report.stats.judgeCalls} judge calls${report.stats.redactions > 0 ? ` · ${report.stats.redactions} secrets redacted` : ""}${toolOutputNote(report.stats) === null ? "" : ` · ${h(toolOutputNote(report.stats) ?? "")}`}</p></section>`);
 
   if (report.notices.length > 0) {
     parts.push(

@@ -16,6 +16,7 @@ import {
   sessionNamer,
   supersededRows,
   timeSourceNote,
+  toolOutputNote,
 } from "./report-view.js";
 
 const FATE_LABEL = { kept: "kept", merged: "merged", superseded: "superseded", dropped: "dropped" } as const;
@@ -150,7 +151,8 @@ export function renderReportMarkdown(report: ConsolidationReport, options: Repor
     `Input ${formatCount(usage.input_tokens)} tokens · output ${formatCount(usage.output_tokens)} · ` +
       `cache writes ${formatCount(usage.cache_creation_input_tokens)} · cache reads ${formatCount(usage.cache_read_input_tokens)} · ` +
       `${report.stats.chunks} chunks, ${report.stats.candidateFacts} candidate facts, ${report.stats.judgeCalls} judge calls` +
-      (report.stats.redactions > 0 ? `, ${report.stats.redactions} secrets redacted` : ""),
+      (report.stats.redactions > 0 ? `, ${report.stats.redactions} secrets redacted` : "") +
+      (toolOutputNote(report.stats) === null ? "" : `; ${toolOutputNote(report.stats)}`),
   );
   if (options.cost) {
     out.push(

@@ -146,6 +146,17 @@ export function formatCount(value: number): string {
   return value.toLocaleString("en-US");
 }
 
+/**
+ * What bounding tool output left out of extraction (`toolResultTokens`), in one phrase; null when nothing was (or
+ * the report predates the counters).
+ */
+export function toolOutputNote(stats: ConsolidationReport["stats"]): string | null {
+  const deduplicated = stats.toolResultsDeduplicated ?? 0;
+  const cut = stats.toolResultsCut ?? 0;
+  if (deduplicated === 0 && cut === 0) return null;
+  return `${formatCount(deduplicated)} repeated tool results read once, ${formatCount(cut)} long ones cut to head and tail (${formatCount(stats.toolTokensElided ?? 0)} tool-output tokens left out)`;
+}
+
 /** A cost in US dollars, with more digits for small amounts. */
 export function formatUsd(usd: number): string {
   return usd < 0.01 && usd > 0 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;

@@ -21,6 +21,17 @@ export function isTerminalStatus(status: DreamStatus): boolean {
  */
 export const DreamTimeoutMs = z.number().int().min(1).max(2_147_483_647);
 
+/** The smallest tool-result budget other than 0: below it the elision marker would cost as much as it saves. */
+export const MIN_TOOL_RESULT_TOKENS = 100;
+
+/**
+ * Most tokens of one tool result a dream's extraction reads (`createNocturne({ toolResultTokens })`): 0 reads tool
+ * output in full; otherwise a longer result keeps its head and tail around an elision marker, and a repeated one is
+ * read once (see `pipeline/bound-tool-output.ts`).
+ */
+export const ToolResultTokens = z.union([z.literal(0), z.number().int().min(MIN_TOOL_RESULT_TOKENS)]);
+export type ToolResultTokens = z.infer<typeof ToolResultTokens>;
+
 /** The memory store a dream reads. */
 export const DreamMemoryStoreInput = z.object({ type: z.literal("memory_store"), memory_store_id: z.string().min(1) });
 /** The sessions a dream reads. */

@@ -42,6 +42,11 @@ export const TranscriptLine = z.object({
   at: Timestamp,
   /** For an event split across chunks: which part this is (0-based). */
   part: z.number().int().nonnegative().optional(),
+  /**
+   * For a tool result whose content repeats an earlier one of the session: the event id of that earlier result,
+   * which holds the content; `text` is then a one-line back-reference (see `bound-tool-output.ts`).
+   */
+  sameAs: z.string().optional(),
 });
 export type TranscriptLine = z.infer<typeof TranscriptLine>;
 

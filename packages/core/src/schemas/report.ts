@@ -131,6 +131,15 @@ export const ConsolidationReport = z.object({
     redactions: z.number().int(),
     /** Lines of input memories the model read no fact from, carried over unchanged (absent in older reports). */
     carriedLines: z.number().int().optional(),
+    /**
+     * Tool results extraction read as a back-reference to an earlier result of their session with the same content
+     * (absent in older reports).
+     */
+    toolResultsDeduplicated: z.number().int().optional(),
+    /** Tool results over the dream's `toolResultTokens` budget, read as their head and tail (absent in older reports). */
+    toolResultsCut: z.number().int().optional(),
+    /** Tool-output tokens extraction did not read because of either (absent in older reports). */
+    toolTokensElided: z.number().int().optional(),
   }),
   usage: Usage,
   error: DreamError.nullable(),

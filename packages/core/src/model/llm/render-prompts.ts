@@ -47,11 +47,23 @@ function dateOf(at: string): string {
 }
 
 /**
+ * A repeated tool result's back-reference: the alias of the event holding its content when that event is in the
+ * chunk (it always comes first), else a note that an earlier chunk of the session held it.
+ */
+function sameAs(line: Chunk["lines"][number], aliases: ReadonlyMap<string, string>): string {
+  const alias = aliases.get(`${line.sessionId}\u0000${line.sameAs}`);
+  return alias === undefined
+    ? "[same output as a tool result in an earlier chunk of this session]"
+    : `[same output as ${alias}]`;
+}
+
+/**
  * The user message of an extraction over one transcript chunk: one `<transcript>` block per session it holds (a
  * packed chunk holds several small sessions, see `pack-sessions.ts`). Compact, since extraction reads every
  * transcript token: each event is one line `e12 user: text`, its alias numbered in chunk order (an event split
  * across chunks says which `part` it is); each block names the time of its first event once, and a line `@ date`
- * precedes an event whose calendar date differs from the one before. The model cites aliases;
+ * precedes an event whose calendar date differs from the one before; a repeated tool result shows the alias of the
+ * result holding its content (see `bound-tool-output.ts`). The model cites aliases;
  * {@link TranscriptPrompt.events} maps them back.
  */
 export function renderTranscriptPrompt(chunk: Chunk): TranscriptPrompt {
@@ -82,7 +94,9 @@ export function renderTranscriptPrompt(chunk: Chunk): TranscriptPrompt {
     }
     lineAliases.push(alias);
     const part = line.part === undefined ? "" : ` part ${line.part + 1}`;
-    blocks.push(`${alias} ${line.role}${part}: ${eventText(line.text)}`);
+    blocks.push(
+      `${alias} ${line.role}${part}: ${line.sameAs === undefined ? eventText(line.text) : sameAs(line, aliases)}`,
+    );
   }
   if (session === undefined) {
     blocks.push(`<transcript session_id=${attribute(chunk.sessionId)} chunk=${attribute(chunk.key)}>`);
