@@ -39,7 +39,7 @@ function lineBreaks(text: string): number {
 
 /**
  * Where a head is cut: after its last line break, else its last whitespace, when that keeps at least half of it. A
- * cut never splits a word, so a secret the redactor (which runs after chunking) must recognize stays whole or goes.
+ * cut never splits a word (secrets are redacted before any cut; see `chunkTranscriptSteps`).
  */
 function headEnd(head: string): number {
   const line = head.lastIndexOf("\n");

@@ -11,6 +11,12 @@ import { renderTranscriptSteps, unsplittableRanges } from "./render-transcript.j
  */
 export const LINE_OVERHEAD_TOKENS = 12;
 
+/**
+ * Removes secrets from one rendered line, before any cut or split: half a secret no longer looks like one. Returns
+ * the clean text; the caller counts what it removed.
+ */
+export type LineRedactor = (text: string) => string;
+
 /** How a session's tool output is bounded before chunking (see `bound-tool-output.ts`); absent: read in full. */
 export interface ToolOutputBound {
   /** Most tokens of one tool result; 0 reads tool output in full. */
@@ -43,16 +49,17 @@ interface CostedLine {
 /**
  * Splits a session's transcript into chunks of at most `budget` tokens, on event boundaries. A tool call stays in
  * the same chunk as its result when they fit together; an event larger than the budget is split into parts on its
- * own. Every line keeps its event id; with `toolOutput`, repeated and long tool results are bounded first, else
- * nothing is dropped.
+ * own. Every line keeps its event id; with `redact`, secrets are removed from each line before anything is cut or
+ * split; with `toolOutput`, repeated and long tool results are bounded next, else nothing is dropped.
  */
 export function chunkTranscript(
   session: Session,
   tokenizer: Tokenizer,
   budget: number,
   toolOutput?: ToolOutputBound,
+  redact?: LineRedactor,
 ): Chunk[] {
-  return finish(chunkTranscriptSteps(session, tokenizer, budget, toolOutput));
+  return finish(chunkTranscriptSteps(session, tokenizer, budget, toolOutput, redact));
 }
 
 /** {@link chunkTranscript} as steps (one per line counted), for a pacer to run. */
@@ -61,9 +68,16 @@ export function* chunkTranscriptSteps(
   tokenizer: Tokenizer,
   budget: number,
   toolOutput?: ToolOutputBound,
+  redact?: LineRedactor,
 ): Steps<Chunk[]> {
   if (budget <= LINE_OVERHEAD_TOKENS) throw new RangeError(`chunk budget must exceed ${LINE_OVERHEAD_TOKENS} tokens`);
   const rendered = yield* renderTranscriptSteps(session);
+  if (redact) {
+    for (const line of rendered) {
+      line.text = redact(line.text);
+      yield;
+    }
+  }
   const counting = countingOnce(tokenizer);
   const lines = toolOutput
     ? yield* boundToolOutputSteps(rendered, counting, toolOutput.tokens, toolOutput.tally)

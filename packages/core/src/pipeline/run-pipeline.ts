@@ -140,20 +140,19 @@ export async function runPipeline(context: PipelineContext, state: ReportInputs)
   if (skipped) context.emit({ type: "notice", message: skipped });
   const bySession: Chunk[][] = [];
   const toolOutput = { tokens: settings.toolResultTokens, tally: emptyToolOutputTally() };
+  const redactLine = (text: string) => {
+    const clean = context.redact(text);
+    state.stats.redactions += clean.redactions;
+    return clean.text;
+  };
   for (const session of snapshot.sessions) {
     if (snapshot.incremental?.skip.has(session.id)) continue;
-    bySession.push(await pacer.run(chunkTranscriptSteps(session, context.tokenizer, settings.chunkTokens, toolOutput)));
+    bySession.push(
+      await pacer.run(chunkTranscriptSteps(session, context.tokenizer, settings.chunkTokens, toolOutput, redactLine)),
+    );
   }
   Object.assign(state.stats, toolOutput.tally);
   const chunks = packSessions(bySession, settings.chunkTokens);
-  for (const chunk of chunks) {
-    for (const line of chunk.lines) {
-      const clean = context.redact(line.text);
-      line.text = clean.text;
-      state.stats.redactions += clean.redactions;
-      await pacer.pace();
-    }
-  }
   state.redactedMemories ??= new Map();
   for (const memory of snapshot.memories) {
     const clean = context.redact(memory.content);
