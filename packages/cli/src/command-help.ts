@@ -28,10 +28,12 @@ Persistent storage:
 
 ${DREAM_SETTINGS}
 `,
-  adopt: `nocturne adopt — replace a memory folder with a completed dream's output (the old one is kept as a backup)
+  adopt: `nocturne adopt — write a completed dream's output into a memory folder, every change a memory version
 
   nocturne adopt --from <dream-out-dir> --memory <dir> [--yes] [--json]
   nocturne adopt --storage <dir|sqlite:file> --dream <dream_id> --memory <dir> [--yes] [--json]
+  nocturne adopt --undo <dream_id> --memory <dir> [--yes] [--json]
+  --undo <dream_id>           restore, from the memory versions, what adopting that dream changed
   --yes                       do not ask (needed when stdin is not a terminal)
   --json                      print the result as JSON
 `,
