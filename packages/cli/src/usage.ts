@@ -26,6 +26,8 @@ Serve the hosted Dreams and Memory Stores API over HTTP (docs/server.md):
   nocturne serve [--storage <s>] [--host <h>] [--port <n>] [--model ...] [--dream-timeout <duration>] [--tenancy <f>]
   nocturne serve keys create --workspace <name> [--read-only] [--storage <s> | --tenancy <f>] [--json]
   nocturne serve keys list | keys revoke <key_id> [--storage <s> | --tenancy <f>] [--json]
+  nocturne serve --queue <redis-url> --storage <postgres-url> ...   dreams run by:
+  nocturne worker --queue <redis-url> --storage <postgres-url> [--model ...] [--concurrency <n>]
 
 Models: offline (default: rules, no network, no API key), claude-<model> or anthropic:<model> (ANTHROPIC_API_KEY),
 ollama:<model>, lmstudio:<model>, vllm:<model>, openai:<model>@<base URL>.
