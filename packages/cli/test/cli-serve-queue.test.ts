@@ -67,7 +67,27 @@ function transcript(text: string): string {
   });
 }
 
+/** NODE_OPTIONS that make a process print `loaded <url>` on stderr for every module it resolves from BullMQ. */
+const TRACE_BULLMQ = (() => {
+  const hook =
+    'export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes("bullmq")) process.stderr.write(`loaded ${r.url}\\n`); return r; }';
+  const register = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+  return `--import=data:text/javascript,${encodeURIComponent(register)}`;
+})();
+
 describe("nocturne serve --queue with nocturne worker", { timeout: 120_000 }, () => {
+  it("loads the BullMQ runner only when --queue is given", async () => {
+    const traced = (args: string[]) => spawnCli(args, undefined, { NODE_OPTIONS: TRACE_BULLMQ }).done;
+    for (const args of [["--help"], ["serve", "--help"], ["worker", "--help"], ["serve", "--port", "x"]]) {
+      const result = await traced(args);
+      expect(result.stderr, args.join(" ")).not.toContain("loaded ");
+    }
+    // The positive control: a worker whose storage cannot be reached has loaded the runner before it fails.
+    const worker = await traced(["worker", "--queue", queue, "--storage", "postgres://postgres@127.0.0.1:1/none"]);
+    expect(worker.code).not.toBe(0);
+    expect(worker.stderr).toMatch(/loaded \S*runner-bullmq/);
+  });
+
   it("refuses storage workers cannot share, and a queue that is not a Redis URL (exit 2)", async () => {
     for (const command of ["serve", "worker"]) {
       const sqlite = await cli([command, "--queue", queue, "--storage", "sqlite:./never.db"]);
