@@ -70,7 +70,7 @@ function transcript(text: string): string {
 /** NODE_OPTIONS that make a process print `loaded <url>` on stderr for every module it resolves from BullMQ. */
 const TRACE_BULLMQ = (() => {
   const hook =
-    'export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes("bullmq")) process.stderr.write(`loaded ${r.url}\\n`); return r; }';
+    'export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.includes("bullmq")) process.stderr.write("loaded " + r.url + "\\n"); return r; }';
   const register = `import { register } from "node:module"; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
   return `--import=data:text/javascript,${encodeURIComponent(register)}`;
 })();
