@@ -184,7 +184,7 @@ interface ApplyRequest {
   undo?: string;
 }
 
-/** Shows the plan, asks, claims the folder and writes the plan, printing each change as it is made. */
+/** Shows the plan, asks (unless `--yes`), and writes it, printing each change as it is made. */
 async function applyPlan(request: ApplyRequest): Promise<number> {
   const { adapter, storeId, memory, plan, actor, io, options } = request;
   // What the dream did not take in as memories is shown before anything changes: carried over, or left out.
