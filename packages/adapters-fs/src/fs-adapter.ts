@@ -78,7 +78,8 @@ export interface MountFolderOptions {
   metadata?: Metadata;
   /**
    * Default true: nothing is ever written into the folder (no metadata, no lock), and writes are refused with
-   * `storage_permission_denied`. With false, the store is writable and keeps its metadata in `<folder>/.nocturne/`.
+   * `storage_permission_denied`. With false, the store is writable and keeps its metadata in `<folder>/.nocturne/`,
+   * its id included, so mounting the folder again (from any root) gives the same store with its versions.
    */
   readOnly?: boolean;
 }
@@ -199,6 +200,8 @@ export class FsAdapter implements StorageAdapter {
         const identity = await this.readIdentity(dir);
         const taken = identity !== null && records.some((record) => record.store.id === identity.id);
         const store = storageRules.newMemoryStore(fields, identity !== null && !taken ? identity.id : undefined);
+        if (!readOnly && identity === null)
+          await this.writeIdentity(dir, { id: store.id, created_at: store.created_at });
         await this.registry.write({ version: 1, store, folder: dir, owned: false, read_only: readOnly, lock: null });
         return store;
       });
@@ -322,6 +325,7 @@ export class FsAdapter implements StorageAdapter {
       }
       const path = patch.path ?? current.path;
       await plan.assertNoLinks(current.path);
+      await plan.recordUnseen(current);
       if (path !== current.path) {
         const found = await plan.current(path);
         if (found.kind === "memory") throw storageRules.pathConflict(storeId, path);
@@ -360,6 +364,7 @@ export class FsAdapter implements StorageAdapter {
         );
       }
       await plan.assertNoLinks(current.path);
+      await plan.recordUnseen(current);
       plan.remove(current.path);
       plan.record(storageRules.versionOf(current, null, actor, nowIso()));
     });
@@ -412,6 +417,7 @@ export class FsAdapter implements StorageAdapter {
         if (write.op === "delete") {
           if (current) {
             await plan.assertNoLinks(write.path);
+            await plan.recordUnseen(current);
             plan.remove(write.path);
             plan.record(storageRules.versionOf(current, null, actor, now));
           }
@@ -420,6 +426,7 @@ export class FsAdapter implements StorageAdapter {
         if (found.kind === "foreign") throw foreignFile(folder, write.path, found.reason);
         await plan.assertNoLinks(write.path);
         if (!current) await plan.assertNoClash(write.path);
+        else await plan.recordUnseen(current);
         const memory = storageRules.upsertedMemory(storeId, current, write, now);
         plan.put(memory);
         plan.record(storageRules.versionOf(current, memory, actor, now));
@@ -620,10 +627,7 @@ export class FsAdapter implements StorageAdapter {
     const now = store.created_at;
     await mkdir(join(real, META_DIR, "tmp"), { recursive: true });
     await mkdir(join(real, META_DIR, "journal"));
-    const identity: StoreIdentity = { id, created_at: now };
-    await writeFileAtomic(join(real, META_DIR, "store.json"), `${JSON.stringify(identity, null, 2)}\n`, {
-      durable: this.durable,
-    });
+    await this.writeIdentity(real, { id, created_at: now });
     await this.registry.change(() =>
       this.registry.write({
         version: 1,
@@ -635,6 +639,14 @@ export class FsAdapter implements StorageAdapter {
       }),
     );
     return store;
+  }
+
+  /** Records a store folder's id in it, so it is the same store (with its versions) whichever root mounts it. */
+  private async writeIdentity(dir: string, identity: StoreIdentity): Promise<void> {
+    await mkdir(join(dir, META_DIR), { recursive: true });
+    await writeFileAtomic(join(dir, META_DIR, "store.json"), `${JSON.stringify(identity, null, 2)}\n`, {
+      durable: this.durable,
+    });
   }
 
   private async readIdentity(dir: string): Promise<StoreIdentity | null> {

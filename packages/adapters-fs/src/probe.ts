@@ -32,6 +32,8 @@ export interface MetaRecord {
   updated_at: string;
   content_sha256: string;
   lineage?: MemoryLineage;
+  /** Written with a memory version holding this content (absent in metadata older than memory versions). */
+  versioned?: true;
 }
 
 /** What is found at a memory path in a store folder. */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { type Memory, type MemoryVersion, NocturneError, storageRules } from "@nocturne/core";
 import { isErrno } from "./fs-errors.js";
 import type { JournalOp } from "./journal.js";
-import { type MetaRecord, type Probe, probeMemory } from "./probe.js";
+import { type MetaRecord, type Probe, probeMemory, readMeta } from "./probe.js";
 import { fileOf, pathOfSegments, type StoreFolder, segmentsOf, symlinkWrite } from "./store-folder.js";
 
 /** The refusal for a path that holds a file this adapter cannot read as a memory; that file is left alone. */
@@ -111,6 +111,21 @@ export class WritePlan {
     if (version !== null) this.versions.push(version);
   }
 
+  /**
+   * Before a change to `current`, records the version the adapter never saw, by no known actor: the file as it is
+   * when it has no metadata (written by a person or another tool) or metadata older than memory versions
+   * (`created`), or was edited behind the adapter's back (`modified`). So every change the adapter makes can be
+   * undone from the versions.
+   */
+  async recordUnseen(current: Memory): Promise<void> {
+    if (this.staged.has(current.path)) return;
+    const meta = await readMeta(this.folder, current.path);
+    const edited = meta !== null && meta.content_sha256 !== current.content_sha256;
+    if (meta?.versioned === true && !edited) return;
+    const before = meta?.versioned === true ? { ...current, content_sha256: meta.content_sha256 } : null;
+    this.record(storageRules.versionOf(before, current, undefined, current.updated_at));
+  }
+
   /** Memories this plan writes, for the id index. */
   written(): Memory[] {
     return [...this.staged.values()].filter((memory): memory is Memory => memory !== null);
@@ -126,7 +141,7 @@ export class WritePlan {
         continue;
       }
       const { id, created_at, updated_at, content_sha256, content } = memory;
-      const meta: MetaRecord = { id, path, created_at, updated_at, content_sha256 };
+      const meta: MetaRecord = { id, path, created_at, updated_at, content_sha256, versioned: true };
       if (memory.lineage) meta.lineage = memory.lineage;
       puts.push({ op: "put", path, content, meta });
     }

@@ -28,10 +28,12 @@ Persistent storage:
 
 ${DREAM_SETTINGS}
 `,
-  adopt: `nocturne adopt — replace a memory folder with a completed dream's output (the old one is kept as a backup)
+  adopt: `nocturne adopt — write a completed dream's output into a memory folder, every change a memory version
 
   nocturne adopt --from <dream-out-dir> --memory <dir> [--yes] [--json]
   nocturne adopt --storage <dir|sqlite:file> --dream <dream_id> --memory <dir> [--yes] [--json]
+  nocturne adopt --undo <dream_id> --memory <dir> [--yes] [--json]
+  --undo <dream_id>           restore, from the memory versions, what adopting that dream changed
   --yes                       do not ask (needed when stdin is not a terminal)
   --json                      print the result as JSON
 `,
@@ -58,20 +60,34 @@ ${DREAM_SETTINGS}
   serve: `nocturne serve — the hosted Dreams and Memory Stores API over HTTP, for the official SDKs
 
   nocturne serve [--storage <s>] [--host <h>] [--port <n>] [--model <id>] [--dream-timeout <duration>] [--tenancy <f>]
-  --storage <s>               a folder, sqlite:<file> or a postgres:// URL (default sqlite:./nocturne.db)
+  nocturne serve --queue <redis-url> --storage <postgres-url> [--host <h>] [--port <n>] [--dream-timeout <duration>]
+  --storage <s>               a folder, sqlite:<file> or a postgres:// URL, ?schema=<name> to pick the schema
+                              (default sqlite:./nocturne.db)
+  --queue <redis-url>         run dreams on nocturne worker processes through BullMQ on this Redis
+                              (redis://host:port[/db][?prefix=<p>]); needs PostgreSQL storage
   --host <h>                  the address to listen on (default 127.0.0.1)
   --port <n>                  the port (default 8787; 0 picks a free one)
-  --model <id>                the model every dream runs with (default offline)
+  --model <id>                the model every dream runs with (default offline; with --queue, the workers')
   --dream-timeout <duration>  each dream's runtime budget (default 6h)
   --tenancy <f>               the file of API keys and workspace ownership (default: beside the storage,
                               <file>.tenancy.db; with PostgreSQL, tables in its own schema, shared by servers)
-SIGTERM, SIGINT or SIGHUP stops it: running dreams are canceled cleanly, then storage is closed.
+SIGTERM, SIGINT or SIGHUP stops it: running dreams are canceled cleanly, then storage is closed (with --queue,
+dreams keep running on the workers).
 
   nocturne serve keys create --workspace <name> [--read-only] [--storage <s> | --tenancy <f>] [--json]
 Prints a new API key for the workspace, once (only its SHA-256 is kept).
   nocturne serve keys list [--storage <s> | --tenancy <f>] [--json]
   nocturne serve keys revoke <key_id> [--storage <s> | --tenancy <f>] [--json]
 Lists the keys (ids, workspaces, never the keys) or revokes one: requests with it fail 401 from then on.
+`,
+  worker: `nocturne worker — run the dreams nocturne serve --queue queues (BullMQ), as many processes as you like
+
+  nocturne worker --queue <redis-url> --storage <postgres-url> [--model <id>] [--concurrency <n>]
+  --queue <redis-url>         the Redis and key prefix of the servers (redis://host:port[/db][?prefix=<p>])
+  --storage <postgres-url>    the servers' PostgreSQL storage (?schema=<name> as theirs)
+  --model <id>                the model the dreams run with (default offline)
+  --concurrency <n>           model calls this process runs at once (1–64, default 4)
+SIGTERM, SIGINT or SIGHUP stops it after the jobs it runs; a killed worker's jobs are taken over by another.
 `,
 };
 

@@ -7,6 +7,7 @@ import { dreamsCommand } from "./commands/dreams.js";
 import { importCommand } from "./commands/import.js";
 import { serveCommand } from "./commands/serve.js";
 import { listCommand } from "./commands/stores.js";
+import { workerCommand } from "./commands/worker.js";
 import { EXIT_CODES, exitCodeFor, usageError } from "./exit-codes.js";
 import { printError } from "./print-error.js";
 import { USAGE } from "./usage.js";
@@ -55,6 +56,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await adoptCommand(rest, io);
       case "serve":
         return await serveCommand(rest, io);
+      case "worker":
+        return await workerCommand(rest, io);
       default:
         throw usageError(`Unknown command "${command}".`);
     }

@@ -6,9 +6,10 @@ Dream over local files (inputs are never modified; --out must not exist yet):
                  [--instructions <text> | --instructions-file <f>] [--model offline|<model-id>]
                  [--concurrency <n>] [--timeout <duration>] [--report <file.md|file.html>] [--json]
 
-Adopt a dream's output (the previous folder is kept beside it, recoverable):
+Adopt a dream's output (every change is a memory version in <dir>/.nocturne, undone with --undo):
   nocturne adopt --from <dream-out-dir> --memory <dir> [--yes] [--json]
   nocturne adopt --storage <s> --dream <dream_id> --memory <dir> [--yes] [--json]
+  nocturne adopt --undo <dream_id> --memory <dir> [--yes] [--json]
 
 Work on persistent storage (a folder, sqlite:<file>, or a postgres:// URL):
   nocturne import   --storage <s> [--memory <dir> [--name <name>]] [--sessions <file-or-dir>...] [--json]
@@ -25,6 +26,8 @@ Serve the hosted Dreams and Memory Stores API over HTTP (docs/server.md):
   nocturne serve [--storage <s>] [--host <h>] [--port <n>] [--model ...] [--dream-timeout <duration>] [--tenancy <f>]
   nocturne serve keys create --workspace <name> [--read-only] [--storage <s> | --tenancy <f>] [--json]
   nocturne serve keys list | keys revoke <key_id> [--storage <s> | --tenancy <f>] [--json]
+  nocturne serve --queue <redis-url> --storage <postgres-url> ...   dreams run by:
+  nocturne worker --queue <redis-url> --storage <postgres-url> [--model ...] [--concurrency <n>]
 
 Models: offline (default: rules, no network, no API key), claude-<model> or anthropic:<model> (ANTHROPIC_API_KEY),
 ollama:<model>, lmstudio:<model>, vllm:<model>, openai:<model>@<base URL>.

@@ -195,12 +195,12 @@ describe("memory files that cannot be memories", () => {
 });
 
 describe("nocturne adopt", () => {
-  it("replaces the memory folder only when asked, keeping the previous version beside it", async () => {
+  it("writes a dream's output into the memory folder only when asked, and undoes it from the versions", async () => {
     const memory = join(dir, "agent-memory");
     await cp(MEMORY, memory, { recursive: true });
     await mkdir(join(memory, ".git"));
     await writeFile(join(memory, ".git", "HEAD"), "ref: refs/heads/main\n");
-    const original = await treeHashes(memory);
+    const original = withoutMeta(await treeHashes(memory));
     const out = join(dir, "dreamed");
     const dreamed = await cliInProcess([
       "dream",
@@ -221,12 +221,11 @@ describe("nocturne adopt", () => {
     expect(refused.stderr).toMatch(
       /Not adopted \(\d+ added, \d+ changed, \d+ removed, \d+ unchanged\)\. Run again with --yes/,
     );
-    expect(await treeHashes(memory)).toEqual(original);
+    expect(withoutMeta(await treeHashes(memory))).toEqual(original);
 
     const adopted = await cliInProcess(["adopt", "--from", out, "--memory", memory, "--json"], { confirm: true });
-    expect(adopted.code).toBe(0);
-    const result = lastJson(adopted.stdout) as { backup: string; added: string[]; removed: string[] };
-    expect(await treeHashes(result.backup)).toEqual(original);
+    expect(adopted.code, adopted.stderr).toBe(0);
+    const result = lastJson(adopted.stdout) as { dream_id: string; undo: string; added: string[]; removed: string[] };
     const now = await treeHashes(memory);
     const dreamedFiles = Object.fromEntries(
       Object.entries(await treeHashes(out)).filter(([name]) => !name.startsWith(".")),
@@ -235,10 +234,16 @@ describe("nocturne adopt", () => {
     expect(Object.keys(now).filter((name) => !name.startsWith("."))).toEqual(Object.keys(dreamedFiles));
     expect(now[".git/HEAD"]).toBe(original[".git/HEAD"]);
     expect(result.removed.length).toBeGreaterThan(0);
+    expect(result.undo).toBe(`nocturne adopt --undo ${result.dream_id} --memory ${memory} --yes`);
 
-    const undo = await cliInProcess(["adopt", "--from", result.backup, "--memory", memory, "--yes"]);
-    expect(undo.code).toBe(0);
-    expect(await treeHashes(memory)).toEqual(original);
-    expect((await readdir(dir)).filter((name) => name.startsWith("agent-memory.before-"))).toHaveLength(2);
+    const undo = await cliInProcess(["adopt", "--undo", result.dream_id, "--memory", memory, "--yes"]);
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(withoutMeta(await treeHashes(memory))).toEqual(original);
+    expect((await readdir(dir)).filter((name) => name.startsWith("agent-memory."))).toEqual([]);
   });
 });
+
+/** A folder's file hashes without the adapter's own `.nocturne/` (ids, versions), which adopt writes. */
+function withoutMeta(hashes: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(hashes).filter(([name]) => !name.startsWith(".nocturne/")));
+}

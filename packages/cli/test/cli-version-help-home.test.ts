@@ -35,6 +35,7 @@ describe("--help on every command", () => {
       ["dream", "--memroy", "x", "--help"],
       ["serve", "--help"],
       ["serve", "keys", "create", "--help"],
+      ["worker", "--help"],
     ];
     for (const args of invocations) {
       const result = await cliInProcess(args);
@@ -51,6 +52,7 @@ describe("--help on every command", () => {
       "serve",
       "sessions",
       "stores",
+      "worker",
     ]);
   });
 });

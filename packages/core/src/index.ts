@@ -50,6 +50,14 @@ export { DREAM_DEFAULTS } from "./defaults.js";
 export type * from "./engine/types.js";
 export { createTiktokenTokenizer } from "./tokenizer/tiktoken-tokenizer.js";
 
+export {
+  type AppliedMemory,
+  type ApplyMemoriesOptions,
+  applyMemories,
+  type MemoryTarget,
+  type PlannedChange,
+  planMemoryChanges,
+} from "./pipeline/apply-memories.js";
 export type { Redactor } from "./pipeline/run-pipeline.js";
 export { readAllMemories } from "./pipeline/snapshot-inputs.js";
 

@@ -1,6 +1,7 @@
 import {
   type Dream,
   type DreamLimits,
+  type DreamService,
   type DreamsApi,
   isTerminalStatus,
   NocturneError,
@@ -45,8 +46,8 @@ export interface DistributedNocturneOptions extends RunnerConnectionOptions {
   dreamAttempts?: number;
 }
 
-/** The dreams API, run on BullMQ workers instead of this process. */
-export interface DistributedNocturne {
+/** The dreams API, run on BullMQ workers instead of this process; an HTTP server can serve it (`DreamService`). */
+export interface DistributedNocturne extends DreamService {
   readonly storage: StorageAdapter;
   readonly dreams: DreamsApi;
   /** Closes this client's Redis connections (workers and storage are closed by their owners). */

@@ -1,4 +1,4 @@
-import type { Nocturne } from "@nocturne/core";
+import type { DreamService } from "@nocturne/core";
 import type { Context } from "hono";
 import type { z } from "zod";
 import { HttpError } from "./http-error.js";
@@ -16,7 +16,7 @@ export interface AppEnv {
 
 /** What routes are built with. */
 export interface RouteDeps {
-  nocturne: Nocturne;
+  nocturne: DreamService;
   limits: ResolvedLimits;
 }
 

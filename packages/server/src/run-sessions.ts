@@ -1,4 +1,4 @@
-import { type Dream, type DreamEvent, isTerminalStatus, type Nocturne } from "@nocturne/core";
+import { type Dream, type DreamEvent, type DreamService, isTerminalStatus } from "@nocturne/core";
 
 /*
  * A dream's run session: the hosted `session_id` of a dream (`sesn_…`), whose events are the dream's pipeline
@@ -141,7 +141,7 @@ export function sessionEventOf(event: DreamEvent): RunSessionEvent {
  * The dream's events so far, without waiting for more: all of them once it ended; while it runs, those the
  * engine has (it replays them at once) until it goes quiet for a moment.
  */
-export async function eventsSoFar(nocturne: Nocturne, dream: Dream): Promise<DreamEvent[]> {
+export async function eventsSoFar(nocturne: DreamService, dream: Dream): Promise<DreamEvent[]> {
   const controller = new AbortController();
   const iterator = nocturne.dreams.events(dream.id, { signal: controller.signal })[Symbol.asyncIterator]();
   const events: DreamEvent[] = [];

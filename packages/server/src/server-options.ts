@@ -1,4 +1,4 @@
-import type { Nocturne } from "@nocturne/core";
+import type { DreamService } from "@nocturne/core";
 import type { TenancyStore } from "./tenancy-store.js";
 
 /** Limits and defaults of a server; every field has a default (see docs/server.md). */
@@ -15,9 +15,12 @@ export interface ServerLimits {
   dreamTimeoutMs?: number;
 }
 
-/** What a server runs on: an engine (its storage and model) and the tenancy file. */
+/**
+ * What a server runs on: the dreams service (an in-process engine, or `DistributedNocturne` over BullMQ workers)
+ * with its storage, and the tenancy store.
+ */
 export interface ServerOptions {
-  nocturne: Nocturne;
+  nocturne: DreamService;
   tenancy: TenancyStore;
   limits?: ServerLimits;
 }

@@ -9,8 +9,10 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   /**
-   * Stops taking connections, cancels the dreams still running (each ends `canceled`, its partial output kept and
-   * unlocked), waits for them, then closes the engine's storage and the tenancy file. Idempotent.
+   * Stops taking connections and closes the dreams service, then the tenancy store. An in-process engine cancels
+   * the dreams still running (each ends `canceled`, its partial output kept and unlocked), waits for them and closes
+   * its storage; a `DistributedNocturne` closes its Redis connections only (its dreams go on on the workers, its
+   * storage is the caller's to close). Idempotent.
    */
   close(): Promise<void>;
 }

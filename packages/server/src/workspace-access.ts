@@ -1,4 +1,4 @@
-import { type Dream, type MemoryActor, type MemoryStore, type Nocturne, NocturneError } from "@nocturne/core";
+import { type Dream, type DreamService, type MemoryActor, type MemoryStore, NocturneError } from "@nocturne/core";
 import { HttpError } from "./http-error.js";
 import { dreamIdOfRunSession } from "./run-sessions.js";
 import type { ApiKeyRecord, OwnedKind, OwnedRow, TenancyStore } from "./tenancy-store.js";
@@ -11,9 +11,9 @@ import type { ApiKeyRecord, OwnedKind, OwnedRow, TenancyStore } from "./tenancy-
 export class WorkspaceAccess {
   readonly key: ApiKeyRecord;
   private readonly tenancy: TenancyStore;
-  private readonly nocturne: Nocturne;
+  private readonly nocturne: DreamService;
 
-  constructor(key: ApiKeyRecord, tenancy: TenancyStore, nocturne: Nocturne) {
+  constructor(key: ApiKeyRecord, tenancy: TenancyStore, nocturne: DreamService) {
     this.key = key;
     this.tenancy = tenancy;
     this.nocturne = nocturne;

@@ -1,20 +1,29 @@
-import { cp, lstat, mkdir, mkdtemp, readdir, readFile, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve } from "node:path";
-import { NocturneError, type StorageAdapter } from "@nocturne/core";
+import { realpath, stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import { createFsAdapter, type FsAdapter } from "@nocturne/adapters-fs";
+import {
+  type AppliedMemory,
+  applyMemories,
+  type MemoryActor,
+  type MemoryTarget,
+  NocturneError,
+  type PlannedChange,
+  planMemoryChanges,
+  readAllMemories,
+} from "@nocturne/core";
 import type { CliIo } from "../cli-io.js";
 import { EXIT_CODES, usageError } from "../exit-codes.js";
+import { claimAdopt } from "../files/adopt-claim.js";
 import { readCompletionMarker } from "../files/completion-marker.js";
-import { memoryFiles } from "../files/memory-files.js";
-import { isInside, ownerPid, processAlive } from "../files/real-path.js";
+import type { LeftOut } from "../files/input-coverage.js";
+import { isInside } from "../files/real-path.js";
+import { createWorkDir } from "../files/work-dir.js";
 import { parseCommand } from "../parse-options.js";
 import { safeText } from "../terminal-text.js";
-import { storeContents } from "../write-report.js";
+import { undoTargets } from "./adopt-undo.js";
 import { withStorage } from "./with-storage.js";
 
-/** The folder the fs adapter keeps its metadata in; a dream output's is not carried into the memory folder. */
-const ADAPTER_META = ".nocturne";
-
-/** What adopting would change, file by file (hidden entries are not memories and are not compared). */
+/** What an adopt changes in the memory folder, by memory path (the `--json` result carries these fields). */
 export interface AdoptPlan {
   added: string[];
   changed: string[];
@@ -22,18 +31,9 @@ export interface AdoptPlan {
   unchanged: number;
 }
 
-/** Compares two memory folders. */
-export async function adoptPlan(from: string, memory: string): Promise<AdoptPlan> {
-  const [next, current] = await Promise.all([memoryFiles(from), memoryFiles(memory)]);
-  const plan: AdoptPlan = { added: [], changed: [], removed: [], unchanged: 0 };
-  for (const [path, file] of next) {
-    const old = current.get(path);
-    if (old === undefined) plan.added.push(path);
-    else if (!(await readFile(old)).equals(await readFile(file))) plan.changed.push(path);
-    else plan.unchanged++;
-  }
-  for (const path of current.keys()) if (!next.has(path)) plan.removed.push(path);
-  return plan;
+interface AdoptOptions {
+  yes: boolean;
+  json: boolean;
 }
 
 async function requireFolder(path: string, flag: string): Promise<void> {
@@ -45,32 +45,59 @@ async function requireFolder(path: string, flag: string): Promise<void> {
 
 /**
  * `nocturne adopt --from <dream-out> --memory <dir> [--yes]` (or `--storage <s> --dream <id>` for a dream kept in
- * storage): makes a dream's output the memory folder. Nothing is deleted: the previous folder is renamed to
- * `<dir>.before-<time>` beside it (adopt it back the same way to undo). Hidden entries of the old folder (`.git`,
- * editor settings, the adapter's `.nocturne` metadata, which re-checks each file's hash) are carried over; the dream
- * output's own `.nocturne` is not. Asks first on a terminal; elsewhere it needs `--yes`.
+ * storage): writes a completed dream's memories into the memory folder as the store it is, the way an
+ * `update_existing` dream does — every create, change and delete recorded as a memory version by the dream, in the
+ * folder's `.nocturne/`. Other hidden entries (`.git`, editor settings) and files that are not memories are left
+ * alone. `nocturne adopt --undo <dream_id> --memory <dir>` restores, from those versions, what the adopt changed.
+ * Asks first on a terminal; elsewhere it needs `--yes`.
  */
 export async function adoptCommand(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommand("adopt", args, {
     from: { type: "string" },
     storage: { type: "string" },
     dream: { type: "string" },
+    undo: { type: "string" },
     memory: { type: "string" },
     yes: { type: "boolean" },
     json: { type: "boolean" },
   });
   if (positionals.length > 0) throw usageError(`nocturne adopt: unexpected argument "${positionals[0]}".`);
   const fromStorage = values.storage !== undefined || values.dream !== undefined;
-  if (values.memory === undefined || (values.from === undefined) === !fromStorage) {
+  const sources = [values.from !== undefined, fromStorage, values.undo !== undefined].filter(Boolean).length;
+  if (values.memory === undefined || sources !== 1) {
     throw usageError(
-      "nocturne adopt needs --memory <folder> and either --from <dream output folder> or --storage <s> --dream <id>.",
+      "nocturne adopt needs --memory <folder> and one of --from <dream output folder>, --storage <s> --dream <id>, or --undo <dream_id>.",
     );
   }
   const memory = resolve(values.memory);
-  await sweepAdoptLeftovers(memory);
   await requireFolder(memory, "--memory");
   const options = { yes: values.yes === true, json: values.json === true };
-  if (values.from !== undefined) return adoptFolder(resolve(values.from), memory, io, options);
+  if (values.undo !== undefined) {
+    const dreamId = values.undo;
+    return withMemoryFolder(memory, dreamId, async (adapter, storeId) => {
+      const plan = await undoTargets(adapter, storeId, dreamId);
+      const actor: MemoryActor = { type: "user_actor", user_id: `nocturne adopt --undo ${dreamId}` };
+      return applyPlan({ adapter, storeId, memory, plan, actor, leftOut: [], io, options, undo: dreamId });
+    });
+  }
+  if (values.from !== undefined) {
+    const from = resolve(values.from);
+    await requireFolder(from, "--from");
+    const [realFrom, realMemory] = await Promise.all([realpath(from), realpath(memory)]);
+    if (isInside(realFrom, realMemory) || isInside(realMemory, realFrom)) {
+      throw usageError("--from and --memory must be separate folders, neither inside the other.");
+    }
+    const marker = await readCompletionMarker(realFrom);
+    return withMemoryFolder(memory, marker.dream_id, async (adapter, storeId) => {
+      const output = await adapter.mountFolder(realFrom, { readOnly: true });
+      const targets = await readAllMemories(adapter, output.id);
+      return adoptTargets(
+        { adapter, storeId, memory, dreamId: marker.dream_id, targets, leftOut: marker.left_out },
+        io,
+        options,
+      );
+    });
+  }
   if (values.dream === undefined) throw usageError("nocturne adopt --storage needs --dream <dream_id>.");
   const dreamId = values.dream;
   return withStorage(values.storage, async ({ storage, nocturne }) => {
@@ -83,131 +110,135 @@ export async function adoptCommand(args: string[], io: CliIo): Promise<number> {
         { details: { dream_id: dream.id, status: dream.status } },
       );
     }
-    const exported = await mkdtemp(join(dirname(memory), `.${basename(memory)}.export-p${process.pid}-`));
-    try {
-      await exportStore(storage, output, exported);
-      return await adoptFolder(exported, memory, io, { ...options, exported: true });
-    } finally {
-      await rm(exported, { recursive: true, force: true });
-    }
+    const targets = await readAllMemories(storage, output);
+    return withMemoryFolder(memory, dream.id, (adapter, storeId) =>
+      adoptTargets({ adapter, storeId, memory, dreamId: dream.id, targets, leftOut: [] }, io, options),
+    );
   });
 }
 
-/** Writes every memory of a store as files below a folder. */
-async function exportStore(storage: StorageAdapter, storeId: string, folder: string): Promise<void> {
-  for (const memory of await storeContents(storage, storeId)) {
-    const file = join(folder, ...memory.path.slice(1).split("/"));
-    if (!isInside(file, folder))
-      throw new NocturneError("invalid_memory_path", `Memory path ${memory.path} leaves the folder.`);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, memory.content, "utf8");
+/**
+ * Runs `work` on the memory folder mounted as a writable store (its id and versions kept in its `.nocturne/`) by
+ * an fs adapter whose root is a private working folder, removed afterwards; the folder is claimed for `holder`
+ * (see {@link claimAdopt}) from before it is read until `work` ends.
+ */
+async function withMemoryFolder<T>(
+  memory: string,
+  holder: string,
+  work: (adapter: FsAdapter, storeId: string) => Promise<T>,
+): Promise<T> {
+  const release = await claimAdopt(memory, holder);
+  const root = await createWorkDir();
+  const adapter = createFsAdapter({ root: root.path });
+  try {
+    const store = await adapter.mountFolder(memory, { readOnly: false });
+    return await work(adapter, store.id);
+  } finally {
+    await adapter.close();
+    await root.remove();
+    await release();
   }
 }
 
-async function adoptFolder(
-  from: string,
-  memory: string,
-  io: CliIo,
-  options: { yes: boolean; json: boolean; exported?: boolean },
-): Promise<number> {
-  await requireFolder(from, "--from");
-  const [realFrom, realMemory] = await Promise.all([realpath(from), realpath(memory)]);
-  if (isInside(realFrom, realMemory) || isInside(realMemory, realFrom)) {
-    throw usageError("--from and --memory must be separate folders, neither inside the other.");
+interface AdoptSource {
+  adapter: FsAdapter;
+  storeId: string;
+  memory: string;
+  dreamId: string;
+  targets: readonly MemoryTarget[];
+  leftOut: readonly LeftOut[];
+}
+
+/** Makes the memory folder hold exactly the dream's memories, every change a version by the dream. */
+async function adoptTargets(source: AdoptSource, io: CliIo, options: AdoptOptions): Promise<number> {
+  for (const target of source.targets) {
+    if (
+      target.path
+        .slice(1)
+        .split("/")
+        .some((segment) => segment.startsWith("."))
+    ) {
+      throw new NocturneError(
+        "invalid_memory_path",
+        `Dream ${source.dreamId} holds the memory ${target.path}, a hidden name in a folder; adopt never writes hidden entries. Nothing was changed.`,
+        { details: { path: target.path } },
+      );
+    }
   }
-  const leftOut =
-    options.exported || isBackupOf(realFrom, realMemory) ? [] : (await readCompletionMarker(realFrom)).left_out;
+  const existing = await readAllMemories(source.adapter, source.storeId);
+  const plan = planMemoryChanges(existing, source.targets, true);
+  const actor: MemoryActor = { type: "dream_actor", dream_id: source.dreamId };
+  return applyPlan({ ...source, plan, actor, io, options });
+}
+
+interface ApplyRequest {
+  adapter: FsAdapter;
+  storeId: string;
+  memory: string;
+  plan: PlannedChange[];
+  actor: MemoryActor;
+  leftOut: readonly LeftOut[];
+  io: CliIo;
+  options: AdoptOptions;
+  dreamId?: string;
+  undo?: string;
+}
+
+/** Shows the plan, asks (unless `--yes`), and writes it, printing each change as it is made. */
+async function applyPlan(request: ApplyRequest): Promise<number> {
+  const { adapter, storeId, memory, plan, actor, io, options } = request;
   // What the dream did not take in as memories is shown before anything changes: carried over, or left out.
-  for (const entry of leftOut) {
+  for (const entry of request.leftOut) {
     io.stderr.write(
       safeText(`${entry.carried ? "carried over unchanged" : "left out"}: ${entry.path} (${entry.reason})\n`),
     );
   }
-  const plan = await adoptPlan(from, memory);
-  const json = options.json;
-  const summary = `${plan.added.length} added, ${plan.changed.length} changed, ${plan.removed.length} removed, ${plan.unchanged} unchanged`;
+  const counts = summaryOf(plan);
+  const summary = `${counts.added.length} added, ${counts.changed.length} changed, ${counts.removed.length} removed, ${counts.unchanged} unchanged`;
+  const what =
+    request.undo === undefined
+      ? `the memories of dream ${request.dreamId}`
+      : `the undo of dream ${request.undo}'s adopt`;
   if (!options.yes) {
-    const ok = await io.confirm(`Replace ${memory} with ${from} (${summary})? The current folder is kept beside it.`);
-    if (!ok) {
+    const ok = await io.confirm(`Write ${what} into ${memory} (${summary})? Every change is kept as a memory version.`);
+    if (!ok)
       throw new NocturneError(
         "invalid_input",
-        `Not adopted (${summary}). Run again with --yes to replace ${memory}; its current version is kept beside it.`,
+        `Not adopted (${summary}). Run again with --yes to write ${what} into ${memory}.`,
       );
-    }
   }
-  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const backup = `${memory}.before-${stamp}`;
-  const staging = join(dirname(memory), `.${basename(memory)}.adopting-p${process.pid}-${stamp}`);
-  try {
-    await cp(from, staging, {
-      recursive: true,
-      errorOnExist: true,
-      filter: (source) => relative(from, source).split(/[\\/]/)[0] !== ADAPTER_META,
-    });
-    for (const entry of await readdir(memory, { withFileTypes: true })) {
-      if (!entry.name.startsWith(".")) continue;
-      if (await lstat(join(staging, entry.name)).catch(() => null)) continue;
-      await cp(join(memory, entry.name), join(staging, entry.name), { recursive: true, verbatimSymlinks: true });
-    }
-    await rename(memory, backup);
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw new NocturneError(
-      "storage_error",
-      `Could not prepare the adoption: ${(error as Error).message}. Nothing was changed.`,
-      {
-        cause: error,
-      },
-    );
+  await applyMemories(adapter, storeId, plan, {
+    actor,
+    onApplied: (applied: AppliedMemory) => {
+      if (applied.operation !== "unchanged") io.stderr.write(safeText(`${applied.operation} ${applied.path}\n`));
+    },
+  });
+  if (request.undo !== undefined) {
+    if (options.json)
+      io.stdout.write(`${JSON.stringify({ undone: true, memory, dream_id: request.undo, ...counts })}\n`);
+    else io.stdout.write(`Undid the adopt of dream ${request.undo} in ${memory} (${summary}).\n`);
+    return EXIT_CODES.ok;
   }
-  try {
-    await rename(staging, memory);
-  } catch (error) {
-    await rename(backup, memory);
-    await rm(staging, { recursive: true, force: true });
-    throw new NocturneError(
-      "storage_error",
-      `Could not adopt: ${(error as Error).message}. ${memory} was put back as it was.`,
-      {
-        cause: error,
-      },
-    );
-  }
-  if (json) io.stdout.write(`${JSON.stringify({ adopted: true, memory, backup, ...plan, left_out: leftOut })}\n`);
-  else {
+  const undo = `nocturne adopt --undo ${request.dreamId} --memory ${memory} --yes`;
+  if (options.json) {
     io.stdout.write(
-      `Adopted ${from} as ${memory} (${summary}).\nThe previous version is in ${backup}; to undo: nocturne adopt --from ${backup} --memory ${memory} --yes\n`,
+      `${JSON.stringify({ adopted: true, memory, dream_id: request.dreamId, memory_store_id: storeId, undo, ...counts, left_out: request.leftOut })}\n`,
+    );
+  } else {
+    io.stdout.write(
+      `Adopted dream ${request.dreamId} into ${memory} (${summary}).\nEvery change is a memory version in ${memory}/.nocturne; to undo: ${undo}\n`,
     );
   }
   return EXIT_CODES.ok;
 }
 
-/** True when `from` is a backup adopt made of `memory` (`<memory>.before-<time>` beside it): undo needs no marker. */
-function isBackupOf(from: string, memory: string): boolean {
-  return dirname(from) === dirname(memory) && basename(from).startsWith(`${basename(memory)}.before-`);
-}
-
-/**
- * Cleans up after adopts and exports whose process was killed: their hidden staging folders beside `memory` are
- * removed; one killed between its two renames (the memory folder already moved to its backup) is rolled back first,
- * the backup renamed back into place.
- */
-async function sweepAdoptLeftovers(memory: string): Promise<void> {
-  const parent = dirname(memory);
-  const name = basename(memory);
-  for (const entry of await readdir(parent).catch(() => [] as string[])) {
-    const adopting = entry.startsWith(`.${name}.adopting-`);
-    if (!adopting && !entry.startsWith(`.${name}.export-`)) continue;
-    const pid = ownerPid(entry);
-    if (pid === null || pid === process.pid || processAlive(pid)) continue;
-    if (adopting && (await lstat(memory).catch(() => null)) === null) {
-      const stamp = entry.slice(`.${name}.adopting-p${pid}-`.length);
-      const restored = await rename(`${memory}.before-${stamp}`, memory).then(
-        () => true,
-        () => false,
-      );
-      if (!restored) continue;
-    }
-    await rm(join(parent, entry), { recursive: true, force: true });
-  }
+function summaryOf(plan: readonly PlannedChange[]): AdoptPlan {
+  const paths = (operation: PlannedChange["operation"]) =>
+    plan.filter((step) => step.operation === operation).map((step) => step.path);
+  return {
+    added: paths("created"),
+    changed: paths("modified"),
+    removed: paths("deleted"),
+    unchanged: paths("unchanged").length,
+  };
 }

@@ -1,4 +1,4 @@
-import { createNocturne } from "@nocturne/core";
+import { createNocturne, type DreamService, type StorageAdapter } from "@nocturne/core";
 import {
   issueApiKey,
   openPostgresTenancyStore,
@@ -8,10 +8,11 @@ import {
 } from "@nocturne/server";
 import type { CliIo } from "../cli-io.js";
 import { EXIT_CODES, usageError } from "../exit-codes.js";
-import { openStorage } from "../open-storage.js";
+import { isPostgres, openStorage, postgresTarget } from "../open-storage.js";
 import { durationMs, parseCommand } from "../parse-options.js";
 import { safeText } from "../terminal-text.js";
 import { modelFor } from "./model-option.js";
+import { loadRunner, queueTarget, sharedStorage, shownUrl } from "./queue-option.js";
 
 /** The storage `nocturne serve` uses when `--storage` is left out. */
 const DEFAULT_STORAGE = "sqlite:./nocturne.db";
@@ -28,10 +29,6 @@ export function tenancyFileFor(storage: string, tenancy: string | undefined): st
   return `${base}.tenancy.db`;
 }
 
-function isPostgres(storage: string): boolean {
-  return /^postgres(ql)?:\/\//.test(storage);
-}
-
 /**
  * The one place the tenancy store is chosen: with `postgres://` storage, tables in the same database and schema
  * (shared by every `nocturne serve` over it); otherwise — or when `--tenancy <file>` names one — a SQLite file.
@@ -42,11 +39,12 @@ async function openTenancy(
 ): Promise<{ store: TenancyStore; where: string }> {
   const file = tenancyFileFor(storage, tenancy);
   if (file !== undefined) return { store: openTenancyStore(file), where: file };
-  return { store: await openPostgresTenancyStore({ connectionString: storage }), where: "in PostgreSQL" };
+  return { store: await openPostgresTenancyStore(postgresTarget(storage)), where: "in PostgreSQL" };
 }
 
 /**
- * `nocturne serve`: the hosted Dreams and Memory Stores API over HTTP (see docs/server.md);
+ * `nocturne serve`: the hosted Dreams and Memory Stores API over HTTP (see docs/server.md); with
+ * `--queue redis://…` (and PostgreSQL storage) its dreams run on `nocturne worker` processes instead of in it.
  * `nocturne serve keys create --workspace <w> [--read-only]` issues an API key, printed once.
  */
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
@@ -58,28 +56,34 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     port: { type: "string" },
     model: { type: "string" },
     "dream-timeout": { type: "string" },
+    queue: { type: "string" },
   });
   if (positionals.length > 0) throw usageError(`nocturne serve: unexpected "${positionals[0]}".`);
   const port = Number(values.port ?? "8787");
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw usageError("--port must be a port number (0–65535).");
-  const spec = values.storage ?? DEFAULT_STORAGE;
+  const queue = values.queue;
+  const target = queue === undefined ? undefined : queueTarget(queue);
+  const spec = queue === undefined ? (values.storage ?? DEFAULT_STORAGE) : sharedStorage(values.storage, "serve");
+  if (queue !== undefined && values.model !== undefined) {
+    throw usageError("With --queue the workers run the model: pass --model to nocturne worker, not to nocturne serve.");
+  }
   const timeout = values["dream-timeout"];
   const dreamTimeoutMs = timeout === undefined ? undefined : dreamTimeout(timeout);
-  const model = modelFor(values.model ?? "offline");
   const storage = await openStorage(spec);
-  const nocturne = createNocturne({ storage, ...(model === undefined ? {} : { model }) });
-  await nocturne.recover();
+  const service = target === undefined ? await inProcess(storage, values.model) : await distributed(storage, target);
   const tenancy = await openTenancy(spec, values.tenancy);
   const server = await startServer({
-    nocturne,
+    nocturne: service,
     tenancy: tenancy.store,
     host: values.host ?? "127.0.0.1",
     port,
     ...(dreamTimeoutMs === undefined ? {} : { limits: { dreamTimeoutMs } }),
   });
-  // A PostgreSQL URL's password stays out of the log.
-  const shown = spec.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/, "$1:***@");
-  io.stderr.write(`nocturne serve: listening on ${server.url} (storage ${shown}, tenancy ${tenancy.where})\n`);
+  // A URL's password stays out of the log.
+  const runs = queue === undefined ? "" : `, dreams run by the workers of ${shownUrl(queue)}`;
+  io.stderr.write(
+    `nocturne serve: listening on ${server.url} (storage ${shownUrl(spec)}, tenancy ${tenancy.where}${runs})\n`,
+  );
   await new Promise<void>((resolve) => {
     let signals = 0;
     const remove = io.onInterrupt(() => {
@@ -88,15 +92,34 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
         io.exit(EXIT_CODES.dreamFailed);
         return;
       }
-      io.stderr.write("nocturne serve: stopping (running dreams are canceled; a second signal quits at once)…\n");
-      void server.close().finally(() => {
-        remove();
-        resolve();
-      });
+      const running = queue === undefined ? "running dreams are canceled" : "dreams keep running on the workers";
+      io.stderr.write(`nocturne serve: stopping (${running}; a second signal quits at once)…\n`);
+      void server
+        .close()
+        // A distributed service closes its Redis connections only; the storage is this command's to close.
+        .then(() => (queue === undefined ? undefined : storage.close?.()))
+        .finally(() => {
+          remove();
+          resolve();
+        });
     });
   });
   io.stderr.write("nocturne serve: stopped.\n");
   return EXIT_CODES.ok;
+}
+
+/** Dreams run in this process by an engine, which first fails the dreams a dead process left running. */
+async function inProcess(storage: StorageAdapter, modelSpec: string | undefined): Promise<DreamService> {
+  const model = modelFor(modelSpec ?? "offline");
+  const nocturne = createNocturne({ storage, ...(model === undefined ? {} : { model }) });
+  await nocturne.recover();
+  return nocturne;
+}
+
+/** Dreams queued on Redis for `nocturne worker` processes (the BullMQ runner, loaded only now). */
+async function distributed(storage: StorageAdapter, target: ReturnType<typeof queueTarget>): Promise<DreamService> {
+  const { createDistributedNocturne } = await loadRunner();
+  return createDistributedNocturne({ ...target, storage });
 }
 
 /** `--dream-timeout` in milliseconds, named as such when malformed. */

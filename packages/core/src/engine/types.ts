@@ -99,8 +99,19 @@ export interface DreamsApi {
   report(id: string): Promise<ConsolidationReport | null>;
 }
 
+/**
+ * What serves dreams: a storage and the dreams API over it, the dreams run in this process ({@link Nocturne}) or
+ * on workers elsewhere (`DistributedNocturne` of `@nocturne/runner-bullmq`). The HTTP server takes either.
+ */
+export interface DreamService {
+  readonly storage: StorageAdapter;
+  readonly dreams: DreamsApi;
+  /** Releases what this service holds (an engine also cancels its running dreams and closes the adapter). */
+  close(): Promise<void>;
+}
+
 /** A Nocturne engine bound to one storage adapter and one model. */
-export interface Nocturne {
+export interface Nocturne extends DreamService {
   readonly storage: StorageAdapter;
   readonly model: ConsolidationModel;
   readonly dreams: DreamsApi;

@@ -1,8 +1,8 @@
 import type { StorageAdapter } from "../ports/storage-adapter.js";
 import type { DreamEventBody } from "../schemas/dream-event.js";
 import type { Memory } from "../schemas/memory.js";
-import type { MemoryWriteOptions } from "../schemas/memory-version.js";
 import type { Pacer } from "../util/pacer.js";
+import { applyMemories, planMemoryChanges } from "./apply-memories.js";
 import type { ReportInputs } from "./build-report.js";
 import type { RenderedMemory } from "./render-memories.js";
 
@@ -19,11 +19,10 @@ export interface OutputTarget {
 }
 
 /**
- * Writes the dream's memories one at a time, each attributed to the dream (`dream_actor`), recording in `state`
- * what was written. Into a new store every memory is created. Into the input store a memory at a path it already
- * has is updated (left alone when neither content nor lineage changed), and memories the result no longer holds are
- * deleted; each such change is guarded by the content hash the dream read, so an edit made meanwhile is never
- * overwritten (`precondition_failed`), and is recorded as a version by adapters that keep them.
+ * Writes the dream's memories through {@link applyMemories}, each attributed to the dream (`dream_actor`), recording
+ * in `state` what was written. Into a new store every memory is created. Into the input store a memory at a path it
+ * already has is updated (left alone when neither content nor lineage changed), and memories the result no longer
+ * holds are deleted, each guarded by the content hash the dream read.
  */
 export async function writeOutput(
   target: OutputTarget,
@@ -31,35 +30,18 @@ export async function writeOutput(
   state: ReportInputs,
   pacer: Pacer,
 ): Promise<void> {
-  const { storage, storeId } = target;
-  const options: MemoryWriteOptions = { actor: { type: "dream_actor", dream_id: state.dreamId } };
-  const before = new Map((target.existing ?? []).map((memory) => [memory.path, memory]));
-  for (const memory of rendered) {
-    await pacer.pace();
-    const current = before.get(memory.path);
-    before.delete(memory.path);
-    const { path, content, lineage } = memory;
-    const unchanged = current?.content === content && JSON.stringify(current.lineage) === JSON.stringify(lineage);
-    const written = !current
-      ? await storage.createMemory(storeId, { path, content, lineage }, options)
-      : unchanged
-        ? current
-        : await storage.updateMemory(
-            storeId,
-            current.id,
-            { content, lineage, precondition: { content_sha256: current.content_sha256 } },
-            options,
-          );
-    state.written.set(written.path, written.id);
-    for (const fact of memory.facts) state.writtenTo.set(fact, written.path);
-    state.outputSha256.set(written.path, written.content_sha256);
-    target.emit({ type: "memory.written", memory_id: written.id, path: written.path });
-  }
-  for (const stale of before.values()) {
-    await pacer.pace();
-    await storage.deleteMemory(storeId, stale.id, {
-      precondition: { content_sha256: stale.content_sha256 },
-      ...options,
-    });
-  }
+  const facts = new Map(rendered.map((memory) => [memory.path, memory.facts]));
+  const targets = rendered.map(({ path, content, lineage }) => ({ path, content, lineage }));
+  const plan = planMemoryChanges(target.existing ?? [], targets, target.existing !== null);
+  await applyMemories(target.storage, target.storeId, plan, {
+    actor: { type: "dream_actor", dream_id: state.dreamId },
+    pacer,
+    onApplied: ({ operation, path, memory }) => {
+      if (operation === "deleted" || memory === null) return;
+      state.written.set(memory.path, memory.id);
+      for (const fact of facts.get(path) ?? []) state.writtenTo.set(fact, memory.path);
+      state.outputSha256.set(memory.path, memory.content_sha256);
+      target.emit({ type: "memory.written", memory_id: memory.id, path: memory.path });
+    },
+  });
 }

@@ -1,4 +1,4 @@
-import type { Dream, Nocturne } from "@nocturne/core";
+import type { Dream, DreamService } from "@nocturne/core";
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { errorResponse } from "../http-error.js";
@@ -15,7 +15,7 @@ const HEARTBEAT_MS = 15_000;
  * heartbeat cleared), so nothing is left listening. A failure mid-stream is an `event: error` with the hosted
  * error envelope, which the SDK raises as an `APIError`.
  */
-export function streamRunSession(c: Context<AppEnv>, nocturne: Nocturne, dream: Dream): Response {
+export function streamRunSession(c: Context<AppEnv>, nocturne: DreamService, dream: Dream): Response {
   return streamSSE(c, async (stream) => {
     const controller = new AbortController();
     const stop = () => controller.abort();
