@@ -87,7 +87,9 @@ console.log(
 let utterances = 0;
 const runStart = performance.now();
 for (const part of tuningOnly || onlyBatch !== undefined ? TUNABLE_PARTS : [...TUNABLE_PARTS, "held-aside" as const]) {
-  const items = loadCorpus(part).filter((item) => onlyBatch === undefined || part !== "dev" || batchOf(item) === onlyBatch);
+  const items = loadCorpus(part).filter(
+    (item) => onlyBatch === undefined || part !== "dev" || batchOf(item) === onlyBatch,
+  );
   utterances += items.length;
   print(part, await runCorpus(model, items));
 }

@@ -515,6 +515,9 @@ function subjectAt(
   // "My team uses Jira", like "our team …": the team's, not an attribute of the user called `team`.
   if ((word === "our" || word === "my") && next === "team" && clause.tokens[index + 2]?.pos !== "PART")
     return { who: "team", next: index + 2 };
+  // "Our team's main branch": the team's thing.
+  if ((word === "our" || word === "my") && next === "team" && low(clause, index + 2) === "'s")
+    return { possessive: "team", next: index + 3 };
   if (word === "my") return { possessive: "user", next: index + 1 };
   if (word === "our" && next === "team" && clause.tokens[index + 2]?.pos !== "PART")
     return { who: "team", next: index + 2 };
@@ -725,7 +728,8 @@ function toolKey(clause: Clause, value: Range, entity: Range | null, purpose: Ra
   const scope = entityOf(clause, entity);
   if (scope && !nounCategory(tokenize(scope.replace(/_/g, " ")))) {
     const words = scope.split("_").filter((word) => !["database", "db", "frontend", "backend", "ci"].includes(word));
-    if (words.length > 0) return `project.${words.join("_")}.${attribute}`;
+    // A thing of the team placed on a cloud is hosted there: "we moved the docs to Netlify" → `project.docs.hosting`.
+    if (words.length > 0) return `project.${words.join("_")}.${attribute === "cloud" ? "hosting" : attribute}`;
   }
   return category ?? holder?.key ?? `tooling.${attribute}`;
 }
@@ -974,7 +978,7 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
         const head = clause.tokens[phrase.end - 1]?.low ?? "";
         const prefixEnd = position === 0 ? undefined : index + 1;
         const whole = phrase.end - phrase.start === 1;
-        if (PETS.has(head)) out.add("user.pet", "fact", phrase, { negative: negated, prefixEnd });
+        if (PETS.has(head)) out.add("user.pet", "fact", petValue(clause, phrase), { negative: negated, prefixEnd });
         if (PETS.has(head) || !user || lemma !== "have" || negated) continue;
         else if (CHILDREN.has(head)) out.add("user.child", "fact", phrase, { prefixEnd });
         else if (HELD_CONDITIONS.has(head) && whole) out.add("user.condition", "fact", phrase, { prefixEnd });
@@ -1164,7 +1168,18 @@ function roleAfterName(clause: Clause, out: Builder, from: number): void {
 
 function petFact(clause: Clause, out: Builder, from: number, negated: boolean): void {
   const pet = nounPhrase(clause, from);
-  if (pet && PETS.has(clause.tokens[pet.end - 1]?.low ?? "")) out.add("user.pet", "fact", pet, { negative: negated });
+  if (pet && PETS.has(clause.tokens[pet.end - 1]?.low ?? ""))
+    out.add("user.pet", "fact", petValue(clause, pet), { negative: negated });
+}
+
+/** Words that say when a pet came, not what it is: "a new puppy", "a second cat". */
+const PET_NEWNESS = new Set("new another second third fourth other".split(" "));
+
+/** A pet without the words that only say it is new ("a new puppy" → puppy, "a second cat" → cat). */
+function petValue(clause: Clause, pet: Range): Range {
+  let start = pet.start;
+  while (start < pet.end - 1 && PET_NEWNESS.has(low(clause, start))) start++;
+  return { start, end: pet.end };
 }
 
 function dropFact(clause: Clause, out: Builder, from: number, who: Who): void {
@@ -1173,6 +1188,13 @@ function dropFact(clause: Clause, out: Builder, from: number, who: Who): void {
   let end = value.end;
   if (clause.tokens[end - 1]?.low === "support" && end - value.start > 1) end--;
   const trimmed = { start: value.start, end };
+  // "We ditched webpack for Vite": dropping a tool for another is a switch, stored as the new one ("switched to").
+  const chosen = low(clause, end) === "for" ? nounPhrase(clause, end + 1, { through: ["."] }) : null;
+  const chosenKey = chosen ? toolKey(clause, chosen, null, null) : null;
+  if (chosen && chosenKey) {
+    out.add(chosenKey, "fact", chosen);
+    return;
+  }
   const key = toolKey(clause, trimmed, null, null) ?? (isProper(clause, trimmed) ? `${who}.tools` : null);
   if (key) out.add(key, "fact", trimmed, { negative: true });
 }
@@ -1239,11 +1261,14 @@ function purposePhrase(clause: Clause, from: number): Range | null {
   let end = start;
   while (end < clause.tokens.length) {
     const token = clause.tokens[end];
+    // The one word after "for" that ends the clause is its object, whatever its tag ("for infra", tagged an adverb).
+    const last =
+      end === start && (clause.tokens[end + 1]?.pos ?? "PUNCT") === "PUNCT" && /^\p{L}+$/u.test(token?.text ?? "");
     if (
       !token ||
       end - start >= 8 ||
       TIME_STOP.has(token.low) ||
-      !["NOUN", "PROPN", "ADJ", "VERB", "X"].includes(token.pos)
+      (!last && !["NOUN", "PROPN", "ADJ", "VERB", "X"].includes(token.pos))
     )
       break;
     end = wordEnd(clause, end + 1);
@@ -1348,6 +1373,12 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
       { start: object.start, end: object.start + 1 },
       { through, single: true },
     );
+    return;
+  }
+  const headCategory = head ? nounCategory(tokenize(head.text)) : undefined;
+  if (words.length >= 2 && headCategory && /^(?:style|tooling|workflow)\./.test(headCategory.key)) {
+    // "I prefer the high-contrast theme": the head noun names a known category, so the phrase is a choice of it.
+    out.add(headCategory.key, "preference", object, { through });
     return;
   }
   if (words.length >= 2 && head && head.pos === "NOUN") {
@@ -1598,6 +1629,9 @@ const GENERIC_HOLDERS = new Set("environment env stack setup system infrastructu
 function toolOfHolder(words: string[], category: string): string {
   const holder = nounCategory(tokenize(words.join(" ")));
   if (holder) return holder.key.startsWith("tooling.") ? holder.key : category;
+  // "Our Python projects use uv": all of the team's projects or services are no one named thing.
+  const head = words[words.length - 1] ?? "";
+  if (head.endsWith("s") && GENERIC_ENTITY.has(head.slice(0, -1))) return category;
   const scope = words.filter((word) => !GENERIC_ENTITY.has(word) && !GENERIC_HOLDERS.has(word));
   const attribute = category.split(".").pop() ?? "tool";
   return scope.length > 0 ? `project.${scope.join("_").replace(/[^\p{L}\p{N}_-]/gu, "")}.${attribute}` : category;
@@ -1713,6 +1747,12 @@ function readEntity(clause: Clause, start: number, options: { memory?: boolean }
   }
   if (verb?.lemma === "be" && !modifiers.negated && ownedTool(clause, builder, start, nameEnd, index + 1)) {
     return { facts: builder.facts, subject: "user" };
+  }
+  if (verb?.lemma === "be" && low(clause, start) === "the" && !modifiers.negated) {
+    // "The staging db is MySQL 8.4": a thing of a known kind is the team's, read like "our staging db is …".
+    const kind = nounCategory(tokenize(head));
+    if (kind?.key.startsWith("tooling.") && named.length > 1)
+      return readPossessive(clause, start, "team", start + 1, options);
   }
   const thing = GENERIC_ENTITY.has(head) || THING_HEADS.has(head);
   const person = name.some((token) => token.pos === "PROPN") && !thing;

@@ -13,7 +13,7 @@ export interface Recognized {
 
 const ADV =
   "(?:(?:really|strongly|generally|usually|much|definitely|personally|also|still|now|just|recently|actually|mostly|mainly|currently|absolutely|totally|honestly|typically|normally|kind of|sort of|all)\\s+){0,2}";
-const PLEASE = "(?:(?:please|kindly)\\s+)?";
+const PLEASE = "(?:(?:please|pls|plz|kindly)\\s+)?";
 const TEAM = "(?:we|our team|the team)";
 const NOT_DEICTIC = "(?!(?:this|that|it|these|those|them|how|what|when|the idea|doing that)\\b)";
 const LANGUAGES =
@@ -45,9 +45,9 @@ function saysNoAction(low: string): boolean {
 }
 /** "Whenever you add a dependency, ask me first": a standing condition on the agent's work, then what to do. */
 const WHENEVER =
-  /^(?:(?:please|kindly)\s+)?(?:whenever|every time|each time|any ?time) you\b[^,;]{3,80},\s*(?:please\s+)?(.+)$/;
+  /^(?:(?:please|pls|plz|kindly)\s+)?(?:whenever|every time|each time|any ?time) you\b[^,;]{3,80},\s*(?:please\s+)?(.+)$/;
 /** "Don't use semicolons, ever": a prohibition closed by "ever" is a "never". */
-const DONT_EVER = /^(?:(?:please|kindly)\s+)?(?:don't|do not)\s+(.{3,120}?),?\s+ever[.!]*$/i;
+const DONT_EVER = /^(?:(?:please|pls|plz|kindly)\s+)?(?:don't|do not)\s+(.{3,120}?),?\s+ever[.!]*$/i;
 const SUBJECT_ALWAYS = rx(`^(i|${TEAM})\\s+${ADV}(?:always|never)\\s+(\\S+)`);
 const CONTRAST = rx(
   `^${PLEASE}(?:use|prefer|pick|choose|go with|stick with|stick to|default to|switch to)\\s+.{1,80}?\\s+(?:instead of|over|rather than|not)\\s+\\S`,

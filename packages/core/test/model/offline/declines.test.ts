@@ -66,6 +66,8 @@ const DECLINED: Array<[string, string]> = [
   ["My Vim config is a mess.", "momentary"],
   ["Our customers use Safari mostly.", "third_party"],
   ["I start at Google next week.", "hypothetical"],
+  // The dev8 pass: a closing eye-roll or upside-down face makes the whole line sarcasm.
+  ["Great, another meeting. I love meetings. 🙃", "sarcasm"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {
@@ -98,6 +100,14 @@ describe("offline model: what it declines to store, precision first", () => {
     expect((await read("Never embed secrets in the repo.")).facts.map((fact) => fact.kind)).toEqual(["procedure"]);
   });
 
+  it("keeps only the latest of two exclusive values in one sentence, declining the earlier as past", async () => {
+    const { facts, reasons } = await read("I've been on Windows for years but I finally switched to Linux.");
+    expect(facts.map((fact) => [fact.key, fact.value])).toEqual([["profile.os", "Linux"]]);
+    expect(reasons).toEqual(["past"]);
+    const both = await read("I live in Ghent and I work at Vandenberg.");
+    expect(both.facts.map((fact) => fact.value)).toEqual(["Ghent", "Vandenberg"]);
+  });
+
   it("keeps only the first phrase of a comma list with no and/or", async () => {
     const { facts } = await read("I have a dog, a beagle named Pickle.");
     expect(facts.map((fact) => fact.value)).toEqual(["dog"]);
@@ -121,5 +131,8 @@ describe("offline model: what it declines to store, precision first", () => {
     expect(await values("I work at the Ministry of Health.")).toEqual(["Ministry of Health"]);
     expect(await values("I'm a data engineer at Monzo 🙂")).toEqual(["data engineer", "Monzo"]);
     expect(await values("I work for a small agency called Brightline.")).toEqual(["Brightline"]);
+    // …nor keeps words that only say a pet is new: "a new puppy" is a puppy.
+    expect(await values("We've got a new puppy!")).toEqual(["puppy"]);
+    expect(await values("We adopted a second cat.")).toEqual(["cat"]);
   });
 });

@@ -29,6 +29,36 @@ const TABLE: Array<[string, Expected[]]> = [
     [{ key: "tooling.package_manager", kind: "preference", statement: "Always use pnpm.", topic: "tooling" }],
   ],
   ["I live in Berlin.", [{ key: "home.location", kind: "fact", statement: "User lives in Berlin.", topic: "profile" }]],
+  // The dev8 pass: a tool dropped for another is a switch; a thing of the team on a cloud is hosted there.
+  [
+    "We ditched Jest for Vitest.",
+    [{ key: "tooling.test_framework", kind: "fact", statement: "The team ditched Jest for Vitest." }],
+  ],
+  [
+    "We moved the docs to Netlify.",
+    [{ key: "project.docs.hosting", kind: "fact", statement: "The team moved the docs to Netlify." }],
+  ],
+  [
+    "I prefer the high-contrast theme.",
+    [{ key: "style.theme", kind: "preference", statement: "User prefers the high-contrast theme." }],
+  ],
+  [
+    "Our team's main branch is called develop.",
+    [{ key: "workflow.default_branch", kind: "fact", statement: "The team's main branch is called develop." }],
+  ],
+  [
+    "We use Terraform for infra.",
+    [{ key: "tooling.infra", kind: "fact", statement: "The team uses Terraform for infra." }],
+  ],
+  [
+    "Our Python projects use uv.",
+    [{ key: "tooling.python_packaging", kind: "fact", statement: "The team's Python projects use uv." }],
+  ],
+  [
+    "The staging db is MySQL 8.4.",
+    [{ key: "project.staging.database", kind: "fact", statement: "The staging db is MySQL 8.4." }],
+  ],
+  ["pls always use tabs", [{ key: "style.indentation", kind: "preference", statement: "Always use tabs." }]],
   ["I moved to Lisbon last month.", [{ key: "home.location", kind: "fact", statement: "User moved to Lisbon." }]],
   ["we switched to pnpm", [{ key: "tooling.package_manager", kind: "fact", statement: "The team switched to pnpm." }]],
   [
