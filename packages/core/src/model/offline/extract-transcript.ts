@@ -40,6 +40,7 @@ const NOTE_LABEL = /^(?:note|notes|important|reminder|fyi|heads[ -]?up|update|co
 const CLAUSE_PUNCT = new Set([";", ":", "—", "–", "--"]);
 const QUESTION_AUX = new Set("can could would will do does did should shall may is are".split(" "));
 const QUESTION_SUBJECT = new Set(["you", "we", "i", "it", "u"]);
+const QUESTION_WORDS = new Set("what how why where when which who".split(" "));
 const DASHES = new Set(["—", "–", "--"]);
 const SUBJECT_START = new Set(["i", "we", "my", "our"]);
 const RULE_START = new Set(["always", "never", "please", "remember", "from", "going"]);
@@ -231,10 +232,12 @@ class MessageReader {
   private statementBeforeQuestion(sentence: AnalyzedSentence): boolean {
     const tokens = sentence.tokens;
     const cut = tokens.findIndex((_token, index) => {
-      if (index === 0 || tokens[index - 1]?.text !== ",") return false;
+      if (index === 0 || ![",", ":"].includes(tokens[index - 1]?.text ?? "")) return false;
       let at = index;
       while (["so", "and", "but", "then"].includes(tokens[at]?.low ?? "")) at++;
-      return QUESTION_AUX.has(tokens[at]?.low ?? "") && QUESTION_SUBJECT.has(tokens[at + 1]?.low ?? "");
+      // "…, so can you …?", "…, what do you do?", "…: how do I mock fetch?"
+      const asks = QUESTION_AUX.has(tokens[at]?.low ?? "") && QUESTION_SUBJECT.has(tokens[at + 1]?.low ?? "");
+      return asks || QUESTION_WORDS.has(tokens[at]?.low ?? "");
     });
     if (cut <= 1) return false;
     const before = tokens.slice(0, cut - 1);
@@ -298,10 +301,13 @@ class MessageReader {
     if (explicit) {
       // A first-person statement no frame reads is kept after a marker ("heads up, I changed my shell to fish")
       // only when its key is a known category: a key made of its own words ("User is at Datadog now" as `datadog`)
-      // is a guess at what it says.
+      // is a guess at what it says. A marker does not make someone else's fact the user's ("Remember that my sister
+      // lives in Oslo" is no home of the user's).
       const recognized = recognize(restText, { explicit }).filter(
         (fact) =>
-          frames.subject !== "user" || fact.kind !== "fact" || subjectKey(fact.statement).category !== undefined,
+          fact.kind !== "fact" ||
+          (frames.subject !== "third_party" &&
+            (frames.subject !== "user" || subjectKey(fact.statement).category !== undefined)),
       );
       if (recognized.length > 0) {
         this.recognized(recognized, span);

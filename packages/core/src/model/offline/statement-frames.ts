@@ -41,7 +41,7 @@ export interface FrameResult {
 }
 
 const LEAD = new Set(
-  "oh ok okay so also and but btw fwiw fyi well anyway anyways hmm umm um uh right yeah yes honestly actually ps plus then alright hey hi sorry".split(
+  "oh ok okay so also and but btw fwiw fyi tbh ngl imo imho lol well anyway anyways hmm umm um uh right yeah yes honestly personally frankly actually ps plus then alright hey hi sorry".split(
     " ",
   ),
 );
@@ -50,7 +50,7 @@ const PERIODS = new Set(
   "week weekend month year night morning afternoon evening spring summer autumn fall winter".split(" "),
 );
 const SKIP_ADVERBS = new Set(
-  "also really much mostly mainly just now recently still finally actually currently usually totally absolutely personally generally definitely even only basically officially happily primarily".split(
+  "also really much mostly mainly just now recently still finally actually currently usually totally absolutely personally generally definitely even only basically officially happily primarily originally".split(
     " ",
   ),
 );
@@ -738,6 +738,14 @@ function after(clause: Clause, from: number, words: string[]): number {
   return words.includes(low(clause, from)) ? from + 1 : -1;
 }
 
+/** A tool without the noun of its own kind after it: "fish shell" → fish, "the Zed editor" → Zed. */
+function withoutKindNoun(clause: Clause, value: Range): Range {
+  if (value.end - value.start < 2) return value;
+  const kind = nounCategory(tokenize(low(clause, value.end - 1)));
+  const shorter = { start: value.start, end: value.end - 1 };
+  return kind && valueCategory(slice(clause, shorter)) === kind.key ? shorter : value;
+}
+
 /** "switched / migrated / moved / upgraded [X] [from A] to B", "replaced A with B". */
 function readSwitch(clause: Clause, out: Builder, who: Who, verbIndex: number, negated: boolean): boolean {
   let index = verbIndex + 1;
@@ -771,14 +779,15 @@ function readSwitch(clause: Clause, out: Builder, who: Who, verbIndex: number, n
   const to = verb === "replace" ? after(clause, index, ["with", "by"]) : after(clause, index, ["to"]);
   if (verb === "replace" && entity) replaced = entity;
   if (to === -1) return false;
-  const value = nounPhrase(clause, to, { through: ["."] });
-  if (!value) return false;
+  const phrase = nounPhrase(clause, to, { through: ["."] });
+  if (!phrase) return false;
+  const value = withoutKindNoun(clause, phrase);
   const scoped = verb === "replace" ? null : entity;
   const key = toolKey(clause, value, scoped, null);
   if (key) {
     // "switched to Vitest from Jest" is stored as "switched to Vitest": the replaced value is history, which the
     // engine keeps as the superseded fact; left in, it would read as part of the subject.
-    out.add(key, "fact", value, { negative: negated });
+    out.add(key, "fact", value, { negative: negated, through: phrase.end });
     return true;
   }
   if (who === "user" && (verb === "move" || verb === "relocate") && !entity && isProper(clause, value)) {
@@ -837,6 +846,14 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
           return;
         }
       }
+      if (lemma === "get" && next === "into" && user) {
+        // "I got into birdwatching": an activity taken up.
+        const activity = nounPhrase(clause, index + 2, { activity: true });
+        const doing = activity !== null && /..ing$/.test(low(clause, activity.end - 1));
+        if (activity && doing && !isProper(clause, activity) && !isCut(clause, activity.end))
+          out.add("user.hobby", "fact", activity);
+        return;
+      }
       if (lemma === "get" && ["rid"].includes(next) && low(clause, index + 2) === "of") {
         dropFact(clause, out, index + 3, who);
         return;
@@ -874,6 +891,11 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       if (bare && (first?.pos === "VERB" || first?.pos === "NOUN"))
         out.add("user.hobby", "fact", object, { negative: true });
       else if (isProper(clause, object)) out.add("profile.employer", "fact", object, { negative: true });
+      else if (lemma === "quit" && slice(clause, object).toLowerCase() === "job" && low(clause, object.end) === "at") {
+        // "I quit my job at Zalando": the employer left.
+        const company = nounPhrase(clause, object.end + 1);
+        if (company && isProper(clause, company)) out.add("profile.employer", "fact", company, { negative: true });
+      }
       return;
     }
     case "give":
@@ -942,6 +964,11 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       }
       return;
     case "go": {
+      // "we've gone from npm to pnpm": a switch.
+      if (next === "from" && !negated) {
+        readSwitch(clause, out, who, index, negated);
+        return;
+      }
       if (user && DIETS.has(next)) {
         out.add("user.diet", "fact", { start: index + 1, end: index + 2 }, { negative: negated });
         return;
@@ -949,7 +976,7 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       // "I go by Teo": the name the user is called by.
       const name = clause.tokens[index + 2];
       const end = clause.tokens[index + 3];
-      const alone = end === undefined || end.pos === "PUNCT";
+      const alone = end === undefined || end.pos === "PUNCT" || TIME_STOP.has(end.low);
       if (user && next === "by" && name?.pos === "PROPN" && isCapitalised(name) && alone) {
         out.add("profile.name", "fact", { start: index + 2, end: index + 3 });
       }
@@ -1434,6 +1461,11 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
     return;
   }
   if (!user) return;
+  if (word === "from" && low(clause, index - 1) === "originally") {
+    // "I'm originally from Cork": where the user comes from.
+    placeFact(clause, out, "user.hometown", index + 1);
+    return;
+  }
   if (word === "allergic" && low(clause, index + 1) === "to") {
     listFacts(clause, out, "user.allergy", "fact", index + 2);
     return;
@@ -1755,7 +1787,8 @@ function readEntity(clause: Clause, start: number, options: { memory?: boolean }
       return readPossessive(clause, start, "team", start + 1, options);
   }
   const thing = GENERIC_ENTITY.has(head) || THING_HEADS.has(head);
-  const person = name.some((token) => token.pos === "PROPN") && !thing;
+  // An acronym ("the VPN", "AWS") names a thing, not a person.
+  const person = name.some((token) => token.pos === "PROPN" && !/^[\p{Lu}\p{N}]{2,}$/u.test(token.text)) && !thing;
   const verbal = verb !== undefined && (verb.pos === "VERB" || verb.pos === "AUX");
   if (!verbal || (!thing && (person || PERSON_NOUNS.has(head)))) {
     return { facts: [], subject: verbal && (person || PERSON_NOUNS.has(head)) ? "third_party" : "none" };

@@ -68,6 +68,10 @@ const DECLINED: Array<[string, string]> = [
   ["I start at Google next week.", "hypothetical"],
   // The dev8 pass: a closing eye-roll or upside-down face makes the whole line sarcasm.
   ["Great, another meeting. I love meetings. 🙃", "sarcasm"],
+  // …and a memory marker does not make someone else's fact the user's.
+  ["Remember that my sister lives in Oslo.", "third_party"],
+  ["FYI my boss uses Emacs.", "third_party"],
+  ["I got into trouble yesterday.", "unrecognised"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {

@@ -59,6 +59,28 @@ const TABLE: Array<[string, Expected[]]> = [
     [{ key: "project.staging.database", kind: "fact", statement: "The staging db is MySQL 8.4." }],
   ],
   ["pls always use tabs", [{ key: "style.indentation", kind: "preference", statement: "Always use tabs." }]],
+  // …and reads a few more plain ways of saying a fact in passing.
+  ["I'm originally from Cork.", [{ key: "user.hometown", kind: "fact", statement: "User is originally from Cork." }]],
+  ["I got into birdwatching.", [{ key: "user.hobby", kind: "fact", statement: "User got into birdwatching." }]],
+  [
+    "I quit my job at Zalando.",
+    [{ key: "profile.employer", kind: "fact", statement: "User quit the user's job at Zalando." }],
+  ],
+  ["I go by Alex now.", [{ key: "profile.name", kind: "fact", statement: "User goes by Alex." }]],
+  [
+    "We've gone from npm to pnpm.",
+    [{ key: "tooling.package_manager", kind: "fact", statement: "The team has gone from npm to pnpm." }],
+  ],
+  ["tbh I hate cold weather", [{ key: "user.dislikes", kind: "preference", statement: "User hates cold weather." }]],
+  [
+    "Not gonna lie, I love board games.",
+    [{ key: "user.likes", kind: "preference", statement: "User loves board games." }],
+  ],
+  [
+    "I switched to the Zed editor.",
+    [{ key: "tooling.editor", kind: "fact", statement: "User switched to the Zed editor." }],
+  ],
+  ["I live in Porto, how about you?", [{ key: "home.location", kind: "fact", statement: "User lives in Porto." }]],
   ["I moved to Lisbon last month.", [{ key: "home.location", kind: "fact", statement: "User moved to Lisbon." }]],
   ["we switched to pnpm", [{ key: "tooling.package_manager", kind: "fact", statement: "The team switched to pnpm." }]],
   [
@@ -115,7 +137,8 @@ const TABLE: Array<[string, Expected[]]> = [
   ],
   [
     "Keep in mind that deploys are frozen on Fridays.",
-    [{ key: "deploy.frozen", kind: "fact", statement: "Deploys are frozen on Fridays." }],
+    // A schedule noted explicitly is a rule to work by.
+    [{ key: "deploy.frozen", kind: "procedure", statement: "Deploys are frozen on Fridays." }],
   ],
   [
     "remember to run migrations before deploying",
@@ -322,6 +345,15 @@ describe("offline model: utterances → facts", () => {
   ])("keeps a chat filler out of the value: %j", async (text, key, value) => {
     const facts = await extractOne(text);
     expect(facts.map((fact) => [fact.key, fact.value])).toEqual([[key, value]]);
+  });
+
+  it("keeps an explicit note of a schedule, a limit or a requirement as a rule, and other notes as facts", async () => {
+    const kinds = async (text: string) => (await extractOne(text)).map((fact) => fact.kind);
+    expect(await kinds("Remember that the staging certs expire every 90 days.")).toEqual(["procedure"]);
+    expect(await kinds("Remember: prod deploys only happen on Tuesdays.")).toEqual(["procedure"]);
+    expect(await kinds("Keep in mind that the API rate limit is 100 requests per minute.")).toEqual(["procedure"]);
+    expect(await kinds("Remember that staging deploys need approval from Ops.")).toEqual(["procedure"]);
+    expect(await kinds("Remember that the office is on the third floor.")).toEqual(["fact"]);
   });
 
   it.each(NOTHING)("reads nothing from %j", async (text) => {
