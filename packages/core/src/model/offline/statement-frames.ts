@@ -1787,8 +1787,9 @@ function readEntity(clause: Clause, start: number, options: { memory?: boolean }
       return readPossessive(clause, start, "team", start + 1, options);
   }
   const thing = GENERIC_ENTITY.has(head) || THING_HEADS.has(head);
-  // An acronym ("the VPN", "AWS") names a thing, not a person.
-  const person = name.some((token) => token.pos === "PROPN" && !/^[\p{Lu}\p{N}]{2,}$/u.test(token.text)) && !thing;
+  // An acronym ("the VPN", "AWS") or an identifier ("Zephyr-532") names a thing, not a person.
+  const personal = (token: Token) => token.pos === "PROPN" && !/^[\p{Lu}\p{N}]{2,}$|\p{N}/u.test(token.text);
+  const person = name.some(personal) && !thing;
   const verbal = verb !== undefined && (verb.pos === "VERB" || verb.pos === "AUX");
   if (!verbal || (!thing && (person || PERSON_NOUNS.has(head)))) {
     return { facts: [], subject: verbal && (person || PERSON_NOUNS.has(head)) ? "third_party" : "none" };

@@ -60,7 +60,7 @@ const DEONTIC = /\b(?:must|mustn't|required|mandatory|needs? to|has to|have to|n
  * explicitly, a standing rule to work by, like a must.
  */
 export const STANDING =
-  /\b(?:(?:every|each)\s+(?:\d+\s+|other\s+)?(?:second|minute|hour|day|night|morning|evening|week|weekend|month|quarter|year|sprint|release|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|on\s+(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays|weekdays|weekends)|on the (?:first|last|\d{1,2}(?:st|nd|rd|th)) (?:\w+ )?of (?:the|each|every) month|per (?:second|minute|hour|day|week|month|request|user)|nightly|hourly|daily|weekly|monthly|needs?)\b/;
+  /\b(?:(?:every|each)\s+(?:\d+\s+|other\s+)?(?:second|minute|hour|day|night|morning|evening|week|weekend|month|quarter|year|sprint|release|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|on\s+(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays|weekdays|weekends)|on the (?:first|last|\d{1,2}(?:st|nd|rd|th)) (?:\w+ )?of (?:the|each|every) month|per (?:second|minute|hour|day|week|month|request|user)|needs?)\b/;
 /** A choice about the code at hand ("use a Set instead of an array here"): a one-off request, not a standing rule. */
 const LOCAL =
   /\b(?:here|for now|(?:this|that|these|those) (?:file|function|method|class|component|line|lines|test|case|snippet|query|loop|one|part|section|pr|diff|script|module|hook|call|variable|spot|place|time))\b/;

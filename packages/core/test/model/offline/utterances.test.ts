@@ -354,6 +354,9 @@ describe("offline model: utterances → facts", () => {
     expect(await kinds("Keep in mind that the API rate limit is 100 requests per minute.")).toEqual(["procedure"]);
     expect(await kinds("Remember that staging deploys need approval from Ops.")).toEqual(["procedure"]);
     expect(await kinds("Remember that the office is on the third floor.")).toEqual(["fact"]);
+    expect(await kinds("Remember that Zephyr-532 ships on weekly releases.")).toEqual(["fact"]);
+    // A server or service named by an identifier is a thing of the team, not someone else.
+    expect(await kinds("Just so you know, Zephyr-532 runs out of us-east-1.")).toEqual(["fact"]);
   });
 
   it.each(NOTHING)("reads nothing from %j", async (text) => {
