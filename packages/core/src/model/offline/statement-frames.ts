@@ -389,7 +389,8 @@ class Builder {
    * Whether a liked or disliked value is surely what is liked: not something said in the conversation ("I'm a fan
    * of the idea"), a person ("I love my wife": about them), a comparative ("I love my kids more" read as "more"), a
    * possessor cut from what it owns ("I like Sarah's idea" read as "Sarah's"), or a thing with a "with" phrase whose
-   * reach is unsure ("I love hiking with the dog", "I hate YAML with a passion").
+   * reach is unsure ("I love hiking with the dog", "I hate YAML with a passion"), or something of one's own ("I love my
+   * job", "I hate our office"): a feeling about it, not a taste.
    */
   private sureOpinion(key: string, value: Range): boolean {
     const words = this.clause.tokens.slice(value.start, value.end).map((token) => token.low);
@@ -397,6 +398,7 @@ class Builder {
     if (COMPARATIVES.has(head) || head === "'s" || head.endsWith("'s")) return false;
     if (PERSON_NOUNS.has(head) || PERSON_NOUNS.has(key.split(".").pop() ?? "")) return false;
     if (key !== "user.likes" && key !== "user.dislikes") return true;
+    if (["my", "our", "his", "her", "their", "your"].includes(low(this.clause, value.start - 1))) return false;
     return !DISCOURSE_NOUNS.has(head) && !words.includes("with");
   }
 
@@ -634,7 +636,9 @@ function readVerb(clause: Clause, out: Builder, who: Who, from: number, negatedB
   const token = clause.tokens[index];
   if (!token) return;
   if (negated) out.negate();
-  const lemma = verbLemma(token);
+  // "I've got three kids": the perfect of "get" is "have".
+  const perfect = index > from && ["have", "'ve", "has"].includes(low(clause, from));
+  const lemma = perfect && token.low === "got" ? "have" : verbLemma(token);
   if (lemma === "be" || lemma === "'m") {
     const after = skipModifiers(clause, index + 1);
     readCopula(clause, out, who, after.index, negated || after.negated);
@@ -1391,6 +1395,8 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
   if (who !== "user") return;
   const words = clause.tokens.slice(object.start, object.end);
   const head = words[words.length - 1];
+  // "I prefer working mornings": an activity, whose attribute a key made of its head noun would only guess.
+  if ((words[0]?.pos === "VERB" || words[0]?.pos === "ADJ") && /..ing$/.test(words[0].low)) return;
   if (words.length === 2 && head?.pos === "NOUN" && TIME_OF_DAY.has(words[0]?.low ?? "")) {
     // "I prefer morning meetings": the modifier says when, so the attribute is the time of the head.
     const noun = head.lemma.replace(/[^\p{L}\p{N}]/gu, "");
@@ -1398,7 +1404,7 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
       `user.${noun}_time`,
       "preference",
       { start: object.start, end: object.start + 1 },
-      { through, single: true },
+      { through: through ?? object.end, single: true },
     );
     return;
   }
@@ -1646,6 +1652,11 @@ function readPossessive(
   ) {
     return { facts: [], subject: who };
   }
+  // "Our stack is Django and Postgres": one attribute given a list; its first item alone would say something else.
+  const listed = ["and", "or", "&"].includes(low(clause, value.end));
+  const item = clause.tokens[value.end + 1];
+  if (listed && item && (VALUE_POS.has(item.pos) || isCapitalised(item)) && !["PRON", "AUX"].includes(item.pos))
+    return { facts: [], subject: who };
   const tool = verb.lemma === "be" || verb.low === "'s" ? undefined : valueCategory(slice(clause, value));
   builder.add(tool ? toolOfHolder(words, tool) : possessiveKey(words, who, suffix), "fact", value);
   return { facts: builder.facts, subject: who };

@@ -72,6 +72,10 @@ const DECLINED: Array<[string, string]> = [
   ["Remember that my sister lives in Oslo.", "third_party"],
   ["FYI my boss uses Emacs.", "third_party"],
   ["I got into trouble yesterday.", "unrecognised"],
+  // …and a feeling about one's own thing, an activity preferred or a list given to one attribute is no taste or value.
+  ["I love my job.", "unrecognised"],
+  ["I prefer working mornings.", "unrecognised"],
+  ["Our stack is Django and Postgres.", "unrecognised"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {

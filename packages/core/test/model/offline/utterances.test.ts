@@ -80,6 +80,11 @@ const TABLE: Array<[string, Expected[]]> = [
     "I switched to the Zed editor.",
     [{ key: "tooling.editor", kind: "fact", statement: "User switched to the Zed editor." }],
   ],
+  ["I've got three kids.", [{ key: "user.child", kind: "fact", statement: "User has got three kids." }]],
+  [
+    "I prefer morning meetings.",
+    [{ key: "user.meeting_time", kind: "preference", statement: "User prefers morning meetings." }],
+  ],
   ["I live in Porto, how about you?", [{ key: "home.location", kind: "fact", statement: "User lives in Porto." }]],
   ["I moved to Lisbon last month.", [{ key: "home.location", kind: "fact", statement: "User moved to Lisbon." }]],
   ["we switched to pnpm", [{ key: "tooling.package_manager", kind: "fact", statement: "The team switched to pnpm." }]],
