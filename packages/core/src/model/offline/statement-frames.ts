@@ -1799,7 +1799,8 @@ function readEntity(clause: Clause, start: number, options: { memory?: boolean }
   }
   const thing = GENERIC_ENTITY.has(head) || THING_HEADS.has(head);
   // An acronym ("the VPN", "AWS") or an identifier ("Zephyr-532") names a thing, not a person.
-  const personal = (token: Token) => token.pos === "PROPN" && !/^[\p{Lu}\p{N}]{2,}$|\p{N}/u.test(token.text);
+  const personal = (token: Token) =>
+    token.pos === "PROPN" && !/^[\p{Lu}\p{N}]{2,}$|\p{N}/u.test(token.text) && !ENVIRONMENTS.has(token.low);
   const person = name.some(personal) && !thing;
   const verbal = verb !== undefined && (verb.pos === "VERB" || verb.pos === "AUX");
   if (!verbal || (!thing && (person || PERSON_NOUNS.has(head)))) {
@@ -1880,10 +1881,12 @@ function ownedTool(clause: Clause, out: Builder, start: number, nameEnd: number,
   const words = clause.tokens
     .slice(at + 1, end)
     .map((token) => token.low)
-    .filter((word) => !CHOICE_WORDS.has(word));
+    .filter((word) => !CHOICE_WORDS.has(word) && !TIME_STOP.has(word));
   const category = words.length > 0 && words.length <= 3 ? nounCategory(tokenize(words.join(" "))) : undefined;
   const name = { start: clause.tokens[start]?.low === "the" ? start + 1 : start, end: nameEnd };
-  if (!category || !isProper(clause, name) || !/^(?:tooling|style|workflow)\./.test(category.key)) return false;
+  const known = valueCategory(slice(clause, name)) === category?.key;
+  if (!category || !(known || isProper(clause, name)) || !/^(?:tooling|style|workflow)\./.test(category.key))
+    return false;
   out.add(category.key, "fact", name, { through: end });
   return true;
 }

@@ -82,6 +82,10 @@ const TABLE: Array<[string, Expected[]]> = [
   ],
   ["I've got three kids.", [{ key: "user.child", kind: "fact", statement: "User has got three kids." }]],
   [
+    "Vitest is our test runner now.",
+    [{ key: "tooling.test_framework", kind: "fact", statement: "Vitest is the team's test runner now." }],
+  ],
+  [
     "I prefer morning meetings.",
     [{ key: "user.meeting_time", kind: "preference", statement: "User prefers morning meetings." }],
   ],
