@@ -1315,7 +1315,12 @@ function readLike(clause: Clause, out: Builder, from: number, negated: boolean):
   const head = words[words.length - 1]?.low ?? "";
   const modifier = words[0]?.low ?? "";
   if (VERBOSITY_NOUNS.has(head) && VERBOSITY_WORDS.has(modifier)) {
-    out.add("communication.verbosity", "preference", { start: object.start, end: object.start + 1 });
+    out.add(
+      "communication.verbosity",
+      "preference",
+      { start: object.start, end: object.start + 1 },
+      { through: object.end },
+    );
     return;
   }
   if (low(clause, from) === "my" && clause.tokens[object.end]?.pos === "ADJ") {
@@ -1364,7 +1369,12 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
   }
   if (!object) return;
   if (VERBOSITY_NOUNS.has(low(clause, object.end - 1)) && VERBOSITY_WORDS.has(low(clause, object.start))) {
-    out.add("communication.verbosity", "preference", { start: object.start, end: object.start + 1 });
+    out.add(
+      "communication.verbosity",
+      "preference",
+      { start: object.start, end: object.start + 1 },
+      { through: object.end },
+    );
     return;
   }
   const next = low(clause, object.end);
