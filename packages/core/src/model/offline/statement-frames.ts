@@ -50,7 +50,7 @@ const PERIODS = new Set(
   "week weekend month year night morning afternoon evening spring summer autumn fall winter".split(" "),
 );
 const SKIP_ADVERBS = new Set(
-  "also really much mostly mainly just now recently still finally actually currently usually totally absolutely personally generally definitely even only basically officially happily primarily originally".split(
+  "also really much mostly mainly just now recently still finally actually currently usually totally absolutely personally generally definitely even only basically officially happily primarily originally fully completely strictly".split(
     " ",
   ),
 );
@@ -968,6 +968,12 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       }
       return;
     case "go": {
+      const diet = skipModifiers(clause, index + 1).index;
+      if (user && diet > index + 1 && DIETS.has(low(clause, diet))) {
+        // "I went fully vegetarian": the adverb says how far, the diet is the value.
+        out.add("user.diet", "fact", { start: diet, end: diet + 1 }, { negative: negated });
+        return;
+      }
       // "we've gone from npm to pnpm": a switch.
       if (next === "from" && !negated) {
         readSwitch(clause, out, who, index, negated);
@@ -1452,6 +1458,8 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
   // we're using X / I'm learning X
   if (token.pos === "VERB" && word.endsWith("ing")) {
     if (token.lemma === "use") readUse(clause, out, who, "use", index, negated);
+    else if (token.lemma === "go" && low(clause, index + 1) === "by")
+      readAction(clause, out, who, "go", index, negated);
     else if (token.lemma === "work" && user && ["at", "for"].includes(low(clause, index + 1))) {
       employerFact(clause, out, index + 2, negated);
     } else if (token.lemma === "work" && user && low(clause, index + 1) === "in") {
@@ -1477,8 +1485,9 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
     return;
   }
   if (!user) return;
-  if (word === "from" && low(clause, index - 1) === "originally") {
-    // "I'm originally from Cork": where the user comes from.
+  const place = word === "from" ? nounPhrase(clause, index + 1) : null;
+  if (place && (low(clause, index - 1) === "originally" || low(clause, place.end) === "originally")) {
+    // "I'm originally from Cork", "I'm from Nairobi originally": where the user comes from.
     placeFact(clause, out, "user.hometown", index + 1);
     return;
   }

@@ -76,6 +76,8 @@ const DECLINED: Array<[string, string]> = [
   ["I love my job.", "unrecognised"],
   ["I prefer working mornings.", "unrecognised"],
   ["Our stack is Django and Postgres.", "unrecognised"],
+  ["I went to Rome.", "past"],
+  ["I'm going by train.", "unrecognised"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {
