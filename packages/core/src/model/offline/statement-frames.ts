@@ -1015,7 +1015,7 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
         const head = clause.tokens[phrase.end - 1]?.low ?? "";
         const prefixEnd = position === 0 ? undefined : index + 1;
         const whole = phrase.end - phrase.start === 1;
-        if (PETS.has(head)) out.add("user.pet", "fact", petValue(clause, phrase), { negative: negated, prefixEnd });
+        if (PETS.has(head)) out.add("user.pet", "fact", phrase, { negative: negated, prefixEnd });
         if (PETS.has(head) || !user || lemma !== "have" || negated) continue;
         else if (CHILDREN.has(head)) out.add("user.child", "fact", phrase, { prefixEnd });
         else if (HELD_CONDITIONS.has(head) && whole) out.add("user.condition", "fact", phrase, { prefixEnd });
@@ -1205,18 +1205,7 @@ function roleAfterName(clause: Clause, out: Builder, from: number): void {
 
 function petFact(clause: Clause, out: Builder, from: number, negated: boolean): void {
   const pet = nounPhrase(clause, from);
-  if (pet && PETS.has(clause.tokens[pet.end - 1]?.low ?? ""))
-    out.add("user.pet", "fact", petValue(clause, pet), { negative: negated });
-}
-
-/** Words that say when a pet came, not what it is: "a new puppy", "a second cat". */
-const PET_NEWNESS = new Set("new another second third fourth other".split(" "));
-
-/** A pet without the words that only say it is new ("a new puppy" → puppy, "a second cat" → cat). */
-function petValue(clause: Clause, pet: Range): Range {
-  let start = pet.start;
-  while (start < pet.end - 1 && PET_NEWNESS.has(low(clause, start))) start++;
-  return { start, end: pet.end };
+  if (pet && PETS.has(clause.tokens[pet.end - 1]?.low ?? "")) out.add("user.pet", "fact", pet, { negative: negated });
 }
 
 function dropFact(clause: Clause, out: Builder, from: number, who: Who): void {

@@ -141,8 +141,5 @@ describe("offline model: what it declines to store, precision first", () => {
     expect(await values("I work at the Ministry of Health.")).toEqual(["Ministry of Health"]);
     expect(await values("I'm a data engineer at Monzo 🙂")).toEqual(["data engineer", "Monzo"]);
     expect(await values("I work for a small agency called Brightline.")).toEqual(["Brightline"]);
-    // …nor keeps words that only say a pet is new: "a new puppy" is a puppy.
-    expect(await values("We've got a new puppy!")).toEqual(["puppy"]);
-    expect(await values("We adopted a second cat.")).toEqual(["cat"]);
   });
 });
