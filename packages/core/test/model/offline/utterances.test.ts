@@ -81,6 +81,10 @@ const TABLE: Array<[string, Expected[]]> = [
     [{ key: "tooling.editor", kind: "fact", statement: "User switched to the Zed editor." }],
   ],
   ["I've got three kids.", [{ key: "user.child", kind: "fact", statement: "User has got three kids." }]],
+  [
+    "We stopped using Sentry.",
+    [{ key: "tooling.error_tracking", kind: "fact", statement: "The team stopped using Sentry." }],
+  ],
   ["I'm from Nairobi originally.", [{ key: "user.hometown", kind: "fact", statement: "User is from Nairobi." }]],
   ["I went fully vegetarian.", [{ key: "user.diet", kind: "fact", statement: "User went fully vegetarian." }]],
   ["I'm going by Sam now.", [{ key: "profile.name", kind: "fact", statement: "User is going by Sam." }]],
