@@ -30,7 +30,7 @@ const LEAD_IN =
 const REMEMBER_TO =
   /^(?:(?:please|pls|plz|kindly)\s+)?(?:always\s+)?(?:remember|don't forget|do not forget|never forget)\s+to\s+/i;
 const MARKER =
-  /^(?:(?:please|pls|plz|kindly)\s+)?(?:(?:always\s+)?remember(?:\s+this)?(?:\s+that\b|\s*[:,])?|note(?:\s+that\b|\s*:|(?<=please\s+note)\b)|make a note(?:\s+that\b|\s*:)?|keep in mind(?:\s+that\b)?|bear in mind(?:\s+that\b)?|fyi\b[\s,:]*|for your information\b[\s,:]*|for the record\b[\s,:]*|for future reference\b[\s,:]*|just so you know\b[\s,:]*|(?:don't|do not|never) forget(?:\s+that\b)?|heads[ -]up\b[\s,:]*|important\s*:|(?:save|add|put|store|write) (?:this |that )?(?:to|in|into) (?:your )?memory(?:\s+that\b|\s*:)?|memori[sz]e(?:\s+that\b|\s*:)?)\s*/i;
+  /^(?:(?:please|pls|plz|kindly)\s+)?(?:(?:always\s+)?remember(?:\s+this)?(?:\s+that\b|\s*[:,])?|note(?:\s+that\b|\s*:|(?<=please\s+note)\b)|make a note(?:\s+that\b|\s*:)?|keep in mind(?:\s+that\b)?|bear in mind(?:\s+that\b)?|fyi\b[\s,:]*|for your information\b[\s,:]*|for the record\b[\s,:]*|for future reference\b[\s,:]*|just so you know\b[\s,:]*|(?:don't|do not|never) forget(?:\s+that\b)?|heads[ -]up(?:\s+that\b)?[\s,:]*|important\s*:|(?:save|add|put|store|write) (?:this |that )?(?:to|in|into) (?:your )?memory(?:\s+that\b|\s*:)?|memori[sz]e(?:\s+that\b|\s*:)?)\s*/i;
 const FUTURE =
   /^(?:from now on|going forward|moving forward|in the future|in future|henceforth|from here on(?: out)?|starting now|from this point on|for all future (?:sessions|work|projects|tasks|conversations)|in all future (?:sessions|conversations))\b[\s,:]*/i;
 const FUTURE_AT_END =

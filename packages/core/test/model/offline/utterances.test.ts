@@ -58,6 +58,10 @@ const TABLE: Array<[string, Expected[]]> = [
     "The staging db is MySQL 8.4.",
     [{ key: "project.staging.database", kind: "fact", statement: "The staging db is MySQL 8.4." }],
   ],
+  [
+    "Heads up that the staging db is MySQL 8.4.",
+    [{ key: "project.staging.database", kind: "fact", statement: "The staging db is MySQL 8.4." }],
+  ],
   ["pls always use tabs", [{ key: "style.indentation", kind: "preference", statement: "Always use tabs." }]],
   // …and reads a few more plain ways of saying a fact in passing.
   ["I'm originally from Cork.", [{ key: "user.hometown", kind: "fact", statement: "User is originally from Cork." }]],
