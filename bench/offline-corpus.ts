@@ -3,7 +3,8 @@
  * its tuning part and its frozen held-aside part, overall and per category. `--misses` lists every wrong or missed
  * utterance of the parts rules may be tuned on (tuning, dev), never of the held-aside part: its items and errors are
  * not for reading while rules are tuned. `--tuning` scores only the tunable parts. The dev part is also scored per
- * batch (dev, dev2 … dev6), overall and on the first-person categories. Run: `npx -y pnpm@10 bench:offline`.
+ * batch (dev, dev2 … dev8), overall and on the first-person categories; `--batch=<name>` (with `--tuning`) scores only
+ * that dev batch, per category. Run: `npx -y pnpm@10 bench:offline`.
  */
 import { createOfflineConsolidationModel } from "@nocturne/core";
 import {
@@ -19,6 +20,7 @@ import {
 
 const showMisses = process.argv.includes("--misses");
 const tuningOnly = process.argv.includes("--tuning");
+const onlyBatch = process.argv.find((arg) => arg.startsWith("--batch="))?.slice("--batch=".length);
 const pct = (value: number) => value.toFixed(3);
 
 function printBatches(results: ItemResult[]): void {
@@ -84,8 +86,10 @@ console.log(
 );
 let utterances = 0;
 const runStart = performance.now();
-for (const part of tuningOnly ? TUNABLE_PARTS : [...TUNABLE_PARTS, "held-aside" as const]) {
-  const items = loadCorpus(part);
+for (const part of tuningOnly || onlyBatch !== undefined ? TUNABLE_PARTS : [...TUNABLE_PARTS, "held-aside" as const]) {
+  const items = loadCorpus(part).filter(
+    (item) => onlyBatch === undefined || part !== "dev" || batchOf(item) === onlyBatch,
+  );
   utterances += items.length;
   print(part, await runCorpus(model, items));
 }

@@ -28,9 +28,9 @@ const MAX_EVIDENCE = 8;
 const LEAD_IN =
   /^(?:(?:ok(?:ay)?|so|also|and|but|btw|oh|hey|hi|hmm+|actually|alright|anyway|ps|p\.s\.|by the way)\b[\s,:!.-]*|(?:well|great|thanks|thank you|cool|perfect|yes|yeah|right|sure|nice|awesome|sorry|one more thing|quick note|one thing)\s*[,:!.-]+\s*)+/i;
 const REMEMBER_TO =
-  /^(?:(?:please|kindly)\s+)?(?:always\s+)?(?:remember|don't forget|do not forget|never forget)\s+to\s+/i;
+  /^(?:(?:please|pls|plz|kindly)\s+)?(?:always\s+)?(?:remember|don't forget|do not forget|never forget)\s+to\s+/i;
 const MARKER =
-  /^(?:(?:please|kindly)\s+)?(?:(?:always\s+)?remember(?:\s+this)?(?:\s+that\b|\s*[:,])?|note(?:\s+that\b|\s*:|(?<=please\s+note)\b)|make a note(?:\s+that\b|\s*:)?|keep in mind(?:\s+that\b)?|bear in mind(?:\s+that\b)?|fyi\b[\s,:]*|for your information\b[\s,:]*|for the record\b[\s,:]*|for future reference\b[\s,:]*|just so you know\b[\s,:]*|(?:don't|do not|never) forget(?:\s+that\b)?|heads[ -]up\b[\s,:]*|important\s*:|(?:save|add|put|store|write) (?:this |that )?(?:to|in|into) (?:your )?memory(?:\s+that\b|\s*:)?|memori[sz]e(?:\s+that\b|\s*:)?)\s*/i;
+  /^(?:(?:please|pls|plz|kindly)\s+)?(?:(?:always\s+)?remember(?:\s+this)?(?:\s+that\b|\s*[:,])?|note(?:\s+that\b|\s*:|(?<=please\s+note)\b)|make a note(?:\s+that\b|\s*:)?|keep in mind(?:\s+that\b)?|bear in mind(?:\s+that\b)?|fyi\b[\s,:]*|for your information\b[\s,:]*|for the record\b[\s,:]*|for future reference\b[\s,:]*|just so you know\b[\s,:]*|(?:don't|do not|never) forget(?:\s+that\b)?|heads[ -]up(?:\s+that\b)?[\s,:]*|important\s*:|(?:save|add|put|store|write) (?:this |that )?(?:to|in|into) (?:your )?memory(?:\s+that\b|\s*:)?|memori[sz]e(?:\s+that\b|\s*:)?)\s*/i;
 const FUTURE =
   /^(?:from now on|going forward|moving forward|in the future|in future|henceforth|from here on(?: out)?|starting now|from this point on|for all future (?:sessions|work|projects|tasks|conversations)|in all future (?:sessions|conversations))\b[\s,:]*/i;
 const FUTURE_AT_END =
@@ -40,6 +40,7 @@ const NOTE_LABEL = /^(?:note|notes|important|reminder|fyi|heads[ -]?up|update|co
 const CLAUSE_PUNCT = new Set([";", ":", "—", "–", "--"]);
 const QUESTION_AUX = new Set("can could would will do does did should shall may is are".split(" "));
 const QUESTION_SUBJECT = new Set(["you", "we", "i", "it", "u"]);
+const QUESTION_WORDS = new Set("what how why where when which who".split(" "));
 const DASHES = new Set(["—", "–", "--"]);
 const SUBJECT_START = new Set(["i", "we", "my", "our"]);
 const RULE_START = new Set(["always", "never", "please", "remember", "from", "going"]);
@@ -51,7 +52,8 @@ const RULE_START = new Set(["always", "never", "please", "remember", "from", "go
 const TECHNICAL =
   /`|\b(?:build|builds|test|tests|deploy|deploys|deployment|ci|pipeline|server|servers|api|db|database|migration|migrations|staging|prod|production|job|jobs|container|pod|pods|service|endpoint|query|cache|queue|worker|cron|webhook|webhooks|lint|bundle|branch|merge|release|docker|k8s|kubernetes|cluster|npm|pnpm|yarn|node|script|timeout|exception|error|errors|stack|crash|crashes|bug|login|auth|runner|flaky|e2e|snapshot|pr|rollback|rolled|econn\w*|[A-Z][A-Za-z]+(?:Error|Exception))\b|\w\.\w|\/\w/i;
 
-const SARCASM_TAG = /(?:^|\s)\/s\W*$/;
+/** A closing "/s" or an eye-roll, upside-down or unamused face: the whole line is meant the other way round. */
+const SARCASM_TAG = /(?:(?:^|\s)\/s|[🙃🙄😒])\W*$/u;
 
 /** A regex match that ends on a word boundary, so "Remember" never matches the start of "Remembering". */
 function wholeMatch(pattern: RegExp, text: string): RegExpExecArray | null {
@@ -211,6 +213,7 @@ class MessageReader {
       return;
     }
     let explicitNext = false;
+    const first = this.into.steps.length;
     for (const tokens of splitClauses(sentence.tokens)) {
       const span = spanOf(this.source, tokens);
       const explicit = explicitNext;
@@ -218,6 +221,7 @@ class MessageReader {
       if (explicitNext) continue;
       this.clause(tokens, span, explicit);
     }
+    this.into.settle(first);
   }
 
   /**
@@ -228,10 +232,12 @@ class MessageReader {
   private statementBeforeQuestion(sentence: AnalyzedSentence): boolean {
     const tokens = sentence.tokens;
     const cut = tokens.findIndex((_token, index) => {
-      if (index === 0 || tokens[index - 1]?.text !== ",") return false;
+      if (index === 0 || ![",", ":"].includes(tokens[index - 1]?.text ?? "")) return false;
       let at = index;
       while (["so", "and", "but", "then"].includes(tokens[at]?.low ?? "")) at++;
-      return QUESTION_AUX.has(tokens[at]?.low ?? "") && QUESTION_SUBJECT.has(tokens[at + 1]?.low ?? "");
+      // "…, so can you …?", "…, what do you do?", "…: how do I mock fetch?"
+      const asks = QUESTION_AUX.has(tokens[at]?.low ?? "") && QUESTION_SUBJECT.has(tokens[at + 1]?.low ?? "");
+      return asks || QUESTION_WORDS.has(tokens[at]?.low ?? "");
     });
     if (cut <= 1) return false;
     const before = tokens.slice(0, cut - 1);
@@ -295,10 +301,13 @@ class MessageReader {
     if (explicit) {
       // A first-person statement no frame reads is kept after a marker ("heads up, I changed my shell to fish")
       // only when its key is a known category: a key made of its own words ("User is at Datadog now" as `datadog`)
-      // is a guess at what it says.
+      // is a guess at what it says. A marker does not make someone else's fact the user's ("Remember that my sister
+      // lives in Oslo" is no home of the user's).
       const recognized = recognize(restText, { explicit }).filter(
         (fact) =>
-          frames.subject !== "user" || fact.kind !== "fact" || subjectKey(fact.statement).category !== undefined,
+          fact.kind !== "fact" ||
+          (frames.subject !== "third_party" &&
+            (frames.subject !== "user" || subjectKey(fact.statement).category !== undefined)),
       );
       if (recognized.length > 0) {
         this.recognized(recognized, span);
@@ -363,7 +372,7 @@ function readUserText(text: string, analyzer: Analyzer): LineReading {
     } else {
       flushLog();
       if (!inFence && trimmedLine !== "" && !trimmedLine.startsWith(">") && !/^<\/?[\w:-]+[^>]*>$/.test(trimmedLine)) {
-        // A closing "/s" marks the whole line as sarcasm, though the tagger reads it as a sentence of its own.
+        // A closing "/s" or 🙃 marks the whole line as sarcasm, though the tagger reads it as a sentence of its own.
         if (SARCASM_TAG.test(trimmedLine)) into.decline({ reason: "sarcasm", text: trimmedLine });
         else for (const sentence of analyzer.sentences(text, start, end)) reader.sentence(sentence);
       }

@@ -1,3 +1,4 @@
+import { DIETS } from "./attribute-lexicon.js";
 import type { Token } from "./nlp-analysis.js";
 
 /**
@@ -12,7 +13,8 @@ const CHANGE_VERBS = new Set(
 const PAST_AUX = new Set(["was", "were", "had", "did", "didn't", "wasn't", "weren't", "hadn't"]);
 const PERFECT_AUX = new Set(["have", "has", "'ve"]);
 const NEGATION = new Set(["not", "n't", "never"]);
-const ADVERB = /^(?:also|really|just|now|still|finally|actually|recently|already|always|mostly|even|only)$/;
+const ADVERB =
+  /^(?:also|really|just|now|still|finally|actually|recently|already|always|mostly|even|only|fully|completely|strictly)$/;
 
 /** Periods a state can be bounded to: "this week", "next month". */
 const PERIODS = new Set(
@@ -178,9 +180,11 @@ function changeNotLasting(tokens: readonly Token[], from: number, past: boolean)
 export function notLasting(tokens: readonly Token[], at: number): NotLasting {
   const { verb, past } = mainVerb(tokens, at);
   if (!verb) return null;
-  const change = CHANGE_VERBS.has(verb.lemma);
-  if (past && !change) return "past";
   const after = tokens.indexOf(verb) + 1;
+  // "I went vegan": going to a diet is a change; going somewhere is a one-off.
+  const diet = verb.lemma === "go" && DIETS.has(tokens[skipAdverbs(tokens, after)]?.low ?? "");
+  const change = CHANGE_VERBS.has(verb.lemma) || diet;
+  if (past && !change) return "past";
   if (change) return changeNotLasting(tokens, after, past);
   const end = phraseEnd(tokens, after);
   if (boundedInTime(tokens, after, end) || pointsAtTheMoment(tokens, after, end)) return "momentary";

@@ -179,6 +179,12 @@ export const CATEGORIES: readonly Category[] = [
   },
   { key: "tooling.cache", topic: "tooling", nouns: ["cache", "cache store"], values: ["redis", "memcached", "valkey"] },
   {
+    key: "tooling.error_tracking",
+    topic: "tooling",
+    nouns: ["error tracking", "error tracker", "error monitoring"],
+    values: ["sentry", "rollbar", "bugsnag", "honeybadger", "airbrake", "raygun"],
+  },
+  {
     key: "tooling.cloud",
     topic: "tooling",
     nouns: ["cloud", "cloud provider", "hosting", "hosting provider"],

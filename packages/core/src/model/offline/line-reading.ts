@@ -28,4 +28,27 @@ export class LineReading {
   decline(entry: { reason: DeclineReason; text: string }): void {
     this.steps.push({ declined: entry });
   }
+
+  /**
+   * Of the facts from step `from` on (one sentence), an exclusive value that a later one replaces is history, declined
+   * as `past`: "I've been on Windows for years but I finally switched to Linux" keeps Linux only.
+   */
+  settle(from: number): void {
+    for (let index = from; index < this.steps.length; index++) {
+      const step = this.steps[index];
+      if (!step || !("fact" in step)) continue;
+      const { shape, quote } = step.fact;
+      if (shape.key === undefined || shape.cardinality !== "single" || shape.polarity === "negative") continue;
+      const replaced = this.steps
+        .slice(index + 1)
+        .some(
+          (later) =>
+            "fact" in later &&
+            later.fact.shape.key === shape.key &&
+            later.fact.shape.polarity !== "negative" &&
+            later.fact.shape.value?.toLowerCase() !== shape.value?.toLowerCase(),
+        );
+      if (replaced) this.steps[index] = { declined: { reason: "past", text: quote } };
+    }
+  }
 }

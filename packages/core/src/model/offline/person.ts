@@ -88,7 +88,14 @@ export function thirdPerson(clause: string): string {
     const shouting = word.length > 1 && word === word.toUpperCase();
     // A pronoun glued to more of a word is no pronoun: "us-east-2", "I/O".
     const glued = /[\p{L}\p{N}]/u.test(tail);
-    if (pronoun && !shouting && !glued) {
+    const teams = /^team['’]s$/i.test(pieces[index + 2] ?? "") && (lowerWord === "my" || lowerWord === "our");
+    if (teams && !glued && tail === "") {
+      // "Our team's CI", "my team's CI": the team's, not "The team's team's CI".
+      pieces[index] = `${lead}${first && lead === "" ? "The team's" : "the team's"}`;
+      pieces[index + 1] = "";
+      pieces[index + 2] = "";
+      conjugatePending = false;
+    } else if (pronoun && !shouting && !glued) {
       pieces[index] = `${lead}${first && lead === "" ? pronoun.atStart : pronoun.inside}${tail}`;
       conjugatePending = pronoun.conjugateNext;
     } else if (conjugatePending) {
@@ -103,7 +110,7 @@ export function thirdPerson(clause: string): string {
 }
 
 const IMPERATIVE_PREFIX =
-  /^(?:(?:please|kindly)\s+|you\s+(?:should|must|need to|have to|shall)\s+|(?:i\s+(?:want|need|would like)|i'd like|i'd love)\s+you\s+to\s+|let's\s+|lets\s+)+/i;
+  /^(?:(?:please|pls|plz|kindly)\s+|you\s+(?:should|must|need to|have to|shall)\s+|(?:i\s+(?:want|need|would like)|i'd like|i'd love)\s+you\s+to\s+|let's\s+|lets\s+)+/i;
 const NEVER_PREFIX = /^(?:(?:don't|do not)\s+ever|never\s+ever)\s+/i;
 
 /** An instruction in plain imperative form: "please always X" → "always X", "don't ever X" → "Never X". */

@@ -41,7 +41,7 @@ export interface FrameResult {
 }
 
 const LEAD = new Set(
-  "oh ok okay so also and but btw fwiw fyi well anyway anyways hmm umm um uh right yeah yes honestly actually ps plus then alright hey hi sorry".split(
+  "oh ok okay so also and but btw fwiw fyi tbh ngl imo imho lol well anyway anyways hmm umm um uh right yeah yes honestly personally frankly actually ps plus then alright hey hi sorry".split(
     " ",
   ),
 );
@@ -50,7 +50,7 @@ const PERIODS = new Set(
   "week weekend month year night morning afternoon evening spring summer autumn fall winter".split(" "),
 );
 const SKIP_ADVERBS = new Set(
-  "also really much mostly mainly just now recently still finally actually currently usually totally absolutely personally generally definitely even only basically officially happily primarily".split(
+  "also really much mostly mainly just now recently still finally actually currently usually totally absolutely personally generally definitely even only basically officially happily primarily originally fully completely strictly".split(
     " ",
   ),
 );
@@ -389,7 +389,8 @@ class Builder {
    * Whether a liked or disliked value is surely what is liked: not something said in the conversation ("I'm a fan
    * of the idea"), a person ("I love my wife": about them), a comparative ("I love my kids more" read as "more"), a
    * possessor cut from what it owns ("I like Sarah's idea" read as "Sarah's"), or a thing with a "with" phrase whose
-   * reach is unsure ("I love hiking with the dog", "I hate YAML with a passion").
+   * reach is unsure ("I love hiking with the dog", "I hate YAML with a passion"), or something of one's own ("I love my
+   * job", "I hate our office"): a feeling about it, not a taste.
    */
   private sureOpinion(key: string, value: Range): boolean {
     const words = this.clause.tokens.slice(value.start, value.end).map((token) => token.low);
@@ -397,6 +398,7 @@ class Builder {
     if (COMPARATIVES.has(head) || head === "'s" || head.endsWith("'s")) return false;
     if (PERSON_NOUNS.has(head) || PERSON_NOUNS.has(key.split(".").pop() ?? "")) return false;
     if (key !== "user.likes" && key !== "user.dislikes") return true;
+    if (["my", "our", "his", "her", "their", "your"].includes(low(this.clause, value.start - 1))) return false;
     return !DISCOURSE_NOUNS.has(head) && !words.includes("with");
   }
 
@@ -515,6 +517,9 @@ function subjectAt(
   // "My team uses Jira", like "our team …": the team's, not an attribute of the user called `team`.
   if ((word === "our" || word === "my") && next === "team" && clause.tokens[index + 2]?.pos !== "PART")
     return { who: "team", next: index + 2 };
+  // "Our team's main branch": the team's thing.
+  if ((word === "our" || word === "my") && next === "team" && low(clause, index + 2) === "'s")
+    return { possessive: "team", next: index + 3 };
   if (word === "my") return { possessive: "user", next: index + 1 };
   if (word === "our" && next === "team" && clause.tokens[index + 2]?.pos !== "PART")
     return { who: "team", next: index + 2 };
@@ -631,7 +636,9 @@ function readVerb(clause: Clause, out: Builder, who: Who, from: number, negatedB
   const token = clause.tokens[index];
   if (!token) return;
   if (negated) out.negate();
-  const lemma = verbLemma(token);
+  // "I've got three kids": the perfect of "get" is "have".
+  const perfect = index > from && ["have", "'ve", "has"].includes(low(clause, from));
+  const lemma = perfect && token.low === "got" ? "have" : verbLemma(token);
   if (lemma === "be" || lemma === "'m") {
     const after = skipModifiers(clause, index + 1);
     readCopula(clause, out, who, after.index, negated || after.negated);
@@ -725,13 +732,22 @@ function toolKey(clause: Clause, value: Range, entity: Range | null, purpose: Ra
   const scope = entityOf(clause, entity);
   if (scope && !nounCategory(tokenize(scope.replace(/_/g, " ")))) {
     const words = scope.split("_").filter((word) => !["database", "db", "frontend", "backend", "ci"].includes(word));
-    if (words.length > 0) return `project.${words.join("_")}.${attribute}`;
+    // A thing of the team placed on a cloud is hosted there: "we moved the docs to Netlify" → `project.docs.hosting`.
+    if (words.length > 0) return `project.${words.join("_")}.${attribute === "cloud" ? "hosting" : attribute}`;
   }
   return category ?? holder?.key ?? `tooling.${attribute}`;
 }
 
 function after(clause: Clause, from: number, words: string[]): number {
   return words.includes(low(clause, from)) ? from + 1 : -1;
+}
+
+/** A tool without the noun of its own kind after it: "fish shell" → fish, "the Zed editor" → Zed. */
+function withoutKindNoun(clause: Clause, value: Range): Range {
+  if (value.end - value.start < 2) return value;
+  const kind = nounCategory(tokenize(low(clause, value.end - 1)));
+  const shorter = { start: value.start, end: value.end - 1 };
+  return kind && valueCategory(slice(clause, shorter)) === kind.key ? shorter : value;
 }
 
 /** "switched / migrated / moved / upgraded [X] [from A] to B", "replaced A with B". */
@@ -767,14 +783,15 @@ function readSwitch(clause: Clause, out: Builder, who: Who, verbIndex: number, n
   const to = verb === "replace" ? after(clause, index, ["with", "by"]) : after(clause, index, ["to"]);
   if (verb === "replace" && entity) replaced = entity;
   if (to === -1) return false;
-  const value = nounPhrase(clause, to, { through: ["."] });
-  if (!value) return false;
+  const phrase = nounPhrase(clause, to, { through: ["."] });
+  if (!phrase) return false;
+  const value = withoutKindNoun(clause, phrase);
   const scoped = verb === "replace" ? null : entity;
   const key = toolKey(clause, value, scoped, null);
   if (key) {
     // "switched to Vitest from Jest" is stored as "switched to Vitest": the replaced value is history, which the
     // engine keeps as the superseded fact; left in, it would read as part of the subject.
-    out.add(key, "fact", value, { negative: negated });
+    out.add(key, "fact", value, { negative: negated, through: phrase.end });
     return true;
   }
   if (who === "user" && (verb === "move" || verb === "relocate") && !entity && isProper(clause, value)) {
@@ -833,6 +850,14 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
           return;
         }
       }
+      if (lemma === "get" && next === "into" && user) {
+        // "I got into birdwatching": an activity taken up.
+        const activity = nounPhrase(clause, index + 2, { activity: true });
+        const doing = activity !== null && /..ing$/.test(low(clause, activity.end - 1));
+        if (activity && doing && !isProper(clause, activity) && !isCut(clause, activity.end))
+          out.add("user.hobby", "fact", activity);
+        return;
+      }
       if (lemma === "get" && ["rid"].includes(next) && low(clause, index + 2) === "of") {
         dropFact(clause, out, index + 3, who);
         return;
@@ -870,6 +895,11 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       if (bare && (first?.pos === "VERB" || first?.pos === "NOUN"))
         out.add("user.hobby", "fact", object, { negative: true });
       else if (isProper(clause, object)) out.add("profile.employer", "fact", object, { negative: true });
+      else if (lemma === "quit" && slice(clause, object).toLowerCase() === "job" && low(clause, object.end) === "at") {
+        // "I quit my job at Zalando": the employer left.
+        const company = nounPhrase(clause, object.end + 1);
+        if (company && isProper(clause, company)) out.add("profile.employer", "fact", company, { negative: true });
+      }
       return;
     }
     case "give":
@@ -938,6 +968,17 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       }
       return;
     case "go": {
+      const diet = skipModifiers(clause, index + 1).index;
+      if (user && diet > index + 1 && DIETS.has(low(clause, diet))) {
+        // "I went fully vegetarian": the adverb says how far, the diet is the value.
+        out.add("user.diet", "fact", { start: diet, end: diet + 1 }, { negative: negated });
+        return;
+      }
+      // "we've gone from npm to pnpm": a switch.
+      if (next === "from" && !negated) {
+        readSwitch(clause, out, who, index, negated);
+        return;
+      }
       if (user && DIETS.has(next)) {
         out.add("user.diet", "fact", { start: index + 1, end: index + 2 }, { negative: negated });
         return;
@@ -945,7 +986,7 @@ function readAction(clause: Clause, out: Builder, who: Who, lemma: string, index
       // "I go by Teo": the name the user is called by.
       const name = clause.tokens[index + 2];
       const end = clause.tokens[index + 3];
-      const alone = end === undefined || end.pos === "PUNCT";
+      const alone = end === undefined || end.pos === "PUNCT" || TIME_STOP.has(end.low);
       if (user && next === "by" && name?.pos === "PROPN" && isCapitalised(name) && alone) {
         out.add("profile.name", "fact", { start: index + 2, end: index + 3 });
       }
@@ -1173,6 +1214,13 @@ function dropFact(clause: Clause, out: Builder, from: number, who: Who): void {
   let end = value.end;
   if (clause.tokens[end - 1]?.low === "support" && end - value.start > 1) end--;
   const trimmed = { start: value.start, end };
+  // "We ditched webpack for Vite": dropping a tool for another is a switch, stored as the new one ("switched to").
+  const chosen = low(clause, end) === "for" ? nounPhrase(clause, end + 1, { through: ["."] }) : null;
+  const chosenKey = chosen ? toolKey(clause, chosen, null, null) : null;
+  if (chosen && chosenKey) {
+    out.add(chosenKey, "fact", chosen);
+    return;
+  }
   const key = toolKey(clause, trimmed, null, null) ?? (isProper(clause, trimmed) ? `${who}.tools` : null);
   if (key) out.add(key, "fact", trimmed, { negative: true });
 }
@@ -1239,11 +1287,14 @@ function purposePhrase(clause: Clause, from: number): Range | null {
   let end = start;
   while (end < clause.tokens.length) {
     const token = clause.tokens[end];
+    // The one word after "for" that ends the clause is its object, whatever its tag ("for infra", tagged an adverb).
+    const last =
+      end === start && (clause.tokens[end + 1]?.pos ?? "PUNCT") === "PUNCT" && /^\p{L}+$/u.test(token?.text ?? "");
     if (
       !token ||
       end - start >= 8 ||
       TIME_STOP.has(token.low) ||
-      !["NOUN", "PROPN", "ADJ", "VERB", "X"].includes(token.pos)
+      (!last && !["NOUN", "PROPN", "ADJ", "VERB", "X"].includes(token.pos))
     )
       break;
     end = wordEnd(clause, end + 1);
@@ -1259,7 +1310,12 @@ function readLike(clause: Clause, out: Builder, from: number, negated: boolean):
   const head = words[words.length - 1]?.low ?? "";
   const modifier = words[0]?.low ?? "";
   if (VERBOSITY_NOUNS.has(head) && VERBOSITY_WORDS.has(modifier)) {
-    out.add("communication.verbosity", "preference", { start: object.start, end: object.start + 1 });
+    out.add(
+      "communication.verbosity",
+      "preference",
+      { start: object.start, end: object.start + 1 },
+      { through: object.end },
+    );
     return;
   }
   if (low(clause, from) === "my" && clause.tokens[object.end]?.pos === "ADJ") {
@@ -1308,7 +1364,12 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
   }
   if (!object) return;
   if (VERBOSITY_NOUNS.has(low(clause, object.end - 1)) && VERBOSITY_WORDS.has(low(clause, object.start))) {
-    out.add("communication.verbosity", "preference", { start: object.start, end: object.start + 1 });
+    out.add(
+      "communication.verbosity",
+      "preference",
+      { start: object.start, end: object.start + 1 },
+      { through: object.end },
+    );
     return;
   }
   const next = low(clause, object.end);
@@ -1339,6 +1400,8 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
   if (who !== "user") return;
   const words = clause.tokens.slice(object.start, object.end);
   const head = words[words.length - 1];
+  // "I prefer working mornings": an activity, whose attribute a key made of its head noun would only guess.
+  if ((words[0]?.pos === "VERB" || words[0]?.pos === "ADJ") && /..ing$/.test(words[0].low)) return;
   if (words.length === 2 && head?.pos === "NOUN" && TIME_OF_DAY.has(words[0]?.low ?? "")) {
     // "I prefer morning meetings": the modifier says when, so the attribute is the time of the head.
     const noun = head.lemma.replace(/[^\p{L}\p{N}]/gu, "");
@@ -1346,8 +1409,14 @@ function readPreference(clause: Clause, out: Builder, from: number, who: Who): v
       `user.${noun}_time`,
       "preference",
       { start: object.start, end: object.start + 1 },
-      { through, single: true },
+      { through: through ?? object.end, single: true },
     );
+    return;
+  }
+  const headCategory = head ? nounCategory(tokenize(head.text)) : undefined;
+  if (words.length >= 2 && headCategory && /^(?:style|tooling|workflow)\./.test(headCategory.key)) {
+    // "I prefer the high-contrast theme": the head noun names a known category, so the phrase is a choice of it.
+    out.add(headCategory.key, "preference", object, { through });
     return;
   }
   if (words.length >= 2 && head && head.pos === "NOUN") {
@@ -1378,6 +1447,8 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
   // we're using X / I'm learning X
   if (token.pos === "VERB" && word.endsWith("ing")) {
     if (token.lemma === "use") readUse(clause, out, who, "use", index, negated);
+    else if (token.lemma === "go" && low(clause, index + 1) === "by")
+      readAction(clause, out, who, "go", index, negated);
     else if (token.lemma === "work" && user && ["at", "for"].includes(low(clause, index + 1))) {
       employerFact(clause, out, index + 2, negated);
     } else if (token.lemma === "work" && user && low(clause, index + 1) === "in") {
@@ -1403,6 +1474,12 @@ function readCopula(clause: Clause, out: Builder, who: Who, index: number, negat
     return;
   }
   if (!user) return;
+  const place = word === "from" ? nounPhrase(clause, index + 1) : null;
+  if (place && (low(clause, index - 1) === "originally" || low(clause, place.end) === "originally")) {
+    // "I'm originally from Cork", "I'm from Nairobi originally": where the user comes from.
+    placeFact(clause, out, "user.hometown", index + 1);
+    return;
+  }
   if (word === "allergic" && low(clause, index + 1) === "to") {
     listFacts(clause, out, "user.allergy", "fact", index + 2);
     return;
@@ -1583,6 +1660,11 @@ function readPossessive(
   ) {
     return { facts: [], subject: who };
   }
+  // "Our stack is Django and Postgres": one attribute given a list; its first item alone would say something else.
+  const listed = ["and", "or", "&"].includes(low(clause, value.end));
+  const item = clause.tokens[value.end + 1];
+  if (listed && item && (VALUE_POS.has(item.pos) || isCapitalised(item)) && !["PRON", "AUX"].includes(item.pos))
+    return { facts: [], subject: who };
   const tool = verb.lemma === "be" || verb.low === "'s" ? undefined : valueCategory(slice(clause, value));
   builder.add(tool ? toolOfHolder(words, tool) : possessiveKey(words, who, suffix), "fact", value);
   return { facts: builder.facts, subject: who };
@@ -1598,6 +1680,9 @@ const GENERIC_HOLDERS = new Set("environment env stack setup system infrastructu
 function toolOfHolder(words: string[], category: string): string {
   const holder = nounCategory(tokenize(words.join(" ")));
   if (holder) return holder.key.startsWith("tooling.") ? holder.key : category;
+  // "Our Python projects use uv": all of the team's projects or services are no one named thing.
+  const head = words[words.length - 1] ?? "";
+  if (head.endsWith("s") && GENERIC_ENTITY.has(head.slice(0, -1))) return category;
   const scope = words.filter((word) => !GENERIC_ENTITY.has(word) && !GENERIC_HOLDERS.has(word));
   const attribute = category.split(".").pop() ?? "tool";
   return scope.length > 0 ? `project.${scope.join("_").replace(/[^\p{L}\p{N}_-]/gu, "")}.${attribute}` : category;
@@ -1714,8 +1799,17 @@ function readEntity(clause: Clause, start: number, options: { memory?: boolean }
   if (verb?.lemma === "be" && !modifiers.negated && ownedTool(clause, builder, start, nameEnd, index + 1)) {
     return { facts: builder.facts, subject: "user" };
   }
+  if (verb?.lemma === "be" && low(clause, start) === "the" && !modifiers.negated) {
+    // "The staging db is MySQL 8.4": a thing of a known kind is the team's, read like "our staging db is …".
+    const kind = nounCategory(tokenize(head));
+    if (kind?.key.startsWith("tooling.") && named.length > 1)
+      return readPossessive(clause, start, "team", start + 1, options);
+  }
   const thing = GENERIC_ENTITY.has(head) || THING_HEADS.has(head);
-  const person = name.some((token) => token.pos === "PROPN") && !thing;
+  // An acronym ("the VPN", "AWS") or an identifier ("Zephyr-532") names a thing, not a person.
+  const personal = (token: Token) =>
+    token.pos === "PROPN" && !/^[\p{Lu}\p{N}]{2,}$|\p{N}/u.test(token.text) && !ENVIRONMENTS.has(token.low);
+  const person = name.some(personal) && !thing;
   const verbal = verb !== undefined && (verb.pos === "VERB" || verb.pos === "AUX");
   if (!verbal || (!thing && (person || PERSON_NOUNS.has(head)))) {
     return { facts: [], subject: verbal && (person || PERSON_NOUNS.has(head)) ? "third_party" : "none" };
@@ -1795,10 +1889,12 @@ function ownedTool(clause: Clause, out: Builder, start: number, nameEnd: number,
   const words = clause.tokens
     .slice(at + 1, end)
     .map((token) => token.low)
-    .filter((word) => !CHOICE_WORDS.has(word));
+    .filter((word) => !CHOICE_WORDS.has(word) && !TIME_STOP.has(word));
   const category = words.length > 0 && words.length <= 3 ? nounCategory(tokenize(words.join(" "))) : undefined;
   const name = { start: clause.tokens[start]?.low === "the" ? start + 1 : start, end: nameEnd };
-  if (!category || !isProper(clause, name) || !/^(?:tooling|style|workflow)\./.test(category.key)) return false;
+  const known = valueCategory(slice(clause, name)) === category?.key;
+  if (!category || !(known || isProper(clause, name)) || !/^(?:tooling|style|workflow)\./.test(category.key))
+    return false;
   out.add(category.key, "fact", name, { through: end });
   return true;
 }

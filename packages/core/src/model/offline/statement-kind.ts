@@ -2,7 +2,7 @@ import type { FactKind } from "../../schemas/facts.js";
 import { imperative } from "./person.js";
 import type { SubjectKey } from "./subject-key.js";
 import { lower } from "./text-tokens.js";
-import { IMPERATIVE_START } from "./utterance-patterns.js";
+import { IMPERATIVE_START, STANDING } from "./utterance-patterns.js";
 
 const PREFERENCE_WORDS =
   /\b(?:prefers?|preferred|preference|likes?|loves?|dislikes?|hates?|would rather|'d rather|favou?rite|can't stand)\b/;
@@ -23,5 +23,8 @@ export function statementKind(statement: string, subject: SubjectKey): Exclude<F
   const rule = SUBJECT_RULE.exec(low);
   if (rule) return subject.about === "user" && !rule[0].startsWith("the team") ? "preference" : "procedure";
   if (MODAL_RULE.test(low)) return chooses ? "preference" : "procedure";
+  // A schedule, limit or requirement of the team's work ("certs expire every 90 days"), as a transcript note reads it.
+  if (STANDING.test(low) && !/^(?:the user|user|the team|i|we)\b/.test(low))
+    return chooses ? "preference" : "procedure";
   return "fact";
 }

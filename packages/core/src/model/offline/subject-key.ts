@@ -220,7 +220,7 @@ function fallbackKey(text: string, tokens: readonly Token[], userSubject: string
     const team = TEAM_SUBJECT.exec(text);
     if (team) while (start < tokens.length && (tokens[start]?.end ?? 0) <= team[0].length) start++;
   }
-  const firstContent = tokens.slice(start).find((token) => token.norm !== "please");
+  const firstContent = tokens.slice(start).find((token) => !["please", "pls", "plz"].includes(token.norm));
   const imperative =
     userSubject !== null || start > 0 || (firstContent !== undefined && IMPERATIVE_LEADS.has(firstContent.norm));
   let subject: Token[] = [];

@@ -39,7 +39,7 @@ const EXPLICIT_START =
   /^(?:(?:ok(?:ay)?|so|also|btw|oh)[\s,]+)?(?:please\s+)?(?:remember|note|keep in mind|bear in mind|fyi|for the record|don't forget|do not forget|make sure|always|never|from now on|going forward)\b/;
 const MODALS = new Set("might could may would should 'd".split(" "));
 const HYPOTHETICAL_PHRASES =
-  /\b(?:one day|some day|at some point|thinking (?:about|of)|considering|planning (?:to|on)|hope to|hoping to|going to|gonna|let's say|in theory|eventually)\b/;
+  /\b(?:one day|some day|at some point|thinking (?:about|of)|considering|planning (?:to|on)|hope to|hoping to|going to|gonna(?! lie\b)|let's say|in theory|eventually)\b/;
 
 /** The speaker is unsure of what they say: "I think", "probably", "not sure", "if I remember correctly". */
 const HEDGE =

@@ -13,7 +13,7 @@ export interface Recognized {
 
 const ADV =
   "(?:(?:really|strongly|generally|usually|much|definitely|personally|also|still|now|just|recently|actually|mostly|mainly|currently|absolutely|totally|honestly|typically|normally|kind of|sort of|all)\\s+){0,2}";
-const PLEASE = "(?:(?:please|kindly)\\s+)?";
+const PLEASE = "(?:(?:please|pls|plz|kindly)\\s+)?";
 const TEAM = "(?:we|our team|the team)";
 const NOT_DEICTIC = "(?!(?:this|that|it|these|those|them|how|what|when|the idea|doing that)\\b)";
 const LANGUAGES =
@@ -45,15 +45,22 @@ function saysNoAction(low: string): boolean {
 }
 /** "Whenever you add a dependency, ask me first": a standing condition on the agent's work, then what to do. */
 const WHENEVER =
-  /^(?:(?:please|kindly)\s+)?(?:whenever|every time|each time|any ?time) you\b[^,;]{3,80},\s*(?:please\s+)?(.+)$/;
+  /^(?:(?:please|pls|plz|kindly)\s+)?(?:whenever|every time|each time|any ?time) you\b[^,;]{3,80},\s*(?:please\s+)?(.+)$/;
 /** "Don't use semicolons, ever": a prohibition closed by "ever" is a "never". */
-const DONT_EVER = /^(?:(?:please|kindly)\s+)?(?:don't|do not)\s+(.{3,120}?),?\s+ever[.!]*$/i;
+const DONT_EVER = /^(?:(?:please|pls|plz|kindly)\s+)?(?:don't|do not)\s+(.{3,120}?),?\s+ever[.!]*$/i;
 const SUBJECT_ALWAYS = rx(`^(i|${TEAM})\\s+${ADV}(?:always|never)\\s+(\\S+)`);
 const CONTRAST = rx(
   `^${PLEASE}(?:use|prefer|pick|choose|go with|stick with|stick to|default to|switch to)\\s+.{1,80}?\\s+(?:instead of|over|rather than|not)\\s+\\S`,
 );
 /** What must or must not be done: a note that says so is a rule ("the VPN is required for staging"). */
 const DEONTIC = /\b(?:must|mustn't|required|mandatory|needs? to|has to|have to|not allowed|forbidden|is allowed)\b/;
+/**
+ * What happens on a schedule, within a limit or on a condition of the team's work ("the certs expire every 90 days",
+ * "prod deploys only happen on Tuesdays", "100 requests per minute", "staging deploys need approval"): noted
+ * explicitly, a standing rule to work by, like a must.
+ */
+export const STANDING =
+  /\b(?:(?:every|each)\s+(?:\d+\s+|other\s+)?(?:second|minute|hour|day|night|morning|evening|week|weekend|month|quarter|year|sprint|release|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?|on\s+(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays|weekdays|weekends)|on the (?:first|last|\d{1,2}(?:st|nd|rd|th)) (?:\w+ )?of (?:the|each|every) month|per (?:second|minute|hour|day|week|month|request|user)|needs?)\b/;
 /** A choice about the code at hand ("use a Set instead of an array here"): a one-off request, not a standing rule. */
 const LOCAL =
   /\b(?:here|for now|(?:this|that|these|those) (?:file|function|method|class|component|line|lines|test|case|snippet|query|loop|one|part|section|pr|diff|script|module|hook|call|variable|spot|place|time))\b/;
@@ -249,5 +256,6 @@ function recognizeUnscoped(text: string, options: RecognizeOptions): Recognized[
   if (!options.explicit || PRONOUN_SUBJECT.test(low) || QUESTION_WORD.test(low)) return [];
   if (low.split(/\s+/).length < 2) return [];
   if (IMPERATIVE_START.test(imperative(low))) return [{ kind: "procedure", statement: instructionOf(text) }];
-  return [{ kind: DEONTIC.test(low) ? "procedure" : "fact", statement: statementOf(text) }];
+  const standing = DEONTIC.test(low) || (STANDING.test(low) && !/^(?:i|we)\b/.test(low));
+  return [{ kind: standing ? "procedure" : "fact", statement: statementOf(text) }];
 }

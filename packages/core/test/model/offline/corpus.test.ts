@@ -90,10 +90,10 @@ describe("offline model: the phrasing corpus", () => {
     const floors: Array<[Map<string, { items: number }>, string, number, number]> = [
       [tuning, "*", 0.98, 0.94],
       [tuning, "first-person", 0.99, 0.96],
-      // The dev part grew by the dev7 batch (247 utterances written blind) and the precision pass on it declines more:
-      // 0.974 / 0.825, first-person 0.987 / 0.832.
-      [dev, "*", 0.965, 0.82],
-      [dev, "first-person", 0.98, 0.825],
+      // The dev part grew by the dev8 batch (267 utterances written blind); after the pass on it (bench:offline
+      // --tuning): 0.986 / 0.828, first-person 0.991 / 0.832.
+      [dev, "*", 0.98, 0.82],
+      [dev, "first-person", 0.985, 0.825],
       [held, "*", 0.93, 0.87],
       [held, "first-person", 0.94, 0.89],
     ];

@@ -66,6 +66,18 @@ const DECLINED: Array<[string, string]> = [
   ["My Vim config is a mess.", "momentary"],
   ["Our customers use Safari mostly.", "third_party"],
   ["I start at Google next week.", "hypothetical"],
+  // The dev8 pass: a closing eye-roll or upside-down face makes the whole line sarcasm.
+  ["Great, another meeting. I love meetings. 🙃", "sarcasm"],
+  // …and a memory marker does not make someone else's fact the user's.
+  ["Remember that my sister lives in Oslo.", "third_party"],
+  ["FYI my boss uses Emacs.", "third_party"],
+  ["I got into trouble yesterday.", "unrecognised"],
+  // …and a feeling about one's own thing, an activity preferred or a list given to one attribute is no taste or value.
+  ["I love my job.", "unrecognised"],
+  ["I prefer working mornings.", "unrecognised"],
+  ["Our stack is Django and Postgres.", "unrecognised"],
+  ["I went to Rome.", "past"],
+  ["I'm going by train.", "unrecognised"],
 ];
 
 describe("offline model: what it declines to store, precision first", () => {
@@ -96,6 +108,14 @@ describe("offline model: what it declines to store, precision first", () => {
     expect(tabs.facts.map((fact) => fact.kind)).not.toContain("procedure");
     expect(leeds.facts.map((fact) => fact.kind)).not.toContain("procedure");
     expect((await read("Never embed secrets in the repo.")).facts.map((fact) => fact.kind)).toEqual(["procedure"]);
+  });
+
+  it("keeps only the latest of two exclusive values in one sentence, declining the earlier as past", async () => {
+    const { facts, reasons } = await read("I've been on Windows for years but I finally switched to Linux.");
+    expect(facts.map((fact) => [fact.key, fact.value])).toEqual([["profile.os", "Linux"]]);
+    expect(reasons).toEqual(["past"]);
+    const both = await read("I live in Ghent and I work at Vandenberg.");
+    expect(both.facts.map((fact) => fact.value)).toEqual(["Ghent", "Vandenberg"]);
   });
 
   it("keeps only the first phrase of a comma list with no and/or", async () => {

@@ -29,6 +29,78 @@ const TABLE: Array<[string, Expected[]]> = [
     [{ key: "tooling.package_manager", kind: "preference", statement: "Always use pnpm.", topic: "tooling" }],
   ],
   ["I live in Berlin.", [{ key: "home.location", kind: "fact", statement: "User lives in Berlin.", topic: "profile" }]],
+  // The dev8 pass: a tool dropped for another is a switch; a thing of the team on a cloud is hosted there.
+  [
+    "We ditched Jest for Vitest.",
+    [{ key: "tooling.test_framework", kind: "fact", statement: "The team ditched Jest for Vitest." }],
+  ],
+  [
+    "We moved the docs to Netlify.",
+    [{ key: "project.docs.hosting", kind: "fact", statement: "The team moved the docs to Netlify." }],
+  ],
+  [
+    "I prefer the high-contrast theme.",
+    [{ key: "style.theme", kind: "preference", statement: "User prefers the high-contrast theme." }],
+  ],
+  [
+    "Our team's main branch is called develop.",
+    [{ key: "workflow.default_branch", kind: "fact", statement: "The team's main branch is called develop." }],
+  ],
+  [
+    "We use Terraform for infra.",
+    [{ key: "tooling.infra", kind: "fact", statement: "The team uses Terraform for infra." }],
+  ],
+  [
+    "Our Python projects use uv.",
+    [{ key: "tooling.python_packaging", kind: "fact", statement: "The team's Python projects use uv." }],
+  ],
+  [
+    "The staging db is MySQL 8.4.",
+    [{ key: "project.staging.database", kind: "fact", statement: "The staging db is MySQL 8.4." }],
+  ],
+  [
+    "Heads up that the staging db is MySQL 8.4.",
+    [{ key: "project.staging.database", kind: "fact", statement: "The staging db is MySQL 8.4." }],
+  ],
+  ["pls always use tabs", [{ key: "style.indentation", kind: "preference", statement: "Always use tabs." }]],
+  // …and reads a few more plain ways of saying a fact in passing.
+  ["I'm originally from Cork.", [{ key: "user.hometown", kind: "fact", statement: "User is originally from Cork." }]],
+  ["I got into birdwatching.", [{ key: "user.hobby", kind: "fact", statement: "User got into birdwatching." }]],
+  [
+    "I quit my job at Zalando.",
+    [{ key: "profile.employer", kind: "fact", statement: "User quit the user's job at Zalando." }],
+  ],
+  ["I go by Alex now.", [{ key: "profile.name", kind: "fact", statement: "User goes by Alex." }]],
+  [
+    "We've gone from npm to pnpm.",
+    [{ key: "tooling.package_manager", kind: "fact", statement: "The team has gone from npm to pnpm." }],
+  ],
+  ["tbh I hate cold weather", [{ key: "user.dislikes", kind: "preference", statement: "User hates cold weather." }]],
+  [
+    "Not gonna lie, I love board games.",
+    [{ key: "user.likes", kind: "preference", statement: "User loves board games." }],
+  ],
+  [
+    "I switched to the Zed editor.",
+    [{ key: "tooling.editor", kind: "fact", statement: "User switched to the Zed editor." }],
+  ],
+  ["I've got three kids.", [{ key: "user.child", kind: "fact", statement: "User has got three kids." }]],
+  [
+    "We stopped using Sentry.",
+    [{ key: "tooling.error_tracking", kind: "fact", statement: "The team stopped using Sentry." }],
+  ],
+  ["I'm from Nairobi originally.", [{ key: "user.hometown", kind: "fact", statement: "User is from Nairobi." }]],
+  ["I went fully vegetarian.", [{ key: "user.diet", kind: "fact", statement: "User went fully vegetarian." }]],
+  ["I'm going by Sam now.", [{ key: "profile.name", kind: "fact", statement: "User is going by Sam." }]],
+  [
+    "Vitest is our test runner now.",
+    [{ key: "tooling.test_framework", kind: "fact", statement: "Vitest is the team's test runner now." }],
+  ],
+  [
+    "I prefer morning meetings.",
+    [{ key: "user.meeting_time", kind: "preference", statement: "User prefers morning meetings." }],
+  ],
+  ["I live in Porto, how about you?", [{ key: "home.location", kind: "fact", statement: "User lives in Porto." }]],
   ["I moved to Lisbon last month.", [{ key: "home.location", kind: "fact", statement: "User moved to Lisbon." }]],
   ["we switched to pnpm", [{ key: "tooling.package_manager", kind: "fact", statement: "The team switched to pnpm." }]],
   [
@@ -85,7 +157,8 @@ const TABLE: Array<[string, Expected[]]> = [
   ],
   [
     "Keep in mind that deploys are frozen on Fridays.",
-    [{ key: "deploy.frozen", kind: "fact", statement: "Deploys are frozen on Fridays." }],
+    // A schedule noted explicitly is a rule to work by.
+    [{ key: "deploy.frozen", kind: "procedure", statement: "Deploys are frozen on Fridays." }],
   ],
   [
     "remember to run migrations before deploying",
@@ -292,6 +365,18 @@ describe("offline model: utterances → facts", () => {
   ])("keeps a chat filler out of the value: %j", async (text, key, value) => {
     const facts = await extractOne(text);
     expect(facts.map((fact) => [fact.key, fact.value])).toEqual([[key, value]]);
+  });
+
+  it("keeps an explicit note of a schedule, a limit or a requirement as a rule, and other notes as facts", async () => {
+    const kinds = async (text: string) => (await extractOne(text)).map((fact) => fact.kind);
+    expect(await kinds("Remember that the staging certs expire every 90 days.")).toEqual(["procedure"]);
+    expect(await kinds("Remember: prod deploys only happen on Tuesdays.")).toEqual(["procedure"]);
+    expect(await kinds("Keep in mind that the API rate limit is 100 requests per minute.")).toEqual(["procedure"]);
+    expect(await kinds("Remember that staging deploys need approval from Ops.")).toEqual(["procedure"]);
+    expect(await kinds("Remember that the office is on the third floor.")).toEqual(["fact"]);
+    expect(await kinds("Remember that Zephyr-532 ships on weekly releases.")).toEqual(["fact"]);
+    // A server or service named by an identifier is a thing of the team, not someone else.
+    expect(await kinds("Just so you know, Zephyr-532 runs out of us-east-1.")).toEqual(["fact"]);
   });
 
   it.each(NOTHING)("reads nothing from %j", async (text) => {
