@@ -11,6 +11,7 @@ import { EXIT_CODES, usageError } from "../exit-codes.js";
 import { isPostgres, openStorage, postgresTarget } from "../open-storage.js";
 import { durationMs, parseCommand } from "../parse-options.js";
 import { safeText } from "../terminal-text.js";
+import { untilInterrupted } from "../until-interrupted.js";
 import { modelFor } from "./model-option.js";
 import { loadRunner, queueTarget, sharedStorage, shownUrl } from "./queue-option.js";
 
@@ -84,26 +85,13 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   io.stderr.write(
     `nocturne serve: listening on ${server.url} (storage ${shownUrl(spec)}, tenancy ${tenancy.where}${runs})\n`,
   );
-  await new Promise<void>((resolve) => {
-    let signals = 0;
-    const remove = io.onInterrupt(() => {
-      signals += 1;
-      if (signals > 1) {
-        io.exit(EXIT_CODES.dreamFailed);
-        return;
-      }
-      const running = queue === undefined ? "running dreams are canceled" : "dreams keep running on the workers";
-      io.stderr.write(`nocturne serve: stopping (${running}; a second signal quits at once)…\n`);
-      void server
-        .close()
-        // A distributed service closes its Redis connections only; the storage is this command's to close.
-        .then(() => (queue === undefined ? undefined : storage.close?.()))
-        .finally(() => {
-          remove();
-          resolve();
-        });
-    });
-  });
+  const running = queue === undefined ? "running dreams are canceled" : "dreams keep running on the workers";
+  await untilInterrupted(io, `nocturne serve: stopping (${running}; a second signal quits at once)…\n`, () =>
+    server
+      .close()
+      // A distributed service closes its Redis connections only; the storage is this command's to close.
+      .then(() => (queue === undefined ? undefined : storage.close?.())),
+  );
   io.stderr.write("nocturne serve: stopped.\n");
   return EXIT_CODES.ok;
 }

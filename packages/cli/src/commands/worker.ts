@@ -3,6 +3,7 @@ import { EXIT_CODES, usageError } from "../exit-codes.js";
 import { openStorage } from "../open-storage.js";
 import { parseCommand } from "../parse-options.js";
 import { safeText } from "../terminal-text.js";
+import { untilInterrupted } from "../until-interrupted.js";
 import { modelFor } from "./model-option.js";
 import { loadRunner, queueTarget, sharedStorage, shownUrl } from "./queue-option.js";
 
@@ -43,24 +44,9 @@ export async function workerCommand(args: string[], io: CliIo): Promise<number> 
   io.stderr.write(
     `nocturne worker: ${worker.name} runs dreams from ${shownUrl(values.queue)} (storage ${shownUrl(spec)})\n`,
   );
-  await new Promise<void>((resolve) => {
-    let signals = 0;
-    const remove = io.onInterrupt(() => {
-      signals += 1;
-      if (signals > 1) {
-        io.exit(EXIT_CODES.dreamFailed);
-        return;
-      }
-      io.stderr.write("nocturne worker: stopping (waits for its jobs; a second signal quits at once)…\n");
-      void worker
-        .close()
-        .then(() => storage.close?.())
-        .finally(() => {
-          remove();
-          resolve();
-        });
-    });
-  });
+  await untilInterrupted(io, "nocturne worker: stopping (waits for its jobs; a second signal quits at once)…\n", () =>
+    worker.close().then(() => storage.close?.()),
+  );
   io.stderr.write("nocturne worker: stopped.\n");
   return EXIT_CODES.ok;
 }
