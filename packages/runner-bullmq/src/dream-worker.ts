@@ -22,6 +22,7 @@ import type { PendingCall } from "./replay-model.js";
 import { type DreamJobData, runDreamJob } from "./run-dream-job.js";
 import { runModelCall } from "./run-model-call.js";
 import { openRedis, type RunnerConnectionOptions, resolveConnection } from "./runner-options.js";
+import { StoreClaims } from "./store-claims.js";
 
 /** A global cap on model calls: at most `max` calls start per `durationMs`, across every worker of the deployment. */
 export interface ModelRateLimit {
@@ -107,6 +108,7 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
   const flags = new DreamFlags(redis, prefix);
   const usage = new DreamUsage(redis, prefix);
   const records = new DreamRecords(options.storage, redis, prefix, usage);
+  const claims = new StoreClaims(redis, prefix);
   const callQueue = new Queue<ModelCallJobData, ModelCallOutcome, string>(MODEL_CALL_QUEUE, {
     connection: connection.bullmq,
     prefix,
@@ -187,6 +189,7 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
           events,
           flags,
           records,
+          claims,
           retainMs,
           addCalls,
         });
