@@ -19,7 +19,7 @@ import { DreamUsage } from "./dream-usage.js";
 import type { ModelCallJobData, ModelCallOutcome } from "./model-calls.js";
 import { cancelChannel, DREAM_QUEUE, MODEL_CALL_QUEUE } from "./redis-keys.js";
 import type { PendingCall } from "./replay-model.js";
-import { type DreamJobData, runDreamJob } from "./run-dream-job.js";
+import { type DreamJobData, type DreamJobDeps, endFailedJob, runDreamJob } from "./run-dream-job.js";
 import { runModelCall } from "./run-model-call.js";
 import { openRedis, type RunnerConnectionOptions, resolveConnection } from "./runner-options.js";
 import { StoreClaims } from "./store-claims.js";
@@ -174,25 +174,26 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
     );
   };
 
+  const dreamDeps: DreamJobDeps = {
+    storage: options.storage,
+    tokenizer,
+    redact: options.redact ?? redactSecrets,
+    model: { id: model.id, offline: model.offline },
+    defaultChunkTokens: defaultChunkTokens(options.model),
+    modelNotice,
+    events,
+    flags,
+    records,
+    claims,
+    retainMs,
+    addCalls,
+  };
   const dreamWorker: Worker<DreamJobData> = new Worker(
     DREAM_QUEUE,
     async (job: Job<DreamJobData>, token?: string, signal?: AbortSignal) => {
       const untrack = track(job.data.dreamId, job.id ?? "", dreamWorker as Worker);
       try {
-        return await runDreamJob(job, token ?? "", signal ?? new AbortController().signal, {
-          storage: options.storage,
-          tokenizer,
-          redact: options.redact ?? redactSecrets,
-          model: { id: model.id, offline: model.offline },
-          defaultChunkTokens: defaultChunkTokens(options.model),
-          modelNotice,
-          events,
-          flags,
-          records,
-          claims,
-          retainMs,
-          addCalls,
-        });
+        return await runDreamJob(job, token ?? "", signal ?? new AbortController().signal, dreamDeps);
       } finally {
         untrack();
       }
@@ -203,6 +204,9 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
   const report = (error: Error) => options.onError?.(error);
   callWorker.on("error", report);
   dreamWorker.on("error", report);
+  dreamWorker.on("failed", (job, error) => {
+    if (job) void endFailedJob(job, error.message, dreamDeps).catch(report);
+  });
   redis.on("error", report);
   subscriber.on("error", report);
 

@@ -284,6 +284,22 @@ async function finish(deps: DreamJobDeps, outcome: Exclude<ReplayOutcome, { kind
 }
 
 /**
+ * Ends a dream whose job BullMQ failed for good without running it (its workers kept dying: it stalled more often
+ * than `maxStalledCount`): stored `failed`, what it wrote kept, its store unlocked and its claim released, as a
+ * run that failed would end it. Does nothing for a job that is retried or a dream that already ended.
+ */
+export async function endFailedJob(job: Job<DreamJobData>, reason: string, deps: DreamJobDeps): Promise<void> {
+  if ((await job.getState()) !== "failed") return;
+  const record = await deps.storage.getDreamRecord(job.data.dreamId);
+  if (!record || isTerminalStatus(record.dream.status)) return;
+  const error = new NocturneError(
+    "internal_error",
+    `The workers running this dream stopped before it finished, too often to try again (${reason}); what it wrote so far was kept. Start a new dream to retry.`,
+  );
+  await finish(deps, { kind: "failed", dream: { ...record.dream }, state: null, error });
+}
+
+/**
  * The dream (parent) job. Each run replays the pipeline; when the replay needs model calls nobody answered yet,
  * they become child jobs (one per chunk extraction, memory batch, judge batch, synthesis) and the job waits for
  * them in BullMQ's `waiting-children` state, holding no worker. When they are done, the job runs again and the

@@ -26,6 +26,7 @@ beforeAll(async () => {
   const fresh = await freshSchema("update_crash");
   dropSchema = fresh.drop;
   storage = await openStorage(fresh.schema, tenant);
+  config.schema = fresh.schema;
   redis = new Redis(REDIS_URL);
   client = createDistributedNocturne({ storage, connection: REDIS_URL, prefix, chunkTokens: CHUNK_TOKENS });
 }, 60_000);
@@ -57,6 +58,30 @@ async function updateRequest() {
   };
 }
 
+const config: WorkerProcessConfig = {
+  pgUrl: PG_URL,
+  schema: "",
+  tenant,
+  redisUrl: REDIS_URL,
+  prefix,
+  modelConcurrency: 3,
+  lockDurationMs: 2000,
+  stalledIntervalMs: 500,
+  latencyMs: 0,
+};
+
+/** Starts a worker process that hangs after the dream's `hangAfterWrites`-th write, and a dream for it. */
+async function dreamOnDoomedWorker(hangAfterWrites: number) {
+  const victim = await spawnWorker({ ...config, hangAfterWrites });
+  workers.push(victim);
+  const remote = await updateRequest();
+  const dream = await client.dreams.create(remote.request);
+  const hung = await redis.blpop(hungKey(prefix), 60);
+  expect(hung?.[1]).toBe(String(victim.pid));
+  await victim.kill();
+  return { ...remote, dream };
+}
+
 describe("an update_existing dream whose worker dies mid-write", { timeout: 120_000 }, () => {
   it("is run again by another worker and converges to the in-process store, writing nothing twice", async () => {
     const local = await updateRequest();
@@ -67,24 +92,8 @@ describe("an update_existing dream whose worker dies mid-write", { timeout: 120_
     const expectedVersions = await dreamVersions(storage, local.storeId, reference.id);
     expect(expectedVersions.length).toBeGreaterThan(WRITES_BEFORE_DEATH);
 
-    const config: WorkerProcessConfig = {
-      pgUrl: PG_URL,
-      schema: storage.schema,
-      tenant,
-      redisUrl: REDIS_URL,
-      prefix,
-      modelConcurrency: 3,
-      lockDurationMs: 2000,
-      stalledIntervalMs: 500,
-      latencyMs: 0,
-    };
-    const victim = await spawnWorker({ ...config, hangAfterWrites: WRITES_BEFORE_DEATH });
-    workers.push(victim);
-    const remote = await updateRequest();
-    const dream = await client.dreams.create(remote.request);
-    const hung = await redis.blpop(hungKey(prefix), 60);
-    expect(hung?.[1]).toBe(String(victim.pid));
-    await victim.kill();
+    const remote = await dreamOnDoomedWorker(WRITES_BEFORE_DEATH);
+    const { dream } = remote;
     const partial = await dreamVersions(storage, remote.storeId, dream.id);
     expect(partial).toEqual(expectedVersions.slice(0, WRITES_BEFORE_DEATH));
     await expect(client.dreams.create(remote.request)).rejects.toMatchObject({ code: "conflict" });
@@ -95,6 +104,18 @@ describe("an update_existing dream whose worker dies mid-write", { timeout: 120_
     expect(await storeContents(storage, remote.storeId)).toEqual(await storeContents(storage, local.storeId));
     expect(await dreamVersions(storage, remote.storeId, dream.id)).toEqual(expectedVersions);
     const next = await client.dreams.create(remote.request);
+    expect((await client.dreams.wait(next.id)).status).toBe("completed");
+  });
+
+  it("fails the dream and frees its store when BullMQ gives the job up (its worker died once too often)", async () => {
+    for (const worker of workers.splice(0)) await worker.stop();
+    const { storeId, request, dream } = await dreamOnDoomedWorker(1);
+    workers.push(await spawnWorker({ ...config, maxStalledCount: 0 }));
+    const ended = await client.dreams.wait(dream.id);
+    expect(ended).toMatchObject({ status: "failed", error: { type: "internal_error" } });
+    expect(ended.error?.message).toContain("what it wrote so far was kept");
+    expect(await dreamVersions(storage, storeId, dream.id)).toHaveLength(1);
+    const next = await client.dreams.create(request);
     expect((await client.dreams.wait(next.id)).status).toBe("completed");
   });
 });

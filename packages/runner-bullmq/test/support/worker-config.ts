@@ -10,6 +10,8 @@ export interface WorkerProcessConfig {
   modelConcurrency: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
+  /** Default: the worker's (3). */
+  maxStalledCount?: number;
   rateLimit?: ModelRateLimit;
   /** Fixed model latency; without it the latency is read from `<prefix>:test:latency` before every call. */
   latencyMs?: number;

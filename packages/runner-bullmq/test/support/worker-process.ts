@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     modelConcurrency: config.modelConcurrency,
     lockDurationMs: config.lockDurationMs,
     stalledIntervalMs: config.stalledIntervalMs,
+    maxStalledCount: config.maxStalledCount,
     rateLimit: config.rateLimit,
     onError: (error) => console.error(`[worker ${process.pid}] ${error.message}`),
   });
