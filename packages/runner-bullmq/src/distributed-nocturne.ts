@@ -32,10 +32,14 @@ import { StoreClaims } from "./store-claims.js";
 /** How long a cancel waits for the worker running the dream to stop it (it stops at its next step). */
 const CANCEL_ACK_TIMEOUT_MS = 30_000;
 
-/** Polls `check` until it holds or `timeoutMs` passed. */
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+/** Polls `check` until it holds (true) or `timeoutMs` passed (false). */
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await check()) && Date.now() < deadline) await sleep(50);
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(50);
+  }
 }
 
 /** How to open the client side of a distributed deployment (any process that starts or watches dreams). */
@@ -177,8 +181,9 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
       const behavior = stored.dream.output_behavior;
       if (behavior?.type === "update_existing") {
         // As in process, the cancel returns once the dream fully stopped: its writes so far kept, the store free.
-        await until(() => stopped(id), CANCEL_ACK_TIMEOUT_MS);
-        if (await claims.release(behavior.memory_store_id, id)) {
+        // A worker that does not stop in time keeps the store until its job ends (it releases it then).
+        const done = await until(() => stopped(id), CANCEL_ACK_TIMEOUT_MS);
+        if (done && (await claims.release(behavior.memory_store_id, id))) {
           await storage.setMemoryStoreLock(behavior.memory_store_id, null).catch(() => undefined);
         }
       } else {
