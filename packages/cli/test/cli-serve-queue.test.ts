@@ -99,7 +99,7 @@ describe("nocturne serve --queue with nocturne worker", { timeout: 120_000 }, ()
     expect(notRedis.stderr).toContain("--queue must be a redis://");
   });
 
-  it("queues dreams for the workers: pending until one runs, canceled while queued, completed by a worker", async () => {
+  it("queues dreams for the workers: pending until one runs, canceled while queued, update_existing held against a second (409), completed by a worker", async () => {
     const issued = await cli(["serve", "keys", "create", "--workspace", "acme", "--storage", storage, "--json"]);
     expect(issued.code, issued.stderr).toBe(0);
     const { key } = JSON.parse(issued.stdout) as { key: string };
@@ -129,15 +129,39 @@ describe("nocturne serve --queue with nocturne worker", { timeout: 120_000 }, ()
     expect((await client.beta.dreams.retrieve(queued.id)).status).toBe("pending");
     const canceled = await client.beta.dreams.cancel(queued.id);
     expect(canceled.status).toBe("canceled");
+    // An update_existing dream queued before any worker holds its store: a second one is the hosted 409.
+    const behavior = { type: "update_existing" as const, memory_store_id: store.id };
+    const updating = await client.beta.dreams.create({ inputs, model: "offline", output_behavior: behavior });
+    expect(updating.status).toBe("pending");
+    const conflict = await client.beta.dreams
+      .create({ inputs, model: "offline", output_behavior: behavior })
+      .catch((error: unknown) => error);
+    expect(conflict).toBeInstanceOf(Anthropic.ConflictError);
+    expect(conflict).toMatchObject({ status: 409, error: { type: "error", error: { type: "conflict_error" } } });
+    if (conflict instanceof Anthropic.APIError) expect(conflict.headers?.get("x-should-retry")).toBe("false");
 
     const worker = await start(["worker", "--queue", queue, "--storage", storage], /runs dreams from/);
+    const settled = async (id: string) => {
+      let status = (await client.beta.dreams.retrieve(id)).status;
+      while (status === "pending" || status === "running") {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = (await client.beta.dreams.retrieve(id)).status;
+      }
+      return client.beta.dreams.retrieve(id);
+    };
+    const updated = await settled(updating.id);
+    expect(updated.status, JSON.stringify(updated.error)).toBe("completed");
+    expect(updated.outputs).toEqual([{ type: "memory_store", memory_store_id: store.id }]);
+    const inPlace = await client.beta.memoryStores.memories.list(store.id, { view: "full" });
+    expect(inPlace.data.map((item) => (item.type === "memory" ? item.content : "")).join("\n")).toContain("Lisbon");
+    const versions = await client.beta.memoryStores.memoryVersions.list(store.id);
+    expect(versions.data.map((version) => version.created_by)).toContainEqual({
+      type: "dream_actor",
+      dream_id: updating.id,
+    });
+
     const dream = await client.beta.dreams.create({ inputs, model: "offline" });
-    let status = dream.status;
-    while (status === "pending" || status === "running") {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      status = (await client.beta.dreams.retrieve(dream.id)).status;
-    }
-    const done = await client.beta.dreams.retrieve(dream.id);
+    const done = await settled(dream.id);
     expect(done.status, JSON.stringify(done.error)).toBe("completed");
     const output = done.outputs[0]?.memory_store_id ?? "";
     expect(output).not.toBe(store.id);

@@ -5,7 +5,7 @@
 // — lifecycle: the dreams API over a runner port, and the helpers runners share
 export { defaultChunkTokens, toolResultTokensOf } from "./defaults.js";
 export { dreamErrorOf } from "./engine/dream-error.js";
-export { dreamNotCancelable, dreamNotFound } from "./engine/dream-lifecycle-errors.js";
+export { dreamConflict, dreamNotCancelable, dreamNotFound } from "./engine/dream-lifecycle-errors.js";
 export type { DreamPlan, DreamRunner } from "./engine/dream-runner.js";
 export { dreamDeadline, dreamTimeoutError } from "./engine/dream-timeout.js";
 export { createDreamsApi } from "./engine/dreams-api.js";

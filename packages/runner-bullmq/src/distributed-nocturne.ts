@@ -4,7 +4,6 @@ import {
   type DreamService,
   type DreamsApi,
   isTerminalStatus,
-  NocturneError,
   OFFLINE_MODEL_ID,
   type StorageAdapter,
   type ToolResultTokens,
@@ -16,6 +15,7 @@ import {
   dreamDeadline,
   dreamNotCancelable,
   initialReportInputs,
+  sleep,
   toolResultTokensOf,
 } from "@nocturne/core/internals";
 import { Queue } from "bullmq";
@@ -27,6 +27,20 @@ import { fingerprintOf } from "./input-fingerprint.js";
 import { cancelChannel, DREAM_QUEUE } from "./redis-keys.js";
 import type { DreamJobData } from "./run-dream-job.js";
 import { openRedis, type RunnerConnectionOptions, resolveConnection } from "./runner-options.js";
+import { StoreClaims } from "./store-claims.js";
+
+/** How long a cancel waits for the worker running the dream to stop it (it stops at its next step). */
+const CANCEL_ACK_TIMEOUT_MS = 30_000;
+
+/** Polls `check` until it holds (true) or `timeoutMs` passed (false). */
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(50);
+  }
+}
 
 /** How to open the client side of a distributed deployment (any process that starts or watches dreams). */
 export interface DistributedNocturneOptions extends RunnerConnectionOptions {
@@ -72,21 +86,32 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
   const records = new DreamRecords(storage, redis, prefix, usage);
   const queue = new Queue<DreamJobData, unknown, string>(DREAM_QUEUE, { connection: connection.bullmq, prefix });
 
+  const claims = new StoreClaims(redis, prefix);
+
+  /**
+   * Whether a dream has fully stopped: its job ended (or is gone), or its stored dream ended and no worker runs
+   * its job (a canceled dream's job stops at its next step, and a later run of it writes nothing).
+   */
+  const stopped = async (id: string): Promise<boolean> => {
+    const state = await queue.getJobState(id);
+    if (state === "completed" || state === "failed" || state === "unknown") return true;
+    if (state === "active") return false;
+    const record = await storage.getDreamRecord(id, { report: false });
+    return record === null || isTerminalStatus(record.dream.status);
+  };
+
   const runner: DreamRunner = {
     defaultModelId: options.modelId ?? OFFLINE_MODEL_ID,
 
     async admit(dream) {
-      if (dream.output_behavior.type === "update_existing") {
-        throw new NocturneError(
-          "capability_not_supported",
-          "output_behavior update_existing runs on the in-process engine (createNocturne) only; the BullMQ runner writes a new store. Leave output_behavior out, or run the dream in process.",
-          { details: { output_behavior: dream.output_behavior } },
-        );
-      }
-      return () => undefined;
+      const behavior = dream.output_behavior;
+      if (behavior.type !== "update_existing") return () => undefined;
+      await claims.claim(behavior.memory_store_id, dream.id, stopped);
+      return () => void claims.release(behavior.memory_store_id, dream.id).catch(() => undefined);
     },
 
     async start({ dream, request, read, snapshot, timeoutMs, options: createOptions }) {
+      const updating = dream.output_behavior.type === "update_existing" ? dream.output_behavior.memory_store_id : null;
       await storage.putDreamRecord({
         dream,
         report: reportOf(dream, initialReportInputs(dream, snapshot)),
@@ -100,6 +125,7 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
             dreamId: dream.id,
             request,
             fingerprint: fingerprintOf(read),
+            ...(updating === null ? {} : { inputMemories: read.memories }),
             ...(options.chunkTokens === undefined ? {} : { chunkTokens: options.chunkTokens }),
             toolResultTokens,
             limits: options.limits ?? {},
@@ -128,6 +154,7 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
         await storage.putDreamRecord({ dream: failed, report: null, owner: null }).catch(() => undefined);
         throw error;
       }
+      if (updating !== null) await claims.keep(updating, dream.id);
       createOptions.signal?.addEventListener("abort", () => void dreams.cancel(dream.id).catch(() => undefined), {
         once: true,
       });
@@ -151,11 +178,21 @@ export function createDistributedNocturne(options: DistributedNocturneOptions): 
         return { ...record, dream: { ...dream, status: "canceled", ended_at: new Date().toISOString() }, owner: null };
       });
       await events.emit(id, { type: "status", status: stored.dream.status }, "status:end");
-      const outputId = stored.dream.outputs[0]?.memory_store_id ?? (await flags.outputStoreId(id));
-      if (outputId) await storage.setMemoryStoreLock(outputId, null).catch(() => undefined);
+      const behavior = stored.dream.output_behavior;
+      if (behavior?.type === "update_existing") {
+        // As in process, the cancel returns once the dream fully stopped: its writes so far kept, the store free.
+        // A worker that does not stop in time keeps the store until its job ends (it releases it then).
+        const done = await until(() => stopped(id), CANCEL_ACK_TIMEOUT_MS);
+        if (done && (await claims.release(behavior.memory_store_id, id))) {
+          await storage.setMemoryStoreLock(behavior.memory_store_id, null).catch(() => undefined);
+        }
+      } else {
+        const outputId = stored.dream.outputs[0]?.memory_store_id ?? (await flags.outputStoreId(id));
+        if (outputId) await storage.setMemoryStoreLock(outputId, null).catch(() => undefined);
+      }
       const job = await queue.getJob(id);
       await job?.removeUnprocessedChildren().catch(() => undefined);
-      return stored.dream;
+      return (await storage.getDreamRecord(id))?.dream ?? stored.dream;
     },
 
     report: () => null,

@@ -19,9 +19,10 @@ import { DreamUsage } from "./dream-usage.js";
 import type { ModelCallJobData, ModelCallOutcome } from "./model-calls.js";
 import { cancelChannel, DREAM_QUEUE, MODEL_CALL_QUEUE } from "./redis-keys.js";
 import type { PendingCall } from "./replay-model.js";
-import { type DreamJobData, runDreamJob } from "./run-dream-job.js";
+import { type DreamJobData, type DreamJobDeps, endFailedJob, runDreamJob } from "./run-dream-job.js";
 import { runModelCall } from "./run-model-call.js";
 import { openRedis, type RunnerConnectionOptions, resolveConnection } from "./runner-options.js";
+import { StoreClaims } from "./store-claims.js";
 
 /** A global cap on model calls: at most `max` calls start per `durationMs`, across every worker of the deployment. */
 export interface ModelRateLimit {
@@ -107,6 +108,7 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
   const flags = new DreamFlags(redis, prefix);
   const usage = new DreamUsage(redis, prefix);
   const records = new DreamRecords(options.storage, redis, prefix, usage);
+  const claims = new StoreClaims(redis, prefix);
   const callQueue = new Queue<ModelCallJobData, ModelCallOutcome, string>(MODEL_CALL_QUEUE, {
     connection: connection.bullmq,
     prefix,
@@ -172,24 +174,26 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
     );
   };
 
+  const dreamDeps: DreamJobDeps = {
+    storage: options.storage,
+    tokenizer,
+    redact: options.redact ?? redactSecrets,
+    model: { id: model.id, offline: model.offline },
+    defaultChunkTokens: defaultChunkTokens(options.model),
+    modelNotice,
+    events,
+    flags,
+    records,
+    claims,
+    retainMs,
+    addCalls,
+  };
   const dreamWorker: Worker<DreamJobData> = new Worker(
     DREAM_QUEUE,
     async (job: Job<DreamJobData>, token?: string, signal?: AbortSignal) => {
       const untrack = track(job.data.dreamId, job.id ?? "", dreamWorker as Worker);
       try {
-        return await runDreamJob(job, token ?? "", signal ?? new AbortController().signal, {
-          storage: options.storage,
-          tokenizer,
-          redact: options.redact ?? redactSecrets,
-          model: { id: model.id, offline: model.offline },
-          defaultChunkTokens: defaultChunkTokens(options.model),
-          modelNotice,
-          events,
-          flags,
-          records,
-          retainMs,
-          addCalls,
-        });
+        return await runDreamJob(job, token ?? "", signal ?? new AbortController().signal, dreamDeps);
       } finally {
         untrack();
       }
@@ -200,6 +204,9 @@ export async function createDreamWorker(options: DreamWorkerOptions): Promise<Dr
   const report = (error: Error) => options.onError?.(error);
   callWorker.on("error", report);
   dreamWorker.on("error", report);
+  dreamWorker.on("failed", (job, error) => {
+    if (job) void endFailedJob(job, error.message, dreamDeps).catch(report);
+  });
   redis.on("error", report);
   subscriber.on("error", report);
 

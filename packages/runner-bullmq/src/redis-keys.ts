@@ -17,6 +17,11 @@ export function allDreamKeys(prefix: string, dreamId: string): string[] {
   return parts.map((part) => dreamKey(prefix, dreamId, part));
 }
 
+/** The claim of an `update_existing` dream on its store: the id of the one dream updating it. */
+export function storeClaimKey(prefix: string, storeId: string): string {
+  return `${prefix}:store:${storeId}:update`;
+}
+
 /** Pub/sub channel on which cancellations reach every worker at once. */
 export function cancelChannel(prefix: string): string {
   return `${prefix}:cancel`;

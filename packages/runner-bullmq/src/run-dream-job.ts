@@ -5,6 +5,7 @@ import {
   type DreamEventBody,
   type DreamLimits,
   isTerminalStatus,
+  type Memory,
   NocturneError,
   type Redactor,
   type StorageAdapter,
@@ -27,10 +28,11 @@ import { type DreamBudget, overBudget } from "./dream-budget.js";
 import type { DreamEvents } from "./dream-events.js";
 import type { DreamFlags } from "./dream-flags.js";
 import type { DreamRecords } from "./dream-records.js";
-import { idempotentCreates } from "./idempotent-writes.js";
 import { assertSameInputs, type InputFingerprint } from "./input-fingerprint.js";
 import type { ModelCallOutcome } from "./model-calls.js";
 import { type KnownCall, type PendingCall, ReplayModel } from "./replay-model.js";
+import { replayableWrites } from "./replayable-writes.js";
+import type { StoreClaims } from "./store-claims.js";
 
 /** The data of a dream (parent) job: everything a worker on any machine needs to run the dream. */
 export interface DreamJobData {
@@ -46,6 +48,11 @@ export interface DreamJobData {
   force: boolean;
   /** The dream's runtime budget, fixed by the client at creation; absent on jobs queued before budgets existed. */
   budget?: DreamBudget;
+  /**
+   * The input store's memories as the client read them, for an `update_existing` dream: the dream writes into that
+   * store, so a run after a worker died mid-write reads what the dream read, not its own writes.
+   */
+  inputMemories?: Memory[];
 }
 
 /** What a dream job needs from its worker process. */
@@ -61,6 +68,7 @@ export interface DreamJobDeps {
   events: DreamEvents;
   flags: DreamFlags;
   records: DreamRecords;
+  claims: StoreClaims;
   /** How long a finished dream's events stay in Redis. */
   retainMs: number;
   /** Adds the pending calls as child jobs of `parent`. */
@@ -135,7 +143,8 @@ async function replay(
   try {
     let snapshot: InputSnapshot;
     try {
-      const read = await snapshotInputs(deps.storage, data.request, data.limits);
+      const fresh = await snapshotInputs(deps.storage, data.request, data.limits);
+      const read = data.inputMemories ? { ...fresh, memories: data.inputMemories } : fresh;
       assertSameInputs(data.fingerprint, read);
       snapshot = applyIncremental(read, { force: data.force });
     } catch (error) {
@@ -157,7 +166,7 @@ async function replay(
     };
     await runPipeline(
       {
-        storage: idempotentCreates(deps.storage),
+        storage: replayableWrites(deps.storage),
         model,
         tokenizer: deps.tokenizer,
         snapshot,
@@ -184,9 +193,9 @@ async function replay(
           await emit({ type: "stage", stage });
           await deps.records.progress(dream, current);
         },
+        updateExisting: dream.output_behavior.type === "update_existing",
         createOutputStore: async () => {
-          const existing = await deps.flags.outputStoreId(dream.id);
-          const storeId = existing ?? (await createOutputStore(deps, dream, snapshot));
+          const storeId = await outputStoreOf(deps, dream, snapshot);
           dream.outputs = [{ type: "memory_store", memory_store_id: storeId }];
           await deps.records.progress(dream, current);
           return storeId;
@@ -209,6 +218,15 @@ async function replay(
     clearTimeout(budgetTimer);
     signal.removeEventListener("abort", stop);
   }
+}
+
+/** The store the dream writes: its input store (`update_existing`, locked as in process), else its own new store. */
+async function outputStoreOf(deps: DreamJobDeps, dream: Dream, snapshot: InputSnapshot): Promise<string> {
+  if (dream.output_behavior.type === "update_existing") {
+    await deps.storage.setMemoryStoreLock(snapshot.store.id, dream.id);
+    return snapshot.store.id;
+  }
+  return (await deps.flags.outputStoreId(dream.id)) ?? (await createOutputStore(deps, dream, snapshot));
 }
 
 async function createOutputStore(deps: DreamJobDeps, dream: Dream, snapshot: InputSnapshot): Promise<string> {
@@ -247,15 +265,38 @@ async function finish(deps: DreamJobDeps, outcome: Exclude<ReplayOutcome, { kind
   dream.error = outcome.kind === "failed" ? dreamErrorOf(outcome.error) : null;
   if (outcome.kind === "completed")
     await deps.events.emit(dream.id, { type: "stage", stage: "report" }, "stage:report");
+  const behavior = dream.output_behavior;
+  // The store is freed before the dream reads as ended, so whoever saw it end can start the next one at once.
+  if (behavior.type === "update_existing" && (await deps.claims.release(behavior.memory_store_id, dream.id))) {
+    await deps.storage.setMemoryStoreLock(behavior.memory_store_id, null).catch(() => undefined);
+  }
   const stored = await deps.records.finish(dream, outcome.state);
   const outputId = stored.outputs[0]?.memory_store_id ?? (await deps.flags.outputStoreId(dream.id));
-  if (outputId) await deps.storage.setMemoryStoreLock(outputId, null).catch(() => undefined);
+  if (outputId && behavior.type !== "update_existing") {
+    await deps.storage.setMemoryStoreLock(outputId, null).catch(() => undefined);
+  }
   if (stored.status === "failed" && stored.error) {
     await deps.events.emit(dream.id, { type: "error", error: stored.error }, "error");
   }
   await deps.events.emit(dream.id, { type: "status", status: stored.status }, "status:end");
   await deps.flags.expire(dream.id, deps.retainMs);
   return stored;
+}
+
+/**
+ * Ends a dream whose job BullMQ failed for good without running it (its workers kept dying: it stalled more often
+ * than `maxStalledCount`): stored `failed`, what it wrote kept, its store unlocked and its claim released, as a
+ * run that failed would end it. Does nothing for a job that is retried or a dream that already ended.
+ */
+export async function endFailedJob(job: Job<DreamJobData>, reason: string, deps: DreamJobDeps): Promise<void> {
+  if ((await job.getState()) !== "failed") return;
+  const record = await deps.storage.getDreamRecord(job.data.dreamId);
+  if (!record || isTerminalStatus(record.dream.status)) return;
+  const error = new NocturneError(
+    "internal_error",
+    `The workers running this dream stopped before it finished, too often to try again (${reason}); what it wrote so far was kept. Start a new dream to retry.`,
+  );
+  await finish(deps, { kind: "failed", dream: { ...record.dream }, state: null, error });
 }
 
 /**

@@ -128,17 +128,6 @@ describe("failures", () => {
     });
   });
 
-  it("refuses output_behavior update_existing with capability_not_supported, queueing nothing", async () => {
-    const storage = new InMemoryAdapter();
-    const client = await deployment(storage, [createRuleModel()]);
-    const inputs = await inputsOf(storage, 1);
-    const storeId = inputs[0]?.memory_store_id ?? "";
-    await expect(
-      client.dreams.create({ inputs, output_behavior: { type: "update_existing", memory_store_id: storeId } }),
-    ).rejects.toMatchObject({ code: "capability_not_supported" });
-    expect((await client.dreams.list()).data).toEqual([]);
-  });
-
   it("retries retryable model errors as BullMQ attempts and ends with the in-process output store", async () => {
     const storage = new InMemoryAdapter();
     const inputs = await inputsOf(storage, 6);

@@ -1,8 +1,8 @@
 import { InMemoryAdapter, type ModelCallContext, NocturneError } from "@nocturne/core";
 import { describe, expect, it } from "vitest";
-import { idempotentCreates } from "../src/idempotent-writes.js";
 import { callJobId, callKeyOf, type ModelCall } from "../src/model-calls.js";
 import { type KnownCall, ReplayModel } from "../src/replay-model.js";
+import { replayableWrites } from "../src/replayable-writes.js";
 
 function contextWith(signal: AbortSignal): ModelCallContext {
   return { signal, instructions: "keep it short", reportUsage: () => undefined };
@@ -74,19 +74,66 @@ describe("ReplayModel", () => {
   });
 });
 
-describe("idempotentCreates", () => {
-  it("makes a repeated create of the same memory a no-op, and still refuses real conflicts", async () => {
+describe("replayableWrites", () => {
+  it("counts a dream's own earlier writes as done on a replay, and still refuses what another writer changed", async () => {
     const storage = new InMemoryAdapter();
     const store = await storage.createMemoryStore({ name: "out" });
-    const writes = idempotentCreates(storage);
-    const first = await writes.createMemory(store.id, { path: "/topic/a.md", content: "one" });
-    expect(await writes.createMemory(store.id, { path: "/topic/a.md", content: "one" })).toEqual(first);
-    const rewritten = await writes.createMemory(store.id, { path: "/topic/a.md", content: "two" });
-    expect(rewritten).toMatchObject({ id: first.id, content: "two" });
-    await expect(writes.createMemory(store.id, { path: "/topic", content: "x" })).rejects.toMatchObject({
+    const writes = replayableWrites(storage);
+    const byDream = { actor: { type: "dream_actor" as const, dream_id: "drm_1" } };
+    const byOther = { actor: { type: "dream_actor" as const, dream_id: "drm_2" } };
+    const [kept, edited, gone] = await storage.writeMemories(store.id, [
+      { op: "upsert", path: "/kept.md", content: "one" },
+      { op: "upsert", path: "/edited.md", content: "one" },
+      { op: "upsert", path: "/gone.md", content: "one" },
+    ]);
+    if (!kept || !edited || !gone) throw new Error("not written");
+    const guard = (memory: { content_sha256: string }) => ({ content_sha256: memory.content_sha256 });
+
+    const created = await writes.createMemory(store.id, { path: "/topic/a.md", content: "one" }, byDream);
+    expect(await writes.createMemory(store.id, { path: "/topic/a.md", content: "one" }, byDream)).toEqual(created);
+    const modified = await writes.updateMemory(
+      store.id,
+      kept.id,
+      { content: "two", precondition: guard(kept) },
+      byDream,
+    );
+    const again = { content: "two", precondition: guard(kept) };
+    expect(await writes.updateMemory(store.id, kept.id, again, byDream)).toEqual(modified);
+    await writes.deleteMemory(store.id, gone.id, { precondition: guard(gone), ...byDream });
+    await expect(
+      writes.deleteMemory(store.id, gone.id, { precondition: guard(gone), ...byDream }),
+    ).resolves.toBeUndefined();
+
+    await expect(writes.createMemory(store.id, { path: "/topic/a.md", content: "one" }, byOther)).rejects.toMatchObject(
+      {
+        code: "memory_path_conflict",
+      },
+    );
+    await expect(
+      writes.createMemory(store.id, { path: "/topic/a.md", content: "other" }, byDream),
+    ).rejects.toMatchObject({
       code: "memory_path_conflict",
     });
-    expect((await writes.listMemories(store.id)).data.map((memory) => memory.path)).toEqual(["/topic/a.md"]);
+    await expect(writes.updateMemory(store.id, kept.id, again, byOther)).rejects.toMatchObject({
+      code: "precondition_failed",
+    });
+    await storage.updateMemory(store.id, edited.id, { content: "two" });
+    await expect(
+      writes.updateMemory(store.id, edited.id, { content: "two", precondition: guard(edited) }, byDream),
+    ).rejects.toMatchObject({ code: "precondition_failed" });
+    await expect(
+      writes.deleteMemory(store.id, gone.id, { precondition: guard(gone), ...byOther }),
+    ).rejects.toMatchObject({
+      code: "memory_not_found",
+    });
+    await expect(writes.createMemory(store.id, { path: "/topic", content: "x" }, byDream)).rejects.toMatchObject({
+      code: "memory_path_conflict",
+    });
+    expect((await writes.listMemories(store.id)).data.map((memory) => [memory.path, memory.content])).toEqual([
+      ["/edited.md", "two"],
+      ["/kept.md", "two"],
+      ["/topic/a.md", "one"],
+    ]);
     expect(writes.name).toBe(storage.name);
   });
 });

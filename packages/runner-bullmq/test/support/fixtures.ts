@@ -1,4 +1,4 @@
-import type { Memory, SessionInput, StorageAdapter } from "@nocturne/core";
+import type { Memory, MemoryVersion, SessionInput, StorageAdapter } from "@nocturne/core";
 
 const CITIES = ["Lisbon", "Oslo", "Kyoto", "Quito", "Dakar", "Perth"];
 const PROJECTS = [
@@ -93,4 +93,25 @@ export async function storeContents(storage: StorageAdapter, storeId: string): P
     after = page.next_cursor ?? undefined;
   } while (after);
   return out;
+}
+
+/** A dream's memory versions in a store, oldest first, as `[operation, path]`: what two runs are compared by. */
+export async function dreamVersions(
+  storage: StorageAdapter,
+  storeId: string,
+  dreamId: string,
+): Promise<Array<[string, string | null]>> {
+  const log = storage.memoryVersions;
+  if (!log) throw new Error(`${storage.name} keeps no memory versions`);
+  const versions: MemoryVersion[] = [];
+  let after: string | undefined;
+  do {
+    const page = await log.list(storeId, { limit: 1000, after });
+    versions.push(...page.data);
+    after = page.next_cursor ?? undefined;
+  } while (after);
+  return versions
+    .filter((version) => version.created_by?.type === "dream_actor" && version.created_by.dream_id === dreamId)
+    .reverse()
+    .map((version) => [version.operation, version.path]);
 }

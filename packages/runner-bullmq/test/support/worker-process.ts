@@ -1,18 +1,24 @@
 import { createPostgresAdapter } from "@nocturne/adapters-postgres";
 import { Redis } from "ioredis";
 import { createDreamWorker } from "../../src/index.js";
+import { afterDreamWrites } from "./pause-writes.js";
 import { createRuleModel } from "./rule-model.js";
-import { callLogKey, latencyKey, type WorkerProcessConfig } from "./worker-config.js";
+import { callLogKey, hungKey, latencyKey, type WorkerProcessConfig } from "./worker-config.js";
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.env.NOCTURNE_WORKER_CONFIG ?? "{}") as WorkerProcessConfig;
   const redis = new Redis(config.redisUrl);
-  const storage = await createPostgresAdapter({
+  const postgres = await createPostgresAdapter({
     connectionString: config.pgUrl,
     schema: config.schema,
     tenant: config.tenant,
     maxConnections: 4,
     migrate: false,
+  });
+  let writes = 0;
+  const storage = afterDreamWrites(postgres, () => {
+    if (++writes !== config.hangAfterWrites) return undefined;
+    return redis.rpush(hungKey(config.prefix), String(process.pid)).then(() => new Promise<void>(() => undefined));
   });
   const model = createRuleModel({
     latencyMs: config.latencyMs ?? (async () => Number((await redis.get(latencyKey(config.prefix))) ?? 0)),
@@ -29,12 +35,13 @@ async function main(): Promise<void> {
     modelConcurrency: config.modelConcurrency,
     lockDurationMs: config.lockDurationMs,
     stalledIntervalMs: config.stalledIntervalMs,
+    maxStalledCount: config.maxStalledCount,
     rateLimit: config.rateLimit,
     onError: (error) => console.error(`[worker ${process.pid}] ${error.message}`),
   });
   const stop = async () => {
     await worker.close();
-    await storage.close();
+    await postgres.close();
     redis.disconnect();
     process.exit(0);
   };
