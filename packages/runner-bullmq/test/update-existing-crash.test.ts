@@ -5,7 +5,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDistributedNocturne, type DistributedNocturne } from "../src/index.js";
 import { dropPrefix, REDIS_URL, uniquePrefix } from "./redis-fixture.js";
-import { dreamVersions, seedInputs, storeContents } from "./support/fixtures.js";
+import { dreamVersions, storeContents, updateExistingInputs } from "./support/fixtures.js";
 import { freshSchema, openStorage, PG_URL } from "./support/pg.js";
 import { createRuleModel } from "./support/rule-model.js";
 import { spawnWorker, type WorkerProcess } from "./support/spawn-worker.js";
@@ -43,21 +43,6 @@ afterAll(async () => {
   }
 }, 60_000);
 
-async function updateRequest() {
-  const { storeId, sessionIds } = await seedInputs(storage, 6, 3);
-  await storage.createMemory(storeId, { path: "/notes/home.md", content: "- I live in Oslo\n" });
-  return {
-    storeId,
-    request: {
-      inputs: [
-        { type: "memory_store" as const, memory_store_id: storeId },
-        { type: "sessions" as const, session_ids: sessionIds },
-      ],
-      output_behavior: { type: "update_existing" as const, memory_store_id: storeId },
-    },
-  };
-}
-
 const config: WorkerProcessConfig = {
   pgUrl: PG_URL,
   schema: "",
@@ -74,7 +59,7 @@ const config: WorkerProcessConfig = {
 async function dreamOnDoomedWorker(hangAfterWrites: number) {
   const victim = await spawnWorker({ ...config, hangAfterWrites });
   workers.push(victim);
-  const remote = await updateRequest();
+  const remote = await updateExistingInputs(storage, 6);
   const dream = await client.dreams.create(remote.request);
   const hung = await redis.blpop(hungKey(prefix), 60);
   expect(hung?.[1]).toBe(String(victim.pid));
@@ -84,7 +69,7 @@ async function dreamOnDoomedWorker(hangAfterWrites: number) {
 
 describe("an update_existing dream whose worker dies mid-write", { timeout: 120_000 }, () => {
   it("is run again by another worker and converges to the in-process store, writing nothing twice", async () => {
-    const local = await updateRequest();
+    const local = await updateExistingInputs(storage, 6);
     // Not closed: closing an engine closes its storage, which the test still reads.
     const engine = createNocturne({ storage, model: createRuleModel(), chunkTokens: CHUNK_TOKENS });
     const reference = await engine.dreams.wait((await engine.dreams.create(local.request)).id);

@@ -8,7 +8,7 @@ import {
   type DreamWorker,
 } from "../src/index.js";
 import { dropPrefix, REDIS_URL, uniquePrefix } from "./redis-fixture.js";
-import { dreamVersions, seedInputs, storeContents } from "./support/fixtures.js";
+import { dreamVersions, storeContents, updateExistingInputs } from "./support/fixtures.js";
 import { afterDreamWrites } from "./support/pause-writes.js";
 import { createRuleModel } from "./support/rule-model.js";
 
@@ -39,22 +39,6 @@ afterAll(async () => {
   await dropPrefix(prefix);
 });
 
-async function updateInputs(sessions: number) {
-  const { storeId, sessionIds } = await seedInputs(storage, sessions, 3);
-  // A fact at a path of its own: the dream moves it to its topic's memory and deletes this one.
-  await storage.createMemory(storeId, { path: "/notes/home.md", content: "- I live in Oslo\n" });
-  return {
-    storeId,
-    request: {
-      inputs: [
-        { type: "memory_store" as const, memory_store_id: storeId },
-        { type: "sessions" as const, session_ids: sessionIds },
-      ],
-      output_behavior: { type: "update_existing" as const, memory_store_id: storeId },
-    },
-  };
-}
-
 /** Resolves once the dream has read its first chunk (it is running, its store claimed). */
 async function running(dreamId: string): Promise<void> {
   for await (const event of client.dreams.events(dreamId)) if (event.type === "chunk") return;
@@ -63,8 +47,8 @@ async function running(dreamId: string): Promise<void> {
 describe("output_behavior update_existing on BullMQ workers", () => {
   it("writes the same store contents and memory versions (operations, paths, dream actor) as the in-process engine", async () => {
     latencyMs = 0;
-    const local = await updateInputs(6);
-    const remote = await updateInputs(6);
+    const local = await updateExistingInputs(storage, 6);
+    const remote = await updateExistingInputs(storage, 6);
     const engine = createNocturne({ storage, model: createRuleModel(), tokenizer, chunkTokens: CHUNK_TOKENS });
     try {
       const localDream = await engine.dreams.wait((await engine.dreams.create(local.request)).id);
@@ -92,7 +76,7 @@ describe("output_behavior update_existing on BullMQ workers", () => {
   });
 
   it("answers a second dream on the store with core's conflict from another client while the first runs, and admits one after it completed", async () => {
-    const { storeId, request } = await updateInputs(4);
+    const { storeId, request } = await updateExistingInputs(storage, 4);
     latencyMs = 100;
     const first = await client.dreams.create(request);
     await running(first.id);
@@ -112,7 +96,7 @@ describe("output_behavior update_existing on BullMQ workers", () => {
   });
 
   it("keeps what a canceled dream wrote and releases the claim and the store lock once it stopped", async () => {
-    const { storeId, request } = await updateInputs(4);
+    const { storeId, request } = await updateExistingInputs(storage, 4);
     const before = await storeContents(storage, storeId);
     let writes = 0;
     let reached: () => void = () => undefined;
@@ -151,7 +135,7 @@ describe("output_behavior update_existing on BullMQ workers", () => {
   });
 
   it("releases the claim and the store lock when the dream times out", async () => {
-    const { storeId, request } = await updateInputs(4);
+    const { storeId, request } = await updateExistingInputs(storage, 4);
     latencyMs = 60_000;
     const first = await client.dreams.create(request, { timeoutMs: 1000 });
     const ended = await client.dreams.wait(first.id);

@@ -115,3 +115,22 @@ export async function dreamVersions(
     .reverse()
     .map((version) => [version.operation, version.path]);
 }
+
+/**
+ * Seeded inputs (`sessions` sessions, 3 memories) plus a fact at a path of its own, which the dream moves to its
+ * topic's memory and deletes, and the request of an `update_existing` dream over them.
+ */
+export async function updateExistingInputs(storage: StorageAdapter, sessions: number) {
+  const { storeId, sessionIds } = await seedInputs(storage, sessions, 3);
+  await storage.createMemory(storeId, { path: "/notes/home.md", content: "- I live in Oslo\n" });
+  return {
+    storeId,
+    request: {
+      inputs: [
+        { type: "memory_store" as const, memory_store_id: storeId },
+        { type: "sessions" as const, session_ids: sessionIds },
+      ],
+      output_behavior: { type: "update_existing" as const, memory_store_id: storeId },
+    },
+  };
+}
