@@ -9,6 +9,8 @@ const DREAM_SETTINGS = `  --instructions <text>       steering for the dream, at
   --model <id>                offline (default: rules, no network, no API key), claude-<model>, anthropic:<model>,
                               ollama:<model>, lmstudio:<model>, vllm:<model>, openai:<model>@<base URL>
   --concurrency <n>           most model calls in flight (1–64, default 4)
+  --tool-result-tokens <n>    most tokens of one tool result the model reads: longer ones keep head and tail,
+                              repeats are read once (default 1000; 0 reads tool output in full)
   --timeout <duration>        runtime budget, e.g. 90s, 30m, 2h (default 6h); past it the dream fails with timeout
   --report <file>             write the review: Markdown for .md, a self-contained page for .html (must not exist)
   --json                      the last line on stdout is the final Dream as JSON`;

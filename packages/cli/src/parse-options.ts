@@ -1,6 +1,12 @@
 import { readFile } from "node:fs/promises";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { DreamTimeoutMs, MAX_INSTRUCTIONS_LENGTH, NocturneError } from "@nocturne/core";
+import {
+  DreamTimeoutMs,
+  MAX_INSTRUCTIONS_LENGTH,
+  MIN_TOOL_RESULT_TOKENS,
+  NocturneError,
+  ToolResultTokens,
+} from "@nocturne/core";
 import { usageError } from "./exit-codes.js";
 import { expandHome, PATH_OPTIONS } from "./expand-home.js";
 
@@ -61,6 +67,7 @@ export const DREAM_OPTIONS = {
   "instructions-file": { type: "string" },
   model: { type: "string" },
   concurrency: { type: "string" },
+  "tool-result-tokens": { type: "string" },
   timeout: { type: "string" },
   report: { type: "string" },
   json: { type: "boolean" },
@@ -71,6 +78,8 @@ export interface DreamSettings {
   instructions: string;
   model: string;
   concurrency: number | undefined;
+  /** Most tokens of one tool result extraction reads (`--tool-result-tokens`), or undefined for the default. */
+  toolResultTokens: ToolResultTokens | undefined;
   /** The dream's runtime budget in milliseconds (`--timeout`), or undefined for the engine's default. */
   timeoutMs: number | undefined;
   report: string | undefined;
@@ -82,6 +91,7 @@ export async function dreamSettings(values: {
   "instructions-file"?: string | undefined;
   model?: string | undefined;
   concurrency?: string | undefined;
+  "tool-result-tokens"?: string | undefined;
   timeout?: string | undefined;
   report?: string | undefined;
 }): Promise<DreamSettings> {
@@ -114,9 +124,29 @@ export async function dreamSettings(values: {
       throw usageError(`--concurrency must be a whole number from 1 to 64, not "${values.concurrency}".`);
     }
   }
+  const toolResultTokens = toolResultTokensFlag(values["tool-result-tokens"]);
   if (values.report !== undefined) reportKind(values.report);
   const timeoutMs = values.timeout === undefined ? undefined : durationMs(values.timeout);
-  return { instructions, model: values.model ?? "offline", concurrency, timeoutMs, report: values.report };
+  return {
+    instructions,
+    model: values.model ?? "offline",
+    concurrency,
+    toolResultTokens,
+    timeoutMs,
+    report: values.report,
+  };
+}
+
+/** `--tool-result-tokens 0 | <n ≥ 100>`, checked with the engine's own schema; undefined when left out. */
+function toolResultTokensFlag(text: string | undefined): ToolResultTokens | undefined {
+  if (text === undefined) return undefined;
+  const parsed = ToolResultTokens.safeParse(/^\d+$/.test(text.trim()) ? Number(text) : Number.NaN);
+  if (!parsed.success) {
+    throw usageError(
+      `--tool-result-tokens must be 0 (read tool output in full) or a whole number of at least ${MIN_TOOL_RESULT_TOKENS}, not "${text}".`,
+    );
+  }
+  return parsed.data;
 }
 
 const DURATION_UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;

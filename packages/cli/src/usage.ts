@@ -4,7 +4,8 @@ export const USAGE = `nocturne — consolidate an agent's memory from its past s
 Dream over local files (inputs are never modified; --out must not exist yet):
   nocturne dream --memory <dir> --sessions <file-or-dir>... --out <dir>
                  [--instructions <text> | --instructions-file <f>] [--model offline|<model-id>]
-                 [--concurrency <n>] [--timeout <duration>] [--report <file.md|file.html>] [--json]
+                 [--concurrency <n>] [--tool-result-tokens <n>] [--timeout <duration>]
+                 [--report <file.md|file.html>] [--json]
 
 Adopt a dream's output (every change is a memory version in <dir>/.nocturne, undone with --undo):
   nocturne adopt --from <dream-out-dir> --memory <dir> [--yes] [--json]
@@ -16,7 +17,8 @@ Work on persistent storage (a folder, sqlite:<file>, or a postgres:// URL):
   nocturne stores   list --storage <s> [--all] [--json]
   nocturne sessions list --storage <s> [--json]
   nocturne dream    --storage <s> --store <memstore_id> --sessions <session_id>... [--instructions ...]
-                    [--model ...] [--concurrency <n>] [--timeout <duration>] [--report <file>] [--json]
+                    [--model ...] [--concurrency <n>] [--tool-result-tokens <n>] [--timeout <duration>]
+                    [--report <file>] [--json]
   nocturne dreams   list --storage <s> [--all] [--json]
   nocturne dreams   show <dream_id> --storage <s> [--report <file.md|file.html>] [--json]
   nocturne dreams   cancel <dream_id> --storage <s> [--json]

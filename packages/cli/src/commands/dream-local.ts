@@ -99,6 +99,7 @@ export async function dreamLocal(args: string[], io: CliIo): Promise<number> {
     storage,
     ...(model === undefined ? {} : { model }),
     ...(settings.concurrency === undefined ? {} : { concurrency: settings.concurrency }),
+    ...(settings.toolResultTokens === undefined ? {} : { toolResultTokens: settings.toolResultTokens }),
   });
   try {
     claim = await claimOutput(realOut);

@@ -56,6 +56,7 @@ export async function dreamStored(args: string[], io: CliIo): Promise<number> {
     {
       ...(model === undefined ? {} : { model }),
       ...(settings.concurrency === undefined ? {} : { concurrency: settings.concurrency }),
+      ...(settings.toolResultTokens === undefined ? {} : { toolResultTokens: settings.toolResultTokens }),
     },
   );
 }
