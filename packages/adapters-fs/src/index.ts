@@ -6,3 +6,4 @@ export {
   type FsWarning,
   type MountFolderOptions,
 } from "./fs-adapter.js";
+export { fsPathProblem } from "./store-folder.js";

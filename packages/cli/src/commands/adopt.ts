@@ -1,6 +1,6 @@
 import { realpath, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { createFsAdapter, type FsAdapter } from "@nocturne/adapters-fs";
+import { createFsAdapter, type FsAdapter, fsPathProblem } from "@nocturne/adapters-fs";
 import {
   type AppliedMemory,
   applyMemories,
@@ -152,15 +152,11 @@ interface AdoptSource {
 /** Makes the memory folder hold exactly the dream's memories, every change a version by the dream. */
 async function adoptTargets(source: AdoptSource, io: CliIo, options: AdoptOptions): Promise<number> {
   for (const target of source.targets) {
-    if (
-      target.path
-        .slice(1)
-        .split("/")
-        .some((segment) => segment.startsWith("."))
-    ) {
+    const problem = fsPathProblem(target.path);
+    if (problem !== null) {
       throw new NocturneError(
         "invalid_memory_path",
-        `Dream ${source.dreamId} holds the memory ${target.path}, a hidden name in a folder; adopt never writes hidden entries. Nothing was changed.`,
+        `Dream ${source.dreamId} holds the memory ${target.path}, which cannot be a file in a memory folder: ${problem}. Nothing was changed.`,
         { details: { path: target.path } },
       );
     }
